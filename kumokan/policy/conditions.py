@@ -1,0 +1,210 @@
+"""Declarative applicability conditions over facts: how to apply them, never which ones a city has."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+Scalar = str | bool
+
+
+class _Op(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AllOf(_Op):
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(_Op):
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+class NotOf(_Op):
+    not_: Condition = Field(alias="not")
+
+
+class TrackIs(_Op):
+    track: Literal["high", "low"]
+
+
+class FactIsTrue(_Op):
+    """A boolean fact is true: `{fact: direct_internet_login}`."""
+
+    fact: str
+
+
+class Equals(_Op):
+    eq: dict[str, Scalar] = Field(min_length=1, max_length=1)
+
+
+class NotEquals(_Op):
+    ne: dict[str, Scalar] = Field(min_length=1, max_length=1)
+
+
+class OneOf(_Op):
+    in_: dict[str, tuple[str, ...]] = Field(alias="in", min_length=1, max_length=1)
+
+
+class AtLeast(_Op):
+    """A classification fact is at or above a level, in the order the pack declares."""
+
+    at_least: dict[str, str] = Field(min_length=1, max_length=1)
+
+
+class AtMost(_Op):
+    at_most: dict[str, str] = Field(min_length=1, max_length=1)
+
+
+class HasAny(_Op):
+    """A set fact (certifications, functions) contains at least one of the values."""
+
+    has_any: dict[str, tuple[str, ...]] = Field(min_length=1, max_length=1)
+
+
+_TAGS = {
+    "all": "all",
+    "any": "any",
+    "not": "not",
+    "track": "track",
+    "fact": "fact",
+    "eq": "eq",
+    "ne": "ne",
+    "in": "in",
+    "at_least": "at_least",
+    "at_most": "at_most",
+    "has_any": "has_any",
+}
+
+
+def _operator(value: Any) -> str | None:
+    if isinstance(value, Mapping) and len(value) == 1:
+        return _TAGS.get(str(next(iter(value))))
+    if isinstance(value, BaseModel):
+        return _TAGS.get(next(iter(type(value).model_fields)).rstrip("_"))
+    return None
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[TrackIs, Tag("track")]
+    | Annotated[FactIsTrue, Tag("fact")]
+    | Annotated[Equals, Tag("eq")]
+    | Annotated[NotEquals, Tag("ne")]
+    | Annotated[OneOf, Tag("in")]
+    | Annotated[AtLeast, Tag("at_least")]
+    | Annotated[AtMost, Tag("at_most")]
+    | Annotated[HasAny, Tag("has_any")],
+    Discriminator(
+        _operator,
+        custom_error_type="condition",
+        custom_error_message=(
+            "条件は all / any / not / track / fact / eq / ne / in / at_least / at_most / has_any の"
+            "いずれか1つのキーを持つ対応表です / a condition is a mapping with exactly one of: "
+            "all, any, not, track, fact, eq, ne, in, at_least, at_most, has_any"
+        ),
+    ),
+]
+
+for _model in (AllOf, AnyOf, NotOf):
+    _model.model_rebuild()
+
+
+class Context:
+    """What a condition is evaluated against: the facts, the track and the classification orders."""
+
+    __slots__ = ("facts", "orders", "track")
+
+    def __init__(
+        self, facts: Mapping[str, Any], track: str | None, orders: Mapping[str, Sequence[str]]
+    ) -> None:
+        self.facts = facts
+        self.track = track
+        self.orders = orders
+
+
+def _rank(ctx: Context, name: str, code: str) -> int:
+    return list(ctx.orders[name]).index(code)
+
+
+def holds(condition: Condition | None, ctx: Context) -> bool:
+    """Whether the condition holds for these facts (no condition always holds)."""
+    if condition is None:
+        return True
+    match condition:
+        case AllOf():
+            return all(holds(c, ctx) for c in condition.all)
+        case AnyOf():
+            return any(holds(c, ctx) for c in condition.any)
+        case NotOf():
+            return not holds(condition.not_, ctx)
+        case TrackIs():
+            return ctx.track == condition.track
+        case FactIsTrue():
+            return ctx.facts[condition.fact] is True
+        case Equals():
+            ((name, value),) = condition.eq.items()
+            return bool(ctx.facts[name] == value)
+        case NotEquals():
+            ((name, value),) = condition.ne.items()
+            return bool(ctx.facts[name] != value)
+        case OneOf():
+            ((name, values),) = condition.in_.items()
+            return ctx.facts[name] in values
+        case AtLeast():
+            ((name, code),) = condition.at_least.items()
+            return _rank(ctx, name, ctx.facts[name]) >= _rank(ctx, name, code)
+        case AtMost():
+            ((name, code),) = condition.at_most.items()
+            return _rank(ctx, name, ctx.facts[name]) <= _rank(ctx, name, code)
+        case HasAny():
+            ((name, values),) = condition.has_any.items()
+            return not set(ctx.facts[name]).isdisjoint(values)
+    raise TypeError(condition)  # pragma: no cover - the union is closed
+
+
+def uses(condition: Condition | None) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """Each (operator, fact name, values) the condition tests, for validating a pack."""
+    if condition is None:
+        return []
+    match condition:
+        case AllOf():
+            return [u for c in condition.all for u in uses(c)]
+        case AnyOf():
+            return [u for c in condition.any for u in uses(c)]
+        case NotOf():
+            return uses(condition.not_)
+        case TrackIs():
+            return []
+        case FactIsTrue():
+            return [("fact", condition.fact, ())]
+        case Equals():
+            ((name, value),) = condition.eq.items()
+            return [("eq", name, (value,))]
+        case NotEquals():
+            ((name, value),) = condition.ne.items()
+            return [("ne", name, (value,))]
+        case OneOf():
+            ((name, values),) = condition.in_.items()
+            return [("in", name, values)]
+        case AtLeast():
+            ((name, code),) = condition.at_least.items()
+            return [("at_least", name, (code,))]
+        case AtMost():
+            ((name, code),) = condition.at_most.items()
+            return [("at_most", name, (code,))]
+        case HasAny():
+            ((name, values),) = condition.has_any.items()
+            return [("has_any", name, values)]
+    raise TypeError(condition)  # pragma: no cover
+
+
+def to_data(condition: Condition | None) -> Any:
+    """The condition as plain data, the way it is written in a pack."""
+    if condition is None:
+        return None
+    return condition.model_dump(by_alias=True, mode="json")

@@ -1,0 +1,256 @@
+"""The shape of a policy pack: one municipality's rules (or an overlay) as validated data."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kumokan.policy.conditions import Condition
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+SEED_FILE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+
+
+class Phase(StrEnum):
+    """The phases a checklist item belongs to, in the order they happen."""
+
+    SELECTION = "selection"
+    PROCUREMENT = "procurement"
+    BUILD = "build"
+    OPERATION = "operation"
+    TERMINATION = "termination"
+
+
+class Role(StrEnum):
+    """Abstract roles; each pack names them with the municipality's own titles."""
+
+    APPLICANT = "applicant"
+    STAFF = "staff"
+    DEPARTMENT_HEAD = "department_head"
+    SECURITY_MANAGER = "security_manager"
+    APPROVER = "approver"
+    CHIEF = "chief"
+    SERVICE_MANAGER = "service_manager"
+    SYSTEM_DEPARTMENT = "system_department"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+    CONTRACTOR = "contractor"
+
+
+class Designation(StrEnum):
+    """How the service manager comes to be on approval."""
+
+    APPLICANT = "applicant"  # the applicant is designated (Kobe §5.2.1③)
+    APPROVER = "approver"  # the approver becomes manager (Kitakyushu §5.2(2)②, Kobe §5.2.2②)
+    DESIGNATED_BY_APPROVER = "designated_by_approver"  # the approver names someone (Kitakyushu §5.2(1)③)
+    OWNING_DEPARTMENT_HEAD = "owning_department_head"  # the head of the owning section (Amagasaki 3⑷)
+
+
+class Severity(StrEnum):
+    BLOCK = "block"
+    WARN = "warn"
+    INFO = "info"
+
+
+class Response(StrEnum):
+    """What the applicant answers to an item."""
+
+    CONFIRM = "confirm"  # 適合 / 不適合 / 該当なし
+    ACCEPT_OR_MITIGATE = "accept_or_mitigate"  # a risk to accept or to reduce (Kitakyushu §4.1(2))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a rule comes from: seed file and the clause's own numbering."""
+
+    file: str | None = None  # the pack's seed when omitted
+    clause: str = Field(min_length=1)
+
+    @field_validator("file")
+    @classmethod
+    def _seed_file(cls, value: str | None) -> str | None:
+        if value is not None and not SEED_FILE.match(value):
+            raise ValueError("seed file names look like 003_458251fa9e15d94e.txt")
+        return value
+
+
+class Level(_Strict):
+    code: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+
+
+class Scale(_Strict):
+    """One classification scale, lowest level first."""
+
+    levels: tuple[Level, ...] = Field(min_length=1)
+    source: Source
+
+
+class Confidentiality(Scale):
+    high_track_from: str  # this level and every level above it take the high track
+
+
+class Classification(_Strict):
+    confidentiality: Confidentiality
+    availability: Scale
+
+
+class RoleTitle(_Strict):
+    role: Role
+    title: str = Field(min_length=1)
+    source: Source
+
+
+class Person(_Strict):
+    role: Role
+    title: str = Field(min_length=1)
+    source: Source
+
+
+class ApproverGap(_Strict):
+    """The seed names no approver for this track: a municipality setting must supply one."""
+
+    message: str = Field(min_length=1)
+    severity: Severity = Severity.BLOCK
+    source: Source
+
+
+class ServiceManagerRule(_Strict):
+    title: str = Field(min_length=1)
+    designation: Designation
+    rule: str = Field(min_length=1)
+    source: Source
+
+
+class Form(_Strict):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    source: Source
+
+
+class Track(_Strict):
+    label: str = Field(min_length=1)
+    source: Source
+    applicant: Person
+    approver: Person | None
+    approver_gap: ApproverGap | None = None
+    self_approval: bool = False  # the applicant approves their own use (Kobe §5.2.2②)
+    service_manager: ServiceManagerRule
+    forms: tuple[Form, ...] = ()
+
+
+class Tracks(_Strict):
+    high: Track
+    low: Track
+
+
+class LedgerField(_Strict):
+    id: str
+    label: str = Field(min_length=1)
+    track: Literal["high", "low", "any"] = "any"
+    source: Source
+
+
+class Workflow(_Strict):
+    """Procedural rules the web application follows."""
+
+    one_application_per_function: Source | None = None  # Kitakyushu §5.2(1)①
+    ledger_changes_reported_to: RoleTitle | None = None  # Kitakyushu §3.3②, §3.4②
+
+
+class Item(_Strict):
+    id: str
+    phase: Phase
+    track: Literal["high", "low", "any"] = "any"
+    when: Condition | None = None
+    text: str = Field(min_length=1)
+    text_en: str | None = None
+    source: Source
+    required_before_operation: bool = False
+    response: Response = Response.CONFIRM
+    evidence: str | None = None
+
+
+class Finding(_Strict):
+    code: str
+    severity: Severity
+    track: Literal["high", "low", "any"] = "any"
+    when: Condition | None = None
+    message: str = Field(min_length=1)
+    message_en: str | None = None
+    source: Source
+
+
+class Trigger(StrEnum):
+    PERIODIC = "periodic"
+    TERMS_CHANGED = "terms_changed"
+    CONFIGURATION_CHANGED = "configuration_changed"
+    INCIDENT = "incident"
+    VULNERABILITY = "vulnerability"
+    PERSONNEL_CHANGE = "personnel_change"
+    ORDERED = "ordered"
+
+
+class Recheck(_Strict):
+    """A re-check while the service is in use: periodic or triggered by an event."""
+
+    id: str
+    triggers: tuple[Trigger, ...] = Field(min_length=1)
+    # Only where the seed states an interval; "定期的" alone leaves it to a municipality setting.
+    interval_months: int | None = Field(default=None, gt=0)
+    track: Literal["high", "low", "any"] = "any"
+    when: Condition | None = None
+    responsible: Role
+    report_to: Role | None = None
+    text: str = Field(min_length=1)
+    text_en: str | None = None
+    source: Source
+
+
+class MeetingRules(_Strict):
+    """Web-conference measures (conditions test the facts of `kumokan meeting`)."""
+
+    source: Source
+    measures: tuple[Item, ...] = Field(min_length=1)
+    findings: tuple[Finding, ...] = ()
+
+
+class Pack(_Strict):
+    id: str
+    version: str = Field(min_length=1)
+    kind: Literal["municipality", "overlay"]
+    title: str = Field(min_length=1)
+    issuer: str = Field(min_length=1)
+    seed: str
+    edition: str | None = None
+    classification: Classification | None = None
+    roles: tuple[RoleTitle, ...] = ()
+    tracks: Tracks | None = None
+    ledger_fields: tuple[LedgerField, ...] = ()
+    workflow: Workflow = Workflow()
+    items: tuple[Item, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    rechecks: tuple[Recheck, ...] = ()
+    meeting: MeetingRules | None = None
+
+    @field_validator("seed")
+    @classmethod
+    def _seed_file(cls, value: str) -> str:
+        if not SEED_FILE.match(value):
+            raise ValueError("seed file names look like 003_458251fa9e15d94e.txt")
+        return value
+
+    def source_file(self, source: Source) -> str:
+        return source.file or self.seed
+
+    def title_of(self, role: Role) -> str | None:
+        for entry in self.roles:
+            if entry.role == role:
+                return entry.title
+        return None
