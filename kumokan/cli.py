@@ -1,5 +1,166 @@
-"""The `kumokan` command (placeholder until the engine lands)."""
+"""The `kumokan` command: judge, meeting and policy (CONTRACT.md), thin over kumokan.policy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kumokan.policy import FactsError, PolicyError, UnknownPack, available, judge, meeting
+from kumokan.policy.conditions import to_data
+from kumokan.policy.diff import diff_packs
+from kumokan.policy.errors import Problem
+from kumokan.policy.judge import item_data
+from kumokan.policy.loader import load_file, load_pack, validate_file
+
+EXIT_BAD_INPUT = 2
+EXIT_UNKNOWN_PACK = 3
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        result: int = args.run(args)
+    except UnknownPack as exc:
+        _report(exc.problems)
+        return EXIT_UNKNOWN_PACK
+    except FactsError as exc:
+        _report(exc.problems)
+        return EXIT_BAD_INPUT
+    except PolicyError as exc:
+        _report(exc.problems)
+        return 1
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kumokan", description="kumokan (雲管): cloud service usage rules")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    cmd = commands.add_parser("judge", help="judge one planned use (facts as JSON)")
+    cmd.add_argument(
+        "--pack", action="append", required=True, metavar="ID", help="municipality, then overlays"
+    )
+    cmd.add_argument("facts", metavar="FILE|-")
+    cmd.set_defaults(run=_judge)
+
+    cmd = commands.add_parser("meeting", help="measures for one web conference")
+    cmd.add_argument("--pack", required=True, metavar="ID")
+    cmd.add_argument("facts", metavar="FILE|-")
+    cmd.set_defaults(run=_meeting)
+
+    policy = commands.add_parser("policy", help="validate, show and compare packs")
+    sub = policy.add_subparsers(required=True, metavar="ACTION")
+    cmd = sub.add_parser("validate", help="check packs (all installed packs when no path is given)")
+    cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    cmd.set_defaults(run=_validate)
+    cmd = sub.add_parser("show", help="print a pack")
+    cmd.add_argument("pack_id", metavar="ID")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(run=_show)
+    cmd = sub.add_parser("diff", help="items added, removed and changed between two versions of a pack")
+    cmd.add_argument("old", type=Path, metavar="OLD.yaml")
+    cmd.add_argument("new", type=Path, metavar="NEW.yaml")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(run=_diff)
+    return parser
+
+
+def _judge(args: argparse.Namespace) -> int:
+    _print_json(judge(_read_facts(args.facts), args.pack))
     return 0
+
+
+def _meeting(args: argparse.Namespace) -> int:
+    _print_json(meeting(_read_facts(args.facts), args.pack))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    paths: list[Path] = args.paths or list(available().values())
+    failed = False
+    for path in paths:
+        problems = validate_file(path)
+        if problems:
+            failed = True
+            _report(problems)
+        else:
+            pack = load_file(path).pack
+            print(f"OK {path} ({pack.id} {pack.version}, {len(pack.items)} items)")
+    return 1 if failed else 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    loaded = load_pack(args.pack_id)
+    pack = loaded.pack
+    items = [dict(item_data(pack, i), when=to_data(i.when)) for i in pack.items]
+    if args.json:
+        _print_json({"id": pack.id, "version": pack.version, "digest": loaded.digest, "items": items})
+        return 0
+    print(f"{pack.id} {pack.version}  {pack.issuer} {pack.title}  ({loaded.path})")
+    for item in items:
+        src = item["source"]
+        condition = f"  when {json.dumps(item['when'], ensure_ascii=False)}" if item["when"] else ""
+        print(f"[{item['phase']}/{item['track']}] {item['id']}  {src['file']} {src['clause']}{condition}")
+        print(f"    {item['text']}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result = diff_packs(load_file(args.old).pack, load_file(args.new).pack)
+    if args.json:
+        _print_json(result.as_data())
+        return 0
+    print(f"{result.pack_id}: {result.old_version} -> {result.new_version}")
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for label, changes in (("items", result.items), ("rechecks", result.rechecks)):
+        for change in changes:
+            detail = f" ({', '.join(change.fields)})" if change.fields else ""
+            text = (change.new or change.old or {}).get("text", "")
+            print(f"{marks[change.kind]} {label[:-1]} {change.id}{detail}  {text}")
+    for section in result.sections:
+        print(f"~ section {section}")
+    if result.empty:
+        print("no differences")
+    return 0
+
+
+def _read_facts(name: str) -> Any:
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise FactsError(
+            [Problem("facts", f"読めません: {name}（{exc.strerror}）", f"cannot read {name}")]
+        ) from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise FactsError([Problem("facts", "UTF-8 ではありません", "not UTF-8")]) from None
+    except json.JSONDecodeError as exc:
+        raise FactsError(
+            [
+                Problem(
+                    "facts",
+                    f"JSON として読めません（{exc.lineno}行 {exc.colno}列）",
+                    f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+                )
+            ]
+        ) from None
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.buffer.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    sys.stdout.buffer.flush()
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        sys.stderr.buffer.write((problem.line() + "\n").encode("utf-8"))
+    sys.stderr.buffer.flush()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -129,3 +129,17 @@ def fact_kinds(model: type[BaseModel]) -> dict[str, str]:
         else:
             kinds[name] = "value"
     return kinds
+
+
+# The values each enumerated fact may take, for checking the conditions a pack writes.
+FACT_VALUES: dict[str, frozenset[str]] = {
+    "service_model": frozenset(ServiceModel),
+    "deployment": frozenset(Deployment),
+    "municipal_confidentiality": frozenset(MunicipalConfidentiality),
+    "user_scope": frozenset(UserScope),
+    "certifications": frozenset(Certification),
+    "role": frozenset(MeetingRole),
+}
+# Facts whose codes come from the municipality pack's own classification scale.
+CLASSIFICATION_FACTS = ("confidentiality", "availability")
+COUNTRY_FACTS = ("data_location", "governing_law")

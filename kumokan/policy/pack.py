@@ -47,6 +47,7 @@ class Designation(StrEnum):
     APPROVER = "approver"  # the approver becomes manager (Kitakyushu §5.2(2)②, Kobe §5.2.2②)
     DESIGNATED_BY_APPROVER = "designated_by_approver"  # the approver names someone (Kitakyushu §5.2(1)③)
     OWNING_DEPARTMENT_HEAD = "owning_department_head"  # the head of the owning section (Amagasaki 3⑷)
+    UNSPECIFIED = "unspecified"  # the seed names none: a municipality setting decides (Osaka)
 
 
 class Severity(StrEnum):
@@ -248,6 +249,15 @@ class Pack(_Strict):
 
     def source_file(self, source: Source) -> str:
         return source.file or self.seed
+
+    def orders(self) -> dict[str, list[str]]:
+        """Each classification scale's codes, lowest first (an overlay has none)."""
+        if self.classification is None:
+            return {}
+        return {
+            "confidentiality": [lv.code for lv in self.classification.confidentiality.levels],
+            "availability": [lv.code for lv in self.classification.availability.levels],
+        }
 
     def title_of(self, role: Role) -> str | None:
         for entry in self.roles:

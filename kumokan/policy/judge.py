@@ -1,0 +1,281 @@
+"""Judging one planned use against a municipality's pack and its overlays."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kumokan.policy.conditions import Context, holds
+from kumokan.policy.errors import FactsError, Problem
+from kumokan.policy.facts import Facts, MeetingFacts
+from kumokan.policy.loader import LoadedPack, load_pack
+from kumokan.policy.pack import Finding, Item, Pack, Phase, Source
+
+Judgment = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
+
+
+def judge(
+    facts: Mapping[str, Any] | Facts,
+    pack_ids: Sequence[str],
+    *,
+    configured_approver: str | None = None,
+) -> Judgment:
+    """The judgment of CONTRACT.md for these facts under these packs (municipality first, then overlays).
+
+    `configured_approver` is the municipality's setting for a track whose seed names no approver.
+    """
+    packs = _packs(pack_ids)
+    municipality = packs[0].pack
+    checked, data = _facts(facts, municipality)
+    assert municipality.classification is not None and municipality.tracks is not None
+    orders = municipality.orders()
+    conf = orders["confidentiality"]
+    high_from = municipality.classification.confidentiality.high_track_from
+    track_name = "high" if conf.index(checked.confidentiality) >= conf.index(high_from) else "low"
+    track = getattr(municipality.tracks, track_name)
+    ctx = Context(data, track_name, orders)
+
+    checklists: dict[str, list[dict[str, Any]]] = {phase.value: [] for phase in Phase}
+    findings: list[dict[str, Any]] = []
+    for loaded in packs:
+        pack = loaded.pack
+        for item in pack.items:
+            if _applies(item, ctx):
+                checklists[item.phase.value].append(item_data(pack, item))
+        findings += [finding_data(pack, f) for f in pack.findings if _applies(f, ctx)]
+
+    approver: dict[str, Any] | None = None
+    if track.approver is not None:
+        approver = _person(municipality, track.approver)
+    elif configured_approver:
+        assert track.approver_gap is not None
+        approver = {
+            "title": configured_approver,
+            "role": "approver",
+            "configured": True,
+            "source": source_data(municipality, track.approver_gap.source),
+        }
+    else:
+        assert track.approver_gap is not None
+        gap = track.approver_gap
+        findings.insert(
+            0,
+            {
+                "severity": gap.severity.value,
+                "code": "approver_not_configured",
+                "message": gap.message,
+                "source": source_data(municipality, gap.source),
+                "pack": municipality.id,
+            },
+        )
+    manager = track.service_manager
+    return {
+        "packs": [{"id": p.id, "version": p.version, "digest": p.digest} for p in packs],
+        "track": track_name,
+        "track_label": track.label,
+        "track_source": source_data(municipality, track.source),
+        "classification": _classification(municipality, checked),
+        "approver": approver,
+        "self_approval": track.self_approval,
+        "applicant": _person(municipality, track.applicant),
+        "service_manager": {
+            "title": manager.title,
+            "rule": manager.rule,
+            "designation": manager.designation.value,
+            "source": source_data(municipality, manager.source),
+        },
+        "forms": [
+            {"id": f.id, "title": f.title, "source": source_data(municipality, f.source)} for f in track.forms
+        ],
+        "ledger_fields": [
+            {"id": f.id, "label": f.label, "source": source_data(municipality, f.source)}
+            for f in municipality.ledger_fields
+            if f.track in ("any", track_name)
+        ],
+        "checklists": checklists,
+        "findings": findings,
+    }
+
+
+def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str) -> Judgment:
+    """The web-conference measures and findings for one meeting (Kitakyushu §6)."""
+    loaded = load_pack(pack_id)
+    pack = loaded.pack
+    if pack.meeting is None:
+        raise FactsError(
+            [
+                Problem(
+                    "pack",
+                    f"パック「{pack.id}」にはウェブ会議の規定がありません",
+                    f"pack {pack.id!r} has no web-conference rules",
+                )
+            ]
+        )
+    checked = _validate(MeetingFacts, facts)
+    ctx = Context(checked.model_dump(mode="json"), None, {})
+    return {
+        "packs": [{"id": loaded.id, "version": loaded.version, "digest": loaded.digest}],
+        "measures": [item_data(pack, m) for m in pack.meeting.measures if holds(m.when, ctx)],
+        "findings": [finding_data(pack, f) for f in pack.meeting.findings if holds(f.when, ctx)],
+    }
+
+
+def source_data(pack: Pack, source: Source) -> dict[str, str]:
+    return {"file": pack.source_file(source), "clause": source.clause}
+
+
+def item_data(pack: Pack, item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item.id,
+        "text": item.text,
+        "source": source_data(pack, item.source),
+        "pack": pack.id,
+        "phase": item.phase.value,
+        "track": item.track,
+        "required_before_operation": item.required_before_operation,
+        "response": item.response.value,
+    }
+    if item.text_en:
+        data["text_en"] = item.text_en
+    if item.evidence:
+        data["evidence"] = item.evidence
+    return data
+
+
+def finding_data(pack: Pack, finding: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "severity": finding.severity.value,
+        "code": finding.code,
+        "message": finding.message,
+        "source": source_data(pack, finding.source),
+        "pack": pack.id,
+    }
+    if finding.message_en:
+        data["message_en"] = finding.message_en
+    return data
+
+
+def _applies(rule: Item | Finding, ctx: Context) -> bool:
+    return rule.track in ("any", ctx.track) and holds(rule.when, ctx)
+
+
+def _person(pack: Pack, person: Any) -> dict[str, Any]:
+    return {"title": person.title, "role": person.role.value, "source": source_data(pack, person.source)}
+
+
+def _classification(pack: Pack, facts: Facts) -> dict[str, Any]:
+    assert pack.classification is not None
+    labels = {
+        "confidentiality": {lv.code: lv.label for lv in pack.classification.confidentiality.levels},
+        "availability": {lv.code: lv.label for lv in pack.classification.availability.levels},
+    }
+    assert facts.availability is not None
+    return {
+        "confidentiality": {
+            "code": facts.confidentiality,
+            "label": labels["confidentiality"][facts.confidentiality],
+        },
+        "availability": {"code": facts.availability, "label": labels["availability"][facts.availability]},
+    }
+
+
+def _packs(pack_ids: Sequence[str]) -> list[LoadedPack]:
+    if not pack_ids:
+        raise FactsError([Problem("pack", "パックを指定してください", "name at least one pack")])
+    packs = [load_pack(pack_id) for pack_id in pack_ids]
+    problems = []
+    if packs[0].pack.kind != "municipality":
+        problems.append(
+            Problem(
+                "pack",
+                f"最初のパックは自治体のパックです（「{packs[0].id}」は上乗せパック）",
+                f"the first pack must be a municipality's ({packs[0].id!r} is an overlay)",
+            )
+        )
+    problems += [
+        Problem(
+            "pack",
+            f"2つ目以降は上乗せパックです（「{p.id}」は自治体のパック）",
+            f"packs after the first must be overlays ({p.id!r} is a municipality's)",
+        )
+        for p in packs[1:]
+        if p.pack.kind != "overlay"
+    ]
+    if problems:
+        raise FactsError(problems)
+    return packs
+
+
+def _facts(facts: Mapping[str, Any] | Facts, pack: Pack) -> tuple[Facts, dict[str, Any]]:
+    checked = _validate(Facts, facts)
+    assert pack.classification is not None
+    problems = []
+    for name in ("confidentiality", "availability"):
+        scale = getattr(pack.classification, name)
+        codes = [lv.code for lv in scale.levels]
+        value = getattr(checked, name)
+        if value is not None and value not in codes:
+            shown = ", ".join(f'"{c}"' for c in codes)
+            problems.append(
+                Problem(
+                    name,
+                    f"「{value}」は{pack.issuer}の区分ではありません（{shown}）",
+                    f"{value!r} is not a classification code of pack {pack.id} ({shown})",
+                )
+            )
+    if problems:
+        raise FactsError(problems)
+    if checked.availability is None:
+        checked = checked.model_copy(update={"availability": pack.classification.availability.levels[0].code})
+    return checked, checked.model_dump(mode="json")
+
+
+_JA = {
+    "missing": "必須です",
+    "extra_forbidden": "未知のキーです",
+    "string_type": "文字列で指定してください",
+    "bool_type": "true か false で指定してください",
+    "enum": "次のいずれかで指定してください",
+    "tuple_type": "配列で指定してください",
+    "list_type": "配列で指定してください",
+    "frozen_set_type": "配列で指定してください",
+    "set_type": "配列で指定してください",
+    "model_type": "JSON のオブジェクトで指定してください",
+    "dict_type": "JSON のオブジェクトで指定してください",
+}
+_VALUE_ERRORS = {
+    "empty": ("空にできません", "must not be empty"),
+    "country": (
+        "ISO 3166 の2文字の国コード（例: JP）で指定してください",
+        "must be an ISO 3166 alpha-2 code such as JP",
+    ),
+}
+
+
+def _validate(model: type[M], facts: Mapping[str, Any] | M) -> M:
+    if isinstance(facts, model):
+        return facts
+    if not isinstance(facts, Mapping):
+        raise FactsError(
+            [Problem("facts", "JSON のオブジェクトで指定してください", "facts must be a JSON object")]
+        )
+    try:
+        return model.model_validate(facts)
+    except ValidationError as exc:
+        raise FactsError([_problem(err) for err in exc.errors(include_url=False)]) from None
+
+
+def _problem(err: Any) -> Problem:
+    key = ".".join(str(p) for p in err["loc"]) or "facts"
+    if err["type"] == "value_error":
+        reason = str(err["ctx"]["error"])
+        ja, en = _VALUE_ERRORS.get(reason, ("値が正しくありません", reason))
+        return Problem(key, ja, en)
+    ja = _JA.get(err["type"], "値が正しくありません")
+    expected = (err.get("ctx") or {}).get("expected")
+    if expected:
+        ja = f"{ja}（{expected}）"
+    return Problem(key, ja, err["msg"])

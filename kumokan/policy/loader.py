@@ -1,0 +1,216 @@
+"""Finding, reading and validating pack files; each error names its file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kumokan.policy.checks import check_pack
+from kumokan.policy.errors import PackError, Problem, UnknownPack
+from kumokan.policy.pack import Pack
+
+PACK_DIR = Path(__file__).resolve().parent / "packs"
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc]
+    """A safe loader that refuses a key written twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A validated pack with what identifies the exact text it was read from."""
+
+    pack: Pack
+    path: Path
+    digest: str
+
+    @property
+    def id(self) -> str:
+        return self.pack.id
+
+    @property
+    def version(self) -> str:
+        return self.pack.version
+
+
+def search_path() -> list[Path]:
+    """Directories searched for packs: KUMOKAN_PACK_PATH first, then the packs shipped with kumokan."""
+    extra = os.environ.get("KUMOKAN_PACK_PATH", "")
+    return [Path(p) for p in extra.split(os.pathsep) if p] + [PACK_DIR]
+
+
+def available() -> dict[str, Path]:
+    """Every pack id that can be loaded, with the file it comes from (earlier directories win)."""
+    found: dict[str, Path] = {}
+    for directory in search_path():
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.yaml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+_cache: dict[Path, tuple[tuple[int, int], LoadedPack]] = {}
+
+
+def load_pack(pack_id: str) -> LoadedPack:
+    """The pack with this id, read once and read again only when its file changes."""
+    path = available().get(pack_id)
+    if path is None:
+        raise UnknownPack(pack_id, sorted(available()))
+    loaded = load_file(path)
+    if loaded.id != pack_id:
+        raise PackError(
+            [
+                Problem(
+                    f"{path}: id",
+                    f"ファイル名と id が一致しません（{loaded.id}）",
+                    f"the id {loaded.id!r} does not match the file name",
+                )
+            ]
+        )
+    return loaded
+
+
+def load_file(path: Path) -> LoadedPack:
+    """Read and validate one pack file, or raise PackError listing every problem."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get(path)
+    if cached and cached[0] == key:
+        return cached[1]
+    raw = path.read_bytes()
+    pack, problems = _parse(path, raw)
+    if pack is None:
+        raise PackError(problems)
+    loaded = LoadedPack(pack=pack, path=path, digest=hashlib.sha256(raw).hexdigest()[:16])
+    _cache[path] = (key, loaded)
+    return loaded
+
+
+def validate_file(path: Path) -> list[Problem]:
+    """Every problem in one pack file (an empty list: the pack is valid)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [Problem(str(path), f"読めません（{exc.strerror}）", f"cannot be read ({exc.strerror})")]
+    return _parse(path, raw)[1]
+
+
+def _parse(path: Path, raw: bytes) -> tuple[Pack | None, list[Problem]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(str(path), "UTF-8 ではありません", f"is not UTF-8 ({exc.reason})")]
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        detail = exc.problem or str(exc)
+        return None, [
+            Problem(f"{path}{line}", f"YAML として読めません（{detail}）", f"invalid YAML: {detail}")
+        ]
+    if not isinstance(data, dict):
+        return None, [Problem(str(path), "パックは対応表（mapping）です", "a pack is a mapping")]
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        lines = _LineFinder(text)
+        return None, [
+            Problem(
+                lines.where(path, tuple(err["loc"])),
+                _japanese(err),
+                err["msg"],
+            )
+            for err in exc.errors(include_url=False)
+        ]
+    semantic = check_pack(pack)
+    if semantic:
+        lines = _LineFinder(text)
+        return None, [Problem(lines.where(path, loc), ja, en) for loc, ja, en in semantic]
+    return pack, []
+
+
+_JA = {
+    "missing": "必須の項目がありません",
+    "extra_forbidden": "この項目は定義されていません（綴りを確認してください）",
+    "string_type": "文字列で書いてください",
+    "bool_type": "true か false で書いてください",
+    "bool_parsing": "true か false で書いてください",
+    "int_type": "整数で書いてください",
+    "literal_error": "許される値ではありません",
+    "enum": "許される値ではありません",
+    "too_short": "空にできません",
+    "string_too_short": "空にできません",
+    "too_long": "多すぎます",
+    "tuple_type": "リストで書いてください",
+    "dict_type": "対応表（mapping）で書いてください",
+    "model_type": "対応表（mapping）で書いてください",
+    "greater_than": "0 より大きい数にしてください",
+}
+
+
+def _japanese(err: Any) -> str:
+    if err["type"] == "condition":
+        return str(err["msg"]).split(" / ")[0]
+    base = _JA.get(err["type"], "値が正しくありません")
+    expected = (err.get("ctx") or {}).get("expected")
+    return f"{base}（{expected}）" if expected else base
+
+
+class _LineFinder:
+    """Maps a validation error's location to the line of the pack file it concerns."""
+
+    def __init__(self, text: str) -> None:
+        self.root = yaml.compose(text, Loader=yaml.SafeLoader)
+
+    def where(self, path: Path, loc: tuple[Any, ...]) -> str:
+        node = self.root
+        for part in loc:
+            child = self._child(node, part)
+            if child is not None:
+                node = child
+        line = node.start_mark.line + 1 if node is not None else 1
+        field = ".".join(str(p) for p in _readable(loc))
+        return f"{path}:{line}: {field}" if field else f"{path}:{line}"
+
+    @staticmethod
+    def _child(node: Any, part: Any) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part).rstrip("_"):
+                    return value
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            return node.value[part]
+        return None
+
+
+def _readable(loc: tuple[Any, ...]) -> Iterator[Any]:
+    """Drop pydantic's union tags so `items.3.when.all.all.0` reads `items.3.when.all.0`."""
+    previous = None
+    for part in loc:
+        if part == previous or part in {"str", "bool"}:
+            continue
+        previous = part
+        yield str(part).rstrip("_") if isinstance(part, str) else part
