@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters, so that one problem stays on one line (keys come from user input)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -14,7 +22,7 @@ class Problem:
     en: str
 
     def line(self) -> str:
-        return f"{self.where}: {self.ja} / {self.en}"
+        return _one_line(f"{self.where}: {self.ja} / {self.en}")
 
 
 class PolicyError(Exception):
