@@ -11,7 +11,7 @@ from kumokan.policy.conditions import Context, holds
 from kumokan.policy.errors import FactsError, Problem
 from kumokan.policy.facts import Facts, MeetingFacts
 from kumokan.policy.loader import LoadedPack, load_pack
-from kumokan.policy.pack import Finding, Item, Pack, Phase, Source
+from kumokan.policy.pack import Finding, Item, Pack, Phase, Recheck, Source
 
 Judgment = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
@@ -97,6 +97,7 @@ def judge(
         ],
         "checklists": checklists,
         "findings": findings,
+        "rechecks": [recheck_data(p.pack, r) for p in packs for r in p.pack.rechecks if _applies(r, ctx)],
     }
 
 
@@ -138,6 +139,8 @@ def item_data(pack: Pack, item: Item) -> dict[str, Any]:
         "required_before_operation": item.required_before_operation,
         "response": item.response.value,
     }
+    if item.group:
+        data["group"] = item.group
     if item.text_en:
         data["text_en"] = item.text_en
     if item.evidence:
@@ -158,7 +161,23 @@ def finding_data(pack: Pack, finding: Finding) -> dict[str, Any]:
     return data
 
 
-def _applies(rule: Item | Finding, ctx: Context) -> bool:
+def recheck_data(pack: Pack, recheck: Recheck) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": recheck.id,
+        "triggers": [t.value for t in recheck.triggers],
+        "interval_months": recheck.interval_months,
+        "responsible": recheck.responsible.value,
+        "report_to": recheck.report_to.value if recheck.report_to else None,
+        "text": recheck.text,
+        "source": source_data(pack, recheck.source),
+        "pack": pack.id,
+    }
+    if recheck.text_en:
+        data["text_en"] = recheck.text_en
+    return data
+
+
+def _applies(rule: Item | Finding | Recheck, ctx: Context) -> bool:
     return rule.track in ("any", ctx.track) and holds(rule.when, ctx)
 
 

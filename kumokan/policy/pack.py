@@ -168,6 +168,7 @@ class Workflow(_Strict):
 class Item(_Strict):
     id: str
     phase: Phase
+    group: str | None = None  # the seed's heading for a run of items (＜アクセス制御に関する事項＞)
     track: Literal["high", "low", "any"] = "any"
     when: Condition | None = None
     text: str = Field(min_length=1)

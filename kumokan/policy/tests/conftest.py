@@ -74,6 +74,20 @@ findings:
     when: {ne: {data_location: JP}}
     message: 国内に保存する
     source: {clause: "2.4エ"}
+rechecks:
+  - id: recheck.changes
+    triggers: [terms_changed, incident]
+    responsible: service_manager
+    report_to: security_manager
+    text: 変更があった際には適合しているか確認する
+    source: {clause: "6.1"}
+  - id: recheck.iaas-yearly
+    triggers: [periodic]
+    interval_months: 12
+    when: {eq: {service_model: iaas}}
+    responsible: service_manager
+    text: 毎年確認する
+    source: {clause: "3.6③"}
 """
 
 OVERLAY = """\

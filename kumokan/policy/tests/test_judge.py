@@ -162,3 +162,14 @@ def test_missing_required_facts_are_all_listed(pack_dir: Path) -> None:
         "service_model",
         "confidentiality",
     }
+
+
+def test_rechecks_that_apply_are_listed_with_their_schedule(pack_dir: Path, facts: dict) -> None:
+    assert [r["id"] for r in judge(facts, ["sample"])["rechecks"]] == ["recheck.changes"]
+    iaas = judge({**facts, "service_model": "iaas"}, ["sample"])["rechecks"]
+    assert [(r["id"], r["interval_months"]) for r in iaas] == [
+        ("recheck.changes", None),
+        ("recheck.iaas-yearly", 12),
+    ]
+    assert iaas[0]["triggers"] == ["terms_changed", "incident"]
+    assert iaas[0]["report_to"] == "security_manager"

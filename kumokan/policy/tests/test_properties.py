@@ -65,7 +65,7 @@ def check_judgment(judgment: dict[str, Any]) -> None:
         *judgment["forms"],
         *judgment["ledger_fields"],
     ]
-    cited += [f for f in judgment["findings"]]
+    cited += [*judgment["findings"], *judgment["rechecks"]]
     cited += [item for items in judgment["checklists"].values() for item in items]
     if judgment["approver"] is not None:
         cited.append(judgment["approver"])
