@@ -60,14 +60,31 @@ def search_path() -> list[Path]:
     return [Path(p) for p in extra.split(os.pathsep) if p] + [PACK_DIR]
 
 
+_listing: dict[tuple[tuple[Path, int], ...], dict[str, Path]] = {}
+
+
 def available() -> dict[str, Path]:
-    """Every pack id that can be loaded, with the file it comes from (earlier directories win)."""
-    found: dict[str, Path] = {}
+    """Every pack id that can be loaded, with the file it comes from (earlier directories win).
+
+    Listed again only when a directory changes (a file added, removed or renamed), so judging
+    does not scan the disk each time.
+    """
+    dirs = []
     for directory in search_path():
-        if directory.is_dir():
+        try:
+            dirs.append((directory, directory.stat().st_mtime_ns))
+        except OSError:
+            continue
+    key = tuple(dirs)
+    cached = _listing.get(key)
+    if cached is None:
+        cached = {}
+        for directory, _ in dirs:
             for path in sorted(directory.glob("*.yaml")):
-                found.setdefault(path.stem, path)
-    return found
+                cached.setdefault(path.stem, path)
+        _listing.clear()
+        _listing[key] = cached
+    return dict(cached)
 
 
 _cache: dict[Path, tuple[tuple[int, int], LoadedPack]] = {}
