@@ -158,11 +158,17 @@ class LedgerField(_Strict):
     source: Source
 
 
+class Report(RoleTitle):
+    """Whom changes must be reported to, and on which track."""
+
+    track: Literal["high", "low", "any"] = "any"
+
+
 class Workflow(_Strict):
     """Procedural rules the web application follows."""
 
     one_application_per_function: Source | None = None  # Kitakyushu §5.2(1)①
-    ledger_changes_reported_to: RoleTitle | None = None  # Kitakyushu §3.3②, §3.4②
+    ledger_changes_reported_to: Report | None = None  # Kitakyushu §3.3②, §3.4②
 
 
 class Item(_Strict):
