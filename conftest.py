@@ -1,0 +1,138 @@
+"""The browser harness: real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API.
+
+Mark browser tests with @pytest.mark.browser. The `page` fixture opens a fresh browser context on
+pytest-django's live_server (Japanese locale, Tokyo time) and saves a screenshot of the last state
+to artifacts/screenshots/<test name>.png when the test ends; `screenshot(page, "step")` saves more.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+    from pytest_django.live_server_helper import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+# This machine has no network but loopback: without the background-networking flags Chromium keeps
+# trying to reach its vendor's hosts. --no-sandbox because CI runs as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from
+    # the test body unless told that this is deliberate.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            # A plain launch starts from a new, empty profile directory every time.
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name).strip('_')}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    # A staff member's browser in a Japanese city hall asks for Japanese.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 1280, "height": 800},
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+        save_screenshot(page, request.node.name)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """screenshot(page, "step") saves artifacts/screenshots/<test name>-step.png."""
+
+    def screenshot(page: Page, step: str = "") -> Path:
+        return save_screenshot(page, f"{request.node.name}-{step}" if step else request.node.name)
+
+    return screenshot
+
+
+@pytest.fixture
+def login() -> Callable[[Page, str, str], None]:
+    """login(page, username, password) signs in through the login form, as a person would."""
+
+    def login(page: Page, username: str, password: str) -> None:
+        from django.contrib.auth import get_user_model
+
+        from kumokan.accounts.testing import device_for, fresh_code
+        from kumokan.accounts.two_factor import requires_two_factor
+
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None and requires_two_factor(user):
+            device_for(user)  # an approver, chief… has enrolled an authenticator app
+        page.goto("/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(password)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert "/login/" not in page.url, f"login failed for {username!r}"
+        if "/accounts/two-factor/verify/" in page.url:
+            page.locator("#id_token").fill(fresh_code(device_for(user)))
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").click()
+            assert "/accounts/two-factor/" not in page.url, f"two-factor step failed for {username!r}"
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_completes_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """client.force_login(user) signs in with both factors, as a person with an authenticator app would.
+
+    Without it every test of an approver's or administrator's page would land on the two-factor
+    step (kumokan.accounts.middleware); the tests of that step sign in through the login form.
+    """
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self: ClientMixin, user: object, backend: str | None = None) -> None:
+        from kumokan.accounts.testing import verify_client_session
+
+        original(self, user, backend)
+        verify_client_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

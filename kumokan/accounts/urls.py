@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kumokan.accounts import views
+
+urlpatterns = [
+    path("accounts/two-factor/", views.security, name="two-factor"),
+    path("accounts/two-factor/verify/", views.verify, name="two-factor-verify"),
+    path("accounts/two-factor/enrol/", views.enrol, name="two-factor-enrol"),
+    path("accounts/two-factor/qr.svg", views.qr, name="two-factor-qr"),
+    path("accounts/two-factor/remove/", views.remove, name="two-factor-remove"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
+]

@@ -1,0 +1,100 @@
+"""Deciding: the approval queue, and a decision on one application through actions.decide."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status as HttpStatus
+from pydantic import ConfigDict, Field
+
+from kumokan.api.applications import ApplicationSummary, DecisionOut, Version, decision_data, summary_data
+from kumokan.api.auth import requires
+from kumokan.api.errors import InvalidInput
+from kumokan.api.inputs import Id, Text
+from kumokan.api.schemas import errors
+from kumokan.applications import actions, routing
+from kumokan.applications.access import application_for, awaiting_decision_by
+from kumokan.core.permissions import Capability
+
+router = Router(tags=["decisions"])
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+    outcome: Literal["approved", "rejected", "returned"]
+    reason: Text = Field("", description="Required to reject or return.")
+    service_manager: Text | None = Field(
+        None,
+        max_length=150,
+        description="Username of the service manager, where the pack's rule lets the approver name one.",
+    )
+
+
+class DecisionResult(DecisionOut):
+    application: ApplicationSummary
+    ledger_entry: int | None = Field(description="The ledger entry an approval created.")
+
+
+@router.get(
+    "/approvals",
+    response={200: list[ApplicationSummary], **errors(401, 403)},
+    summary="The applications waiting for your decision",
+    operation_id="list_approvals",
+    auth=requires(Capability.DECIDE),
+)
+def list_approvals(request: HttpRequest) -> list[dict[str, Any]]:
+    """The approval queue, oldest submission first: exactly what the queue page lists."""
+    return [summary_data(a, a.judgment.track) for a in awaiting_decision_by(request.user)]
+
+
+@router.post(
+    "/applications/{int:application_id}/decisions",
+    response={201: DecisionResult, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Approve, reject or return an application",
+    operation_id="decide",
+    auth=requires(Capability.DECIDE),
+)
+def decide(request: HttpRequest, application_id: Id, payload: DecisionIn) -> HttpStatus:
+    """kumokan.applications.actions.decide on the version you looked at (409 if it changed since).
+
+    Only the approver the judgment routes the application to may decide it (403 for anyone else);
+    an approval designates the service manager by the pack's rule and creates the ledger entry.
+    """
+    application = application_for(request.user, application_id)
+    snapshot = application.judgment
+    if snapshot is None or not routing.may_decide(request.user, application, snapshot):
+        raise PermissionDenied(_("You are not the approver of this application."))
+    manager = None
+    if payload.service_manager:
+        manager = get_user_model().objects.filter(username=payload.service_manager, is_active=True).first()
+        if manager is None:
+            raise InvalidInput(
+                "service_manager",
+                f"「{payload.service_manager}」という利用者はいません。",
+                f"there is no active user {payload.service_manager!r}",
+            )
+    decision = actions.decide(
+        acting_user=request.user,
+        application=application,
+        outcome=payload.outcome,
+        reason=payload.reason,
+        expected_version=payload.version,
+        service_manager=manager,
+    )
+    application = application_for(request.user, application_id)
+    entry = getattr(application, "ledger_entry", None)
+    return HttpStatus(
+        201,
+        decision_data(decision)
+        | {
+            "application": summary_data(application, snapshot.track),
+            "ledger_entry": entry.pk if entry else None,
+        },
+    )

@@ -1,0 +1,58 @@
+"""People and places for the API tests, made through the same actions the product uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from kumokan.api.actions import issue_api_token
+from kumokan.api.tests.support import ApiClient
+from kumokan.tenancy.actions import add_department, create_municipality, grant_membership
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department, Municipality
+
+
+@pytest.fixture
+def kobe(db: Any) -> Municipality:
+    return create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+
+
+@pytest.fixture
+def osaka(db: Any) -> Municipality:
+    return create_municipality(acting_user=None, slug="osaka", name="大阪市", pack_id="osaka")
+
+
+@pytest.fixture
+def kobe_it(kobe: Municipality) -> Department:
+    return add_department(acting_user=None, municipality=kobe, name="デジタル戦略部", code="digital")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """make_user("name", (municipality, role, department or None), …): a user holding those roles."""
+
+    def make_user(username: str, *roles: tuple[Municipality, str, Department | None]) -> Any:
+        user = get_user_model().objects.create_user(username=username, password="unused-in-api-tests")
+        for municipality, role, department in roles:
+            grant_membership(
+                acting_user=None, user=user, municipality=municipality, role=Role(role), department=department
+            )
+        return user
+
+    return make_user
+
+
+@pytest.fixture
+def api_as() -> Callable[[Any], ApiClient]:
+    """api_as(user): a client authenticated with a fresh token of that user; api_as(None): no token."""
+
+    def api_as(user: Any) -> ApiClient:
+        if user is None:
+            return ApiClient(None)
+        _token, text = issue_api_token(acting_user=None, user=user, name="tests")
+        return ApiClient(text)
+
+    return api_as

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import pytest
+
+from kumokan.api.tests.support import assert_error
+from kumokan.applications.tests import factories as f
+from kumokan.audit.models import AuditEvent
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.paging import PAGE_SIZE, _encode
+from kumokan.tenancy.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_filters_sorts_and_pages_as_the_ledger_page_does(api_as, client):
+    c = f.city("kobe")
+    box = f.entry(c, service_name="Box")
+    teams = f.entry(c, service_name="Teams", provider="Microsoft")
+    viewer = c.staff
+    client.force_login(viewer)
+
+    after_box = _encode(box, ["service_name", "function_name", "id"])
+    for params in (
+        {},
+        {"q": "box"},
+        {"provider": "Microsoft"},
+        {"sort": "-service"},
+        {"status": "approved"},
+        {"after": after_box},
+        {"before": after_box, "sort": "-service"},
+    ):
+        api = api_as(viewer).get("/ledger", **params).json()
+        page = client.get("/ledger/", params).context["page"]
+        assert [e["id"] for e in api["results"]] == [e.pk for e in page.object_list], params
+    assert api_as(viewer).get("/ledger", q="box").json()["results"][0]["id"] == box.pk
+    assert [e["id"] for e in api_as(viewer).get("/ledger", sort="-service").json()["results"]] == [
+        teams.pk,
+        box.pk,
+    ]
+    assert [e["id"] for e in api_as(viewer).get("/ledger", after=after_box).json()["results"]] == [teams.pk]
+    assert api_as(viewer).get("/ledger").json()["page_size"] == PAGE_SIZE
+
+
+def test_the_ledger_pages_by_the_ui_page_size(api_as):
+    c = f.city("kobe")
+    for n in range(PAGE_SIZE + 1):
+        f.entry(c, service_name=f"サービス{n:02d}")
+
+    first = api_as(c.staff).get("/ledger").json()
+    second = api_as(c.staff).get("/ledger", page=2).json()
+
+    assert first["count"] == PAGE_SIZE + 1 and first["pages"] == 2 and len(first["results"]) == PAGE_SIZE
+    assert first["next_page"] == 2 and first["previous_page"] is None
+    assert len(second["results"]) == 1 and second["previous_page"] == 1
+    assert_error(api_as(c.staff).get("/ledger", page=3), 404)
+
+
+def test_a_filter_value_the_page_would_not_offer_is_422(api_as):
+    c = f.city("kobe")
+    f.entry(c)
+
+    assert_error(api_as(c.staff).get("/ledger", status="lost"), 422)
+    body = assert_error(api_as(c.staff).get("/ledger", classification="9"), 422)
+    assert body["details"][0]["field"] == "classification"
+    assert_error(api_as(c.staff).get("/ledger", department=999999), 422)
+
+
+def test_a_cursor_with_an_impossible_date_is_422(api_as):
+    c = f.city("kobe")
+    f.entry(c)
+    cursor = "WyIyMDIwLTEzLTQ1VDAwOjAwOjAwIiwgMV0"  # ["2020-13-45T00:00:00", 1]
+
+    body = assert_error(api_as(c.staff).get("/ledger", sort="updated", after=cursor), 422)
+
+    assert body["details"][0]["field"] == "after"
+
+
+def test_contractors_may_not_read_the_ledger(api_as):
+    c = f.city("kobe")
+    contractor = f.member(c.municipality, Role.CONTRACTOR, c.department)
+
+    assert_error(api_as(contractor).get("/ledger"), 403)
+
+
+def test_another_municipalitys_entry_is_404(api_as):
+    c = f.city("kobe")
+    other = f.city("amagasaki", overlays=())
+    entry = f.entry(c)
+
+    assert_error(api_as(other.staff).get(f"/ledger/{entry.pk}"), 404)
+    assert api_as(other.staff).get("/ledger").json()["count"] == 0
+
+
+def test_the_service_manager_edits_with_a_reason_on_the_version_seen(api_as):
+    c = f.city("kobe")
+    entry = f.entry(c)
+    manager = entry.service_manager
+    url = f"/ledger/{entry.pk}"
+
+    response = api_as(manager).patch(
+        url, {"version": entry.version, "reason": "業務拡大", "purpose": "新しい目的"}
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["purpose"] == "新しい目的" and body["version"] == entry.version + 1
+    assert body["changes"][0]["reason"] == "業務拡大"
+    assert AuditEvent.objects.filter(action="ledger.edit", actor=manager).exists()
+    assert_error(api_as(manager).patch(url, {"version": entry.version, "reason": "x", "purpose": "y"}), 409)
+    assert_error(
+        api_as(manager).patch(url, {"version": entry.version + 1, "reason": "", "purpose": "z"}), 400
+    )
+    assert_error(
+        api_as(manager).patch(url, {"version": entry.version + 1, "reason": "x", "colour": "z"}), 422
+    )
+
+
+def test_someone_who_sees_the_entry_but_does_not_manage_it_is_403(api_as):
+    c = f.city("kobe")
+    entry = f.entry(c)
+    other_manager = f.member(c.municipality, Role.SERVICE_MANAGER, c.department)
+
+    assert_error(
+        api_as(c.staff).patch(f"/ledger/{entry.pk}", {"version": 1, "reason": "x", "purpose": "y"}), 403
+    )
+    assert_error(
+        api_as(other_manager).patch(f"/ledger/{entry.pk}", {"version": 1, "reason": "x", "purpose": "y"}), 403
+    )
+
+
+def test_starting_operation_is_refused_while_the_build_gate_is_open(api_as):
+    c = f.city("kobe")
+    entry = f.entry(c)
+
+    body = assert_error(
+        api_as(entry.service_manager).post(
+            f"/ledger/{entry.pk}/steps", {"version": entry.version, "step": "start_operation"}
+        ),
+        400,
+    )
+
+    assert body["code"] == "operation_gate"
+
+
+def test_status_steps_follow_the_ledger_table_and_the_lifecycle_gates(api_as):
+    c = f.city("kobe")
+    entry = f.entry(c)
+    client = api_as(entry.service_manager)
+    url = f"/ledger/{entry.pk}/steps"
+
+    assert_error(
+        client.post(url, {"version": entry.version, "step": "resume", "reason": "x"}),
+        400,
+        "invalid_transition",
+    )
+    # Kobe §7: retiring needs the termination procedure first.
+    assert_error(
+        client.post(url, {"version": entry.version, "step": "retire", "reason": "契約終了"}),
+        400,
+        "termination_missing",
+    )
+    assert LedgerEntry.objects.get(pk=entry.pk).status == EntryStatus.APPROVED

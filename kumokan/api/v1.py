@@ -1,0 +1,43 @@
+"""The REST API, version 1: /api/v1/, its schema at openapi.json and browsable docs at docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from kumokan.api import applications, catalog, decisions, errors, judgments, ledger, lifecycle, me
+from kumokan.api.auth import TokenAuth
+from kumokan.api.renderers import Utf8JSONRenderer
+
+DESCRIPTION = """\
+kumokan (雲管): cloud service usage governance for Japanese local governments.
+
+Authenticate with a personal API token: `Authorization: Bearer kmk_…` (create one on the
+API tokens page, or with `manage.py create_api_token USERNAME NAME`). A token acts as its user,
+with exactly the rights that user has in the web UI; what another municipality holds is 404.
+
+Errors are `{"code", "message" (Japanese), "message_en", "details": [{"field", "message", "message_en"}]}`:
+401 without a valid token, 403 for a role the action needs, 404 for what you may not see,
+400 for a step the object's state does not allow, 409 when the object changed since the version you
+sent, 422 for input that does not validate.
+"""
+
+api = NinjaAPI(
+    title="kumokan API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    renderer=Utf8JSONRenderer(),
+    # No validator badge: Swagger UI would fetch it from its vendor's host.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/me", me.router)
+api.add_router("/judgments", judgments.router)
+api.add_router("/applications", applications.router)
+api.add_router("", decisions.router)
+api.add_router("", catalog.router)
+api.add_router("/ledger", ledger.router)
+api.add_router("", lifecycle.router)

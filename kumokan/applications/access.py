@@ -1,0 +1,56 @@
+"""The applications a person may reach, fetched *for this user* (kumokan.core.permissions has the table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kumokan.applications import routing
+from kumokan.applications.choices import Status
+from kumokan.applications.models import Application
+from kumokan.core.permissions import Capability, scope
+
+
+def applications_for(user: Any) -> QuerySet[Application]:
+    """The user's own applications and those their roles reach (their department's, or the city's)."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    reach = (
+        Q(applicant=user)
+        | scope(user, Capability.VIEW_APPLICATIONS)
+        # The 情報管理者等 confirming what their department's contractors submit (Kobe §5.3).
+        | (Q(submitted_by_contractor=True) & scope(user, Capability.DECIDE))
+    )
+    return Application.objects.filter(reach).select_related(
+        "municipality", "department", "applicant", "service", "service__provider"
+    )
+
+
+def application_for(user: Any, pk: int) -> Application:
+    """One application the user may see; 404 for any other, so that its existence does not show."""
+    return get_object_or_404(applications_for(user), pk=pk)
+
+
+def own_application(user: Any, pk: int) -> Application:
+    """One of the user's own applications (drafting, answering, submitting); 404 for any other."""
+    return get_object_or_404(applications_for(user).filter(applicant=user), pk=pk)
+
+
+def awaiting_decision_by(user: Any) -> list[Application]:
+    """The submitted applications this user may decide now (the approval queue), oldest first."""
+    if not user.is_authenticated:
+        return []
+    candidates = (
+        Application.objects.filter(status=Status.SUBMITTED)
+        .filter(scope(user, Capability.DECIDE))
+        .select_related("municipality", "department", "applicant", "service", "service__provider")
+        .order_by("submitted_at", "id")
+    )
+    queue = []
+    for application in candidates:
+        snapshot = application.judgment
+        if snapshot is not None and routing.may_decide(user, application, snapshot):
+            queue.append(application)
+    return queue

@@ -1,0 +1,46 @@
+"""Running the engine on an application's facts under its municipality's packs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kumokan.applications.routing import resolve_approver
+from kumokan.policy import judge
+from kumokan.policy.facts import Facts
+from kumokan.tenancy.models import Municipality
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The engine's judgment of some facts, with the facts in the canonical form we store."""
+
+    facts: dict[str, Any]
+    judgment: dict[str, Any]
+    approver_role: str | None
+    approver_title: str
+
+    @property
+    def packs(self) -> list[dict[str, str]]:
+        return list(self.judgment["packs"])
+
+    @property
+    def track(self) -> str:
+        return str(self.judgment["track"])
+
+    @property
+    def function_name(self) -> str:
+        """The catalogue's function name: the one function applied for, or several joined."""
+        return "・".join(self.facts["functions"])
+
+
+def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
+    """Judge `facts` (CONTRACT.md) for this municipality; raises kumokan.policy.FactsError per key.
+
+    Usable by a view to preview the judgment before anything is saved.
+    """
+    judgment = judge(facts, municipality.pack_ids(), configured_approver=municipality.configured_approver)
+    canonical = Facts.model_validate(facts).model_dump(mode="json")
+    canonical["certifications"] = sorted(canonical["certifications"])
+    role, title = resolve_approver(municipality, judgment)
+    return Judged(facts=canonical, judgment=judgment, approver_role=role, approver_title=title)

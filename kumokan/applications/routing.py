@@ -1,0 +1,170 @@
+"""Who decides an application and who becomes its service manager, as the judged pack says.
+
+The approver is the pack's approver role for the judged track in the applicant's municipality (or the
+municipality's configured approver where the seed names none); a department head decides only for
+their own department. Kobe's low track approves itself (self_approval).
+
+A contractor's submission (Kobe §5.3: the contractor submits the requirement sheet and the 情報管理者等
+confirm that it is met) is decided by those who hold the applying role in the commissioning department,
+never by the contractor, and the one who confirms it becomes its service manager.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from kumokan.applications.models import Application, JudgmentSnapshot
+from kumokan.errors import WorkflowError
+from kumokan.policy.pack import Designation
+from kumokan.tenancy.access import display_name, has_role, users_with_role
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department, Membership, Municipality
+
+# CONTRACT.md's finding when a contractor uses the service and the pack makes it submit the checklist.
+CONTRACTOR_FINDING = "contractor_submission"
+
+
+def resolve_approver(municipality: Municipality, judgment: dict[str, Any]) -> tuple[str | None, str]:
+    """(role, title) of whoever decides under this judgment; role None when nobody is configured."""
+    approver = judgment.get("approver")
+    if approver is None:
+        return None, ""
+    if approver.get("configured"):
+        # The engine only knows the configured title; the role is the municipality's setting.
+        return municipality.configured_approver_role, approver["title"]
+    return approver["role"], approver["title"]
+
+
+def may_decide(user: Any, application: Application, snapshot: JudgmentSnapshot) -> bool:
+    """Whether `user` may approve, reject or return this application under this judgment."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if application.submitted_by_contractor:
+        return contractor_reviewers(application, snapshot).filter(pk=user.pk).exists()
+    if snapshot.self_approval:
+        return bool(user.pk == application.applicant_id)
+    role = snapshot.approver_role
+    if role is None or user.pk == application.applicant_id:
+        # Nobody decides their own application unless the pack says so (self_approval).
+        return False
+    department = application.department if role == Role.DEPARTMENT_HEAD else None
+    return has_role(user, application.municipality, role, department)
+
+
+def approvers(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[Any]:
+    """Everyone who may decide this application (the applicant alone on a self-approval track)."""
+    role = snapshot.approver_role
+    if application.submitted_by_contractor:
+        return contractor_reviewers(application, snapshot)
+    if snapshot.self_approval:
+        return get_user_model().objects.filter(pk=application.applicant_id)
+    if role is None:
+        return get_user_model().objects.none()
+    department = application.department if role == Role.DEPARTMENT_HEAD else None
+    return users_with_role(application.municipality, role, department).exclude(pk=application.applicant_id)
+
+
+def may_apply(
+    user: Any, department: Department, judgment: dict[str, Any], *, contractor: bool = False
+) -> bool:
+    """Whether `user` may apply in `department`: kumokan's applicant role, or the role the pack names
+    as applicant on the judged track (e.g. Kitakyushu's 所属長 on the high track).
+
+    With `contractor`: whether the user may submit as the department's contractor, which needs the
+    contractor role there and facts for which the pack has the contractor submit the checklist.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if contractor:
+        roles = {Role.CONTRACTOR.value} if contractor_submits(judgment) else set()
+    else:
+        roles = {Role.APPLICANT.value, judgment["applicant"]["role"]}
+    return Membership.objects.filter(
+        user=user, municipality_id=department.municipality_id, department=department, role__in=roles
+    ).exists()
+
+
+def contractor_submits(judgment: dict[str, Any]) -> bool:
+    """Whether the judged pack has a contractor submit the checklist for these facts (Kobe §5.3)."""
+    return any(finding["code"] == CONTRACTOR_FINDING for finding in judgment["findings"])
+
+
+def contractor_reviewers(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[Any]:
+    """Who confirms a contractor's submission: the applying roles of the commissioning department."""
+    roles = {Role.APPLICANT.value, snapshot.judgment["applicant"]["role"]}
+    memberships = Membership.objects.filter(
+        municipality_id=application.municipality_id, department_id=application.department_id, role__in=roles
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user"))
+        .exclude(pk=application.applicant_id)
+        .order_by("username")
+    )
+
+
+def approves_itself(application: Application, snapshot: JudgmentSnapshot) -> bool:
+    """Submitting approves at once (Kobe §5.2.2②), except a contractor's submission, which is confirmed."""
+    return snapshot.self_approval and not application.submitted_by_contractor
+
+
+def decider_title(application: Application, snapshot: JudgmentSnapshot) -> str:
+    """The title under which the application is decided (the 情報管理者等 for a contractor's)."""
+    if application.submitted_by_contractor:
+        return str(snapshot.judgment["applicant"]["title"])
+    return snapshot.approver_title
+
+
+def service_manager_for(
+    application: Application, snapshot: JudgmentSnapshot, approver: Any, named: Any | None
+) -> Any:
+    """The service manager the pack's designation rule gives on approval by `approver`.
+
+    `named` is the person the approver designates; required where the rule is designated_by_approver
+    or unspecified, and optional for owning_department_head (to choose among several heads).
+    """
+    if application.submitted_by_contractor:
+        # The contractor is no official of the city: whoever confirmed its sheet manages the service.
+        return approver
+    designation = Designation(snapshot.judgment["service_manager"]["designation"])
+    municipality = application.municipality
+    if designation == Designation.APPLICANT:
+        return application.applicant
+    if designation == Designation.APPROVER:
+        return approver
+    if designation == Designation.OWNING_DEPARTMENT_HEAD:
+        heads = users_with_role(municipality, Role.DEPARTMENT_HEAD, application.department)
+        if named is not None:
+            if not heads.filter(pk=named.pk).exists():
+                raise WorkflowError(
+                    f"{display_name(named)}さんは{application.department}の所属長ではありません。",
+                    f"{named.get_username()} is not the head of {application.department}",
+                    code="manager_not_head",
+                )
+            return named
+        count = heads.count()
+        if count != 1:
+            raise WorkflowError(
+                f"{application.department}の所属長が{'登録されていません' if count == 0 else '複数います'}。"
+                "クラウドサービス管理者となる所属長を指定してください。",
+                f"{application.department} has {count} department heads: name the one who becomes manager",
+                code="manager_head_unknown",
+            )
+        return heads.get()
+    # designated_by_approver, unspecified: the approver names the manager.
+    if named is None:
+        raise WorkflowError(
+            "承認するには、クラウドサービス管理者を指名してください。",
+            "name the service manager to approve",
+            code="manager_required",
+        )
+    if not named.is_active or not Membership.objects.filter(user=named, municipality=municipality).exists():
+        raise WorkflowError(
+            f"{display_name(named)}さんはこの自治体の職員として登録されていません。",
+            f"{named.get_username()} is not a member of {municipality}",
+            code="manager_not_member",
+        )
+    return named

@@ -1,0 +1,545 @@
+"""The application journey on the web: apply in three steps, review and decide, follow an application.
+
+Each view parses its input with a form, calls one action (kumokan.applications.actions) and renders;
+who may do what is kumokan.core.permissions' table, and objects are fetched for the user (access.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kumokan.applications import actions, routing
+from kumokan.applications.access import (
+    application_for,
+    applications_for,
+    awaiting_decision_by,
+    own_application,
+)
+from kumokan.applications.choices import Outcome, Status, Step
+from kumokan.applications.forms import (
+    TEXT_FACTS,
+    ChecklistForm,
+    DecisionForm,
+    FactsForm,
+    VersionForm,
+    WithdrawForm,
+    describe_facts,
+    item_key,
+)
+from kumokan.applications.judging import judge_facts
+from kumokan.applications.models import Application, ChecklistAnswer, JudgmentSnapshot
+from kumokan.applications.workflow import steps_from
+from kumokan.audit.choices import Action
+from kumokan.audit.models import AuditEvent
+from kumokan.catalog.prefill import application_initial
+from kumokan.core.permissions import Capability, granted_roles, municipalities_granting, requires
+from kumokan.errors import ConflictError, WorkflowError
+from kumokan.policy import FactsError
+from kumokan.policy.pack import Designation, Phase
+from kumokan.tenancy.access import display_name, has_role, role_titles, users_with_role
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department, Municipality
+
+# Fields a live judgment need not have yet (it stands in for the missing text, and has no department).
+PREVIEW_IGNORES = frozenset({"department", "version", *TEXT_FACTS})
+# Errors of the decide action that belong to one field of the decision form.
+_DECISION_FIELDS = {
+    "reason_required": "reason",
+    "manager_required": "service_manager",
+    "manager_not_member": "service_manager",
+    "manager_not_head": "service_manager",
+    "manager_head_unknown": "service_manager",
+    "manager_not_expected": "service_manager",
+}
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
+
+
+def _denied_message(exc: PermissionDenied) -> str:
+    return str(exc) or _("You may not do this.")
+
+
+# ── my applications ─────────────────────────────────────────────────────────
+
+
+@requires(Capability.APPLY)
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = (
+        applications_for(request.user).filter(applicant=request.user).order_by("-updated_at", "-id")
+    )
+    return render(request, "applications/list.html", {"applications": applications})
+
+
+# ── step 1: the facts, with the live judgment ───────────────────────────────
+
+
+def _applying_municipality(user: Any) -> Municipality:
+    municipalities = municipalities_granting(user, Capability.APPLY)
+    if not municipalities:
+        raise PermissionDenied
+    return municipalities[0]
+
+
+def _applying_departments(user: Any, municipality: Municipality) -> QuerySet[Department]:
+    """The departments in which the user holds a role that applies (a head applies for their own)."""
+    roles = granted_roles(Capability.APPLY, municipality)
+    return (
+        Department.objects.filter(
+            municipality=municipality, memberships__user=user, memberships__role__in=roles
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+@requires(Capability.APPLY)
+def new_application(request: HttpRequest) -> HttpResponse:
+    municipality = _applying_municipality(request.user)
+    departments = _applying_departments(request.user, municipality)
+    # `?service=` from the catalogue fills in the service and the certifications recorded for it.
+    initial = application_initial(municipality, request.GET)
+    if has_role(request.user, municipality, Role.CONTRACTOR):
+        initial["operated_by_contractor"] = True
+    form = _as_contractor(
+        FactsForm(request.POST or None, municipality=municipality, departments=departments, initial=initial),
+        request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = actions.create_draft(
+                acting_user=request.user,
+                municipality=municipality,
+                department=form.cleaned_data["department"],
+                facts=form.facts(),
+                **form.application_fields(),
+            )
+        except FactsError as exc:
+            form.add_problems(exc.problems, _english())
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        except PermissionDenied as exc:
+            form.add_error(None, _denied_message(exc))
+        else:
+            messages.success(request, _("The draft is saved."))
+            return _after_facts(request, application)
+    return _facts_page(request, form, municipality, None)
+
+
+@requires(Capability.APPLY)
+def edit_application(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request.user, pk)
+    if Step.EDIT not in steps_from(application.status):
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect(application)
+    initial = FactsForm.initial_for(application) | {"version": application.version}
+    form = _as_contractor(
+        FactsForm(request.POST or None, municipality=application.municipality, initial=initial), request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = actions.update_draft(
+                acting_user=request.user,
+                application=application,
+                changes={"facts": form.facts(), **form.application_fields()},
+                expected_version=form.cleaned_data["version"],
+            )
+        except FactsError as exc:
+            form.add_problems(exc.problems, _english())
+        except WorkflowError as exc:
+            if exc.code != "unchanged":
+                form.add_error(None, exc.message)
+            else:
+                return _after_facts(request, application)
+        except PermissionDenied as exc:
+            form.add_error(None, _denied_message(exc))
+        else:
+            messages.success(request, _("The draft is saved."))
+            return _after_facts(request, application)
+    return _facts_page(request, form, application.municipality, application)
+
+
+def _as_contractor(form: FactsForm, user: Any) -> FactsForm:
+    """A contractor (Kobe §5.3) sees none of the city's catalogue in the form: no provider suggestions."""
+    if has_role(user, form.municipality, Role.CONTRACTOR):
+        form.providers = form.providers.none()
+    return form
+
+
+def _after_facts(request: HttpRequest, application: Application) -> HttpResponse:
+    if request.POST.get("next") == "stay":
+        return redirect("applications:edit", pk=application.pk)
+    return redirect("applications:checklist", pk=application.pk)
+
+
+def _facts_page(
+    request: HttpRequest, form: FactsForm, municipality: Municipality, application: Application | None
+) -> HttpResponse:
+    if form.is_bound:
+        preview = _preview(form, municipality)
+    elif application is not None:
+        preview = _stored_preview(application)
+    else:
+        preview = _preview(FactsForm(form.initial_data(), municipality=municipality), municipality)
+    context = {
+        "form": form,
+        "application": application,
+        "municipality": municipality,
+        "titles": role_titles(municipality),
+        "preview_url": reverse("applications:edit_judgment", args=[application.pk])
+        if application
+        else reverse("applications:new_judgment"),
+        **preview,
+    }
+    return render(request, "applications/facts.html", context)
+
+
+def _preview(form: FactsForm, municipality: Municipality) -> dict[str, Any]:
+    """The judgment of the facts as filled in so far, with what is wrong in them (the form's own
+    errors, and the engine's problems when it cannot judge)."""
+    facts = form.preview_facts()
+    problems = [
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+        if name in form.fields and name not in PREVIEW_IGNORES
+    ]
+    try:
+        judged = judge_facts(municipality, facts)
+    except FactsError as exc:
+        return {"judgment": None, "problems": problems + [p.en if _english() else p.ja for p in exc.problems]}
+    return {"judgment": judged.judgment, "problems": problems}
+
+
+def _stored_preview(application: Application) -> dict[str, Any]:
+    snapshot = application.judgment
+    return {"judgment": snapshot.judgment if snapshot else None, "problems": []}
+
+
+@require_POST
+@requires(Capability.APPLY)
+def new_judgment(request: HttpRequest) -> HttpResponse:
+    """The live judgment (htmx): the step-1 form posted on every change, answered with the partial."""
+    municipality = _applying_municipality(request.user)
+    form = FactsForm(request.POST, municipality=municipality, departments=Department.objects.none())
+    return render(request, "applications/_judgment.html", _preview(form, municipality))
+
+
+@require_POST
+@requires(Capability.APPLY)
+def edit_judgment(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request.user, pk)
+    form = FactsForm(request.POST, municipality=application.municipality)
+    return render(request, "applications/_judgment.html", _preview(form, application.municipality))
+
+
+# ── step 2: the checklist ───────────────────────────────────────────────────
+
+
+@requires(Capability.APPLY)
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request.user, pk)
+    snapshot = _snapshot(application)
+    editable = Step.EDIT in steps_from(application.status)
+    form = ChecklistForm(
+        request.POST or None, request.FILES or None, application=application, snapshot=snapshot
+    )
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("This application can no longer be changed."))
+        if form.is_valid() and _save_checklist(request, form, application):
+            if request.POST.get("next") == "review":
+                return redirect("applications:review", pk=application.pk)
+            return redirect("applications:checklist", pk=application.pk)
+    return render(
+        request,
+        "applications/checklist.html",
+        {"application": application, "snapshot": snapshot, "form": form, "editable": editable},
+    )
+
+
+def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Application) -> bool:
+    """Record every changed answer and explanation; False (with errors on the form) if any was refused."""
+    version = form.cleaned_data["version"]
+    saved = 0
+    try:
+        for item, answer, note, evidence in form.changed_answers():
+            key = item_key(item)
+            try:
+                actions.answer_item(
+                    acting_user=request.user,
+                    application=application,
+                    pack_id=item["pack"],
+                    item_id=item["id"],
+                    answer=answer,
+                    note=note,
+                    evidence=evidence,
+                    expected_version=version,
+                )
+            except ConflictError:
+                raise
+            except WorkflowError as exc:
+                form.add_error(f"note:{key}" if exc.code == "note_required" else f"answer:{key}", exc.message)
+            else:
+                version += 1
+                saved += 1
+        for finding, text in form.changed_explanations():
+            try:
+                actions.explain_finding(
+                    acting_user=request.user,
+                    application=application,
+                    pack_id=finding["pack"],
+                    code=finding["code"],
+                    explanation=text,
+                    expected_version=version,
+                )
+            except ConflictError:
+                raise
+            except WorkflowError as exc:
+                form.add_error(f"explanation:{finding['pack']}:{finding['code']}", exc.message)
+            else:
+                version += 1
+                saved += 1
+    except ConflictError as exc:
+        form.add_error(None, exc.message)
+    if saved:
+        messages.success(request, _("%(count)d answers saved.") % {"count": saved})
+    return not form.errors
+
+
+# ── step 3: review and submit ───────────────────────────────────────────────
+
+
+@requires(Capability.APPLY)
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request.user, pk)
+    snapshot = _snapshot(application)
+    may_submit = bool({Step.SUBMIT, Step.RESUBMIT} & set(steps_from(application.status)))
+    problems = actions.submission_problems(application, snapshot) if may_submit else []
+    return render(
+        request,
+        "applications/review.html",
+        {
+            "application": application,
+            "snapshot": snapshot,
+            "judgment": snapshot.judgment,
+            "may_submit": may_submit,
+            "submission_problems": problems,
+            "unanswered": actions.unanswered_items(application, snapshot, Phase.SELECTION),
+            "later_unanswered": len(actions.unanswered_items(application, snapshot))
+            - len(actions.unanswered_items(application, snapshot, Phase.SELECTION)),
+            "form": VersionForm(initial={"version": application.version}),
+            **_record(application),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.APPLY)
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request.user, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    act = actions.resubmit if application.status == Status.RETURNED else actions.submit
+    try:
+        application = act(
+            acting_user=request.user, application=application, expected_version=form.cleaned_data["version"]
+        )
+    except WorkflowError as exc:
+        for problem in exc.details or (exc,):
+            messages.error(request, problem.message)
+        return redirect("applications:review", pk=application.pk)
+    if application.status == Status.APPROVED:
+        messages.success(request, _("Submitted and approved: this track approves its own use."))
+    else:
+        messages.success(request, _("The application is submitted for approval."))
+    return redirect(application)
+
+
+@require_POST
+@requires(Capability.APPLY)
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    if not form.cleaned_data["confirmed"]:
+        return render(
+            request,
+            "applications/confirm_withdraw.html",
+            {"application": application, "form": form},
+        )
+    try:
+        actions.withdraw(
+            acting_user=request.user,
+            application=application,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The application is withdrawn."))
+    return redirect(application)
+
+
+# ── following an application ────────────────────────────────────────────────
+
+
+@requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_for(request.user, pk)
+    snapshot = application.judgment
+    own = application.applicant_id == request.user.pk
+    steps = steps_from(application.status) if own else []
+    # The status history: answers and explanations are shown with the checklist, not one line each.
+    history = AuditEvent.objects.filter(
+        target_type=Application._meta.label_lower, target_id=str(application.pk)
+    ).exclude(action__in=[Action.APPLICATION_ANSWER_ITEM, Action.APPLICATION_EXPLAIN_FINDING])
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "snapshot": snapshot,
+            "judgment": snapshot.judgment if snapshot else None,
+            "answers": _answers_by_item(application),
+            "explanations": {f"{e.pack_id}:{e.code}": e for e in application.explanations.all()},
+            "decisions": application.decisions.select_related("decided_by").order_by("decided_at", "id"),
+            "history": history.order_by("id"),
+            "own": own,
+            "may_edit": Step.EDIT in steps,
+            "may_withdraw": Step.WITHDRAW in steps,
+            "may_decide": snapshot is not None
+            and application.status == Status.SUBMITTED
+            and routing.may_decide(request.user, application, snapshot),
+            "entry": getattr(application, "ledger_entry", None),
+            "withdraw_form": WithdrawForm(initial={"version": application.version}),
+            **_record(application),
+        },
+    )
+
+
+@requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
+def evidence(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+    """An evidence file, to whoever may see the application (the files are served by no other URL)."""
+    application = application_for(request.user, pk)
+    answer = get_object_or_404(ChecklistAnswer, application=application, pk=answer_pk)
+    if not answer.evidence:
+        raise Http404
+    return FileResponse(answer.evidence.open("rb"), as_attachment=True, filename=answer.evidence_name or None)
+
+
+# ── deciding ────────────────────────────────────────────────────────────────
+
+
+@requires(Capability.DECIDE)
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "applications/queue.html", {"applications": awaiting_decision_by(request.user)})
+
+
+@requires(Capability.DECIDE)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_for(request.user, pk)
+    snapshot = _snapshot(application)
+    if not routing.may_decide(request.user, application, snapshot):
+        raise PermissionDenied(_("You are not the approver of this application."))
+    open_for_decision = Step.APPROVE in steps_from(application.status)
+    managers = _manager_choices(application, snapshot)
+    form = DecisionForm(request.POST or None, managers=managers, initial={"version": application.version})
+    if request.method == "POST":
+        if not open_for_decision:
+            messages.error(request, _("This application has already been decided."))
+            return redirect(application)
+        if form.is_valid():
+            if form.needs_confirmation:
+                return render(
+                    request, "applications/confirm_reject.html", {"application": application, "form": form}
+                )
+            try:
+                actions.decide(
+                    acting_user=request.user,
+                    application=application,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                    service_manager=form.cleaned_data.get("service_manager"),
+                )
+            except WorkflowError as exc:
+                form.add_error(_DECISION_FIELDS.get(exc.code), exc.message)
+            else:
+                messages.success(request, _DECIDED[form.cleaned_data["outcome"]])
+                return redirect(application)
+    return render(
+        request,
+        "applications/decide.html",
+        {
+            "application": application,
+            "snapshot": snapshot,
+            "judgment": snapshot.judgment,
+            "answers": _answers_by_item(application),
+            "explanations": {f"{e.pack_id}:{e.code}": e for e in application.explanations.all()},
+            "form": form,
+            "open_for_decision": open_for_decision,
+            "titles": role_titles(application.municipality),
+            **_record(application),
+        },
+    )
+
+
+_DECIDED = {
+    Outcome.APPROVED: _("The application is approved and recorded in the ledger."),
+    Outcome.REJECTED: _("The application is rejected."),
+    Outcome.RETURNED: _("The application is returned to the applicant."),
+}
+
+
+def _manager_choices(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[Any] | None:
+    """Whom the approver may name as service manager, where the pack's rule lets them name one
+    (routing.service_manager_for applies the rule); None where the rule names the person itself."""
+    designation = snapshot.judgment["service_manager"]["designation"]
+    municipality = application.municipality
+    if designation == Designation.OWNING_DEPARTMENT_HEAD:
+        return users_with_role(municipality, Role.DEPARTMENT_HEAD, application.department)
+    if designation in (Designation.DESIGNATED_BY_APPROVER, Designation.UNSPECIFIED):
+        return (
+            get_user_model()
+            .objects.filter(is_active=True, memberships__municipality=municipality)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+    return None
+
+
+# ── helpers ─────────────────────────────────────────────────────────────────
+
+
+def _snapshot(application: Application) -> JudgmentSnapshot:
+    snapshot = application.judgment
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+def _record(application: Application) -> dict[str, Any]:
+    """What the facts block of a page shows besides the application itself."""
+    return {
+        "facts_labels": describe_facts(application.facts),
+        "applicant_name": display_name(application.applicant),
+    }
+
+
+def _answers_by_item(application: Application) -> dict[str, ChecklistAnswer]:
+    return {f"{a.pack_id}:{a.item_id}": a for a in application.answers.select_related("answered_by")}

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "kumokan.audit"
+    verbose_name = _("監査記録")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,180 @@
+"""The audit trail: one append-only row per action, written in the action's own transaction.
+
+The rows form one hash chain per installation: each row stores the SHA-256 of its canonical content
+together with the hash of the row before it, so a row changed or removed afterwards breaks the chain
+(`manage.py audit_verify` finds where). The chain head is one locked row, so concurrent writers
+queue for it instead of forking the chain.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.audit.choices import Action
+
+
+class AppendOnlyError(Exception):
+    """An audit row was to be changed or deleted: the trail only grows."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are chained one by one: use save()")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be updated")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, with the object's state before and after.
+
+    Rows are never updated or deleted, and are ordered by id, so a later issue can chain
+    each row's hash to the previous one without changing what is stored.
+    """
+
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("実行者"),
+    )
+    # Copied so the record reads the same after the account is renamed or deleted.
+    actor_name = models.CharField(_("実行者名"), max_length=150)
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("自治体"),
+    )
+    action = models.CharField(_("操作"), max_length=50, choices=Action.choices)
+    target_type = models.CharField(_("対象の種類"), max_length=100)
+    target_id = models.CharField(_("対象の ID"), max_length=64)
+    target_repr = models.CharField(_("対象"), max_length=200)
+    before = models.JSONField(_("変更前"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("変更後"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    request_id = models.CharField(_("リクエスト ID"), max_length=64, blank=True)
+    previous_hash = models.CharField(_("previous record's hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("監査記録")
+        verbose_name_plural = _("監査記録")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx"),
+            models.Index(fields=["municipality", "at"], name="audit_event_municipality_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be changed")
+        if not transaction.get_connection(kwargs.get("using")).in_atomic_block:
+            raise RuntimeError("audit events are written inside the action's transaction.atomic()")
+        # Locking the head queues concurrent writers (PostgreSQL: this row; SQLite: the whole
+        # database is already locked by the action's own writes), so each sees the latest hash.
+        head = AuditChainHead.locked()
+        self.previous_hash = head.last_hash
+        self.hash = chain_hash(canonical_content(self), self.previous_hash)
+        super().save(*args, **kwargs)
+        head.advance(self)
+
+    def content_hash(self) -> str:
+        """The hash this row should carry, from what it holds now."""
+        return chain_hash(canonical_content(self), self.previous_hash)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditChainHead(models.Model):
+    """The newest row of the chain: one row (id 1), locked by every writer."""
+
+    last_event_id = models.BigIntegerField(_("last record"), null=True, blank=True)
+    last_hash = models.CharField(_("last record's hash"), max_length=64, default=GENESIS_HASH)
+    length = models.BigIntegerField(_("records"), default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_single_row",
+                condition=models.Q(id=1),
+                violation_error_message=_("There is only one audit chain."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.length} records, last {self.last_hash[:12]}"
+
+    @classmethod
+    def locked(cls) -> AuditChainHead:
+        head = cls.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head, _ = cls.objects.get_or_create(pk=1)
+            head = cls.objects.select_for_update().get(pk=1)
+        return head
+
+    def advance(self, event: AuditEvent) -> None:
+        self.last_event_id = event.pk
+        self.last_hash = event.hash
+        self.length += 1
+        self.save(update_fields=["last_event_id", "last_hash", "length"])
+
+
+def _json_ready(value: Any) -> Any:
+    """The value as it reads back from a JSON column (dates become text, tuples lists)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def canonical_content(event: AuditEvent) -> bytes:
+    """Everything the row records, as sorted compact JSON: the same bytes on every database.
+
+    The actor's id is left out: deleting an account empties it (SET_NULL), while the copied
+    actor_name, which is hashed, keeps saying who it was.
+    """
+    content = {
+        "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor_name": event.actor_name,
+        "municipality_id": event.municipality_id,
+        "action": str(event.action),
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "before": _json_ready(event.before),
+        "after": _json_ready(event.after),
+        "request_id": event.request_id,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def chain_hash(content: bytes, previous_hash: str) -> str:
+    return hashlib.sha256(previous_hash.encode() + b"\n" + content).hexdigest()

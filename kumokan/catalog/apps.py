@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "kumokan.catalog"
+    verbose_name = _("クラウドサービス一覧")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,359 @@
+"""Providers and their cloud services as each municipality knows them, their certifications, and imports
+of the ISMAP cloud service list."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.applications.evidence import evidence_storage
+from kumokan.catalog.choices import (
+    ISMAP_KINDS,
+    CertificationKind,
+    CertificationSource,
+    CertificationStatus,
+    ImportStatus,
+    ServiceModel,
+)
+
+
+def name_key(name: str) -> str:
+    """The form two names are compared in: NFKC (full/half width), case-folded, spaces collapsed.
+
+    「ＡＢＣ株式会社」, 'abc株式会社' and 'ABC 株式会社 ' are one provider.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+class Provider(models.Model):
+    """A cloud service provider (クラウドサービス提供者)."""
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.CASCADE, related_name="providers", verbose_name=_("自治体")
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    name_key = models.CharField(_("照合用の名称"), max_length=200, editable=False)
+
+    class Meta:
+        verbose_name = _("提供者")
+        verbose_name_plural = _("提供者")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name_key"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_(
+                    "この提供者は既に登録されています（全角・半角、大文字・小文字を区別しません）。"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+
+class CloudService(models.Model):
+    """One service (with one function, where functions are applied for separately) of a provider."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="services", verbose_name=_("提供者")
+    )
+    name = models.CharField(_("サービス名"), max_length=200)
+    function_name = models.CharField(_("機能名"), max_length=200, blank=True, default="")
+    service_model = models.CharField(_("サービス形態"), max_length=20, choices=ServiceModel.choices)
+    name_key = models.CharField(_("照合用のサービス名"), max_length=200, editable=False)
+    function_key = models.CharField(_("照合用の機能名"), max_length=200, editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("クラウドサービス")
+        verbose_name_plural = _("クラウドサービス")
+        ordering = ["name", "function_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name_key", "function_key"],
+                name="%(app_label)s_%(class)s_unique_name_function",
+                violation_error_message=_("この提供者の同じサービス（機能）は既に登録されています。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.function_name}）" if self.function_name else self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.name)
+        self.function_key = name_key(self.function_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "function_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def municipality(self) -> Any:
+        return self.provider.municipality
+
+
+def certification_file_path(evidence: Any, filename: str) -> str:
+    """municipality/certifications/certification/random name: the uploader's file name never becomes a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    certification = evidence.certification
+    return f"{certification.provider.municipality.slug}/certifications/{certification.pk}/{uuid.uuid4().hex}{suffix}"
+
+
+class Certification(models.Model):
+    """One certification, registration or audit report of a provider, reused by every application for it.
+
+    `services` narrows it to the services it covers (an ISMAP registration is of one service); none means
+    every service of the provider. `status` is kept current by the daily check (catalog.tasks) from the
+    dates, by kumokan.catalog.validity.
+    """
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="certifications", verbose_name=_("provider")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CertificationKind.choices)
+    registration_number = models.CharField(
+        _("registration number"), max_length=50, blank=True, help_text=_("For ISMAP, e.g. C21-0005-2.")
+    )
+    services = models.ManyToManyField(
+        CloudService,
+        blank=True,
+        related_name="certifications",
+        verbose_name=_("services covered"),
+        help_text=_("None: every service of the provider."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    audit_period_start = models.DateField(_("audit period from"), null=True, blank=True)
+    audit_period_end = models.DateField(_("audit period to"), null=True, blank=True)
+    report_period_start = models.DateField(_("report period from"), null=True, blank=True)
+    report_period_end = models.DateField(_("report period to"), null=True, blank=True)
+    renewal_applied_on = models.DateField(_("renewal applied for on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CertificationStatus.choices, default=CertificationStatus.VALID
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=CertificationSource.choices, default=CertificationSource.MANUAL
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # When re-checks were opened because it runs out, ran out or was withdrawn; cleared on renewal.
+    lapse_reported_at = models.DateTimeField(_("re-checks opened for its lapse at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["provider", "kind", "-valid_until", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_kind_valid",
+                condition=Q(kind__in=CertificationKind.values),
+                violation_error_message=_("The kind of certification is not valid."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_status_valid",
+                condition=Q(status__in=CertificationStatus.values),
+                violation_error_message=_("The status is not valid."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_validity_ordered",
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                violation_error_message=_("The validity must end on or after the day it starts."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_audit_period_ordered",
+                condition=Q(audit_period_start__isnull=True)
+                | Q(audit_period_end__isnull=True)
+                | Q(audit_period_end__gte=F("audit_period_start")),
+                violation_error_message=_("The audit period must end on or after the day it starts."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_report_period_ordered",
+                condition=Q(report_period_start__isnull=True)
+                | Q(report_period_end__isnull=True)
+                | Q(report_period_end__gte=F("report_period_start")),
+                violation_error_message=_("The report period must end on or after the day it starts."),
+            ),
+            # The audit period and a pending renewal are ISMAP's (基本規程 3.5), the report period SOC 2's.
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_audit_period_only_ismap",
+                condition=Q(kind__in=ISMAP_KINDS)
+                | Q(
+                    audit_period_start__isnull=True,
+                    audit_period_end__isnull=True,
+                    renewal_applied_on__isnull=True,
+                ),
+                violation_error_message=_(
+                    "Only an ISMAP or ISMAP-LIU registration has an audit period and a renewal."
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_report_period_only_soc2",
+                condition=Q(kind=CertificationKind.SOC2)
+                | Q(report_period_start__isnull=True, report_period_end__isnull=True),
+                violation_error_message=_("Only a SOC 2 report has a report period."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_withdrawn_has_date",
+                condition=~Q(status=CertificationStatus.WITHDRAWN) | Q(withdrawn_on__isnull=False),
+                violation_error_message=_("A withdrawn certification records the day it was withdrawn."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_renewal_pending_has_date",
+                condition=~Q(status=CertificationStatus.RENEWAL_PENDING)
+                | Q(renewal_applied_on__isnull=False),
+                violation_error_message=_("A pending renewal records the day it was applied for."),
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "kind", "registration_number"],
+                condition=~Q(registration_number=""),
+                name="%(app_label)s_%(class)s_unique_number",
+                violation_error_message=_("This provider already has this certification with this number."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "valid_until"], name="catalog_cert_status_idx")]
+
+    def __str__(self) -> str:
+        number = f" {self.registration_number}" if self.registration_number else ""
+        return f"{self.provider} {self.get_kind_display()}{number}"
+
+    def get_absolute_url(self) -> str:
+        return f"/catalog/certifications/{self.pk}/"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind not in ISMAP_KINDS and (
+            self.audit_period_end or self.audit_period_start or self.renewal_applied_on
+        ):
+            raise ValidationError(
+                {
+                    "audit_period_end": _(
+                        "Only an ISMAP or ISMAP-LIU registration has an audit period and a renewal."
+                    )
+                }
+            )
+        if self.kind != CertificationKind.SOC2 and (self.report_period_start or self.report_period_end):
+            raise ValidationError({"report_period_end": _("Only a SOC 2 report has a report period.")})
+
+    @property
+    def municipality(self) -> Any:
+        return self.provider.municipality
+
+
+class CertificationEvidence(models.Model):
+    """A file proving a certification (certificate, registration page, audit report); kept private."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("certification")
+    )
+    file = models.FileField(
+        _("file"), storage=evidence_storage, upload_to=certification_file_path, max_length=300
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certification evidence")
+        verbose_name_plural = _("certification evidence")
+        ordering = ["certification", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def municipality(self) -> Any:
+        return self.certification.provider.municipality
+
+
+class IsmapImport(models.Model):
+    """One upload of the ISMAP (or ISMAP-LIU) cloud service list: its rows, and what it changes.
+
+    A dry run stores the rows read and the report; committing applies exactly those rows, all or nothing.
+    """
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        on_delete=models.PROTECT,
+        related_name="ismap_imports",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("list"), max_length=20, choices=CertificationKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows read"), default=list, encoder=DjangoJSONEncoder)
+    report = models.JSONField(_("report"), default=dict, encoder=DjangoJSONEncoder)
+    # The committed import the report compares with (None: the first import of this list).
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous import"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.DRY_RUN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ISMAP list import")
+        verbose_name_plural = _("ISMAP list imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_kind_is_a_list",
+                condition=Q(kind__in=ISMAP_KINDS),
+                violation_error_message=_("Only the ISMAP and ISMAP-LIU lists are imported."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_status_valid",
+                condition=Q(status__in=ImportStatus.values),
+                violation_error_message=_("The status is not valid."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_committed_has_who_and_when",
+                condition=~Q(status=ImportStatus.COMMITTED)
+                | Q(committed_at__isnull=False, committed_by__isnull=False),
+                violation_error_message=_("An import records who committed it and when."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return f"/catalog/ismap-imports/{self.pk}/"

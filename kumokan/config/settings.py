@@ -1,0 +1,274 @@
+"""kumokan's settings: every value that differs between machines comes from a KUMOKAN_* variable."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PACKAGE_DIR = BASE_DIR / "kumokan"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no variable; anything but a clear yes or no is a mistake worth stopping for."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("KUMOKAN_DEBUG", False)
+
+SECRET_KEY = os.environ.get("KUMOKAN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "KUMOKAN_SECRET_KEY is not set. Set it to a long random string "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set KUMOKAN_DEBUG=true on a development machine."
+        )
+    SECRET_KEY = "django-insecure-kumokan-development-only"  # noqa: S105 (DEBUG only, never deployed)
+
+ALLOWED_HOSTS = env_list("KUMOKAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "csp",
+    "kumokan.core",
+    # Domain apps: append below, one per line.
+    "kumokan.tenancy",
+    "kumokan.audit",
+    "kumokan.notifications",
+    "kumokan.catalog",
+    "kumokan.applications",
+    "kumokan.ledger",
+    "kumokan.demo",
+    "kumokan.api",
+    "kumokan.documents",
+    "kumokan.lifecycle",
+    "ninja",  # for its Swagger UI files, served by us: the API docs load nothing from a CDN
+    "kumokan.accounts",
+    "kumokan.meetings",
+    "kumokan.procurement",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kumokan.accounts.middleware.TwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "kumokan.api.middleware.ApiErrorsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "kumokan.config.urls"
+WSGI_APPLICATION = "kumokan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kumokan.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+_default_database = BASE_DIR / "var" / "kumokan.sqlite3"
+_database_url = os.environ.get("KUMOKAN_DATABASE_URL", "")
+if not _database_url:
+    _default_database.parent.mkdir(exist_ok=True)
+    _database_url = f"sqlite:///{_default_database}"
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Tokyo"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# A deployment runs collectstatic and serves hashed, compressed files; development and the tests
+# serve straight from the source folders, so neither needs collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    # WhiteNoise warns at every start when STATIC_ROOT is missing, as it is until a collectstatic.
+    STATIC_ROOT.mkdir(exist_ok=True)
+
+EMAIL_BACKEND = os.environ.get("KUMOKAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# No inline script or style anywhere, and nothing from another host: htmx and the CSS are ours.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # A load balancer probes /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Behind a load balancer that ends TLS, e.g. "HTTP_X_FORWARDED_PROTO,https".
+_proxy_ssl_header = os.environ.get("KUMOKAN_SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    _header, _, _value = _proxy_ssl_header.partition(",")
+    if not _header.strip() or not _value.strip():
+        raise ImproperlyConfigured(
+            "KUMOKAN_SECURE_PROXY_SSL_HEADER must be HEADER,VALUE, e.g. HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
+
+# Background jobs (kumokan.lifecycle.tasks): Celery with Redis as the broker; celery beat runs the
+# daily scan of due dates. Run `celery -A kumokan.config worker` and `celery -A kumokan.config beat`.
+CELERY_BROKER_URL = os.environ.get("KUMOKAN_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 86400
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Every morning before office hours: schedule, remind, escalate (Tokyo time).
+    "lifecycle-scan-due-dates": {
+        "task": "kumokan.lifecycle.scan_due_dates",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Certifications run out or were withdrawn: statuses, then re-checks of the services that relied on them.
+    "catalog-check-certifications": {
+        "task": "kumokan.catalog.check_certifications",
+        "schedule": crontab(hour=5, minute=30),
+    },
+}
+# A certification valid for this many days or fewer (with no renewal pending) opens re-checks of the
+# services approved on it (kumokan.catalog.lapses).
+CERTIFICATION_EXPIRY_NOTICE_DAYS = int(os.environ.get("KUMOKAN_CERTIFICATION_NOTICE_DAYS", "60"))
+
+# Signing in (kumokan.accounts): django-axes locks a username out after repeated wrong passwords
+# (an administrator unlocks it in the admin, or it unlocks itself after the cool-off), TOTP is
+# required of deciders and administrators, and sessions end after a working day.
+AUTHENTICATION_BACKENDS = [
+    "kumokan.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KUMOKAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KUMOKAN_LOGIN_LOCKOUT_MINUTES", "30")))
+# Either a username or an address with that many failures in a row is refused: the username against
+# guessing one password, the address against trying one password on many names. A success resets
+# both, so an office behind one NAT address is not locked out by a colleague's typos.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kumokan.accounts.views.locked_out"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "kumokan"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("KUMOKAN_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Optional single sign-on by OpenID Connect: on when KUMOKAN_OIDC_RP_CLIENT_ID is set (README).
+OIDC_ENABLED = bool(os.environ.get("KUMOKAN_OIDC_RP_CLIENT_ID"))
+if OIDC_ENABLED:
+    _oidc_required = [
+        "KUMOKAN_OIDC_RP_CLIENT_SECRET",
+        "KUMOKAN_OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "KUMOKAN_OIDC_OP_TOKEN_ENDPOINT",
+        "KUMOKAN_OIDC_OP_USER_ENDPOINT",
+        "KUMOKAN_OIDC_OP_JWKS_ENDPOINT",
+    ]
+    _oidc_missing = [name for name in _oidc_required if not os.environ.get(name)]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"KUMOKAN_OIDC_RP_CLIENT_ID is set, so set {', '.join(_oidc_missing)} too."
+        )
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("kumokan.accounts.oidc.CityOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ["KUMOKAN_OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ["KUMOKAN_OIDC_RP_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("KUMOKAN_OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    # Accounts and roles are granted in kumokan; the provider only proves who someone is.
+    OIDC_CREATE_USER = env_bool("KUMOKAN_OIDC_CREATE_USERS", False)
+    LOGIN_REDIRECT_URL_FAILURE = "/login/"

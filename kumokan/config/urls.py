@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kumokan.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    # Domain apps: append their includes below, one per line.
+    path("", include("kumokan.api.urls")),
+    path("lifecycle/", include("kumokan.lifecycle.urls")),
+    path("", include("kumokan.applications.urls")),
+    path("", include("kumokan.catalog.urls")),
+    path("", include("kumokan.ledger.urls")),
+    path("", include("kumokan.notifications.urls")),
+    path("", include("kumokan.accounts.urls")),
+    path("", include("kumokan.audit.urls")),
+    path("", include("kumokan.meetings.urls")),
+    path("", include("kumokan.procurement.urls")),
+    path("", include("kumokan.documents.urls")),
+]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -1,0 +1,94 @@
+"""Template helpers shared by every page: citing a pack's source, the pack's text in the active language,
+and the badge that shows a state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from kumokan.applications.choices import Status
+from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
+from kumokan.tenancy.access import display_name
+
+register = template.Library()
+
+# The badge class for each state and severity (the text of the badge names the state).
+_BADGES = {
+    "draft": "badge--draft",
+    "submitted": "badge--pending",
+    "returned": "badge--warn",
+    "approved": "badge--approved",
+    "rejected": "badge--rejected",
+    "withdrawn": "badge--retired",
+    "in_operation": "badge--active",
+    "suspended": "badge--warn",
+    "retired": "badge--retired",
+    "block": "badge--block",
+    "warn": "badge--warn",
+    "info": "badge--pending",
+    "high": "badge--warn",
+    "low": "badge--draft",
+    # Certifications (withdrawn above) and ISMAP list imports.
+    "valid": "badge--approved",
+    "renewal_pending": "badge--pending",
+    "expired": "badge--rejected",
+    "dry_run": "badge--pending",
+    "committed": "badge--approved",
+    "discarded": "badge--retired",
+}
+
+
+@register.filter
+def badge(state: str) -> str:
+    """The CSS modifier of the badge for a state, a severity or a track."""
+    return _BADGES.get(str(state), "")
+
+
+@register.filter
+def cite(source: dict[str, str] | None) -> str:
+    """A pack rule's source as "file clause" (the seed file and the clause's own numbering)."""
+    if not source:
+        return ""
+    return f"{source.get('file', '')} {source.get('clause', '')}".strip()
+
+
+@register.filter
+def in_language(rule: dict[str, Any], key: str = "text") -> str:
+    """An item's text or a finding's message; the pack's English gloss when English is active."""
+    if (get_language() or "ja").startswith("en"):
+        english = rule.get(f"{key}_en")
+        if english:
+            return str(english)
+    return str(rule.get(key, ""))
+
+
+@register.filter
+def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """mapping[key], or None (templates cannot index with a variable)."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def phase_label(phase: str) -> str:
+    return str(PHASE_LABELS.get(phase, phase))
+
+
+@register.filter
+def severity_label(severity: str) -> str:
+    return str(SEVERITY_LABELS.get(severity, severity))
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """An application's status code as its label (the audit trail stores codes)."""
+    return str(Status(status).label) if status in Status.values else str(status)
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A person's name as Japanese documents write it: family name first."""
+    return display_name(user) if user is not None else ""

@@ -1,0 +1,149 @@
+"""A server killed with SIGKILL in the middle of a long ledger import leaves nothing half-written.
+
+gunicorn runs on 127.0.0.1 against the test database (on SQLite: a copy of it made with
+`manage.py backup`, read back afterwards with `manage.py restore`); the import of a large file is
+posted, and the whole process group is killed while the import runs inside its transaction.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from kumokan.applications.models import Application
+from kumokan.applications.tests import factories as f
+from kumokan.audit.choices import Action
+from kumokan.audit.models import AuditEvent
+from kumokan.documents import actions
+from kumokan.documents.choices import ImportStatus
+from kumokan.documents.tests.test_ledger_import import csv_file, row
+from kumokan.ledger.models import LedgerEntry
+
+ROOT = Path(__file__).resolve().parents[3]
+ROWS = 1500
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def database_url(tmp_path: Path) -> str:
+    """The URL the server process uses: the test database itself, or on SQLite a file copy of it."""
+    if connection.vendor == "sqlite":
+        copy = tmp_path / "server.sqlite3"
+        call_command("backup", str(copy), stdout=io.StringIO())
+        return f"sqlite:///{copy}"
+    db = connection.settings_dict
+    host = db["HOST"] or db["OPTIONS"].get("host", "")
+    return (
+        f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
+        if host.startswith("/")
+        else (f"postgres://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}")
+    )
+
+
+def start_server(url: str, port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("KUMOKAN_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= {
+        "KUMOKAN_DEBUG": "true",
+        "KUMOKAN_DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "kumokan.config.settings",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kumokan.config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "600",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(tmp_path / "server.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: master and worker die together
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            probe.request("GET", "/healthz")
+            if probe.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGKILL)
+    raise AssertionError("the server did not start:\n" + (tmp_path / "server.log").read_text())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_server_during_an_import_leaves_no_half_import(tmp_path: Path) -> None:
+    city = f.city("kobe")
+    admin = city.administrator
+    names = [f"一括登録サービス{n:04d}" for n in range(ROWS)]
+    data = csv_file(*[row(**{"クラウドサービスの名称": name}) for name in names])
+    ledger_import = actions.check_upload(
+        acting_user=admin, municipality=city.municipality, name="台帳.csv", data=data
+    )
+    assert ledger_import.status == ImportStatus.CHECKED
+    client = Client()
+    client.force_login(admin)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = secrets.token_hex(16)
+    entries_before, events_before = LedgerEntry.objects.count(), AuditEvent.objects.count()
+    port = free_port()
+    url = database_url(tmp_path)
+    server = start_server(url, port, tmp_path)
+    try:
+        request = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        request.request(
+            "POST",
+            f"/documents/ledger/imports/{ledger_import.pk}/commit/",
+            headers={"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf},
+        )
+        time.sleep(4)  # well inside an import of 1,500 rows
+        assert server.poll() is None, "the server ended before it was killed"
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    with pytest.raises((http.client.HTTPException, OSError)):
+        request.getresponse()  # the import had not finished: the connection just died
+    if connection.vendor == "sqlite":
+        call_command("restore", url.removeprefix("sqlite:///"), "--noinput", stdout=io.StringIO())
+
+    ledger_import.refresh_from_db()
+    assert ledger_import.status == ImportStatus.CHECKED
+    assert LedgerEntry.objects.count() == entries_before
+    assert not Application.objects.filter(service__name__in=names[:10]).exists()
+    assert AuditEvent.objects.count() == events_before
+    assert not AuditEvent.objects.filter(action=Action.LEDGER_IMPORT_COMMIT).exists()
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert out.getvalue().startswith("OK")
+    # Nothing is left locked or half-done: the same import now runs to the end.
+    done = actions.import_checked_file(acting_user=admin, ledger_import=ledger_import)
+    assert done.created_count == ROWS
+    assert LedgerEntry.objects.count() == entries_before + ROWS

@@ -1,0 +1,53 @@
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from kumokan.applications.access import applications_for, awaiting_decision_by
+from kumokan.applications.choices import Status
+from kumokan.core.permissions import Capability, allows
+from kumokan.ledger.access import entries_for
+from kumokan.ledger.choices import EntryStatus
+from kumokan.notifications.models import Notification
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: each section shows what the user's roles grant them (kumokan.core.permissions)."""
+    user = request.user
+    context: dict[str, Any] = {
+        "notifications": Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5],
+    }
+    if allows(user, Capability.APPLY):
+        context["open_applications"] = (
+            applications_for(user)
+            .filter(applicant=user, status__in=[Status.DRAFT, Status.RETURNED])
+            .order_by("-updated_at")
+        )
+    if allows(user, Capability.DECIDE):
+        context["queue"] = awaiting_decision_by(user)
+    if allows(user, Capability.VIEW_LEDGER):
+        entries = entries_for(user)
+        counts = dict(entries.values_list("status").annotate(count=Count("id")).order_by())
+        context["services_by_status"] = [
+            (status, label, counts.get(status, 0)) for status, label in EntryStatus.choices
+        ]
+        context["managed"] = entries.filter(service_manager=user).exclude(status=EntryStatus.RETIRED)
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer: 200 only when this process can reach the database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

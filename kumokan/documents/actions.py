@@ -1,0 +1,333 @@
+"""Ledger imports: checking an uploaded file (the dry run), importing it whole, and saving the column mapping.
+
+Only the municipality's administrator imports. An imported row becomes what an approval would have
+made: an application of record (judged now by the municipality's packs, so re-checks and forms work),
+its approval and the ledger entry. The importing administrator is the kumokan user of record for
+applicant, approver and service manager until someone is designated (kumokan.ledger.actions.edit_entry);
+the names the file gives are kept as written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kumokan.applications.choices import Outcome, Status
+from kumokan.applications.judging import judge_facts
+from kumokan.applications.models import Application, Decision, JudgmentSnapshot
+from kumokan.audit.actions import record, state_of
+from kumokan.audit.choices import Action
+from kumokan.catalog.actions import find_or_register_service
+from kumokan.documents.choices import ImportStatus
+from kumokan.documents.ledger_import import (
+    ENCODINGS,
+    Check,
+    CheckedRow,
+    FileRefused,
+    check_table,
+    read_table,
+)
+from kumokan.documents.ledger_table import header_key
+from kumokan.documents.models import ImportMapping, LedgerImport
+from kumokan.errors import WorkflowError
+from kumokan.ledger.actions import TYPED_FIELD_IDS
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.access import display_name, has_role
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Municipality
+
+
+def require_importer(acting_user: Any, municipality: Municipality) -> None:
+    """Importing writes many entries at once: the municipality's administrator (city-wide) only."""
+    if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Only the municipality's administrator may import a ledger."))
+
+
+def saved_mapping(municipality: Municipality) -> dict[str, str]:
+    mapping = ImportMapping.objects.filter(municipality=municipality).first()
+    return dict(mapping.columns) if mapping else {}
+
+
+def check_upload(
+    *, acting_user: Any, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
+) -> LedgerImport:
+    """Keep the uploaded file and check it (the dry run); nothing enters the ledger."""
+    if encoding not in ENCODINGS:
+        raise WorkflowError(
+            f"文字コード「{encoding}」は選べません。", f"unknown encoding {encoding!r}", code="encoding"
+        )
+    with transaction.atomic():
+        require_importer(acting_user, municipality)
+        check = _check(municipality, data, encoding)
+        name = name.replace("\x00", "")[:255] or "ledger"
+        ledger_import = LedgerImport(
+            municipality=municipality,
+            uploaded_by=acting_user,
+            original_name=name,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            encoding=encoding,
+            status=ImportStatus.REFUSED if check.problems else ImportStatus.CHECKED,
+            report=check.report(),
+        )
+        ledger_import.file.save(name, ContentFile(data), save=False)
+        ledger_import.save()
+        record(
+            acting_user,
+            Action.LEDGER_IMPORT_CHECK,
+            ledger_import,
+            None,
+            state_of(ledger_import, "original_name", "size", "sha256", "status")
+            | {"problems": len(check.problems)},
+        )
+    return ledger_import
+
+
+def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    """Check a kept file again (after the mapping or the departments changed)."""
+    with transaction.atomic():
+        locked = _lock(acting_user, ledger_import)
+        before = state_of(locked, "status")
+        check = _check(locked.municipality, _data(locked), locked.encoding)
+        locked.status = ImportStatus.REFUSED if check.problems else ImportStatus.CHECKED
+        locked.report = check.report()
+        locked.save(update_fields=["status", "report"])
+        record(
+            acting_user,
+            Action.LEDGER_IMPORT_CHECK,
+            locked,
+            before,
+            state_of(locked, "status") | {"problems": len(check.problems)},
+        )
+    return locked
+
+
+def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    """Import a checked file whole, or nothing: it is checked again inside the transaction, and any
+    problem (say, a department deleted since the dry run) refuses it. Rows already in the ledger
+    (same service, provider and department) are left as they are, so importing twice adds nothing."""
+    with transaction.atomic():
+        locked = _lock(acting_user, ledger_import)
+        if locked.status != ImportStatus.CHECKED:
+            raise WorkflowError(
+                "このファイルは取り込める状態ではありません（確認で問題が見つかったか、取込み済みです）。",
+                f"the file cannot be imported in state {locked.status!r}",
+                code="import_state",
+            )
+        check = _check(locked.municipality, _data(locked), locked.encoding)
+        if check.problems:
+            # Saved by a separate transaction below, once this one has rolled back.
+            raise _Refused(check)
+        before = state_of(locked, "status")
+        for row in check.new_rows:
+            _import_row(acting_user, locked, row)
+        locked.status = ImportStatus.COMMITTED
+        locked.report = check.report()
+        locked.created_count = len(check.new_rows)
+        locked.committed_at = timezone.now()
+        locked.save(update_fields=["status", "report", "created_count", "committed_at"])
+        record(
+            acting_user,
+            Action.LEDGER_IMPORT_COMMIT,
+            locked,
+            before,
+            state_of(locked, "status", "created_count", "committed_at") | {"existing": check.existing_count},
+        )
+    return locked
+
+
+class _Refused(WorkflowError):
+    def __init__(self, check: Check) -> None:
+        first = check.problems[0]
+        super().__init__(first.ja, first.en, code="import_refused")
+        self.check = check
+
+
+def import_checked_file(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    """Import a checked file whole, or nothing (see _commit). When the check inside the transaction
+    finds problems, the file is marked refused with them, nothing else is written, and the
+    WorkflowError is raised again."""
+    try:
+        return _commit(acting_user=acting_user, ledger_import=ledger_import)
+    except _Refused as refused:
+        with transaction.atomic():
+            locked = _lock(acting_user, ledger_import)
+            before = state_of(locked, "status")
+            locked.status = ImportStatus.REFUSED
+            locked.report = refused.check.report()
+            locked.save(update_fields=["status", "report"])
+            record(acting_user, Action.LEDGER_IMPORT_CHECK, locked, before, state_of(locked, "status"))
+        raise
+
+
+@transaction.atomic
+def save_mapping(*, acting_user: Any, municipality: Municipality, columns: dict[str, str]) -> ImportMapping:
+    """Remember how this municipality's headers map to ledger columns ("" ignores a column)."""
+    require_importer(acting_user, municipality)
+    normalised = {header_key(header): key for header, key in columns.items() if header_key(header)}
+    mapping, _created = ImportMapping.objects.select_for_update().get_or_create(municipality=municipality)
+    before = {"columns": dict(mapping.columns)}
+    mapping.columns = {**mapping.columns, **normalised}
+    mapping.updated_by = acting_user
+    mapping.updated_at = timezone.now()
+    mapping.save(update_fields=["columns", "updated_by", "updated_at"])
+    record(
+        acting_user,
+        Action.IMPORT_MAPPING_SAVE,
+        mapping,
+        before,
+        {"columns": mapping.columns},
+        municipality=municipality,
+    )
+    return mapping
+
+
+def _lock(acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    locked = LedgerImport.objects.select_for_update().select_related("municipality").get(pk=ledger_import.pk)
+    require_importer(acting_user, locked.municipality)
+    return locked
+
+
+def _data(ledger_import: LedgerImport) -> bytes:
+    with ledger_import.file.open("rb") as handle:
+        return bytes(handle.read())
+
+
+def _check(municipality: Municipality, data: bytes, encoding: str) -> Check:
+    try:
+        table = read_table(data, encoding=encoding)
+    except FileRefused as refused:
+        return Check(encoding=encoding, mapping={}, ignored=[], problems=[refused.problem])
+    return check_table(table, municipality, saved_mapping(municipality))
+
+
+def _facts(values: dict[str, Any]) -> dict[str, Any]:
+    """The facts an imported row states (CONTRACT.md); what the file does not say takes the default."""
+    return {
+        "service_name": values["service_name"],
+        "provider": values["provider_name"],
+        "purpose": values["purpose"],
+        "functions": [values["function_name"]] if values.get("function_name") else [],
+        "service_model": values.get("service_model") or "other",
+        "confidentiality": values["classification"],
+        "user_scope": values.get("user_scope") or "organisation",
+    }
+
+
+def _import_row(acting_user: Any, ledger_import: LedgerImport, row: CheckedRow) -> LedgerEntry:
+    municipality = ledger_import.municipality
+    values = row.values
+    judged = judge_facts(municipality, _facts(values))
+    service = find_or_register_service(
+        acting_user=acting_user,
+        municipality=municipality,
+        provider_name=values["provider_name"],
+        service_name=values["service_name"],
+        function_name=values.get("function_name", ""),
+        service_model=judged.facts["service_model"],
+    )
+    approved_on: datetime.date | None = values.get("approved_on")
+    now = timezone.now()
+    approved_at = (
+        timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time())) if approved_on else now
+    )
+    note = _("Imported from the ledger file %(name)s, row %(row)d.") % {
+        "name": ledger_import.original_name,
+        "row": row.number,
+    }
+    application = Application.objects.create(
+        municipality=municipality,
+        department=row.department,
+        applicant=acting_user,
+        service=service,
+        facts=judged.facts,
+        period_start=values.get("period_start"),
+        period_end=values.get("period_end"),
+        user_scope_detail=values.get("user_scope_detail", ""),
+        notes=note,
+        status=Status.APPROVED,
+        submitted_at=approved_at,
+    )
+    snapshot = JudgmentSnapshot.objects.create(
+        application=application,
+        facts=judged.facts,
+        judgment=judged.judgment,
+        packs=judged.packs,
+        track=judged.track,
+        approver_role=judged.approver_role,
+        approver_title=judged.approver_title,
+    )
+    approver_title = values.get("approver_title") or judged.approver_title
+    decision = Decision.objects.create(
+        application=application,
+        outcome=Outcome.APPROVED,
+        reason=note,
+        decided_by=acting_user,
+        decided_at=approved_at,
+        approver_title=approver_title,
+        application_version=application.version,
+        snapshot=snapshot,
+    )
+    level = judged.judgment["classification"]["confidentiality"]
+    status = values.get("status") or EntryStatus.IN_OPERATION
+    entry = LedgerEntry.objects.create(
+        municipality=municipality,
+        department=row.department,
+        application=application,
+        service=service,
+        service_name=values["service_name"],
+        function_name=values.get("function_name", ""),
+        provider_name=values["provider_name"],
+        purpose=values["purpose"],
+        classification_code=level["code"],
+        classification_label=level["label"],
+        track=judged.track,
+        period_start=values.get("period_start"),
+        period_end=values.get("period_end"),
+        applicant=acting_user,
+        applicant_name=values.get("applicant_name") or "",
+        applicant_department_name=values.get("applicant_department_name") or "",
+        user_scope=judged.facts["user_scope"],
+        user_scope_detail=values.get("user_scope_detail", ""),
+        service_manager=acting_user,
+        service_manager_name=values.get("service_manager_name") or display_name(acting_user),
+        service_manager_title=values.get("service_manager_title", ""),
+        service_manager_department_name=values.get("service_manager_department_name", ""),
+        approver_title=approver_title,
+        approved_by=acting_user,
+        approved_at=decision.decided_at,
+        fields={
+            f["id"]: values.get(f"fields.{f['id']}", "")
+            for f in judged.judgment["ledger_fields"]
+            if f["id"] not in TYPED_FIELD_IDS
+        },
+        status=status,
+        operation_started_at=now if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED) else None,
+        retired_at=now if status == EntryStatus.RETIRED else None,
+    )
+    record(
+        acting_user,
+        Action.LEDGER_IMPORT_ENTRY,
+        entry,
+        None,
+        state_of(
+            entry,
+            "application",
+            "department",
+            "service",
+            "service_name",
+            "function_name",
+            "provider_name",
+            "status",
+        )
+        | {"import": ledger_import.pk, "row": row.number},
+    )
+    return entry

@@ -1,0 +1,34 @@
+"""The kinds of printed form, the phases their checklists are grouped by, and exchange file formats."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FormKind(models.TextChoices):
+    """What a form is for; each kind has one layout (a template), whichever city's form it prints."""
+
+    APPLICATION_AND_PERMIT = "application_and_permit", _("Application and permit")
+    REQUIREMENT_SHEET = "requirement_sheet", _("Requirement sheet")
+    CHECKLIST = "checklist", _("Checklist")
+
+
+class Phase(models.TextChoices):
+    """kumokan.policy.pack.Phase with the headings a checklist prints."""
+
+    SELECTION = "selection", _("Selection conditions")
+    PROCUREMENT = "procurement", _("Procurement and contract")
+    BUILD = "build", _("Introduction and build")
+    OPERATION = "operation", _("Operation and maintenance")
+    TERMINATION = "termination", _("Renewal and disposal")
+
+
+class FileFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel workbook (.xlsx)")
+    CSV_UTF8 = "csv", _("CSV (UTF-8 with BOM)")
+    CSV_CP932 = "csv_cp932", _("CSV (Shift_JIS, for older Excel)")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("Checked, ready to import")
+    REFUSED = "refused", _("Refused: see the problems")
+    COMMITTED = "committed", _("Imported")

@@ -1,0 +1,86 @@
+"""The export choice, the upload, and the column mapping of a ledger import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.documents.choices import FileFormat
+from kumokan.documents.ledger_import import MAX_BYTES
+from kumokan.documents.ledger_table import Column
+from kumokan.tenancy.models import Municipality
+
+ENCODING_CHOICES = [
+    ("auto", _("Detect (UTF-8 or Shift_JIS)")),
+    ("utf-8", _("UTF-8")),
+    ("cp932", _("Shift_JIS (Windows)")),
+]
+
+
+class _MunicipalityField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class ExportForm(forms.Form):
+    municipality = _MunicipalityField(
+        label=_("Municipality"), queryset=None, empty_label=None, to_field_name="slug"
+    )
+    format = forms.ChoiceField(label=_("File format"), choices=FileFormat.choices, initial=FileFormat.XLSX)
+
+    def __init__(self, *args: Any, municipalities: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            pk__in=[m.pk for m in municipalities]
+        )
+
+
+class UploadForm(forms.Form):
+    municipality = _MunicipalityField(
+        label=_("Municipality"), queryset=None, empty_label=None, to_field_name="slug"
+    )
+    file = forms.FileField(
+        label=_("Ledger file (.xlsx or .csv)"),
+        help_text=_("Headers in row 1, one entry per row from row 2. At most 10 MB."),
+    )
+    encoding = forms.ChoiceField(label=_("Encoding of a CSV file"), choices=ENCODING_CHOICES, initial="auto")
+
+    def __init__(self, *args: Any, municipalities: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            pk__in=[m.pk for m in municipalities]
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size).1f MB); the limit is 10 MB.")
+                % {"size": upload.size / 1024 / 1024}
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice per header of the file: which ledger column it feeds, or none."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        headers: list[str],
+        columns: list[Column],
+        mapping: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(data)
+        choices = [("", _("(not imported)"))] + [(c.key, str(c.label)) for c in columns if c.imported]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=(mapping or {}).get(header, "")
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data[f"column_{index}"] for index, header in enumerate(self.headers)}

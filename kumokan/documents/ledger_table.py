@@ -1,0 +1,148 @@
+"""The ledger as a table: the columns that export writes and import reads, in one place.
+
+Every exported column but 区分 (derived from the classification by the pack) is read back by the
+import, so that exporting, importing into an empty municipality and exporting again gives the same file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.applications.choices import Track, UserScope
+from kumokan.catalog.choices import ServiceModel
+from kumokan.ledger.actions import TYPED_FIELD_IDS
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.models import Municipality
+
+Value = str | datetime.date | None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise | str
+    value: Callable[[LedgerEntry], Value]
+    required: bool = False
+    imported: bool = True
+    max_length: int | None = None
+    is_date: bool = False
+
+    def labels(self) -> set[str]:
+        """Every header this column is recognised by: its key and its label in each language."""
+        names = {self.key, str(self.label)}
+        for language in ("ja", "en"):
+            with override(language):
+                names.add(str(self.label))
+        return {header_key(name) for name in names}
+
+
+def header_key(text: str) -> str:
+    """A header as it is compared: NFKC, case-folded, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@cache
+def _label_in(choices: type[TextChoices], value: str, language: str | None) -> str:
+    return str(choices(value).label)
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """A choice's label in the active language, looked up once per export rather than once per row."""
+    return _label_in(choices, value, get_language())
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+BASE_COLUMNS: tuple[Column, ...] = (
+    Column("department", _("Department"), lambda e: e.department.name, required=True),
+    Column("service_name", _("Cloud service"), lambda e: e.service_name, required=True, max_length=200),
+    Column("function_name", _("Function"), lambda e: e.function_name, max_length=200),
+    Column("provider_name", _("Provider"), lambda e: e.provider_name, required=True, max_length=200),
+    Column("service_model", _("Service model"), lambda e: _label(ServiceModel, e.service.service_model)),
+    Column("purpose", _("Purpose (business)"), lambda e: e.purpose, required=True),
+    Column(
+        "classification",
+        _("Classification of the information"),
+        lambda e: e.classification_label,
+        required=True,
+    ),
+    Column("track", _("Track"), lambda e: _label(Track, e.track), imported=False),
+    Column("period_start", _("Start of use"), lambda e: e.period_start, is_date=True),
+    Column("period_end", _("End of use"), lambda e: e.period_end, is_date=True),
+    Column(
+        "applicant_department_name",
+        _("Applicant's department"),
+        lambda e: e.applicant_department_name,
+        max_length=100,
+    ),
+    Column("applicant_name", _("Applicant's name"), lambda e: e.applicant_name, max_length=150),
+    Column("user_scope", _("Scope of users"), lambda e: _label(UserScope, e.user_scope)),
+    Column("user_scope_detail", _("Scope of users (detail)"), lambda e: e.user_scope_detail),
+    Column(
+        "service_manager_department_name",
+        _("Service manager's department"),
+        lambda e: e.service_manager_department_name,
+        max_length=100,
+    ),
+    Column(
+        "service_manager_title",
+        _("Service manager's title"),
+        lambda e: e.service_manager_title,
+        max_length=100,
+    ),
+    Column(
+        "service_manager_name", _("Service manager's name"), lambda e: e.service_manager_name, max_length=150
+    ),
+    Column("approver_title", _("Approver"), lambda e: e.approver_title, max_length=100),
+    Column("approved_on", _("Date of approval"), lambda e: _local_date(e.approved_at), is_date=True),
+    Column("status", _("Status"), lambda e: _label(EntryStatus, e.status)),
+)
+
+
+def columns_for(municipality: Municipality) -> list[Column]:
+    """The base columns, then one per ledger field of the pack that has no column of its own
+    (Kitakyushu's その他必要な項目), headed by the pack's label."""
+    extra = [
+        Column(f"fields.{field.id}", field.label, _field_getter(field.id))
+        for field in municipality.pack().pack.ledger_fields
+        if field.id not in TYPED_FIELD_IDS
+    ]
+    return [*BASE_COLUMNS, *extra]
+
+
+def _field_getter(field_id: str) -> Callable[[LedgerEntry], Value]:
+    def value(entry: LedgerEntry) -> Value:
+        return str(entry.fields.get(field_id, ""))
+
+    return value
+
+
+# A cell beginning with one of these is a formula to a spreadsheet (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; the import removes it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def row_of(entry: LedgerEntry, columns: list[Column]) -> list[Any]:
+    values = []
+    for column in columns:
+        value = column.value(entry)
+        values.append(escape_formula(value) if isinstance(value, str) else value)
+    return values

@@ -1,0 +1,104 @@
+"""Ledger imports: each uploaded file with its dry-run report, and each municipality's column mapping."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.documents.choices import ImportStatus
+
+
+def import_storage() -> Storage:
+    """STORAGES["imports"] when the deployment configures it, else var/imports, which no URL serves."""
+    if "imports" in settings.STORAGES:
+        return storages["imports"]
+    return FileSystemStorage(location=settings.BASE_DIR / "var" / "imports", base_url="/imports-not-served/")
+
+
+def import_path(ledger_import: Any, filename: str) -> str:
+    """municipality/random name: the uploader's file name never becomes a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"{ledger_import.municipality.slug}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportMapping(models.Model):
+    """How a municipality's own ledger headers map to kumokan's columns, kept for its next import."""
+
+    municipality = models.OneToOneField(
+        "tenancy.Municipality",
+        on_delete=models.CASCADE,
+        related_name="import_mapping",
+        verbose_name=_("Municipality"),
+    )
+    # Normalised header (kumokan.documents.ledger_table.header_key) -> column key; "" ignores the column.
+    columns = models.JSONField(_("Column mapping"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Updated by"),
+    )
+    updated_at = models.DateTimeField(_("Updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Import column mapping")
+        verbose_name_plural = _("Import column mappings")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger file: checked (the dry run) and then, if nothing is wrong, imported whole."""
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        on_delete=models.PROTECT,
+        related_name="ledger_imports",
+        verbose_name=_("Municipality"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
+    file = models.FileField(_("File"), storage=import_storage, upload_to=import_path, max_length=300)
+    original_name = models.CharField(_("File name"), max_length=255)
+    size = models.PositiveIntegerField(_("Size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    encoding = models.CharField(_("Encoding requested"), max_length=20, default="auto")
+    status = models.CharField(_("Status"), max_length=20, choices=ImportStatus.choices)
+    report = models.JSONField(_("Report"), default=dict)
+    created_count = models.PositiveIntegerField(_("Entries created"), default=0)
+    committed_at = models.DateTimeField(_("Imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Ledger import")
+        verbose_name_plural = _("Ledger imports")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_status_valid",
+                condition=Q(status__in=ImportStatus.values),
+                violation_error_message=_("The import status is not valid."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_committed_has_date",
+                condition=~Q(status=ImportStatus.COMMITTED) | Q(committed_at__isnull=False),
+                violation_error_message=_("An imported file needs the time of import."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return f"/documents/ledger/imports/{self.pk}/"

@@ -1,0 +1,330 @@
+"""What a printed form says: an application, its judgment, answers and decision, laid out per form kind.
+
+Which forms an application has comes from its judgment's `forms` (the pack's data, e.g. Amagasaki's
+様式1 and 別紙); a form's layout comes from its kind, never from the city. PDF and XLSX render the
+same PrintedForm.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kumokan.applications.choices import Answer, Outcome, UserScope
+from kumokan.applications.models import Application, Decision, JudgmentSnapshot
+from kumokan.catalog.choices import ServiceModel
+from kumokan.documents.choices import FormKind, Phase
+from kumokan.documents.wareki import FIRST_DAY, to_seireki, to_wareki
+from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.access import department_name, display_name
+
+# The packs name a form by id and title only; the seeds' titles say what it is. The first marker
+# found wins: 申請書兼許可書 is an application-and-permit form, 確認結果 / 確認事項 a checklist to
+# answer, 要件 a requirement sheet (Kobe's 別紙「外部サービス要件」). Anything else is a checklist.
+KIND_MARKERS: tuple[tuple[tuple[str, ...], FormKind], ...] = (
+    (("申請書", "許可書"), FormKind.APPLICATION_AND_PERMIT),
+    (("確認結果", "確認事項"), FormKind.CHECKLIST),
+    (("要件",), FormKind.REQUIREMENT_SHEET),
+)
+ANSWER_KINDS = (FormKind.CHECKLIST, FormKind.REQUIREMENT_SHEET)
+
+
+def kind_of(title: str) -> FormKind:
+    """The kind of a pack's form, read from its title."""
+    for markers, kind in KIND_MARKERS:
+        if any(marker in title for marker in markers):
+            return kind
+    return FormKind.CHECKLIST
+
+
+def both_dates(day: datetime.date | None) -> str:
+    """令和7年4月1日（2025年4月1日）, as the forms print every date; "" for no date."""
+    if day is None:
+        return ""
+    if day < FIRST_DAY:
+        return to_seireki(day)
+    return f"{to_wareki(day)}（{to_seireki(day)}）"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    number: int
+    text: str
+    clause: str
+    group: str
+    answer: str
+    note: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: list[ItemRow]
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A person who signs or seals a form: the role's title, their department and name, and when."""
+
+    title: str
+    department: str = ""
+    name: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionBlock:
+    outcome: str
+    approved: bool
+    approver: Signatory
+    reason: str
+    self_approval: bool
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    number: int
+    kind: FormKind
+    form_id: str
+    title: str
+    municipality: str
+    date: str
+    addressee: str
+    applicant: Signatory
+    fields: list[Row]
+    findings: list[Row] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    decision: DecisionBlock | None = None
+    service_manager: Row | None = None
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def filename(self) -> str:
+        """The download's file name without extension: form id and title, e.g. 様式1_クラウドサービス…."""
+        stem = f"{self.form_id}_{self.title}" if self.form_id else self.title
+        return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in stem)[:120]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+def final_decision(application: Application) -> Decision | None:
+    """The approval or rejection, if there is one (a return is not final)."""
+    return (
+        application.decisions.filter(outcome__in=[Outcome.APPROVED, Outcome.REJECTED])
+        .select_related("decided_by", "snapshot")
+        .first()
+    )
+
+
+def snapshot_for(application: Application, decision: Decision | None) -> JudgmentSnapshot | None:
+    """The judgment the forms print: the one decided on, else the latest."""
+    if decision is not None:
+        return decision.snapshot
+    return application.judgment
+
+
+def printed_forms(application: Application) -> list[PrintedForm]:
+    """Every form of the application: the pack's forms for the judged track, plus kumokan's own
+    application form and answer sheet where the pack names none (Kobe's seed names only a 別紙)."""
+    decision = final_decision(application)
+    snapshot = snapshot_for(application, decision)
+    if snapshot is None:
+        return []
+    pack_forms = [(f["id"], f["title"], kind_of(f["title"])) for f in snapshot.judgment.get("forms", [])]
+    kinds = {kind for _id, _title, kind in pack_forms}
+    specs: list[tuple[str, str, FormKind]] = []
+    if FormKind.APPLICATION_AND_PERMIT not in kinds:
+        specs.append(("", _("Cloud service usage application"), FormKind.APPLICATION_AND_PERMIT))
+    specs += pack_forms
+    if not kinds & set(ANSWER_KINDS):
+        specs.append(("", _("Checklist answers"), FormKind.CHECKLIST))
+    context = _Context(application, snapshot, decision)
+    titles = [title for _id, title, _kind in specs]
+    return [
+        context.form(number, form_id, title, kind, [t for t in titles if t != title])
+        for number, (form_id, title, kind) in enumerate(specs, start=1)
+    ]
+
+
+class _Context:
+    """The values every form of one application shares, read once."""
+
+    def __init__(
+        self, application: Application, snapshot: JudgmentSnapshot, decision: Decision | None
+    ) -> None:
+        self.application = application
+        self.snapshot = snapshot
+        self.decision = decision
+        self.judgment: dict[str, Any] = snapshot.judgment
+        self.facts: dict[str, Any] = snapshot.facts
+        self.answers = {
+            (a.pack_id, a.item_id): a for a in application.answers.all().order_by("pack_id", "item_id")
+        }
+
+    def form(self, number: int, form_id: str, title: str, kind: FormKind, others: list[str]) -> PrintedForm:
+        application = self.application
+        submitted = application.submitted_at or application.created_at
+        common: dict[str, Any] = {
+            "number": number,
+            "kind": kind,
+            "form_id": form_id,
+            "title": title,
+            "municipality": application.municipality.name,
+            "date": both_dates(timezone.localdate(submitted)),
+            "addressee": self.snapshot.approver_title
+            or (self.judgment.get("approver") or {}).get("title", ""),
+            "applicant": Signatory(
+                title=self.judgment["applicant"]["title"],
+                department=application.department.name,
+                name=display_name(application.applicant),
+            ),
+            "decision": self.decision_block(),
+        }
+        if kind == FormKind.APPLICATION_AND_PERMIT:
+            return PrintedForm(
+                **common,
+                fields=self.fields(),
+                findings=self.findings(),
+                attachments=others,
+                service_manager=self.service_manager(),
+            )
+        return PrintedForm(**common, fields=self.summary(), sections=self.sections())
+
+    def fields(self) -> list[Row]:
+        application, facts, judgment = self.application, self.facts, self.judgment
+        service = application.service
+        classification = judgment["classification"]
+        period = " ～ ".join(
+            both_dates(day) or _("not set") for day in (application.period_start, application.period_end)
+        )
+        scope = UserScope(facts["user_scope"]).label
+        if application.user_scope_detail:
+            scope = f"{scope}（{application.user_scope_detail}）"
+        personal = _("Yes") if facts.get("handles_personal_info") else _("No")
+        specific = _("Yes") if facts.get("handles_specific_personal_info") else _("No")
+        return [
+            Row(_("Cloud service"), facts["service_name"]),
+            Row(_("Function"), "・".join(facts.get("functions") or []) or service.function_name),
+            Row(_("Provider"), facts["provider"]),
+            Row(_("Service model"), str(ServiceModel(facts["service_model"]).label)),
+            Row(_("Purpose (business)"), facts["purpose"]),
+            Row(_("Scope of business"), application.business_scope),
+            Row(
+                _("Classification of the information"),
+                f"{classification['confidentiality']['label']}／{classification['availability']['label']}",
+            ),
+            Row(_("Track"), judgment.get("track_label", "")),
+            Row(
+                _("Personal information"),
+                _("%(personal)s (specific personal information: %(specific)s)")
+                % {"personal": personal, "specific": specific},
+            ),
+            Row(_("Period of use"), period),
+            Row(_("Scope of users"), str(scope)),
+            Row(
+                _("Data location / governing law"),
+                f"{facts.get('data_location', 'JP')}／{facts.get('governing_law', 'JP')}",
+            ),
+            Row(_("Certifications"), "、".join(facts.get("certifications") or []) or _("None")),
+            Row(_("Notes"), application.notes),
+        ]
+
+    def summary(self) -> list[Row]:
+        """What heads a checklist: which service, whose application, which track."""
+        applicant = f"{self.application.department.name} {display_name(self.application.applicant)}"
+        return [
+            Row(_("Cloud service"), str(self.application.service)),
+            Row(_("Provider"), self.facts["provider"]),
+            Row(_("Applicant"), applicant),
+            Row(_("Track"), self.judgment.get("track_label", "")),
+        ]
+
+    def findings(self) -> list[Row]:
+        explanations = {(e.pack_id, e.code): e.explanation for e in self.application.explanations.all()}
+        rows = []
+        for finding in self.judgment.get("findings", []):
+            text = finding["message"]
+            explanation = explanations.get((finding.get("pack", ""), finding["code"]))
+            if explanation:
+                text = _("%(finding)s\nExplanation: %(explanation)s") % {
+                    "finding": text,
+                    "explanation": explanation,
+                }
+            rows.append(Row(_source(finding), text))
+        return rows
+
+    def decision_block(self) -> DecisionBlock | None:
+        decision = self.decision
+        if decision is None:
+            return None
+        return DecisionBlock(
+            outcome=_("Permitted") if decision.outcome == Outcome.APPROVED else _("Not permitted"),
+            approved=decision.outcome == Outcome.APPROVED,
+            approver=Signatory(
+                title=decision.approver_title,
+                department=department_name(decision.decided_by, self.application.municipality),
+                name=display_name(decision.decided_by),
+                date=both_dates(timezone.localdate(decision.decided_at)),
+            ),
+            reason=decision.reason,
+            self_approval=decision.self_approval,
+        )
+
+    def service_manager(self) -> Row:
+        """The pack's title for the role (外部サービス管理者 in Kobe) and, once designated, the person."""
+        title = self.judgment["service_manager"]["title"]
+        entry = LedgerEntry.objects.filter(application=self.application).first() if self.decision else None
+        if entry is None:
+            return Row(title, "")
+        parts = (
+            entry.service_manager_department_name,
+            entry.service_manager_title,
+            entry.service_manager_name,
+        )
+        return Row(title, " ".join(part for part in parts if part))
+
+    def sections(self) -> list[Section]:
+        sections = []
+        number = 0
+        for phase in Phase:
+            rows = []
+            for item in self.judgment["checklists"].get(phase.value, []):
+                number += 1
+                answer = self.answers.get((item["pack"], item["id"]))
+                evidence = ""
+                if answer is not None and answer.evidence_name:
+                    evidence = _("Evidence: %(name)s") % {"name": answer.evidence_name}
+                elif item.get("evidence"):
+                    evidence = _("(Typical evidence: %(hint)s)") % {"hint": item["evidence"]}
+                rows.append(
+                    ItemRow(
+                        number=number,
+                        text=item["text"],
+                        clause=_source(item),
+                        group=item.get("group", ""),
+                        answer=str(Answer(answer.answer).label) if answer is not None else "",
+                        note=answer.note if answer is not None else "",
+                        evidence=evidence,
+                    )
+                )
+            if rows:
+                sections.append(Section(str(phase.label), rows))
+        return sections
+
+
+def _source(rule: dict[str, Any]) -> str:
+    """The clause as the seed numbers it."""
+    return str(rule["source"]["clause"])

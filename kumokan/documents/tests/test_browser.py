@@ -1,0 +1,52 @@
+"""A municipality's administrator exports the ledger and imports a file, in real Chromium."""
+
+import pytest
+
+from kumokan.documents.tests.exchange import city_with_ledger, empty_city
+from kumokan.ledger.models import LedgerEntry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "kumokan-test-pass-2026"
+
+
+def with_password(user):
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_export_then_import_into_another_municipality(page, login, screenshot, tmp_path):
+    c, entries = city_with_ledger()
+    login(page, with_password(c.administrator).username, PASSWORD)
+    page.goto("/ledger/")
+    page.get_by_role("link", name="出力（Excel・CSV）").click()
+    page.get_by_label("ファイル形式").select_option("csv")
+    screenshot(page, "export")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="ダウンロード").click()
+    exported = tmp_path / "ledger.csv"
+    download.value.save_as(exported)
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
+
+    municipality, admin = empty_city()
+    page.context.clear_cookies()
+    login(page, with_password(admin).username, PASSWORD)
+    page.goto("/documents/ledger/imports/")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(exported.read_bytes().replace(b"2025-04-01", "令和7年2月30日".encode()))
+    page.get_by_label("台帳ファイル（.xlsx または .csv）").set_input_files(str(broken))
+    page.get_by_role("button", name="ファイルを確認する").click()
+    page.get_by_role("heading", name="問題").wait_for()
+    assert (
+        "「利用開始日」: 「令和7年2月30日」という日はありません"
+        in page.locator("table.problems").inner_text()
+    )
+    screenshot(page, "refused")
+
+    page.goto("/documents/ledger/imports/")
+    page.get_by_label("台帳ファイル（.xlsx または .csv）").set_input_files(str(exported))
+    page.get_by_role("button", name="ファイルを確認する").click()
+    page.get_by_role("button", name=f"新しい行を取り込む（{len(entries)}件）").click()
+    page.get_by_text(f"台帳に{len(entries)}件を登録しました").wait_for()
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == len(entries)

@@ -1,0 +1,482 @@
+"""Importing a ledger file: the dry run names every problem by row and column; the commit is all or nothing."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from openpyxl import Workbook
+
+from kumokan.applications.models import Application
+from kumokan.applications.tests import factories as f
+from kumokan.audit.choices import Action
+from kumokan.audit.models import AuditEvent
+from kumokan.catalog.models import CloudService, Provider
+from kumokan.documents import actions
+from kumokan.documents.choices import ImportStatus
+from kumokan.documents.ledger_import import MAX_BYTES
+from kumokan.documents.models import LedgerImport
+from kumokan.documents.tests.exchange import body, city_with_ledger, download, empty_city, xlsx_rows
+from kumokan.errors import WorkflowError
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "所属",
+    "クラウドサービスの名称",
+    "機能名",
+    "クラウドサービス提供者",
+    "利用目的（業務内容）",
+    "取り扱う情報の格付（機密性／可用性）",
+    "利用開始日",
+    "状態",
+]
+
+
+def row(**values):
+    base = {
+        "所属": "市民局 住民課",
+        "クラウドサービスの名称": "電子申請サービス",
+        "機能名": "",
+        "クラウドサービス提供者": "株式会社クラウド自治",
+        "利用目的（業務内容）": "市民からの各種申請の受付",
+        "取り扱う情報の格付（機密性／可用性）": "機密性2",
+        "利用開始日": "令和7年4月1日",
+        "状態": "稼働中",
+    }
+    base.update(values)
+    return [base[h] for h in HEADER]
+
+
+def csv_file(*rows, header=HEADER, encoding="utf-8-sig"):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_file(*rows, header=HEADER):
+    workbook = Workbook()
+    sheet = workbook.active
+    if header:
+        sheet.append(header)
+    for cells in rows:
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def check(municipality, admin, data, name="台帳.csv", encoding="auto"):
+    return actions.check_upload(
+        acting_user=admin, municipality=municipality, name=name, data=data, encoding=encoding
+    )
+
+
+def commit(admin, ledger_import):
+    return actions.import_checked_file(acting_user=admin, ledger_import=ledger_import)
+
+
+def problems(ledger_import):
+    return ledger_import.report["problems"]
+
+
+def assert_refused(ledger_import, row_number, column, text):
+    assert ledger_import.status == ImportStatus.REFUSED
+    found = [p for p in problems(ledger_import) if p["row"] == row_number and p["column"] == column]
+    assert found, problems(ledger_import)
+    assert text in found[0]["ja"], found[0]["ja"]
+    assert found[0]["en"]
+    assert not LedgerEntry.objects.filter(municipality=ledger_import.municipality).exists()
+    assert not Application.objects.filter(municipality=ledger_import.municipality).exists()
+    with pytest.raises(WorkflowError):
+        commit(ledger_import.uploaded_by, ledger_import)
+
+
+# ── round trip ─────────────────────────────────────────────────────────────
+
+
+def test_csv_round_trip_into_an_empty_municipality_gives_the_same_file(client):
+    c, entries = city_with_ledger()
+    first = body(download(client, c.administrator, c.municipality, "csv"))
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, first)
+    assert ledger_import.status == ImportStatus.CHECKED, problems(ledger_import)
+    commit(admin, ledger_import)
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == len(entries)
+    assert body(download(client, admin, municipality, "csv")) == first
+
+
+def test_xlsx_round_trip_into_an_empty_municipality_gives_the_same_cells(client):
+    c, _entries = city_with_ledger()
+    first = body(download(client, c.administrator, c.municipality, "xlsx"))
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, first, name="台帳.xlsx")
+    assert ledger_import.status == ImportStatus.CHECKED, problems(ledger_import)
+    commit(admin, ledger_import)
+    assert xlsx_rows(body(download(client, admin, municipality, "xlsx"))) == xlsx_rows(first)
+
+
+def test_importing_the_same_file_twice_creates_nothing_new(client):
+    c, entries = city_with_ledger()
+    data = body(download(client, c.administrator, c.municipality, "csv"))
+    municipality, admin = empty_city()
+    commit(admin, check(municipality, admin, data))
+    counts = (LedgerEntry.objects.count(), Provider.objects.count(), CloudService.objects.count())
+    again = commit(admin, check(municipality, admin, data))
+    assert again.created_count == 0
+    assert again.report["existing"] == len(entries)
+    assert (LedgerEntry.objects.count(), Provider.objects.count(), CloudService.objects.count()) == counts
+
+
+def test_providers_and_services_are_matched_by_width_and_case_not_duplicated():
+    municipality, admin = empty_city()
+    commit(
+        admin,
+        check(municipality, admin, csv_file(row(**{"クラウドサービス提供者": "ABCストレージ株式会社"}))),
+    )
+    data = csv_file(
+        row(**{"クラウドサービス提供者": "ＡＢＣストレージ株式会社", "所属": "こども家庭局 保育課"}),
+        row(
+            **{
+                "クラウドサービス提供者": "abcストレージ株式会社",
+                "所属": "jumin",
+                "クラウドサービスの名称": "ｸﾗｳﾄﾞ会議",
+            }
+        ),
+    )
+    done = commit(admin, check(municipality, admin, data))
+    assert done.created_count == 2
+    assert Provider.objects.filter(municipality=municipality).count() == 1
+    assert (
+        CloudService.objects.filter(provider__municipality=municipality, name="電子申請サービス").count() == 1
+    )
+    # Half-width katakana are stored in full width.
+    assert LedgerEntry.objects.filter(municipality=municipality, service_name="クラウド会議").exists()
+
+
+@pytest.mark.parametrize(
+    "written", ["令和7年4月1日", "R7.4.1", "Ｒ７．４．１", "2025-04-01", "2025/4/1", "令和７年４月１日"]
+)
+def test_every_written_form_of_a_date_is_read(written):
+    municipality, admin = empty_city()
+    done = commit(admin, check(municipality, admin, csv_file(row(**{"利用開始日": written}))))
+    assert done.created_count == 1
+    assert str(LedgerEntry.objects.get(municipality=municipality).period_start) == "2025-04-01"
+
+
+def test_gannen_is_read():
+    municipality, admin = empty_city()
+    commit(admin, check(municipality, admin, csv_file(row(**{"利用開始日": "令和元年5月1日"}))))
+    assert str(LedgerEntry.objects.get(municipality=municipality).period_start) == "2019-05-01"
+
+
+def test_a_shift_jis_file_with_windows_only_characters_is_read():
+    """①, ㈱ and 髙 exist in Windows' Shift_JIS (cp932) but not in plain Shift_JIS."""
+    municipality, admin = empty_city()
+    data = csv_file(
+        row(**{"利用目的（業務内容）": "①窓口受付（髙橋係長）", "クラウドサービス提供者": "㈱クラウド自治"}),
+        encoding="cp932",
+    )
+    ledger_import = check(municipality, admin, data)
+    assert ledger_import.report["encoding"] == "cp932"
+    commit(admin, ledger_import)
+    entry = LedgerEntry.objects.get(municipality=municipality)
+    assert entry.purpose == "①窓口受付（髙橋係長）"
+    assert entry.provider_name == "㈱クラウド自治"
+
+
+def test_imported_entries_have_an_audit_record_each():
+    municipality, admin = empty_city()
+    data = csv_file(
+        row(),
+        row(**{"クラウドサービスの名称": "庁内チャット", "取り扱う情報の格付（機密性／可用性）": "機密性1"}),
+    )
+    done = commit(admin, check(municipality, admin, data))
+    entries = LedgerEntry.objects.filter(municipality=municipality)
+    events = AuditEvent.objects.filter(action=Action.LEDGER_IMPORT_ENTRY, municipality=municipality)
+    assert {e.target_id for e in events} == {str(e.pk) for e in entries}
+    assert all(e.actor == admin for e in events)
+    assert AuditEvent.objects.filter(action=Action.LEDGER_IMPORT_COMMIT, target_id=str(done.pk)).exists()
+    assert AuditEvent.objects.filter(action=Action.LEDGER_IMPORT_CHECK, target_id=str(done.pk)).exists()
+    assert {e.track for e in entries} == {"high", "low"}
+    assert {e.status for e in entries} == {EntryStatus.IN_OPERATION}
+
+
+def test_the_dry_run_writes_nothing_to_the_ledger():
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row()))
+    assert ledger_import.status == ImportStatus.CHECKED
+    assert ledger_import.report["new"] == 1
+    assert not LedgerEntry.objects.filter(municipality=municipality).exists()
+    assert not Provider.objects.filter(municipality=municipality).exists()
+
+
+# ── refusals ───────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("令和7年2月30日", "という日はありません"),
+        ("平成32年1月1日", "平成の期間外"),
+        ("来週", "日付として読めません"),
+    ],
+)
+def test_a_bad_date_is_refused_naming_row_and_column(value, reason):
+    municipality, admin = empty_city()
+    ledger_import = check(
+        municipality, admin, csv_file(row(), row(**{"利用開始日": value, "クラウドサービスの名称": "別"}))
+    )
+    assert_refused(ledger_import, 3, "利用開始日", reason)
+
+
+def test_an_unknown_department_is_refused():
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row(**{"所属": "総務局 総務課"})))
+    assert_refused(ledger_import, 2, "所属", "所属「総務局 総務課」は")
+
+
+def test_a_duplicate_service_in_the_file_is_refused():
+    municipality, admin = empty_city()
+    ledger_import = check(
+        municipality, admin, csv_file(row(), row(**{"クラウドサービス提供者": "株式会社クラウド自治 "}))
+    )
+    assert_refused(ledger_import, 3, "クラウドサービスの名称", "2行目と同じ")
+
+
+def test_a_file_mixing_utf8_and_shift_jis_is_refused_naming_the_row():
+    municipality, admin = empty_city()
+    good = csv_file(row(), encoding="utf-8")
+    bad = "市民局 住民課,髙橋システム,,株式会社クラウド自治,受付,機密性2,2025-04-01,稼働中\r\n".encode(
+        "cp932"
+    )
+    ledger_import = check(municipality, admin, good + bad)
+    assert_refused(ledger_import, 3, "", "3行目に UTF-8 として読めない文字")
+
+
+def test_a_shift_jis_file_read_as_utf8_is_refused_naming_the_row():
+    municipality, admin = empty_city()
+    data = csv_file(row(**{"利用目的（業務内容）": "受付"}), encoding="cp932")
+    ledger_import = check(municipality, admin, data, encoding="utf-8")
+    assert_refused(ledger_import, 1, "", "1行目に UTF-8 として読めない文字")
+
+
+@pytest.mark.parametrize(
+    "formula", ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "＝1+1"]
+)
+def test_a_formula_in_a_csv_cell_is_refused(formula):
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row(**{"利用目的（業務内容）": formula})))
+    assert_refused(ledger_import, 2, "利用目的（業務内容）", "数式として扱われる")
+
+
+def test_a_formula_cell_in_a_workbook_is_refused():
+    municipality, admin = empty_city()
+    cells = row()
+    cells[4] = '=CONCATENATE("a","b")'
+    ledger_import = check(municipality, admin, xlsx_file(cells), name="台帳.xlsx")
+    assert_refused(ledger_import, 2, "利用目的（業務内容）", "数式")
+
+
+def test_an_escaped_formula_is_read_as_text():
+    municipality, admin = empty_city()
+    commit(admin, check(municipality, admin, csv_file(row(**{"利用目的（業務内容）": "'=1+1 の集計"}))))
+    assert LedgerEntry.objects.get(municipality=municipality).purpose == "=1+1 の集計"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [xlsx_file(header=None), xlsx_file(), csv_file(), b"", b"\xef\xbb\xbf"],
+    ids=["empty-workbook", "header-only-workbook", "header-only-csv", "empty-csv", "bom-only-csv"],
+)
+def test_an_empty_sheet_is_refused(data):
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, data)
+    assert_refused(ledger_import, None, "", "台帳の行がありません")
+
+
+def test_a_file_over_10_mb_is_refused():
+    municipality, admin = empty_city()
+    filler = row(**{"利用目的（業務内容）": "受付" * 2000})
+    data = csv_file(*[filler] * (MAX_BYTES // 12000 + 1))
+    assert len(data) > MAX_BYTES
+    ledger_import = check(municipality, admin, data)
+    assert_refused(ledger_import, None, "", "10 MB までのファイル")
+
+
+def test_a_missing_required_column_is_refused_in_row_1():
+    municipality, admin = empty_city()
+    header = [h for h in HEADER if h != "利用目的（業務内容）"]
+    cells = [v for h, v in zip(HEADER, row(), strict=True) if h != "利用目的（業務内容）"]
+    ledger_import = check(municipality, admin, csv_file(cells, header=header))
+    assert ledger_import.status == ImportStatus.REFUSED
+    assert problems(ledger_import)[0]["row"] == 1
+    assert "利用目的（業務内容）" in problems(ledger_import)[0]["ja"]
+
+
+def test_an_unknown_classification_is_refused_listing_the_codes():
+    municipality, admin = empty_city()
+    ledger_import = check(
+        municipality, admin, csv_file(row(**{"取り扱う情報の格付（機密性／可用性）": "極秘"}))
+    )
+    assert_refused(ledger_import, 2, "取り扱う情報の格付（機密性／可用性）", "機密性1、機密性2、機密性3")
+
+
+def test_one_bad_row_refuses_the_whole_file():
+    municipality, admin = empty_city()
+    good = [row(**{"クラウドサービスの名称": f"サービス{i}"}) for i in range(5)]
+    ledger_import = check(municipality, admin, csv_file(*good, row(**{"所属": "不明"})))
+    assert_refused(ledger_import, 7, "所属", "不明")
+
+
+def test_a_problem_arising_after_the_dry_run_refuses_the_commit_and_writes_nothing():
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row(), row(**{"所属": "hoiku"})))
+    assert ledger_import.status == ImportStatus.CHECKED
+    municipality.departments.get(code="hoiku").delete()
+    with pytest.raises(WorkflowError):
+        commit(admin, ledger_import)
+    ledger_import.refresh_from_db()
+    assert ledger_import.status == ImportStatus.REFUSED
+    assert not LedgerEntry.objects.filter(municipality=municipality).exists()
+    assert not Provider.objects.filter(municipality=municipality).exists()
+
+
+# ── who may import ─────────────────────────────────────────────────────────
+
+
+def test_only_the_administrator_may_import():
+    c = f.city("kobe", overlays=())
+    for person in (c.applicant, c.security_manager, c.chief, c.head):
+        with pytest.raises(PermissionDenied):
+            check(c.municipality, person, csv_file(row()))
+    assert not LedgerImport.objects.exists()
+
+
+def test_an_administrator_of_another_municipality_may_not_import_here():
+    municipality, _admin = empty_city()
+    _other, stranger = empty_city("amagasaki-copy", "amagasaki")
+    with pytest.raises(PermissionDenied):
+        check(municipality, stranger, csv_file(row()))
+
+
+def test_a_saved_mapping_reads_the_municipalitys_own_headers():
+    municipality, admin = empty_city()
+    header = ["課", "サービス", "事業者", "業務", "格付"]
+    cells = ["市民局 住民課", "電子申請サービス", "株式会社クラウド自治", "申請受付", "2"]
+    first = check(municipality, admin, csv_file(cells, header=header))
+    assert first.status == ImportStatus.REFUSED
+    actions.save_mapping(
+        acting_user=admin,
+        municipality=municipality,
+        columns={
+            "課": "department",
+            "サービス": "service_name",
+            "事業者": "provider_name",
+            "業務": "purpose",
+            "格付": "classification",
+        },
+    )
+    rechecked = actions.recheck(acting_user=admin, ledger_import=first)
+    assert rechecked.status == ImportStatus.CHECKED, problems(rechecked)
+    assert AuditEvent.objects.filter(action=Action.IMPORT_MAPPING_SAVE, municipality=municipality).exists()
+    commit(admin, rechecked)
+    assert LedgerEntry.objects.get(municipality=municipality).classification_label == "機密性2"
+
+
+# ── the pages ──────────────────────────────────────────────────────────────
+
+
+def test_upload_page_checks_the_file_and_shows_problems_by_row_and_column(client):
+    municipality, admin = empty_city()
+    client.force_login(admin)
+    upload = io.BytesIO(csv_file(row(**{"利用開始日": "R7.2.30"})))
+    upload.name = "台帳.csv"
+    response = client.post(
+        "/documents/ledger/imports/",
+        {"municipality": municipality.slug, "file": upload, "encoding": "auto"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "2行目「利用開始日」" in text
+    assert "取込み不可" in text
+    assert "新しい行を取り込む" not in text
+
+
+def test_upload_page_refuses_a_file_over_10_mb(client):
+    municipality, admin = empty_city()
+    client.force_login(admin)
+    upload = io.BytesIO(b"x" * (MAX_BYTES + 1))
+    upload.name = "big.csv"
+    response = client.post("/documents/ledger/imports/", {"municipality": municipality.slug, "file": upload})
+    assert "10 MB までのファイルにしてください" in response.content.decode()
+    assert not LedgerImport.objects.exists()
+
+
+def test_commit_page_imports_a_checked_file(client):
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row()))
+    client.force_login(admin)
+    response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/commit/", follow=True)
+    assert "台帳に1件を登録しました" in response.content.decode()
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == 1
+
+
+def test_commit_refuses_get(client):
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row()))
+    client.force_login(admin)
+    assert client.get(f"/documents/ledger/imports/{ledger_import.pk}/commit/").status_code == 405
+
+
+def test_another_municipalitys_import_is_not_found(client):
+    municipality, admin = empty_city()
+    ledger_import = check(municipality, admin, csv_file(row()))
+    _other, stranger = empty_city("amagasaki-copy", "amagasaki")
+    client.force_login(stranger)
+    assert client.get(f"/documents/ledger/imports/{ledger_import.pk}/").status_code == 404
+    assert client.post(f"/documents/ledger/imports/{ledger_import.pk}/commit/").status_code == 404
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_service_manager_cannot_open_the_import_page(client):
+    c = f.city("kobe", overlays=())
+    manager = f.member(c.municipality, Role.SERVICE_MANAGER, c.department)
+    client.force_login(manager)
+    assert client.get("/documents/ledger/imports/").status_code == 403
+
+
+def test_the_mapping_page_saves_the_mapping_and_checks_again(client):
+    municipality, admin = empty_city()
+    header = ["課", "サービス", "事業者", "業務", "格付"]
+    first = check(
+        municipality,
+        admin,
+        csv_file(["jumin", "電子申請サービス", "株式会社クラウド自治", "受付", "2"], header=header),
+    )
+    client.force_login(admin)
+    page = client.get(f"/documents/ledger/imports/{first.pk}/").content.decode()
+    assert "<details open>" in page
+    keys = ["department", "service_name", "provider_name", "purpose", "classification"]
+    response = client.post(
+        f"/documents/ledger/imports/{first.pk}/mapping/",
+        {f"column_{i}": key for i, key in enumerate(keys)},
+        follow=True,
+    )
+    assert "列の対応を保存し、ファイルを再確認しました。" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == ImportStatus.CHECKED
+
+
+def test_a_binary_file_posing_as_csv_is_refused_and_its_report_can_be_stored():
+    municipality, admin = empty_city()
+    data = csv_file(row()) + "市民局 住民課,\x00\x01,株式会社,受付,機密性2\r\n".encode()
+    ledger_import = check(municipality, admin, data, name="台帳\x00.csv")
+    assert_refused(ledger_import, 3, "", "NUL 文字")
+    assert ledger_import.original_name == "台帳.csv"

@@ -1,0 +1,201 @@
+"""Documents on the web: an application's printed forms, the ledger's export, and the ledger import."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kumokan.applications.access import application_for
+from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.documents import actions
+from kumokan.documents.choices import FileFormat, ImportStatus
+from kumokan.documents.forms import ExportForm, MappingForm, UploadForm
+from kumokan.documents.ledger_export import cp932_problems, csv_chunks, export_rows, write_xlsx
+from kumokan.documents.ledger_import import Problem
+from kumokan.documents.ledger_table import columns_for
+from kumokan.documents.models import LedgerImport
+from kumokan.documents.pdf import render_pdf
+from kumokan.documents.printed import printed_forms
+from kumokan.documents.xlsx_forms import render_xlsx
+from kumokan.errors import WorkflowError
+from kumokan.ledger.access import entries_for
+from kumokan.tenancy.access import has_role
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Municipality
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
+def application_forms(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_for(request.user, pk)
+    return render(
+        request, "documents/forms.html", {"application": application, "forms": printed_forms(application)}
+    )
+
+
+@requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
+def application_form(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
+    application = application_for(request.user, pk)
+    form = next((f for f in printed_forms(application) if f.number == number), None)
+    if form is None:
+        raise Http404
+    if fmt == "pdf":
+        return _download(render_pdf(form), f"{form.filename}.pdf", "application/pdf")
+    return _download(render_xlsx(form), f"{form.filename}.xlsx", XLSX)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+def _attachment(filename: str) -> str:
+    """Content-Disposition with the Japanese file name (RFC 6266 filename*)."""
+    return str(content_disposition_header(as_attachment=True, filename=filename))
+
+
+@requires(Capability.VIEW_LEDGER)
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The export page; with ?format=…, the file itself (only the entries the user may see)."""
+    municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
+    form = ExportForm(request.GET if "format" in request.GET else None, municipalities=municipalities)
+    may_import = bool(_importable(request))
+    if not form.is_bound or not form.is_valid():
+        return render(request, "documents/export.html", {"form": form, "may_import": may_import})
+    municipality: Municipality = form.cleaned_data["municipality"]
+    fmt = form.cleaned_data["format"]
+    entries = (
+        entries_for(request.user)
+        .filter(municipality=municipality)
+        .select_related("department", "service")
+        .order_by("service_name", "function_name", "provider_name", "department__code", "id")
+    )
+    columns = columns_for(municipality)
+    stem = _("ledger_%(slug)s_%(date)s") % {
+        "slug": municipality.slug,
+        "date": f"{timezone.localdate():%Y%m%d}",
+    }
+    if fmt == FileFormat.XLSX:
+        # openpyxl writes the sheet to disk row by row and zips it on save; the file is then streamed.
+        out = tempfile.TemporaryFile()
+        write_xlsx(export_rows(entries, columns), out, sheet_title=str(_("Ledger")))
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX)
+    cp932 = fmt == FileFormat.CSV_CP932
+    if cp932:
+        problems = cp932_problems(entries, columns)
+        if problems:
+            context = {"form": form, "unwritable": problems, "may_import": may_import}
+            return render(request, "documents/export.html", context, status=422)
+    charset = "shift_jis" if cp932 else "utf-8"
+    response = StreamingHttpResponse(
+        csv_chunks(export_rows(entries, columns), cp932=cp932), content_type=f"text/csv; charset={charset}"
+    )
+    response["Content-Disposition"] = _attachment(f"{stem}.csv")
+    return response
+
+
+def _importable(request: HttpRequest) -> list[Municipality]:
+    return [
+        m
+        for m in municipalities_granting(request.user, Capability.MANAGE_LEDGER)
+        if has_role(request.user, m, Role.ADMINISTRATOR)
+    ]
+
+
+@requires(Capability.MANAGE_LEDGER)
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    """Upload a ledger file: it is kept and checked (the dry run); nothing enters the ledger yet."""
+    municipalities = _importable(request)
+    if not municipalities:
+        return render(request, "documents/import.html", {"form": None}, status=403)
+    form = UploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            ledger_import = actions.check_upload(
+                acting_user=request.user,
+                municipality=form.cleaned_data["municipality"],
+                name=upload.name,
+                data=upload.read(),
+                encoding=form.cleaned_data["encoding"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(ledger_import.get_absolute_url())
+    imports = LedgerImport.objects.filter(municipality__in=municipalities).select_related("uploaded_by")[:20]
+    return render(request, "documents/import.html", {"form": form, "imports": imports})
+
+
+def _import_for(request: HttpRequest, pk: int) -> LedgerImport:
+    """An import of a municipality the user administers; 404 for any other."""
+    return get_object_or_404(LedgerImport.objects.filter(municipality__in=_importable(request)), pk=pk)
+
+
+@requires(Capability.MANAGE_LEDGER)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ledger_import = _import_for(request, pk)
+    report: dict[str, Any] = ledger_import.report
+    problems = [Problem.from_dict(p) for p in report.get("problems", [])]
+    headers = list(report.get("mapping", {})) + list(report.get("ignored", []))
+    mapping_form = MappingForm(
+        headers=headers, mapping=report.get("mapping", {}), columns=columns_for(ledger_import.municipality)
+    )
+    return render(
+        request,
+        "documents/import_detail.html",
+        {
+            "ledger_import": ledger_import,
+            "report": report,
+            "problems": problems,
+            "mapping_form": mapping_form,
+            "may_commit": ledger_import.status == ImportStatus.CHECKED,
+            # Open the mapping when the headers are the problem (row 1).
+            "mapping_open": any(problem.row == 1 for problem in problems),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the municipality's column mapping from this file's headers, then check the file again."""
+    ledger_import = _import_for(request, pk)
+    report = ledger_import.report
+    headers = list(report.get("mapping", {})) + list(report.get("ignored", []))
+    form = MappingForm(request.POST, headers=headers, columns=columns_for(ledger_import.municipality))
+    if form.is_valid():
+        actions.save_mapping(
+            acting_user=request.user, municipality=ledger_import.municipality, columns=form.mapping()
+        )
+        actions.recheck(acting_user=request.user, ledger_import=ledger_import)
+        messages.success(request, _("The column mapping was saved and the file checked again."))
+    return redirect(ledger_import.get_absolute_url())
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    ledger_import = _import_for(request, pk)
+    try:
+        done = actions.import_checked_file(acting_user=request.user, ledger_import=ledger_import)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(created)d entries were added to the ledger; %(existing)d were there already.")
+            % {"created": done.created_count, "existing": done.report.get("existing", 0)},
+        )
+    return redirect(ledger_import.get_absolute_url())

@@ -1,0 +1,52 @@
+"""The ledger entries a person may reach, fetched *for this user* (kumokan.core.permissions has the table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kumokan.core.permissions import DEPARTMENT_SCOPED, Capability, memberships_granting, scope
+from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.choices import Role
+
+
+def entries_for(user: Any) -> QuerySet[LedgerEntry]:
+    """The entries the user's roles reach, and those they applied for or manage."""
+    if not user.is_authenticated:
+        return LedgerEntry.objects.none()
+    reach = scope(user, Capability.VIEW_LEDGER)
+    # The few entries one applied for or manages beyond one's roles' reach are found through their own
+    # indexes and added by id, so that the list keeps the plain municipality (and department) conditions
+    # its indexes serve; an OR across three columns makes the database read every entry (BENCHMARKS.md).
+    own = list(
+        LedgerEntry.objects.filter(Q(service_manager=user) | Q(applicant=user))
+        .exclude(reach)
+        .values_list("pk", flat=True)
+    )
+    return LedgerEntry.objects.filter(reach | Q(pk__in=own) if own else reach).select_related(
+        "municipality", "department"
+    )
+
+
+def entry_for(user: Any, pk: int) -> LedgerEntry:
+    """One entry the user may see; 404 for any other, so that its existence does not show."""
+    return get_object_or_404(entries_for(user), pk=pk)
+
+
+def may_manage(user: Any, entry: LedgerEntry) -> bool:
+    """Whether the user may edit this entry and move it through its states: its own service manager,
+    or an administrator whose membership reaches it (kumokan.ledger.actions enforces the same)."""
+    for membership in memberships_granting(user, Capability.MANAGE_LEDGER):
+        if membership.municipality_id != entry.municipality_id:
+            continue
+        if membership.role in DEPARTMENT_SCOPED and membership.department_id not in (
+            None,
+            entry.department_id,
+        ):
+            continue
+        if membership.role == Role.SERVICE_MANAGER and entry.service_manager_id != user.pk:
+            continue
+        return True
+    return False

@@ -1,0 +1,337 @@
+"""Every change of a ledger entry: registration on approval, edits, and its status over its life."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kumokan.applications.choices import UserScope
+from kumokan.applications.models import Application, Decision, JudgmentSnapshot
+from kumokan.audit.actions import record, state_of
+from kumokan.audit.choices import Action
+from kumokan.errors import ConflictError, WorkflowError
+from kumokan.ledger.choices import EntryStatus, EntryStep
+from kumokan.ledger.models import LedgerChange, LedgerEntry
+from kumokan.ledger.workflow import transition
+from kumokan.lifecycle import gates
+from kumokan.notifications.actions import notify
+from kumokan.notifications.choices import Verb
+from kumokan.tenancy.access import department_name, display_name, has_role, position_title, users_with_role
+from kumokan.tenancy.actions import ensure_membership
+from kumokan.tenancy.choices import Role
+
+# Pack ledger field ids that have their own typed column; any other id goes into `fields`.
+TYPED_FIELD_IDS = frozenset(
+    {
+        "service_name",
+        "provider_name",
+        "purpose",
+        "classification",
+        "period",
+        "applicant",
+        "user_scope",
+        "service_manager",
+    }
+)
+# What edit_entry may change.
+EDITABLE_FIELDS = (
+    "purpose",
+    "period_start",
+    "period_end",
+    "user_scope",
+    "user_scope_detail",
+    "service_manager",
+    "fields",
+)
+_MANAGER_COLUMNS = (
+    "service_manager",
+    "service_manager_name",
+    "service_manager_title",
+    "service_manager_department_name",
+)
+
+
+def register_entry(
+    *,
+    acting_user: Any,
+    application: Application,
+    decision: Decision,
+    snapshot: JudgmentSnapshot,
+    service_manager: Any,
+) -> LedgerEntry:
+    """Record an approved application in the ledger (status 承認済み); runs inside `decide`."""
+    judgment = snapshot.judgment
+    facts = snapshot.facts
+    municipality = application.municipality
+    entry = LedgerEntry(
+        municipality=municipality,
+        department=application.department,
+        application=application,
+        service=application.service,
+        service_name=facts["service_name"],
+        function_name=application.service.function_name,
+        provider_name=facts["provider"],
+        purpose=facts["purpose"],
+        classification_code=judgment["classification"]["confidentiality"]["code"],
+        classification_label=judgment["classification"]["confidentiality"]["label"],
+        track=judgment["track"],
+        period_start=application.period_start,
+        period_end=application.period_end,
+        applicant=application.applicant,
+        applicant_name=display_name(application.applicant),
+        applicant_department_name=application.department.name,
+        user_scope=UserScope(facts["user_scope"]),
+        user_scope_detail=application.user_scope_detail,
+        approver_title=decision.approver_title,
+        approved_by=decision.decided_by,
+        approved_at=decision.decided_at,
+        fields={f["id"]: "" for f in judgment["ledger_fields"] if f["id"] not in TYPED_FIELD_IDS},
+    )
+    _set_manager(entry, service_manager)
+    entry.save()
+    record(acting_user, Action.LEDGER_REGISTER, entry, None, _entry_state(entry))
+    gates.open_phase_tasks(entry, acting_user=acting_user)
+    _report(acting_user, entry, f"「{entry}」が台帳に登録されました（{entry.department}）。")
+    return entry
+
+
+def edit_entry(
+    *,
+    acting_user: Any,
+    entry: LedgerEntry,
+    changes: dict[str, Any],
+    reason: str,
+    expected_version: int | None = None,
+) -> LedgerEntry:
+    """Change ledger fields (see EDITABLE_FIELDS; `fields` merges by pack field id), versioned with a reason.
+
+    `changes["service_manager"]` is a user; the new manager gets the service_manager role if missing.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise WorkflowError(
+            f"台帳のこの項目は変更できません: {names}",
+            f"these ledger fields cannot be edited: {names}",
+            code="field",
+        )
+    with transaction.atomic():
+        locked = _lock(acting_user, entry, expected_version)
+        step = transition(locked.status, EntryStep.EDIT)
+        reason = _reason(reason, step.reason_required)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name == "service_manager":
+                if value.pk != locked.service_manager_id:
+                    before |= state_of(locked, *_MANAGER_COLUMNS)
+                    _set_manager(locked, value)
+                    ensure_membership(
+                        acting_user=acting_user,
+                        user=value,
+                        municipality=locked.municipality,
+                        role=Role.SERVICE_MANAGER,
+                        department=locked.department,
+                    )
+                    after |= state_of(locked, *_MANAGER_COLUMNS)
+            elif name == "fields":
+                merged = _merged_fields(locked, value)
+                if merged != locked.fields:
+                    before["fields"], after["fields"] = dict(locked.fields), merged
+                    locked.fields = merged
+            elif getattr(locked, name) != value:
+                if name == "user_scope" and value not in UserScope.values:
+                    raise WorkflowError(
+                        f"「{value}」は利用者の範囲の値ではありません。",
+                        f"unknown user scope {value!r}",
+                        code="field",
+                    )
+                before |= state_of(locked, name)
+                setattr(locked, name, value)
+                after |= state_of(locked, name)
+        if not after:
+            raise WorkflowError("変更された項目がありません。", "nothing was changed", code="unchanged")
+        if locked.period_start and locked.period_end and locked.period_end < locked.period_start:
+            raise WorkflowError(
+                "利用終了日は利用開始日以降にしてください。",
+                "the period ends before it starts",
+                code="period",
+            )
+        _save_change(acting_user, locked, list(after), before, after, reason)
+        record(acting_user, Action.LEDGER_EDIT, locked, before, after | {"reason": reason})
+        _report(acting_user, locked, f"「{locked}」の台帳が変更されました: {reason}")
+    return locked
+
+
+def start_operation(
+    *, acting_user: Any, entry: LedgerEntry, reason: str = "", expected_version: int | None = None
+) -> LedgerEntry:
+    """承認済み → 稼働中: the service goes into use."""
+    return _step(acting_user, entry, EntryStep.START_OPERATION, reason, expected_version)
+
+
+def suspend(
+    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
+) -> LedgerEntry:
+    """稼働中 → 停止中, e.g. when a nonconformity cannot be corrected (Kobe §6.2)."""
+    return _step(acting_user, entry, EntryStep.SUSPEND, reason, expected_version)
+
+
+def resume(
+    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
+) -> LedgerEntry:
+    """停止中 → 稼働中."""
+    return _step(acting_user, entry, EntryStep.RESUME, reason, expected_version)
+
+
+def retire(
+    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
+) -> LedgerEntry:
+    """→ 廃止済み (Kobe §7.2); the entry stays in the ledger."""
+    return _step(acting_user, entry, EntryStep.RETIRE, reason, expected_version)
+
+
+_STEP_ACTIONS = {
+    EntryStep.START_OPERATION: Action.LEDGER_START_OPERATION,
+    EntryStep.SUSPEND: Action.LEDGER_SUSPEND,
+    EntryStep.RESUME: Action.LEDGER_RESUME,
+    EntryStep.RETIRE: Action.LEDGER_RETIRE,
+}
+
+
+def _step(
+    acting_user: Any, entry: LedgerEntry, step: EntryStep, reason: str, expected_version: int | None
+) -> LedgerEntry:
+    with transaction.atomic():
+        locked = _lock(acting_user, entry, expected_version)
+        move = transition(locked.status, step)
+        reason = _reason(reason, move.reason_required)
+        gates.check_step(locked, step)
+        before = state_of(locked, "status")
+        locked.status = move.target
+        changed = ["status"]
+        now = timezone.now()
+        if step == EntryStep.START_OPERATION:
+            locked.operation_started_at = now
+            changed.append("operation_started_at")
+        elif step == EntryStep.RETIRE:
+            locked.retired_at = now
+            changed.append("retired_at")
+        after = state_of(locked, *changed)
+        _save_change(acting_user, locked, changed, before, after, reason or str(move.step.label))
+        record(acting_user, _STEP_ACTIONS[step], locked, before, after | {"reason": reason})
+        gates.follow_step(locked, step, acting_user=acting_user)
+        _report(
+            acting_user,
+            locked,
+            f"「{locked}」の台帳の状態が「{EntryStatus(move.target).label}」になりました。{reason}",
+        )
+    return locked
+
+
+def _lock(acting_user: Any, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
+    locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    is_manager = acting_user.is_authenticated and locked.service_manager_id == acting_user.pk
+    if not is_manager and not has_role(acting_user, locked.municipality, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("台帳を変更できるのは、このサービスの管理者かシステム管理者です。"))
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            f"この台帳は他の人が先に更新しました（版 {expected_version} → {locked.version}）。画面を更新してやり直してください。",
+            f"the entry was changed by someone else (version {expected_version} → {locked.version}); reload",
+        )
+    return locked
+
+
+def _reason(reason: str, required: bool) -> str:
+    reason = reason.strip()
+    if required and not reason:
+        raise WorkflowError("理由を入力してください。", "give a reason", code="reason_required")
+    return reason
+
+
+def _save_change(
+    acting_user: Any,
+    entry: LedgerEntry,
+    changed: list[str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    reason: str,
+) -> None:
+    entry.version += 1
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=[*changed, "version", "updated_at"])
+    LedgerChange.objects.create(
+        entry=entry,
+        entry_version=entry.version,
+        changed_by=acting_user,
+        changed_by_name=display_name(acting_user),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def _set_manager(entry: LedgerEntry, manager: Any) -> None:
+    entry.service_manager = manager
+    entry.service_manager_name = display_name(manager)
+    entry.service_manager_title = position_title(manager, entry.municipality)
+    entry.service_manager_department_name = (
+        department_name(manager, entry.municipality) or entry.department.name
+    )
+
+
+def _merged_fields(entry: LedgerEntry, values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(entry.fields)
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise WorkflowError(
+            f"この台帳にない項目です: {names}", f"the pack's ledger has no field {names}", code="field"
+        )
+    if not all(isinstance(v, str) for v in values.values()):
+        raise WorkflowError(
+            "記載事項は文字列で指定してください。", "ledger field values are text", code="field"
+        )
+    return {**entry.fields, **{k: v.strip() for k, v in values.items()}}
+
+
+def _entry_state(entry: LedgerEntry) -> dict[str, Any]:
+    state = state_of(
+        entry,
+        "application",
+        "department",
+        "service",
+        "service_name",
+        "function_name",
+        "provider_name",
+        "purpose",
+        "classification_code",
+        "track",
+        "period_start",
+        "period_end",
+        "user_scope",
+        *_MANAGER_COLUMNS,
+        "approver_title",
+        "status",
+        "version",
+    )
+    state["fields"] = entry.fields
+    return state
+
+
+def _report(acting_user: Any, entry: LedgerEntry, text: str) -> None:
+    """Tell whoever the pack says ledger changes are reported to (Kitakyushu §3.3②, §3.4②)."""
+    reported_to = entry.municipality.pack().pack.workflow.ledger_changes_reported_to
+    if reported_to is None or reported_to.track not in ("any", entry.track):
+        return
+    users = users_with_role(entry.municipality, reported_to.role.value).exclude(pk=acting_user.pk)
+    notify(
+        users,
+        f"{text}（{reported_to.title}への報告）",
+        entry.get_absolute_url(),
+        municipality=entry.municipality,
+        verb=Verb.LEDGER_CHANGED,
+    )

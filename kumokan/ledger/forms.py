@@ -1,0 +1,219 @@
+"""The ledger's forms: the list's search and filters, the service manager's edit, a status step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.applications.choices import Track, UserScope
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.access import display_name
+from kumokan.tenancy.models import Department, Municipality
+
+# Columns the list sorts by: the parameter's name → the ordering it means.
+SORTS = {
+    "service": ("service_name", "function_name"),
+    "provider": ("provider_name",),
+    "department": ("department__code",),
+    "classification": ("classification_code",),
+    "track": ("track",),
+    "status": ("status",),
+    "manager": ("service_manager_name",),
+    "updated": ("updated_at",),
+}
+DEFAULT_SORT = "service"
+ALL = [("", _("All"))]
+
+
+class ManyOptionsSelect(forms.Select):
+    """A select whose options are written in Python: hundreds of departments cost some 30 ms through
+    Django's one template per option, a tenth of that here (BENCHMARKS.md, "Ledger list")."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+class LedgerFilterForm(forms.Form):
+    """What the ledger list is narrowed and ordered by (all optional; GET parameters)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Service, provider or purpose"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    department = forms.TypedChoiceField(
+        label=_("Department"), coerce=int, required=False, empty_value=None, widget=ManyOptionsSelect
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ALL + list(EntryStatus.choices), required=False)
+    classification = forms.ChoiceField(label=_("Classification"), required=False)
+    track = forms.ChoiceField(label=_("Track"), choices=ALL + list(Track.choices), required=False)
+    # A text field, not a list: a shared deployment knows thousands of providers (the search box
+    # finds part of a name; this narrows to one provider by its exact name).
+    provider = forms.CharField(label=_("Provider"), required=False, max_length=200)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, entries: QuerySet[LedgerEntry], municipalities: list[Municipality], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # The departments that have an entry the user sees: one index probe per department of the
+        # user's municipalities, instead of reading every entry for its department.
+        self.fields["department"].choices = ALL + list(
+            Department.objects.filter(municipality__in=municipalities)
+            .filter(Exists(entries.filter(department=OuterRef("pk"))))
+            .order_by("municipality__name", "code")
+            .values_list("pk", "name")
+        )
+        # The classification scale of each municipality's pack (the codes an entry can carry).
+        levels = {
+            level.code: level.label
+            for municipality in municipalities
+            for level in _confidentiality_levels(municipality)
+        }
+        self.fields["classification"].choices = ALL + list(levels.items())
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data.get("sort") or DEFAULT_SORT
+        return sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+
+    def apply(self, entries: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+        """The entries narrowed by the valid filters and ordered by the chosen column."""
+        data = self.cleaned_data if self.is_valid() else {}
+        query = (data.get("q") or "").strip()
+        if query:
+            # icontains on SQLite and PostgreSQL alike; on PostgreSQL the trigram indexes of migration
+            # 0002 serve it for three characters or more (BENCHMARKS.md, "Ledger list").
+            entries = entries.filter(
+                Q(service_name__icontains=query)
+                | Q(function_name__icontains=query)
+                | Q(provider_name__icontains=query)
+                | Q(purpose__icontains=query)
+            )
+        if data.get("department"):
+            entries = entries.filter(department_id=data["department"])
+        for name, column in (
+            ("status", "status"),
+            ("classification", "classification_code"),
+            ("track", "track"),
+            ("provider", "provider_name"),
+        ):
+            if data.get(name):
+                entries = entries.filter(**{column: data[name]})
+        columns, descending = self.sort_columns()
+        prefix = "-" if descending else ""
+        # The id breaks ties in the same direction, so that one index serves both directions.
+        return entries.order_by(*(prefix + column for column in columns))
+
+    def sort_columns(self) -> tuple[list[str], bool]:
+        """The columns the list is ordered by (the id last) and whether descending."""
+        sort = self.ordering
+        return [*SORTS[sort.lstrip("-")], "id"], sort.startswith("-")
+
+    @property
+    def ordering(self) -> str:
+        """The sort in force (the column's name, "-" first when descending)."""
+        return (self.cleaned_data.get("sort") if self.is_valid() else None) or DEFAULT_SORT
+
+
+def _confidentiality_levels(municipality: Municipality) -> list[Any]:
+    classification = municipality.pack().pack.classification
+    return list(classification.confidentiality.levels) if classification is not None else []
+
+
+class EntryForm(forms.Form):
+    """The service manager's edit of an entry: each change is versioned with its reason."""
+
+    purpose = forms.CharField(label=_("Purpose of use"), widget=forms.Textarea(attrs={"rows": 3}))
+    period_start = forms.DateField(
+        label=_("Start of use"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("End of use"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    user_scope = forms.ChoiceField(label=_("Users"), choices=UserScope.choices)
+    user_scope_detail = forms.CharField(
+        label=_("Users in detail"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    service_manager = forms.ModelChoiceField(
+        label=_("Service manager"), queryset=get_user_model().objects.none()
+    )
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, entry: LedgerEntry, field_labels: dict[str, str], **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "purpose": entry.purpose,
+                "period_start": entry.period_start,
+                "period_end": entry.period_end,
+                "user_scope": entry.user_scope,
+                "user_scope_detail": entry.user_scope_detail,
+                "service_manager": entry.service_manager_id,
+                "version": entry.version,
+                **{f"field:{key}": value for key, value in entry.fields.items()},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        managers = self.fields["service_manager"]
+        managers.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, memberships__municipality=entry.municipality)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        managers.label_from_instance = display_name
+        for key in entry.fields:
+            self.fields[f"field:{key}"] = forms.CharField(
+                label=field_labels.get(key, key), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        # The reason comes last on the page.
+        self.order_fields([name for name in self.fields if name not in ("reason", "version")] + ["reason"])
+
+    def changes(self) -> dict[str, Any]:
+        """What edit_entry takes: every editable value (the action records only what differs)."""
+        data = self.cleaned_data
+        changes: dict[str, Any] = {
+            name: data[name]
+            for name in (
+                "purpose",
+                "period_start",
+                "period_end",
+                "user_scope",
+                "user_scope_detail",
+                "service_manager",
+            )
+        }
+        if self.entry.fields:
+            changes["fields"] = {key: data.get(f"field:{key}") or "" for key in self.entry.fields}
+        return changes
+
+
+class StepForm(forms.Form):
+    """One status step (start operation, suspend, resume, retire), confirmed before it is taken."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

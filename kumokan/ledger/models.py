@@ -1,0 +1,181 @@
+"""The ledger (台帳) of approved cloud services, and the history of every change to an entry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.applications.choices import Track, UserScope
+from kumokan.ledger.choices import EntryStatus
+
+
+class LedgerEntry(models.Model):
+    """One approved cloud service, with the columns every pack's ledger asks for.
+
+    Names and titles are copied at registration so the ledger reads as it was recorded even after
+    people move; `fields` holds any other ledger field a pack requires, by the pack's field id.
+    """
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("自治体"),
+    )
+    department = models.ForeignKey(
+        "tenancy.Department", on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("所属")
+    )
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.PROTECT,
+        related_name="ledger_entry",
+        verbose_name=_("承認した利用申請"),
+    )
+    service = models.ForeignKey(
+        "catalog.CloudService",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("クラウドサービス"),
+    )
+    service_name = models.CharField(_("サービス名"), max_length=200)
+    function_name = models.CharField(_("機能名"), max_length=200, blank=True)
+    provider_name = models.CharField(_("提供者"), max_length=200)
+    purpose = models.TextField(_("利用目的（業務内容）"))
+    classification_code = models.CharField(_("格付（コード）"), max_length=20)
+    classification_label = models.CharField(_("取り扱う情報の格付"), max_length=100)
+    track = models.CharField(_("区分"), max_length=10, choices=Track.choices)
+    period_start = models.DateField(_("利用開始日"), null=True, blank=True)
+    period_end = models.DateField(_("利用終了日"), null=True, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申請者")
+    )
+    applicant_name = models.CharField(_("申請者氏名"), max_length=150)
+    applicant_department_name = models.CharField(_("申請者の所属"), max_length=100)
+    user_scope = models.CharField(_("利用者の範囲"), max_length=20, choices=UserScope.choices)
+    user_scope_detail = models.TextField(_("利用者の範囲（詳細）"), blank=True)
+    service_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="managed_entries",
+        verbose_name=_("クラウドサービス管理者"),
+    )
+    service_manager_name = models.CharField(_("管理者氏名"), max_length=150)
+    service_manager_title = models.CharField(_("管理者の役職"), max_length=100, blank=True)
+    service_manager_department_name = models.CharField(_("管理者の所属"), max_length=100, blank=True)
+    approver_title = models.CharField(_("許可権限者"), max_length=100)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("承認者")
+    )
+    approved_at = models.DateTimeField(_("承認日時"))
+    fields = models.JSONField(_("その他の記載事項"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.APPROVED
+    )
+    version = models.PositiveIntegerField(_("版"), default=1)
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
+    operation_started_at = models.DateTimeField(_("運用開始日時"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("廃止日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台帳")
+        verbose_name_plural = _("台帳")
+        ordering = ["service_name", "function_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_status_valid",
+                condition=Q(status__in=EntryStatus.values),
+                violation_error_message=_("状態の値が正しくありません。"),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_period_ordered",
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                violation_error_message=_("利用終了日は利用開始日以降にしてください。"),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_version_positive",
+                condition=Q(version__gte=1),
+                violation_error_message=_("版は1以上です。"),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_retired_has_date",
+                condition=~Q(status=EntryStatus.RETIRED) | Q(retired_at__isnull=False),
+                violation_error_message=_("廃止済みの台帳には廃止日時が必要です。"),
+            ),
+        ]
+        # One index per sortable column of the list, in the list's order with the id last, so that a
+        # page (or a cursor's next page) is an index range, not a sort of every entry; the department
+        # one also orders a department's own list. Chosen from the plans in BENCHMARKS.md.
+        indexes = [
+            models.Index(
+                fields=["municipality", "service_name", "function_name", "id"],
+                name="ledger_entry_service_idx",
+            ),
+            models.Index(
+                fields=["municipality", "department", "service_name", "function_name", "id"],
+                name="ledger_entry_department_idx",
+            ),
+            models.Index(fields=["municipality", "provider_name", "id"], name="ledger_entry_provider_idx"),
+            models.Index(fields=["municipality", "status", "id"], name="ledger_entry_status_idx"),
+            models.Index(fields=["municipality", "track", "id"], name="ledger_entry_track_idx"),
+            models.Index(fields=["municipality", "classification_code", "id"], name="ledger_entry_class_idx"),
+            models.Index(
+                fields=["municipality", "service_manager_name", "id"], name="ledger_entry_manager_name_idx"
+            ),
+            models.Index(fields=["municipality", "updated_at", "id"], name="ledger_entry_updated_idx"),
+            models.Index(fields=["municipality", "service_manager"], name="ledger_entry_manager_idx"),
+            # Counts the list's filters from the index alone, whichever of them are set.
+            models.Index(
+                fields=["municipality", "status", "track", "classification_code", "department"],
+                name="ledger_entry_filters_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_name}（{self.function_name}）" if self.function_name else self.service_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:detail", args=[self.pk])
+
+
+class LedgerChange(models.Model):
+    """One versioned change of a ledger entry: the changed fields before and after, and why."""
+
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, related_name="changes", verbose_name=_("台帳")
+    )
+    entry_version = models.PositiveIntegerField(_("変更後の版"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("変更者"),
+    )
+    changed_by_name = models.CharField(_("変更者氏名"), max_length=150)
+    changed_at = models.DateTimeField(_("変更日時"), default=timezone.now)
+    before = models.JSONField(_("変更前"), encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("変更後"), encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("理由"))
+
+    class Meta:
+        verbose_name = _("台帳の変更履歴")
+        verbose_name_plural = _("台帳の変更履歴")
+        ordering = ["entry", "-entry_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "entry_version"],
+                name="%(app_label)s_%(class)s_unique_version",
+                violation_error_message=_("この版の変更履歴は既にあります。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} v{self.entry_version}"

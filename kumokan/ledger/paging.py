@@ -1,0 +1,174 @@
+"""The ledger list's pages: numbered links for the first pages, then a cursor (keyset pagination).
+
+With OFFSET the database walks past every row before the page, so a page deep in a ledger of a million
+entries costs as much as reading them all. A cursor names the last row shown, and the next page starts
+right after it in the index that orders the list: `(service_name, function_name, id) > (…)`, a row-value
+comparison that PostgreSQL and SQLite both take as the start of an index range.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Expression, F, QuerySet, Value
+from django.utils.dateparse import parse_date, parse_datetime
+
+from kumokan.ledger.models import LedgerEntry
+
+PAGE_SIZE = 25
+# Pages linked by number; beyond them the list goes on by cursor.
+NUMBERED_PAGES = 10
+
+
+@dataclass
+class Page:
+    """One page of the list, with what its navigation links to."""
+
+    object_list: list[LedgerEntry]
+    total: int
+    number: int | None  # None on a page reached by cursor
+    numbers: list[int] = field(default_factory=list)
+    previous_number: int | None = None
+    next_number: int | None = None
+    previous_cursor: str | None = None
+    next_cursor: str | None = None
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.previous_number or self.next_number or self.previous_cursor or self.next_cursor)
+
+
+class RowComparison(Expression):
+    """`(column, …) > (value, …)` (or `<`): where a keyset page starts."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, columns: list[Any], values: list[Any], operator: str) -> None:
+        super().__init__()
+        self.columns, self.values, self.operator = columns, values, operator
+
+    def get_source_expressions(self) -> list[Any]:
+        return [*self.columns, *self.values]
+
+    def set_source_expressions(self, expressions: list[Any]) -> None:
+        count = len(self.columns)
+        self.columns, self.values = expressions[:count], expressions[count:]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sides, params = [], []
+        for side in (self.columns, self.values):
+            compiled = [compiler.compile(expression) for expression in side]
+            sides.append(", ".join(sql for sql, _ in compiled))
+            params += [param for _, side_params in compiled for param in side_params]
+        return f"({sides[0]}) {self.operator} ({sides[1]})", params
+
+
+def page_of(entries: QuerySet[LedgerEntry], columns: list[str], descending: bool, params: Any) -> Page:
+    """The page that `params` (page, after or before) asks for of `entries`, ordered by `columns`."""
+    total = entries.count()
+    for key, forward in (("after", True), ("before", False)):
+        values = _decode(params.get(key, ""), columns)
+        if values is not None:
+            return _keyset_page(entries, columns, descending, values, forward, total)
+    pages = max(1, -(-total // PAGE_SIZE))
+    try:
+        number = min(max(int(params.get("page", 1)), 1), pages)
+    except (TypeError, ValueError):
+        number = 1
+    rows = list(entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    page = Page(rows, total, number, numbers=list(range(1, min(pages, NUMBERED_PAGES) + 1)))
+    if number > NUMBERED_PAGES:
+        page.numbers.append(number)
+    if number > 1:
+        page.previous_number = number - 1
+    if number < pages:
+        if number < NUMBERED_PAGES:
+            page.next_number = number + 1
+        else:
+            page.next_cursor = _encode(rows[-1], columns)
+    return page
+
+
+def _keyset_page(
+    entries: QuerySet[LedgerEntry],
+    columns: list[str],
+    descending: bool,
+    values: list[Any],
+    forward: bool,
+    total: int,
+) -> Page:
+    fields = [_field(column) for column in columns]
+    start = RowComparison(
+        [F(column) for column in columns],
+        [Value(value, output_field=f) for value, f in zip(values, fields, strict=True)],
+        ">" if forward != descending else "<",
+    )
+    query = entries.filter(start)
+    if not forward:
+        query = query.reverse()
+    rows = list(query[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if not forward:
+        rows.reverse()
+    page = Page(rows, total, None, numbers=list(range(1, min(-(-total // PAGE_SIZE), NUMBERED_PAGES) + 1)))
+    if rows and (more or not forward):
+        page.next_cursor = _encode(rows[-1], columns)
+    if rows and (more or forward):
+        page.previous_cursor = _encode(rows[0], columns)
+    return page
+
+
+def _field(column: str) -> models.Field[Any, Any]:
+    model: Any = LedgerEntry
+    *path, name = column.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(name)  # type: ignore[no-any-return]
+
+
+def _value(entry: LedgerEntry, column: str) -> Any:
+    value: Any = entry
+    for part in column.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _encode(entry: LedgerEntry, columns: list[str]) -> str:
+    values = [_value(entry, column) for column in columns]
+    text = json.dumps([v.isoformat() if isinstance(v, datetime.date) else v for v in values])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, columns: list[str]) -> list[Any] | None:
+    """The cursor's values, typed for their columns; None for a missing or malformed cursor."""
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        fields = [_field(column) for column in columns]
+    except (ValueError, FieldDoesNotExist):
+        return None
+    if not isinstance(values, list) or len(values) != len(columns):
+        return None
+    typed = []
+    for value, f in zip(values, fields, strict=True):
+        if isinstance(f, models.DateTimeField):
+            value = parse_datetime(value) if isinstance(value, str) else None
+        elif isinstance(f, models.DateField):
+            value = parse_date(value) if isinstance(value, str) else None
+        elif isinstance(f, models.IntegerField | models.AutoField):
+            value = value if isinstance(value, int) and not isinstance(value, bool) else None
+        elif not isinstance(value, str):
+            value = None
+        if value is None:
+            return None
+        typed.append(value)
+    return typed

@@ -1,0 +1,220 @@
+"""The ledger (台帳) on the web: the searchable list, an entry with every change, the manager's edits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kumokan.applications.choices import Outcome, Track, UserScope
+from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.errors import WorkflowError
+from kumokan.ledger import actions
+from kumokan.ledger.access import entries_for, entry_for, may_manage
+from kumokan.ledger.choices import EntryStatus, EntryStep
+from kumokan.ledger.forms import EntryForm, LedgerFilterForm, StepForm
+from kumokan.ledger.models import LedgerChange, LedgerEntry
+from kumokan.ledger.paging import PAGE_SIZE, page_of
+from kumokan.ledger.workflow import steps_from, transition
+
+__all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
+COLUMNS = (
+    ("service", gettext_lazy("Service")),
+    ("provider", gettext_lazy("Provider")),
+    ("department", gettext_lazy("Department")),
+    ("classification", gettext_lazy("Classification")),
+    ("track", gettext_lazy("Track")),
+    ("manager", gettext_lazy("Service manager")),
+    ("status", gettext_lazy("Status")),
+    ("updated", gettext_lazy("Updated")),
+)
+STEP_ACTIONS: dict[str, Callable[..., LedgerEntry]] = {
+    EntryStep.START_OPERATION: actions.start_operation,
+    EntryStep.SUSPEND: actions.suspend,
+    EntryStep.RESUME: actions.resume,
+    EntryStep.RETIRE: actions.retire,
+}
+STEP_URLS = {
+    EntryStep.START_OPERATION: "ledger:start",
+    EntryStep.SUSPEND: "ledger:suspend",
+    EntryStep.RESUME: "ledger:resume",
+    EntryStep.RETIRE: "ledger:retire",
+}
+# Values that read better by their label than by their code in the change history.
+_CHOICE_LABELS: dict[str, Any] = {"status": EntryStatus, "user_scope": UserScope, "track": Track}
+
+
+@requires(Capability.VIEW_LEDGER)
+def ledger(request: HttpRequest) -> HttpResponse:
+    entries = entries_for(request.user)
+    municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
+    form = LedgerFilterForm(request.GET or None, entries=entries, municipalities=municipalities)
+    columns, descending = form.sort_columns()
+    page = page_of(form.apply(entries), columns, descending, request.GET)
+    filtered = any(key not in ("page", "after", "before") for key in request.GET)
+    return render(
+        request,
+        "ledger/list.html",
+        {"form": form, "page": page, "columns": _columns(form.ordering), "filtered": filtered},
+    )
+
+
+def _columns(sort: str) -> list[dict[str, Any]]:
+    """Each sortable column header: its label, the sort its link asks for, and its aria-sort state."""
+    columns = []
+    for key, label in COLUMNS:
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next": f"-{key}" if state == "ascending" else key,
+                "aria_sort": state,
+            }
+        )
+    return columns
+
+
+@requires(Capability.VIEW_LEDGER)
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for(request.user, pk)
+    labels = _field_labels(entry)
+    manage = may_manage(request.user, entry)
+    steps = [step for step in steps_from(entry.status) if step != EntryStep.EDIT] if manage else []
+    return render(
+        request,
+        "ledger/detail.html",
+        {
+            "entry": entry,
+            "pack_fields": [(labels.get(key, key), value) for key, value in entry.fields.items()],
+            "changes": [_change_rows(change, labels) for change in entry.changes.order_by("-entry_version")],
+            "may_manage": manage,
+            "may_edit": manage and EntryStep.EDIT in steps_from(entry.status),
+            "steps": [
+                (step, EntryStep(step).label, reverse(STEP_URLS[step], args=[entry.pk]), entry.version)
+                for step in steps
+            ],
+        },
+    )
+
+
+@requires(Capability.MANAGE_LEDGER)
+def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for(request.user, pk)
+    if not may_manage(request.user, entry):
+        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
+    form = EntryForm(request.POST or None, entry=entry, field_labels=_field_labels(entry))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_entry(
+                acting_user=request.user,
+                entry=entry,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except WorkflowError as exc:
+            form.add_error("period_end" if exc.code == "period" else None, exc.message)
+        else:
+            messages.success(request, _("The ledger entry is updated."))
+            return redirect(entry)
+    return render(request, "ledger/edit.html", {"entry": entry, "form": form})
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Start operation, suspend, resume or retire: asked again, then taken by the ledger action."""
+    entry = entry_for(request.user, pk)
+    if not may_manage(request.user, entry):
+        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    try:
+        move = transition(entry.status, EntryStep(step))
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(entry)
+    if move.reason_required and not form.cleaned_data["reason"].strip():
+        form.add_error("reason", _("Give a reason."))
+    if form.errors or not form.cleaned_data["confirmed"]:
+        return render(
+            request,
+            "ledger/confirm_step.html",
+            {
+                "entry": entry,
+                "form": form,
+                "step": step,
+                "label": EntryStep(step).label,
+                "target": move.target,
+            },
+        )
+    try:
+        STEP_ACTIONS[step](
+            acting_user=request.user,
+            entry=entry,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The entry is now “%(status)s”.") % {"status": EntryStatus(move.target).label}
+        )
+    return redirect(entry)
+
+
+def _field_labels(entry: LedgerEntry) -> dict[str, str]:
+    """The pack's labels of its ledger fields, from the judgment the entry was approved under."""
+    decision = entry.application.decisions.filter(outcome=Outcome.APPROVED).select_related("snapshot").first()
+    if decision is None:
+        return {}
+    return {field["id"]: field["label"] for field in decision.snapshot.judgment.get("ledger_fields", [])}
+
+
+def _change_rows(change: LedgerChange, labels: dict[str, str]) -> dict[str, Any]:
+    """One change as the history shows it: who, when, why, and each field's value before → after."""
+    rows = []
+    for name in dict.fromkeys([*change.before, *change.after]):
+        before, after = change.before.get(name), change.after.get(name)
+        if name == "fields":
+            for key in dict.fromkeys([*(before or {}), *(after or {})]):
+                old, new = (before or {}).get(key, ""), (after or {}).get(key, "")
+                if old != new:
+                    rows.append((labels.get(key, key), old, new))
+        elif name != "service_manager":  # its name, title and department are the readable columns
+            rows.append((_field_label(name), _readable(name, before), _readable(name, after)))
+    return {"change": change, "rows": rows}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(LedgerEntry._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _readable(name: str, value: Any) -> Any:
+    choices = _CHOICE_LABELS.get(name)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str) and "T" in value:
+        moment = parse_datetime(value)
+        if moment is not None:
+            return date_format(localtime(moment), "Y-m-d H:i")
+    return value

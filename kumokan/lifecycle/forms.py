@@ -1,0 +1,203 @@
+"""The forms of the lifecycle pages: they parse input; the actions decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.catalog.models import Provider
+from kumokan.core.uploads import EvidenceFileField
+from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle.choices import (
+    AccountOutcome,
+    DisposalMethod,
+    OrderScope,
+    OrderTrigger,
+    RecheckResult,
+    TaskStatus,
+)
+from kumokan.tenancy.access import display_name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)
+
+
+def members_of(municipality: Any) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__municipality=municipality)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class TaskForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say how it was confirmed, or why it does not apply or does not conform."),
+    )
+    evidence = EvidenceFileField(label=_("Evidence (optional)"), required=False)
+
+
+class AssignForm(forms.Form):
+    responsible = PersonChoiceField(
+        label=_("Responsible"), queryset=get_user_model().objects.none(), required=False
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = members_of(municipality)
+
+
+class RecheckAnswerForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=RecheckResult.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was checked; if it does not conform, what does not."),
+    )
+
+
+class OrderForm(forms.Form):
+    trigger = forms.ChoiceField(label=_("Reason for the order"), choices=OrderTrigger.choices)
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=OrderScope.choices, widget=forms.RadioSelect, initial=OrderScope.SERVICE
+    )
+    entry = forms.ModelChoiceField(label=_("Service"), queryset=LedgerEntry.objects.none(), required=False)
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), required=False)
+    details = forms.CharField(
+        label=_("What is to be checked"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    due_date = forms.DateField(label=_("Answer by"), widget=DateInput())
+
+    def __init__(
+        self, *args: Any, entries: QuerySet[LedgerEntry], providers: QuerySet[Provider], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+        self.fields["provider"].queryset = providers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == OrderScope.SERVICE and not data.get("entry"):
+            self.add_error("entry", _("Choose the service to re-check."))
+        if data.get("scope") == OrderScope.PROVIDER and not data.get("provider"):
+            self.add_error("provider", _("Choose the provider whose services are re-checked."))
+        return data
+
+
+class IncidentForm(forms.Form):
+    entry = forms.ModelChoiceField(label=_("Service"), queryset=LedgerEntry.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened (if known)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+    def __init__(self, *args: Any, entries: QuerySet[LedgerEntry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolutionForm(forms.Form):
+    resolution = forms.CharField(label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectiveForm(forms.Form):
+    description = forms.CharField(label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = PersonChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members_of(municipality)
+
+
+class CloseCorrectiveForm(forms.Form):
+    corrected = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("yes", _("Corrected")), ("no", _("Cannot be corrected: stop using the service"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TerminationRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Why the use ends"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlanForm(forms.Form):
+    text = forms.CharField(
+        label=_("Migration or termination plan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    document = EvidenceFileField(label=_("Plan document (optional)"), required=False)
+
+
+class NoticeForm(forms.Form):
+    notified_on = forms.DateField(label=_("Users notified on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("How they were notified"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DisposalForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Disposal method"), choices=DisposalMethod.choices, widget=forms.RadioSelect
+    )
+    key_backups_deleted = forms.BooleanField(
+        label=_("Every backup of the encryption keys was deleted"), required=False
+    )
+    note = forms.CharField(
+        label=_("Disposal record"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was disposed of, when, and the certificate received, if any."),
+    )
+
+
+class AccountsForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Result"), choices=AccountOutcome.choices, widget=forms.RadioSelect)
+
+
+class CompletionForm(forms.Form):
+    note = forms.CharField(label=_("Completion record"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SettingsForm(forms.Form):
+    default_recheck_interval_months = forms.IntegerField(
+        label=_("Re-check interval where the rules state none (months)"), min_value=1, max_value=120
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Remind this many days before a due date"), min_value=0, max_value=365
+    )
+    triggered_recheck_days = forms.IntegerField(
+        label=_("Days to answer a triggered re-check"), min_value=1, max_value=365
+    )
+    incident_procedure = forms.CharField(
+        label=_("Incident handling procedure"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )

@@ -1,0 +1,129 @@
+"""What the ledger's own steps require of a service's life, called from kumokan.ledger.actions.
+
+- registration opens the phase checklists (procurement, build, operation, termination);
+- start_operation is refused until every item required before operation is confirmed
+  (Kitakyushu §3.3③'s three procedures, Amagasaki (２以上)4.3, seed 004 運用・保守時 No.3);
+- retire is refused while a termination step is open (Kobe §7.1⑥, Amagasaki (２以上)4.5);
+- starting or resuming operation schedules the periodic re-checks; retiring cancels the open ones.
+
+Everything here runs inside the ledger action's transaction, on its locked row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import override
+
+from kumokan.audit.actions import record
+from kumokan.audit.choices import Action
+from kumokan.errors import WorkflowError
+from kumokan.ledger.choices import EntryStep
+from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle.choices import TaskStatus, TerminationStatus
+from kumokan.lifecycle.models import ChecklistTask, Termination
+from kumokan.lifecycle.rules import phase_items, required_before_operation, snapshot_of
+from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
+
+
+def open_phase_tasks(entry: LedgerEntry, *, acting_user: Any) -> list[ChecklistTask]:
+    """Copy the judgment's items of the phases after approval into tasks of the entry (missing ones only)."""
+    existing = set(ChecklistTask.objects.filter(entry=entry).values_list("pack_id", "item_id"))
+    items = phase_items(snapshot_of(entry))
+    created = ChecklistTask.objects.bulk_create(
+        [
+            ChecklistTask(
+                entry=entry,
+                pack_id=item["pack"],
+                item_id=item["id"],
+                phase=item["phase"],
+                position=position,
+                group=item.get("group", ""),
+                text=item["text"],
+                source=item["source"],
+                required_before_operation=bool(item.get("required_before_operation")),
+                responsible=entry.service_manager,
+            )
+            for position, item in enumerate(items)
+            if (item["pack"], item["id"]) not in existing
+        ]
+    )
+    if created:
+        record(
+            acting_user,
+            Action.LIFECYCLE_TASKS_OPEN,
+            entry,
+            None,
+            {"tasks": [f"{t.pack_id}:{t.item_id}" for t in created]},
+        )
+    return created
+
+
+def operation_blockers(entry: LedgerEntry) -> list[dict[str, Any]]:
+    """The items required before operation that are not confirmed yet, as the judgment lists them."""
+    confirmed = set(
+        ChecklistTask.objects.filter(entry=entry, status=TaskStatus.CONFIRMED).values_list(
+            "pack_id", "item_id"
+        )
+    )
+    return [
+        item
+        for item in required_before_operation(snapshot_of(entry))
+        if (item["pack"], item["id"]) not in confirmed
+    ]
+
+
+def check_step(entry: LedgerEntry, step: str) -> None:
+    """Refuse a ledger step whose conditions in the service's life are not met."""
+    if step == EntryStep.START_OPERATION:
+        _check_operation_gate(entry)
+    elif step == EntryStep.RETIRE:
+        _check_termination_done(entry)
+
+
+def follow_step(entry: LedgerEntry, step: str, *, acting_user: Any) -> None:
+    """What follows a ledger step in the service's life."""
+    if step in (EntryStep.START_OPERATION, EntryStep.RESUME):
+        schedule_periodic_rechecks(entry, today=timezone.localdate(), acting_user=acting_user)
+    elif step == EntryStep.RETIRE:
+        cancel_open_rechecks(entry, acting_user=acting_user)
+
+
+def _check_operation_gate(entry: LedgerEntry) -> None:
+    missing = operation_blockers(entry)
+    if not missing:
+        return
+    listed_ja = "\n".join(f"・{_clause(item)} {item['text']}" for item in missing)
+    listed_en = "\n".join(f"- {item['pack']}:{item['id']} ({item['source']['clause']})" for item in missing)
+    raise WorkflowError(
+        f"運用開始前に確認が必要な項目のうち、{len(missing)}件がまだ確認済みになっていません。\n{listed_ja}",
+        f"{len(missing)} item(s) required before operation are not confirmed yet:\n{listed_en}",
+        code="operation_gate",
+    )
+
+
+def _check_termination_done(entry: LedgerEntry) -> None:
+    termination = Termination.objects.filter(entry=entry).first()
+    if termination is None:
+        raise WorkflowError(
+            "利用終了の届出がありません。利用終了の手続きを始めてください。",
+            "no termination has been requested for this service",
+            code="termination_missing",
+        )
+    if termination.status == TerminationStatus.COMPLETED:
+        return
+    steps = termination.open_steps()
+    with override("ja"):
+        ja = "、".join(str(step.label) for step in steps) or "完了の記録"
+    with override("en"):
+        en = ", ".join(str(step.label) for step in steps) or "the completion record"
+    raise WorkflowError(
+        f"利用終了の手順が終わっていません（未了: {ja}）。",
+        f"the termination is not complete (open: {en})",
+        code="termination_open",
+    )
+
+
+def _clause(item: dict[str, Any]) -> str:
+    return f"〔{item['source']['clause']}〕"

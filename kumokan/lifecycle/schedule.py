@@ -1,0 +1,106 @@
+"""Periodic re-checks: when each is due, from the pack's interval or the municipality's default.
+
+Each function runs inside the caller's transaction, with the ledger entry's row locked by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from kumokan.audit.actions import record, state_of
+from kumokan.audit.choices import Action
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle.choices import OrderStatus, RecheckStatus, RecheckTrigger
+from kumokan.lifecycle.models import LifecycleSettings, Recheck, RecheckOrder
+from kumokan.lifecycle.rules import add_months, recheck_rules, rule_key, scheduled_kind, snapshot_of
+
+RECHECK_FIELDS = (
+    "entry",
+    "trigger",
+    "rule_key",
+    "interval_months",
+    "interval_from_setting",
+    "due_date",
+    "status",
+)
+
+
+def settings_for(municipality: Any) -> LifecycleSettings:
+    """The municipality's lifecycle settings, or the defaults while it has saved none."""
+    found = LifecycleSettings.objects.filter(municipality=municipality).first()
+    return found if found is not None else LifecycleSettings(municipality=municipality)
+
+
+def schedule_periodic_rechecks(
+    entry: LedgerEntry, *, today: datetime.date, acting_user: Any = None
+) -> list[Recheck]:
+    """Open the next re-check of every periodic rule of a service in operation that has none open.
+
+    The first falls due one interval after operation started; each next one, one interval after the
+    previous one was answered. Where the seed states no interval, the municipality's default is used
+    and the re-check says so (interval_from_setting).
+    """
+    if entry.status != EntryStatus.IN_OPERATION:
+        return []
+    default_interval = settings_for(entry.municipality).default_recheck_interval_months
+    created = []
+    for rule in recheck_rules(snapshot_of(entry), RecheckTrigger.PERIODIC):
+        key = rule_key(rule)
+        scheduled = Recheck.objects.filter(entry=entry, rule_key=key)
+        if scheduled.filter(status=RecheckStatus.OPEN).exists():
+            continue
+        last = (
+            scheduled.filter(status__in=[RecheckStatus.CONFORMS, RecheckStatus.NONCONFORMING])
+            .order_by("-answered_at")
+            .first()
+        )
+        if last is not None and last.answered_at is not None:
+            base = timezone.localdate(last.answered_at)
+        elif entry.operation_started_at is not None:
+            base = timezone.localdate(entry.operation_started_at)
+        else:
+            base = today
+        interval = rule["interval_months"] or default_interval
+        recheck = Recheck.objects.create(
+            entry=entry,
+            trigger=scheduled_kind(rule),
+            basis=[rule],
+            rule_key=key,
+            interval_months=interval,
+            interval_from_setting=rule["interval_months"] is None,
+            due_date=add_months(base, interval),
+        )
+        record(acting_user, Action.LIFECYCLE_RECHECK_OPEN, recheck, None, state_of(recheck, *RECHECK_FIELDS))
+        created.append(recheck)
+    return created
+
+
+def cancel_open_rechecks(entry: LedgerEntry, *, acting_user: Any) -> int:
+    """Cancel every open re-check of a service whose use has ended."""
+    cancelled = 0
+    for recheck in Recheck.objects.select_for_update().filter(entry=entry, status=RecheckStatus.OPEN):
+        before = state_of(recheck, "status")
+        recheck.status = RecheckStatus.CANCELLED
+        recheck.save(update_fields=["status"])
+        record(acting_user, Action.LIFECYCLE_RECHECK_CANCEL, recheck, before, state_of(recheck, "status"))
+        if recheck.order_id is not None:
+            close_order_if_answered(recheck.order, acting_user=acting_user)
+        cancelled += 1
+    return cancelled
+
+
+def close_order_if_answered(order: RecheckOrder, *, acting_user: Any) -> bool:
+    """Close the order once none of its re-checks awaits an answer; True if it closed now."""
+    locked = RecheckOrder.objects.select_for_update().get(pk=order.pk)
+    if locked.status != OrderStatus.OPEN or locked.rechecks.filter(status=RecheckStatus.OPEN).exists():
+        return False
+    before = state_of(locked, "status", "closed_at")
+    locked.status = OrderStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    record(acting_user, Action.LIFECYCLE_ORDER_CLOSE, locked, before, state_of(locked, "status", "closed_at"))
+    return True

@@ -1,0 +1,103 @@
+"""The real queue: a task sent through Redis is run by a real Celery worker in another process.
+
+scripts/test starts a private Redis and sets KUMOKAN_TEST_REDIS_URL; the worker is started here. The
+worker must see the test database, so this runs in the PostgreSQL pass (SQLite's test database lives
+in the memory of the test process).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from kumokan.config import celery_app
+from kumokan.lifecycle.choices import RecheckStatus
+from kumokan.lifecycle.models import Recheck
+from kumokan.lifecycle.tasks import scan_due_dates
+from kumokan.lifecycle.tests.factories import city, in_operation
+from kumokan.notifications.models import Notification
+
+REDIS_URL = os.environ.get("KUMOKAN_TEST_REDIS_URL", "")
+ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = [
+    pytest.mark.skipif(
+        not REDIS_URL, reason="needs the Redis that scripts/test starts (KUMOKAN_TEST_REDIS_URL)"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _test_database_url() -> str:
+    """The URL of the database this test runs on, for the worker process."""
+    url = urlsplit(os.environ["KUMOKAN_DATABASE_URL"])
+    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process cannot see SQLite's in-memory test database; runs on PostgreSQL")
+    previous = (celery_app.conf.broker_url, celery_app.conf.result_backend)
+    celery_app.conf.broker_url = celery_app.conf.result_backend = REDIS_URL
+    env = dict(
+        os.environ,
+        KUMOKAN_REDIS_URL=REDIS_URL,
+        KUMOKAN_DATABASE_URL=_test_database_url(),
+        DJANGO_SETTINGS_MODULE="kumokan.config.testing",
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kumokan.config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        print(output.decode(errors="replace")[-4000:])
+        celery_app.conf.broker_url, celery_app.conf.result_backend = previous
+
+
+def test_a_real_worker_runs_the_daily_scan_sent_through_redis(worker: subprocess.Popen[bytes]) -> None:
+    c = city("amagasaki", overlays=())
+    e = in_operation(c)
+    Recheck.objects.filter(entry=e, status=RecheckStatus.OPEN).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    result = scan_due_dates.delay()
+    counts = result.get(timeout=120)
+    assert counts["escalated"] == 3
+    assert result.successful()
+    # The worker, not this process, wrote the escalations.
+    assert Notification.objects.filter(user=c.chief, verb="recheck_overdue").count() == 3
+    assert Recheck.objects.filter(entry=e, escalated_at__isnull=False).count() == 3

@@ -1,0 +1,72 @@
+"""Telling people: a notification row now, an e-mail once the action's transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kumokan.notifications.choices import Verb
+from kumokan.notifications.models import Notification
+
+
+def notify(
+    users: Iterable[Any],
+    text: str,
+    url: str,
+    *,
+    municipality: Any,
+    verb: Verb,
+) -> list[Notification]:
+    """Create one notification per active user (each once) and e-mail them after commit."""
+    seen: set[int] = set()
+    created = []
+    for user in users:
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        created.append(
+            Notification.objects.create(user=user, municipality=municipality, verb=verb, text=text, url=url)
+        )
+    recipients = [n.user.email for n in created if n.user.email]
+    if recipients:
+        subject = f"[雲管] {Verb(verb).label}"
+        body = f"{text}\n\n{url}\n"
+        for address in recipients:
+            transaction.on_commit(
+                partial(
+                    send_mail,
+                    subject,
+                    body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address],
+                ),
+                # A mail server failure is logged; it must not undo or hide the committed action.
+                robust=True,
+            )
+    return created
+
+
+@transaction.atomic
+def mark_read(*, acting_user: Any, notification: Notification) -> Notification:
+    """Mark one of the acting user's notifications read (reading again keeps the first time)."""
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    if locked.user_id != acting_user.pk:
+        raise PermissionDenied(_("他の人のお知らせは既読にできません。"))
+    if locked.read_at is None:
+        locked.read_at = timezone.now()
+        locked.save(update_fields=["read_at"])
+    return locked
+
+
+@transaction.atomic
+def mark_all_read(*, acting_user: Any) -> int:
+    """Mark every unread notification of the acting user read; returns how many."""
+    return Notification.objects.filter(user=acting_user, read_at__isnull=True).update(read_at=timezone.now())

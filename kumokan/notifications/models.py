@@ -1,0 +1,34 @@
+"""Messages to one user about something that concerns them; also sent by e-mail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.notifications.choices import Verb
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("宛先"),
+    )
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("自治体")
+    )
+    verb = models.CharField(_("種類"), max_length=30, choices=Verb.choices)
+    text = models.TextField(_("本文"))
+    url = models.CharField(_("リンク"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+    read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("お知らせ")
+        verbose_name_plural = _("お知らせ")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notifications_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.text[:40]}"

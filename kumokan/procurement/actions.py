@@ -1,0 +1,449 @@
+"""Every state change of a planned procurement: its facts, survey, SLA, annex and the contractor's answers.
+
+Each action locks the procurement (or annex) row, checks that the acting user plans procurements in its
+department, saves, and writes its audit row in the same transaction. Refusals: PermissionDenied (wrong
+person), kumokan.errors.WorkflowError (wrong input or state) and kumokan.policy.FactsError (facts the
+engine rejects, one Problem per key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kumokan.audit.actions import record, state_of
+from kumokan.audit.choices import Action
+from kumokan.errors import WorkflowError
+from kumokan.ledger.access import entries_for
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle.schedule import schedule_periodic_rechecks
+from kumokan.policy.pack import Phase
+from kumokan.procurement.access import may_plan
+from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
+from kumokan.procurement.judging import (
+    canonical_facts,
+    findings_to_justify,
+    judge_procurement,
+    sla_rows,
+    special_terms_items,
+)
+from kumokan.procurement.models import (
+    AnnexAnswer,
+    Procurement,
+    ProcurementAnnex,
+    SlaRequirement,
+    SurveyItem,
+    SurveyJustification,
+)
+from kumokan.tenancy.models import Department, Municipality
+
+_AUDITED = ("title", "department", "facts", "survey_result", "survey_completed_at", "ledger_entry")
+
+
+def _key(item: Mapping[str, Any]) -> str:
+    return f"{item['pack']}:{item['id']}"
+
+
+def _lock(acting_user: Any, procurement: Procurement) -> Procurement:
+    locked = (
+        Procurement.objects.select_for_update()
+        .select_related("municipality", "department")
+        .get(pk=procurement.pk)
+    )
+    if not may_plan(acting_user, locked.municipality, locked.department):
+        raise PermissionDenied("この調達案件を扱う役割がありません。")
+    return locked
+
+
+def _touch(procurement: Procurement, *fields: str) -> None:
+    procurement.updated_at = timezone.now()
+    procurement.save(update_fields=[*fields, "updated_at"])
+
+
+def _reopen_survey(procurement: Procurement) -> list[str]:
+    """A change to what the survey rests on makes it incomplete again."""
+    if procurement.survey_completed_at is None:
+        return []
+    procurement.survey_completed_at = None
+    procurement.survey_completed_by = None
+    return ["survey_completed_at", "survey_completed_by"]
+
+
+# ── the procurement ─────────────────────────────────────────────────────────
+
+
+@transaction.atomic
+def plan_procurement(
+    *, acting_user: Any, municipality: Municipality, department: Department, title: str, facts: dict[str, Any]
+) -> Procurement:
+    """Start planning a procurement in one department; the facts are judged before anything is saved."""
+    if department.municipality_id != municipality.pk or not may_plan(acting_user, municipality, department):
+        raise PermissionDenied("この所属で調達を計画する役割がありません。")
+    if not title.strip():
+        raise WorkflowError(
+            "件名を入力してください。", "Give the procurement a title.", code="title_required"
+        )
+    judge_procurement(municipality, facts)
+    procurement = Procurement.objects.create(
+        municipality=municipality,
+        department=department,
+        title=title.strip(),
+        facts=canonical_facts(facts),
+        created_by=acting_user,
+    )
+    record(acting_user, Action.PROCUREMENT_CREATE, procurement, None, state_of(procurement, *_AUDITED))
+    return procurement
+
+
+@transaction.atomic
+def update_procurement(
+    *, acting_user: Any, procurement: Procurement, title: str, facts: dict[str, Any]
+) -> Procurement:
+    """Change the title or facts; issued annexes keep the facts they were issued on."""
+    procurement = _lock(acting_user, procurement)
+    if not title.strip():
+        raise WorkflowError(
+            "件名を入力してください。", "Give the procurement a title.", code="title_required"
+        )
+    judge_procurement(procurement.municipality, facts)
+    before = state_of(procurement, *_AUDITED)
+    canonical = canonical_facts(facts)
+    changed = ["title", "facts"]
+    if canonical != procurement.facts:
+        changed += _reopen_survey(procurement)
+    procurement.title = title.strip()
+    procurement.facts = canonical
+    _touch(procurement, *changed)
+    record(acting_user, Action.PROCUREMENT_EDIT, procurement, before, state_of(procurement, *_AUDITED))
+    return procurement
+
+
+# ── the survey worksheet (Osaka 第2章) ───────────────────────────────────────
+
+
+@transaction.atomic
+def save_survey(
+    *,
+    acting_user: Any,
+    procurement: Procurement,
+    answers: Mapping[str, tuple[str, str]],
+    justifications: Mapping[str, str],
+    result: str,
+) -> Procurement:
+    """Save answers to the selection items ("pack:item" → (answer, what was found)), the justification of
+    findings ("pack:code" → text) and the result of the survey. Only what changed is written."""
+    procurement = _lock(acting_user, procurement)
+    judgment = judge_procurement(procurement.municipality, procurement.facts)
+    items = {_key(item): item for item in judgment["checklists"][Phase.SELECTION]}
+    findings = {f"{f['pack']}:{f['code']}": f for f in findings_to_justify(judgment)}
+    saved = {f"{a.pack_id}:{a.item_id}": a for a in procurement.survey_items.all()}
+    saved_reasons = {f"{j.pack_id}:{j.code}": j for j in procurement.justifications.all()}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, (answer, note) in answers.items():
+        if key not in items:
+            raise WorkflowError(
+                f"調査票にない項目です：{key}", f"The survey has no item {key}.", code="unknown_item"
+            )
+        if answer not in SurveyAnswer.values:
+            raise WorkflowError(
+                "回答の値が正しくありません。", "The answer is not valid.", code="invalid_answer"
+            )
+        note = note.strip()
+        if answer == SurveyAnswer.NOT_DONE and not note:
+            raise WorkflowError(
+                "「未実施」の項目には理由を記入してください。",
+                "Say why an item was not done.",
+                code="note_required",
+            )
+        row = saved.get(key)
+        if row is not None and (row.answer, row.note) == (answer, note):
+            continue
+        before[key] = {"answer": row.answer, "note": row.note} if row else None
+        after[key] = {"answer": answer, "note": note}
+        pack_id, item_id = key.split(":", 1)
+        SurveyItem.objects.update_or_create(
+            procurement=procurement,
+            pack_id=pack_id,
+            item_id=item_id,
+            defaults={
+                "answer": answer,
+                "note": note,
+                "answered_by": acting_user,
+                "answered_at": timezone.now(),
+            },
+        )
+    for key, text in justifications.items():
+        if key not in findings:
+            raise WorkflowError(
+                f"この指摘事項は判定にありません：{key}",
+                f"The judgment has no finding {key}.",
+                code="unknown_finding",
+            )
+        text = text.strip()
+        reason = saved_reasons.get(key)
+        if not text or (reason is not None and reason.text == text):
+            continue
+        before[key] = reason.text if reason else None
+        after[key] = text
+        pack_id, code = key.split(":", 1)
+        SurveyJustification.objects.update_or_create(
+            procurement=procurement,
+            pack_id=pack_id,
+            code=code,
+            defaults={"text": text, "written_by": acting_user, "written_at": timezone.now()},
+        )
+    changed = []
+    if result.strip() != procurement.survey_result:
+        before["survey_result"] = procurement.survey_result
+        procurement.survey_result = after["survey_result"] = result.strip()
+        changed.append("survey_result")
+    if after:
+        changed += _reopen_survey(procurement)
+        _touch(procurement, *changed)
+        record(acting_user, Action.PROCUREMENT_SURVEY_SAVE, procurement, before, after)
+    return procurement
+
+
+def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
+    """What keeps the survey from being complete: unanswered items, unjustified findings, no result."""
+    judgment = judge_procurement(procurement.municipality, procurement.facts)
+    answered = {f"{a.pack_id}:{a.item_id}" for a in procurement.survey_items.all()}
+    justified = {f"{j.pack_id}:{j.code}" for j in procurement.justifications.all()}
+    unanswered = [item for item in judgment["checklists"][Phase.SELECTION] if _key(item) not in answered]
+    gaps = []
+    if unanswered:
+        gaps.append(
+            WorkflowError(
+                f"未回答の項目が{len(unanswered)}件あります。",
+                f"{len(unanswered)} items are unanswered.",
+                code="items_unanswered",
+            )
+        )
+    gaps += [
+        WorkflowError(
+            f"指摘事項への説明がありません（{finding['source']['clause']}）。",
+            f"A finding is not justified ({finding['source']['clause']}).",
+            code="finding_unjustified",
+        )
+        for finding in findings_to_justify(judgment)
+        if f"{finding['pack']}:{finding['code']}" not in justified
+    ]
+    if not procurement.survey_result:
+        gaps.append(
+            WorkflowError(
+                "調査の結果を記入してください。", "Write the result of the survey.", code="result_required"
+            )
+        )
+    return gaps
+
+
+@transaction.atomic
+def complete_survey(*, acting_user: Any, procurement: Procurement) -> Procurement:
+    """Record that the survey is done: every item answered, every finding justified, the result written."""
+    procurement = _lock(acting_user, procurement)
+    if procurement.survey_completed_at is not None:
+        raise WorkflowError(
+            "調査は完了しています。", "The survey is already complete.", code="already_complete"
+        )
+    gaps = survey_gaps(procurement)
+    if gaps:
+        raise WorkflowError(
+            "調査票に未記入の箇所があります。",
+            "The survey worksheet is not complete.",
+            code="incomplete",
+            details=tuple(gaps),
+        )
+    before = state_of(procurement, "survey_completed_at", "survey_completed_by")
+    procurement.survey_completed_at = timezone.now()
+    procurement.survey_completed_by = acting_user
+    _touch(procurement, "survey_completed_at", "survey_completed_by")
+    record(
+        acting_user,
+        Action.PROCUREMENT_SURVEY_COMPLETE,
+        procurement,
+        before,
+        state_of(procurement, "survey_completed_at", "survey_completed_by"),
+    )
+    return procurement
+
+
+# ── the SLA (Osaka 第3章2.3) ─────────────────────────────────────────────────
+
+
+@transaction.atomic
+def fill_sla(
+    *, acting_user: Any, procurement: Procurement, requirements: Mapping[str, tuple[str, str]]
+) -> Procurement:
+    """Fill in the city's requirement per SLA row ("pack:item" → (requirement, note)); an empty one is removed."""
+    procurement = _lock(acting_user, procurement)
+    judgment = judge_procurement(procurement.municipality, procurement.facts)
+    rows = {row.key for row in sla_rows(judgment["checklists"][Phase.PROCUREMENT])}
+    saved = {f"{r.pack_id}:{r.item_id}": r for r in procurement.sla_requirements.all()}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, (requirement, note) in requirements.items():
+        if key not in rows:
+            raise WorkflowError(f"SLA にない行です：{key}", f"The SLA has no row {key}.", code="unknown_row")
+        requirement, note = requirement.strip(), note.strip()
+        row = saved.get(key)
+        old = {"requirement": row.requirement, "note": row.note} if row else None
+        new = {"requirement": requirement, "note": note} if requirement else None
+        if old == new:
+            continue
+        before[key], after[key] = old, new
+        pack_id, item_id = key.split(":", 1)
+        if new is None:
+            SlaRequirement.objects.filter(procurement=procurement, pack_id=pack_id, item_id=item_id).delete()
+        else:
+            SlaRequirement.objects.update_or_create(
+                procurement=procurement,
+                pack_id=pack_id,
+                item_id=item_id,
+                defaults={**new, "filled_by": acting_user, "filled_at": timezone.now()},
+            )
+    if after:
+        _touch(procurement)
+        record(acting_user, Action.PROCUREMENT_SLA_FILL, procurement, before, after)
+    return procurement
+
+
+# ── the ledger entry, whose re-checks the lifecycle app schedules ───────────
+
+
+@transaction.atomic
+def link_ledger_entry(*, acting_user: Any, procurement: Procurement, entry: LedgerEntry) -> Procurement:
+    """Name the ledger entry the procured service became; a service in operation gets its periodic re-checks
+    (the settings check of Osaka 第4章3.9 among them) scheduled as any service does."""
+    procurement = _lock(acting_user, procurement)
+    if (
+        entry.municipality_id != procurement.municipality_id
+        or not entries_for(acting_user).filter(pk=entry.pk).exists()
+    ):
+        raise PermissionDenied("この台帳の項目を扱う役割がありません。")
+    before = state_of(procurement, "ledger_entry")
+    procurement.ledger_entry = entry
+    _touch(procurement, "ledger_entry")
+    record(
+        acting_user, Action.PROCUREMENT_LINK_ENTRY, procurement, before, state_of(procurement, "ledger_entry")
+    )
+    locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.status == EntryStatus.IN_OPERATION:
+        schedule_periodic_rechecks(locked, today=timezone.localdate(), acting_user=acting_user)
+    return procurement
+
+
+# ── the special-terms annex (seed 004) ──────────────────────────────────────
+
+_ANNEX_FIELDS = ("number", "status", "contractor_name")
+
+
+@transaction.atomic
+def issue_annex(*, acting_user: Any, procurement: Procurement) -> ProcurementAnnex:
+    """Issue the annex of the special terms that apply to the procurement's facts, numbered after the last."""
+    procurement = _lock(acting_user, procurement)
+    items, packs = special_terms_items(procurement.municipality, procurement.facts)
+    if not items:
+        raise WorkflowError(
+            "この調達に該当する特記事項はありません。",
+            "No special term applies to this procurement.",
+            code="no_items",
+        )
+    last = procurement.annexes.aggregate(last=Max("number"))["last"] or 0
+    annex = ProcurementAnnex.objects.create(
+        procurement=procurement,
+        number=last + 1,
+        facts=procurement.facts,
+        packs=packs,
+        items=items,
+        issued_by=acting_user,
+    )
+    _touch(procurement)
+    record(
+        acting_user,
+        Action.PROCUREMENT_ANNEX_ISSUE,
+        annex,
+        None,
+        {**state_of(annex, *_ANNEX_FIELDS), "items": [_key(i) for i in items]},
+        municipality=procurement.municipality,
+    )
+    return annex
+
+
+def annex_status(annex: ProcurementAnnex) -> AnnexStatus:
+    answered = annex.answers.count()
+    if answered == 0:
+        return AnnexStatus.AWAITING_ANSWERS
+    if answered < len(annex.items):
+        return AnnexStatus.PARTLY_ANSWERED
+    return AnnexStatus.ANSWERED
+
+
+@transaction.atomic
+def record_annex_answers(
+    *,
+    acting_user: Any,
+    annex: ProcurementAnnex,
+    contractor_name: str,
+    answers: Mapping[str, tuple[str, str]],
+) -> ProcurementAnnex:
+    """Record the contractor's answers item by item ("pack:item" → (answer, explanation)) as the city received them."""
+    procurement = _lock(acting_user, annex.procurement)
+    annex = ProcurementAnnex.objects.select_for_update().get(pk=annex.pk, procurement=procurement)
+    keys = {_key(item) for item in annex.items}
+    saved = {f"{a.pack_id}:{a.item_id}": a for a in annex.answers.all()}
+    before: dict[str, Any] = state_of(annex, *_ANNEX_FIELDS)
+    changes: dict[str, Any] = {}
+    for key, (answer, note) in answers.items():
+        if key not in keys:
+            raise WorkflowError(
+                f"この別紙にない項目です：{key}", f"The annex has no item {key}.", code="unknown_item"
+            )
+        if answer not in ContractorAnswer.values:
+            raise WorkflowError(
+                "回答の値が正しくありません。", "The answer is not valid.", code="invalid_answer"
+            )
+        note = note.strip()
+        if answer == ContractorAnswer.DOES_NOT_CONFORM and not note:
+            raise WorkflowError(
+                "「不適合」の回答には受注者の説明を記入してください。",
+                "Record the contractor's explanation of an item not met.",
+                code="note_required",
+            )
+        row = saved.get(key)
+        if row is not None and (row.answer, row.note) == (answer, note):
+            continue
+        before[key] = {"answer": row.answer, "note": row.note} if row else None
+        changes[key] = {"answer": answer, "note": note}
+        pack_id, item_id = key.split(":", 1)
+        AnnexAnswer.objects.update_or_create(
+            annex=annex,
+            pack_id=pack_id,
+            item_id=item_id,
+            defaults={
+                "answer": answer,
+                "note": note,
+                "recorded_by": acting_user,
+                "recorded_at": timezone.now(),
+            },
+        )
+    annex.contractor_name = contractor_name.strip()
+    annex.status = annex_status(annex)
+    if not changes and state_of(annex, *_ANNEX_FIELDS) == before:
+        return annex
+    annex.save(update_fields=["contractor_name", "status"])
+    record(
+        acting_user,
+        Action.PROCUREMENT_ANNEX_ANSWER,
+        annex,
+        before,
+        {**state_of(annex, *_ANNEX_FIELDS), **changes},
+        municipality=procurement.municipality,
+    )
+    return annex

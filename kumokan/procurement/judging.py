@@ -1,0 +1,148 @@
+"""Running the engine for a planned procurement, and reading what its tools need out of the judgment.
+
+The tools show what the municipality's pack says for the procurement's facts; nothing here knows which
+city asks for what. Where a pack gives no structure a tool needs (the SLA template's columns, which
+items make up the responsibility split), the tool reads the pack's own convention, named below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kumokan.policy import judge
+from kumokan.policy.facts import Facts
+from kumokan.tenancy.models import Municipality
+
+# The overlay of seed 004: its items are the special terms a procurement specification carries.
+SPECIAL_TERMS = "special-terms"
+# CONTRACT.md's code for a track whose seed names no approver: the municipality's to configure, not the
+# procurement's to justify.
+APPROVER_NOT_CONFIGURED = "approver_not_configured"
+
+
+def judge_procurement(municipality: Municipality, facts: dict[str, Any]) -> dict[str, Any]:
+    """The judgment of the procurement's facts under the municipality's packs (raises FactsError per key)."""
+    return judge(facts, municipality.pack_ids(), configured_approver=municipality.configured_approver)
+
+
+def canonical_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts as the engine validated them, in the form we store (certifications sorted)."""
+    canonical = Facts.model_validate(facts).model_dump(mode="json")
+    canonical["certifications"] = sorted(canonical["certifications"])
+    return canonical
+
+
+def special_terms_items(
+    municipality: Municipality, facts: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The special-terms items that apply to the facts (judged under the city's pack and the overlay), and the packs."""
+    packs = [
+        municipality.pack_id,
+        *[p for p in municipality.overlay_pack_ids if p != SPECIAL_TERMS],
+        SPECIAL_TERMS,
+    ]
+    judgment = judge(facts, packs, configured_approver=municipality.configured_approver)
+    items = [
+        item for phase in judgment["checklists"].values() for item in phase if item["pack"] == SPECIAL_TERMS
+    ]
+    return items, judgment["packs"]
+
+
+def own_items(judgment: dict[str, Any], municipality: Municipality, *phases: str) -> list[dict[str, Any]]:
+    """The items of these phases that the municipality's own pack lists (not its overlays)."""
+    return [
+        item
+        for phase in phases
+        for item in judgment["checklists"].get(phase, [])
+        if item["pack"] == municipality.pack_id
+    ]
+
+
+def findings_to_justify(judgment: dict[str, Any]) -> list[dict[str, Any]]:
+    """The findings a survey answers for, e.g. Osaka's saas_by_default for IaaS/PaaS (第1章1.1)."""
+    return [f for f in judgment["findings"] if f["code"] != APPROVER_NOT_CONFIGURED]
+
+
+# ── sections: the seed's own numbering groups the items ────────────────────────────────────────────
+
+
+def section_of(clause: str) -> str:
+    """The numbered section a clause belongs to, with its heading but without the row or note after a
+    space: "第3章2.3 SLA(例)項1" → "第3章2.3", "第4章2.5 注4" → "第4章2.5", "確認事項 No.1" → "確認事項";
+    "第3章1.1(1)【仕様書作成時の注意点】" stays whole."""
+    return clause.split(maxsplit=1)[0] if clause.strip() else clause
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: list[dict[str, Any]]
+
+
+def natural_key(clause: str) -> list[Any]:
+    """Order clauses as their numbers read: 第1章 before 第3章, 2.9 before 2.10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", clause)]
+
+
+def by_section(items: Iterable[dict[str, Any]]) -> list[Section]:
+    """Items grouped by the section of their clause, sections in the seed's order, items as the pack lists them."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        sections.setdefault(section_of(item["source"]["clause"]), []).append(item)
+    return [Section(title, sections[title]) for title in sorted(sections, key=natural_key)]
+
+
+# ── the SLA template ───────────────────────────────────────────────────────────────────────────────
+
+# The pack writes each row of a seed's SLA table as one item: "SLA 項目：内容（評価項目：…／本市要件：…）"
+# (Osaka 第3章2.3 SLA(例)); the row's columns are read back out of that text. An item of another shape
+# is guidance about the SLA, not a row.
+SLA_ROW = re.compile(
+    r"^SLA\s*(?P<item>[^：]+)：(?P<content>.*?)（(?:評価項目：(?P<measure>.*?)／)?[^（／：]*要件：(?P<template>[^）]*)）$",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    item: dict[str, Any]
+    name: str
+    content: str
+    measure: str
+    template: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.item['pack']}:{self.item['id']}"
+
+
+def sla_rows(items: Iterable[dict[str, Any]]) -> list[SlaRow]:
+    """The rows of the SLA template among a judgment's procurement items."""
+    rows = []
+    for item in items:
+        match = SLA_ROW.match(item["text"])
+        if match:
+            rows.append(
+                SlaRow(
+                    item=item,
+                    name=match["item"].strip(),
+                    content=match["content"].strip(),
+                    measure=(match["measure"] or "").strip(),
+                    template=match["template"].strip(),
+                )
+            )
+    return rows
+
+
+def sla_guidance(items: list[dict[str, Any]], rows: list[SlaRow]) -> list[dict[str, Any]]:
+    """The other items of the sections the SLA rows come from: what the seed says about the SLA as a whole."""
+    sections = {section_of(row.item["source"]["clause"]) for row in rows}
+    in_rows = {(row.item["pack"], row.item["id"]) for row in rows}
+    return [
+        item
+        for item in items
+        if section_of(item["source"]["clause"]) in sections and (item["pack"], item["id"]) not in in_rows
+    ]

@@ -1,0 +1,129 @@
+"""Who acts where: the municipalities, departments and roles of a user, and each city's titles for roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from kumokan.policy.pack import Pack
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department, Membership, Municipality
+
+
+def municipalities_of(user: Any) -> QuerySet[Municipality]:
+    """The municipalities in which the user holds any role."""
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(memberships__user=user).distinct()
+
+
+def departments_of(user: Any, municipality: Municipality, role: str | None = None) -> QuerySet[Department]:
+    """The departments of this municipality in which the user holds a role (this one, if given)."""
+    if not user.is_authenticated:
+        return Department.objects.none()
+    memberships = Membership.objects.filter(user=user, municipality=municipality)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return Department.objects.filter(pk__in=memberships.values("department")).order_by("code")
+
+
+def roles_of(user: Any, municipality: Municipality) -> set[str]:
+    """Every role the user holds in this municipality, in any department."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True))
+
+
+def has_role(user: Any, municipality: Municipality, role: str, department: Department | None = None) -> bool:
+    """Whether the user holds `role` in this municipality.
+
+    Without `department`, a membership in any department (or city-wide) counts; with one, only a
+    membership in exactly that department does (a department head heads one department).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    memberships = Membership.objects.filter(user=user, municipality=municipality, role=role)
+    if department is not None:
+        memberships = memberships.filter(department=department)
+    return memberships.exists()
+
+
+def users_with_role(
+    municipality: Municipality, role: str, department: Department | None = None
+) -> QuerySet[Any]:
+    """The active users holding `role` in this municipality (in exactly `department`, if given)."""
+    memberships = Membership.objects.filter(municipality=municipality, role=role)
+    if department is not None:
+        memberships = memberships.filter(department=department)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user"))
+        .order_by("username")
+    )
+
+
+def role_titles(municipality: Municipality) -> dict[str, str]:
+    """Each role's title in this city (from its pack), falling back to kumokan's generic label."""
+    titles = _pack_titles(municipality.pack().pack)
+    if municipality.configured_approver_title and municipality.configured_approver_role:
+        titles.setdefault(municipality.configured_approver_role, municipality.configured_approver_title)
+    return {role.value: titles.get(role.value, str(role.label)) for role in Role}
+
+
+def role_title(municipality: Municipality, role: str) -> str:
+    """The city's own title for one role, e.g. 情報セキュリティ管理者 for security_manager in Kobe."""
+    return role_titles(municipality)[role]
+
+
+def display_name(user: Any) -> str:
+    """A person's name as Japanese documents write it (family name first), or the username."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
+
+
+def department_name(user: Any, municipality: Municipality, role: str | None = None) -> str:
+    """The name of the department where the user holds `role` (any role if None), or "" if city-wide."""
+    departments = departments_of(user, municipality, role)
+    return "、".join(d.name for d in departments)
+
+
+def _pack_titles(pack: Pack) -> dict[str, str]:
+    """Titles the pack gives: its role list first, then the people its tracks and workflow name."""
+    titles = {entry.role.value: entry.title for entry in pack.roles}
+    if pack.tracks is not None:
+        for track in (pack.tracks.high, pack.tracks.low):
+            titles.setdefault(track.applicant.role.value, track.applicant.title)
+            if track.approver is not None:
+                titles.setdefault(track.approver.role.value, track.approver.title)
+            titles.setdefault(Role.SERVICE_MANAGER.value, track.service_manager.title)
+    reported_to = pack.workflow.ledger_changes_reported_to
+    if reported_to is not None:
+        titles.setdefault(reported_to.role.value, reported_to.title)
+    return titles
+
+
+# The roles that name a person's position, most senior first (for the ledger's 所属役職 column).
+_POSITIONS = (
+    Role.CHIEF,
+    Role.APPROVER,
+    Role.SECURITY_MANAGER,
+    Role.DEPARTMENT_HEAD,
+    Role.SYSTEM_DEPARTMENT,
+    Role.ADMINISTRATOR,
+    Role.AUDITOR,
+    Role.APPLICANT,
+    Role.STAFF,
+    Role.CONTRACTOR,
+)
+
+
+def position_title(user: Any, municipality: Municipality) -> str:
+    """The city's title of the most senior role the user holds there ("" if none)."""
+    held = roles_of(user, municipality)
+    titles = role_titles(municipality)
+    for role in _POSITIONS:
+        if role.value in held:
+            return titles[role.value]
+    return ""

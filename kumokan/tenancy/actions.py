@@ -1,0 +1,195 @@
+"""Setting up a municipality: its rules, departments, approver setting and who holds which role.
+
+`acting_user=None` means kumokan itself (a management command such as `demo`); a person must be a
+Django superuser (municipalities) or the municipality's administrator (everything else).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kumokan.audit.actions import record, state_of
+from kumokan.audit.choices import Action
+from kumokan.errors import WorkflowError
+from kumokan.policy import UnknownPack, load_pack
+from kumokan.tenancy.access import has_role
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department, Membership, Municipality
+
+
+def _require_administrator(acting_user: Any, municipality: Municipality) -> None:
+    if acting_user is None or acting_user.is_superuser:
+        return
+    if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("この操作は自治体のシステム管理者のみが行えます。"))
+
+
+def _check_packs(pack_id: str, overlay_pack_ids: list[str]) -> None:
+    try:
+        kinds = [load_pack(pack_id).pack.kind] + [load_pack(p).pack.kind for p in overlay_pack_ids]
+    except UnknownPack as exc:
+        raise WorkflowError(exc.problems[0].ja, exc.problems[0].en, code="unknown_pack") from exc
+    if kinds[0] != "municipality" or any(kind != "overlay" for kind in kinds[1:]):
+        raise WorkflowError(
+            "最初のパックは自治体のパック、2つ目以降は上乗せパックにしてください。",
+            "the first pack must be a municipality's and the others overlays",
+            code="pack_kind",
+        )
+
+
+@transaction.atomic
+def create_municipality(
+    *,
+    acting_user: Any,
+    slug: str,
+    name: str,
+    pack_id: str,
+    overlay_pack_ids: list[str] | tuple[str, ...] = (),
+) -> Municipality:
+    """Register a municipality that judges with `pack_id` and the overlays."""
+    if acting_user is not None and not acting_user.is_superuser:
+        raise PermissionDenied(_("自治体の登録はスーパーユーザーのみが行えます。"))
+    overlays = list(overlay_pack_ids)
+    _check_packs(pack_id, overlays)
+    if Municipality.objects.filter(slug=slug).exists():
+        raise WorkflowError(
+            f"識別子「{slug}」の自治体は既に登録されています。",
+            f"a municipality with slug {slug!r} already exists",
+            code="duplicate",
+        )
+    municipality = Municipality.objects.create(
+        slug=slug, name=name, pack_id=pack_id, overlay_pack_ids=overlays
+    )
+    record(
+        acting_user,
+        Action.MUNICIPALITY_CREATE,
+        municipality,
+        None,
+        state_of(municipality, "slug", "name", "pack_id", "overlay_pack_ids"),
+    )
+    return municipality
+
+
+@transaction.atomic
+def configure_approver(
+    *, acting_user: Any, municipality: Municipality, title: str | None, role: str | None
+) -> Municipality:
+    """Set (or clear, with None) the approver for tracks whose seed names none (Osaka)."""
+    _require_administrator(acting_user, municipality)
+    if bool(title) != bool(role):
+        raise WorkflowError(
+            "許可権限者の役職名と役割は両方指定してください。",
+            "give both the approver's title and role, or neither",
+            code="approver_incomplete",
+        )
+    if role is not None and role not in Role.values:
+        raise WorkflowError(f"「{role}」という役割はありません。", f"unknown role {role!r}", code="role")
+    locked = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    before = state_of(locked, "configured_approver_title", "configured_approver_role")
+    locked.configured_approver_title = title or None
+    locked.configured_approver_role = role or None
+    after = state_of(locked, "configured_approver_title", "configured_approver_role")
+    if before == after:
+        raise WorkflowError(
+            "許可権限者の設定は変わっていません。", "the approver setting is unchanged", code="unchanged"
+        )
+    locked.save(update_fields=["configured_approver_title", "configured_approver_role"])
+    record(acting_user, Action.MUNICIPALITY_CONFIGURE_APPROVER, locked, before, after)
+    return locked
+
+
+@transaction.atomic
+def add_department(*, acting_user: Any, municipality: Municipality, name: str, code: str) -> Department:
+    """Add a department (局・課) to the municipality."""
+    _require_administrator(acting_user, municipality)
+    if Department.objects.filter(municipality=municipality, code=code).exists():
+        raise WorkflowError(
+            f"コード「{code}」の所属は既にあります。",
+            f"a department with code {code!r} exists",
+            code="duplicate",
+        )
+    if Department.objects.filter(municipality=municipality, name=name).exists():
+        raise WorkflowError(
+            f"「{name}」という所属は既にあります。", f"a department named {name!r} exists", code="duplicate"
+        )
+    department = Department.objects.create(municipality=municipality, name=name, code=code)
+    record(acting_user, Action.DEPARTMENT_CREATE, department, None, state_of(department, "name", "code"))
+    return department
+
+
+def grant_membership(
+    *,
+    acting_user: Any,
+    user: Any,
+    municipality: Municipality,
+    role: str,
+    department: Department | None = None,
+) -> Membership:
+    """Give `user` the role in the municipality (in `department`, or city-wide when None)."""
+    with transaction.atomic():
+        _require_administrator(acting_user, municipality)
+        return _grant(acting_user, user, municipality, Role(role), department)
+
+
+def ensure_membership(
+    *,
+    acting_user: Any,
+    user: Any,
+    municipality: Municipality,
+    role: str,
+    department: Department | None = None,
+) -> tuple[Membership, bool]:
+    """The membership, granted now if missing (used by other actions, which check their own rights).
+
+    Returns (membership, created). Must run inside the calling action's transaction.
+    """
+    existing = Membership.objects.filter(
+        user=user, municipality=municipality, role=role, department=department
+    ).first()
+    if existing is not None:
+        return existing, False
+    return _grant(acting_user, user, municipality, Role(role), department), True
+
+
+@transaction.atomic
+def revoke_membership(*, acting_user: Any, membership: Membership) -> None:
+    """Take a role away; the audit row keeps who held it."""
+    _require_administrator(acting_user, membership.municipality)
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    before = state_of(locked, "user", "department", "role")
+    record(acting_user, Action.MEMBERSHIP_REVOKE, locked, before, None)
+    locked.delete()
+
+
+def _grant(
+    acting_user: Any, user: Any, municipality: Municipality, role: Role, department: Department | None
+) -> Membership:
+    if department is not None and department.municipality_id != municipality.pk:
+        raise WorkflowError(
+            "所属が自治体と一致しません。",
+            "the department belongs to another municipality",
+            code="department",
+        )
+    if Membership.objects.filter(
+        user=user, municipality=municipality, role=role, department=department
+    ).exists():
+        raise WorkflowError(
+            "この利用者は既にこの役割を持っています。",
+            "the user already holds this role there",
+            code="duplicate",
+        )
+    membership = Membership.objects.create(
+        user=user, municipality=municipality, role=role, department=department
+    )
+    record(
+        acting_user,
+        Action.MEMBERSHIP_GRANT,
+        membership,
+        None,
+        state_of(membership, "user", "department", "role"),
+    )
+    return membership

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TenancyConfig(AppConfig):
+    name = "kumokan.tenancy"
+    verbose_name = _("自治体と所属")
+    default_auto_field = "django.db.models.BigAutoField"

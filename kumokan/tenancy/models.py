@@ -1,0 +1,156 @@
+"""Municipalities, their departments, and who holds which role where."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.policy import LoadedPack, load_pack
+from kumokan.tenancy.choices import Role
+
+
+class Municipality(models.Model):
+    """A local government using kumokan; its rules are the policy pack `pack_id` plus overlays."""
+
+    slug = models.SlugField(_("識別子"), max_length=50, unique=True, help_text=_("パックの id（例: kobe）"))
+    name = models.CharField(_("名称"), max_length=100)
+    pack_id = models.CharField(_("パック"), max_length=50)
+    overlay_pack_ids = models.JSONField(_("上乗せパック"), default=list, blank=True)
+    # The seed of some tracks names no approver (Osaka): the municipality must set one. NULL means
+    # "not configured" (never ""), and the constraint below keeps title and role set together.
+    configured_approver_title = models.CharField(  # noqa: DJ001
+        _("設定した許可権限者の役職名"), max_length=100, null=True, blank=True
+    )
+    configured_approver_role = models.CharField(  # noqa: DJ001
+        _("設定した許可権限者の役割"), max_length=30, choices=Role.choices, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("自治体")
+        verbose_name_plural = _("自治体")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_approver_title_and_role_together",
+                condition=(
+                    Q(configured_approver_title__isnull=True, configured_approver_role__isnull=True)
+                    | Q(configured_approver_title__isnull=False, configured_approver_role__isnull=False)
+                ),
+                violation_error_message=_("許可権限者の役職名と役割は両方設定するか、両方空にしてください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def pack_ids(self) -> list[str]:
+        """The packs to judge with: the municipality's own first, then its overlays."""
+        return [self.pack_id, *self.overlay_pack_ids]
+
+    def pack(self) -> LoadedPack:
+        """The municipality's own pack (raises kumokan.policy.UnknownPack if it is missing)."""
+        return load_pack(self.pack_id)
+
+    @property
+    def configured_approver(self) -> str | None:
+        """The approver title passed to the engine for tracks whose seed names none."""
+        if self.configured_approver_title and self.configured_approver_role:
+            return self.configured_approver_title
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.overlay_pack_ids, list) or not all(
+            isinstance(p, str) for p in self.overlay_pack_ids
+        ):
+            raise ValidationError({"overlay_pack_ids": _("パック id の配列で指定してください。")})
+        if bool(self.configured_approver_title) != bool(self.configured_approver_role):
+            raise ValidationError(
+                {"configured_approver_role": _("許可権限者の役職名と役割は両方設定してください。")}
+            )
+
+
+class Department(models.Model):
+    """A section of a municipality (局・課); applications and ledger entries belong to one."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="departments", verbose_name=_("自治体")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.SlugField(_("コード"), max_length=50)
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        ordering = ["municipality", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"],
+                name="%(app_label)s_%(class)s_unique_code",
+                violation_error_message=_("この自治体には同じコードの所属があります。"),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_("この自治体には同じ名称の所属があります。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """One role a user holds in a municipality, in one department or (department empty) city-wide."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("利用者"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("自治体")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("所属"),
+    )
+    role = models.CharField(_("役割"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("役割の付与")
+        verbose_name_plural = _("役割の付与")
+        ordering = ["municipality", "department", "role"]
+        # Two partial constraints because NULL departments are distinct in a plain unique index.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "department", "role"],
+                condition=Q(department__isnull=False),
+                name="%(app_label)s_%(class)s_unique_in_department",
+                violation_error_message=_("この利用者はこの所属で既にこの役割を持っています。"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"],
+                condition=Q(department__isnull=True),
+                name="%(app_label)s_%(class)s_unique_citywide",
+                violation_error_message=_("この利用者はこの自治体で既にこの役割を持っています。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "role"], name="tenancy_membership_role_idx")]
+
+    def __str__(self) -> str:
+        where = self.department.name if self.department else self.municipality.name
+        return f"{self.user} / {where} / {self.get_role_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.department_id and self.department.municipality_id != self.municipality_id:
+            raise ValidationError({"department": _("所属が自治体と一致しません。")})

@@ -1,0 +1,41 @@
+"""kumokan's roles mirror the engine's, and each city shows its own titles for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kumokan.applications.tests import factories as f
+from kumokan.policy.pack import Role as EngineRole
+from kumokan.tenancy.access import position_title, role_title, role_titles
+from kumokan.tenancy.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_roles_mirror_the_engines_roles() -> None:
+    assert Role.values == [role.value for role in EngineRole]
+
+
+def test_role_titles_come_from_the_citys_pack() -> None:
+    c = f.city("kitakyushu", overlays=())
+    assert role_title(c.municipality, Role.CHIEF) == "CISO"
+    assert role_title(c.municipality, Role.DEPARTMENT_HEAD) == "所属長"
+    assert role_title(c.municipality, Role.SYSTEM_DEPARTMENT) == "システム管理部門"
+
+
+def test_a_role_the_pack_does_not_name_falls_back_to_kumokans_label() -> None:
+    c = f.city("kobe")
+    assert role_title(c.municipality, Role.AUDITOR) == "監査担当"
+    assert set(role_titles(c.municipality)) == set(Role.values)
+
+
+def test_the_configured_approver_title_names_its_role_where_the_pack_does_not() -> None:
+    c = f.city("osaka", approver=("デジタル統括室長", Role.APPROVER))
+    assert role_title(c.municipality, Role.APPROVER) == "デジタル統括室長"
+
+
+def test_position_title_is_the_most_senior_role_held() -> None:
+    c = f.city("amagasaki")
+    assert position_title(c.head, c.municipality) == "情報セキュリティ責任者"
+    assert position_title(c.chief, c.municipality) == "統括情報セキュリティ責任者"
+    assert position_title(f.user(), c.municipality) == ""
