@@ -175,6 +175,8 @@ class ChecklistTask(models.Model):
         indexes = [
             models.Index(fields=["entry", "phase"], name="lifecycle_task_phase_idx"),
             models.Index(fields=["responsible", "status"], name="lifecycle_task_responsible_idx"),
+            # The dashboard's overdue and coming-due lists: open tasks by due date (BENCHMARKS.md).
+            models.Index(fields=["status", "due_date"], name="lifecycle_task_due_idx"),
         ]
 
     def __str__(self) -> str:
