@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
@@ -16,6 +16,7 @@ from kumokan.api.applications import ApplicationSummary, DecisionOut, Version, d
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import Id, Text
+from kumokan.api.pages import Page, paginate
 from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
 from kumokan.applications.access import application_for, awaiting_decision_by
@@ -42,16 +43,22 @@ class DecisionResult(DecisionOut):
     ledger_entry: int | None = Field(description="The ledger entry an approval created.")
 
 
+class QueuePage(Schema):
+    page: int = Field(1, ge=1)
+
+
 @router.get(
     "/approvals",
-    response={200: list[ApplicationSummary], **errors(401, 403)},
+    response={200: Page[ApplicationSummary], **errors(401, 403, 404, 422)},
     summary="The applications waiting for your decision",
     operation_id="list_approvals",
     auth=requires(Capability.DECIDE),
 )
-def list_approvals(request: HttpRequest) -> list[dict[str, Any]]:
-    """The approval queue, oldest submission first: exactly what the queue page lists."""
-    return [summary_data(a, a.judgment.track) for a in awaiting_decision_by(request.user)]
+def list_approvals(request: HttpRequest, filters: Query[QueuePage]) -> dict[str, Any]:
+    """The approval queue, oldest submission first: exactly what the queue page lists, a page at a time."""
+    return paginate(
+        awaiting_decision_by(request.user), filters.page, lambda a: summary_data(a, a.queue_snapshot.track)
+    )
 
 
 @router.post(

@@ -140,6 +140,10 @@ class JudgmentSnapshot(models.Model):
 
     @property
     def self_approval(self) -> bool:
+        # A snapshot read without its judgment document (the approval queue) carries the flag instead.
+        flag = self.__dict__.get("self_approval_flag")
+        if flag is not None:
+            return bool(flag)
         return bool(self.judgment.get("self_approval"))
 
     def items(self, phase: str | None = None) -> list[dict[str, Any]]:

@@ -141,3 +141,24 @@ def test_the_queue_lists_what_this_approver_decides(client: Client) -> None:
     page = client.get("/approvals/")
 
     assert list(page.context["applications"]) == [mine]
+
+
+def test_the_queue_shows_each_track_and_its_queries_do_not_grow_with_it(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city = f.city()
+    first = f.submitted(city)
+    client.force_login(city.security_manager)
+    client.get("/approvals/")  # the session and the user's first reads
+    with CaptureQueriesContext(connection) as one:
+        page = client.get("/approvals/").content.decode()
+    for n in range(4):
+        f.submitted(city, service_name=f"追加のサービス{n}")
+    with CaptureQueriesContext(connection) as five:
+        more = client.get("/approvals/")
+
+    assert first.judgment.judgment["track_label"] in page
+    assert len(more.context["applications"]) == 5
+    # The routing asks about the approver's role once per application; nothing else grows with the queue.
+    assert len(five) - len(one) <= 4
