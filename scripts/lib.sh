@@ -105,8 +105,10 @@ pg_start() {
     fi
     # Called as `if pg_start`, where set -e does not apply: every step checks for itself.
     as_pg_user mkdir "$PG_DIR/socket" || return 1
+    # C.UTF-8: pg_trgm sees Japanese letters only under a UTF-8 ctype (README, Deployment); its
+    # collation is code-point order, as C's is.
     as_pg_user "$PG_BIN/initdb" --pgdata="$PG_DIR/data" --username="$user" --auth=trust \
-        --encoding=UTF8 --no-locale --no-sync >"$PG_DIR/initdb.log" 2>&1 || {
+        --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log" 2>&1 || {
         cat "$PG_DIR/initdb.log" >&2
         return 1
     }

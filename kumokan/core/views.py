@@ -15,6 +15,8 @@ from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.notifications.models import Notification
 
+MANAGED_LISTED = 15
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,7 +39,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["services_by_status"] = [
             (status, label, counts.get(status, 0)) for status, label in EntryStatus.choices
         ]
-        context["managed"] = entries.filter(service_manager=user).exclude(status=EntryStatus.RETIRED)
+        # The first few in the ledger's order and how many more: one person may manage thousands of
+        # services in a shared deployment (BENCHMARKS.md, "Dashboard").
+        managed = entries.filter(service_manager=user).exclude(status=EntryStatus.RETIRED)
+        context["managed"] = managed[:MANAGED_LISTED]
+        context["managed_more"] = max(0, managed.count() - MANAGED_LISTED)
     return render(request, "core/home.html", context)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.applications.choices import Track, UserScope
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.search import matching
 from kumokan.tenancy.access import display_name
 from kumokan.tenancy.models import Department, Municipality
 
@@ -97,19 +98,13 @@ class LedgerFilterForm(forms.Form):
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT
         return sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
 
-    def apply(self, entries: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
-        """The entries narrowed by the valid filters and ordered by the chosen column."""
+    def apply(self, entries: QuerySet[LedgerEntry], *, counting: bool = False) -> QuerySet[LedgerEntry]:
+        """The entries narrowed by the valid filters and ordered by the chosen column; `counting`: in the
+        form that counts them best (kumokan.ledger.search)."""
         data = self.cleaned_data if self.is_valid() else {}
         query = (data.get("q") or "").strip()
         if query:
-            # icontains on SQLite and PostgreSQL alike; on PostgreSQL the trigram indexes of migration
-            # 0002 serve it for three characters or more (BENCHMARKS.md, "Ledger list").
-            entries = entries.filter(
-                Q(service_name__icontains=query)
-                | Q(function_name__icontains=query)
-                | Q(provider_name__icontains=query)
-                | Q(purpose__icontains=query)
-            )
+            entries = matching(entries, query, counting=counting)
         if data.get("department"):
             entries = entries.filter(department_id=data["department"])
         for name, column in (

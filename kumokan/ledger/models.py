@@ -136,6 +136,11 @@ class LedgerEntry(models.Model):
                 fields=["municipality", "status", "track", "classification_code", "department"],
                 name="ledger_entry_filters_idx",
             ),
+            # The same for one department: the dashboard's counts for those who see their department only.
+            models.Index(
+                fields=["municipality", "department", "status", "track", "classification_code"],
+                name="ledger_entry_dept_counts_idx",
+            ),
         ]
 
     def __str__(self) -> str:

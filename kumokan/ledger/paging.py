@@ -38,6 +38,8 @@ class Page:
     next_number: int | None = None
     previous_cursor: str | None = None
     next_cursor: str | None = None
+    # "after" or "before" when that cursor could not be read and the first page is shown instead.
+    unreadable_cursor: str | None = None
 
     @property
     def has_other_pages(self) -> bool:
@@ -70,13 +72,24 @@ class RowComparison(Expression):
         return f"({sides[0]}) {self.operator} ({sides[1]})", params
 
 
-def page_of(entries: QuerySet[LedgerEntry], columns: list[str], descending: bool, params: Any) -> Page:
-    """The page that `params` (page, after or before) asks for of `entries`, ordered by `columns`."""
-    total = entries.count()
+def page_of(
+    entries: QuerySet[LedgerEntry],
+    columns: list[str],
+    descending: bool,
+    params: Any,
+    counted: QuerySet[LedgerEntry] | None = None,
+) -> Page:
+    """The page that `params` (page, after or before) asks for of `entries`, ordered by `columns`;
+    `counted`, if given, is the same entries in the form that counts them best."""
+    total = (entries if counted is None else counted).count()
+    unreadable = None
     for key, forward in (("after", True), ("before", False)):
-        values = _decode(params.get(key, ""), columns)
+        cursor = params.get(key, "")
+        values = _decode(cursor, columns)
         if values is not None:
             return _keyset_page(entries, columns, descending, values, forward, total)
+        if cursor:
+            unreadable = unreadable or key
     pages = max(1, -(-total // PAGE_SIZE))
     try:
         number = min(max(int(params.get("page", 1)), 1), pages)
@@ -84,6 +97,7 @@ def page_of(entries: QuerySet[LedgerEntry], columns: list[str], descending: bool
         number = 1
     rows = list(entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     page = Page(rows, total, number, numbers=list(range(1, min(pages, NUMBERED_PAGES) + 1)))
+    page.unreadable_cursor = unreadable
     if number > NUMBERED_PAGES:
         page.numbers.append(number)
     if number > 1:
@@ -158,17 +172,24 @@ def _decode(cursor: str, columns: list[str]) -> list[Any] | None:
         return None
     if not isinstance(values, list) or len(values) != len(columns):
         return None
-    typed = []
-    for value, f in zip(values, fields, strict=True):
-        if isinstance(f, models.DateTimeField):
-            value = parse_datetime(value) if isinstance(value, str) else None
-        elif isinstance(f, models.DateField):
-            value = parse_date(value) if isinstance(value, str) else None
-        elif isinstance(f, models.IntegerField | models.AutoField):
-            value = value if isinstance(value, int) and not isinstance(value, bool) else None
-        elif not isinstance(value, str):
-            value = None
-        if value is None:
-            return None
-        typed.append(value)
-    return typed
+    try:
+        typed = [_typed(value, f) for value, f in zip(values, fields, strict=True)]
+    except (ValueError, OverflowError):
+        # Well-formed but impossible: 2020-13-45, an offset past ±24 h, a year beyond 9999 in UTC.
+        return None
+    return None if None in typed else typed
+
+
+def _typed(value: Any, f: models.Field[Any, Any]) -> Any:
+    """`value` as the column `f` compares it, or None if the column could not hold it."""
+    if isinstance(f, models.DateTimeField):
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        # The cursors we write carry their offset; the database compares in UTC.
+        return moment.astimezone(datetime.UTC) if moment and moment.tzinfo else None
+    if isinstance(f, models.DateField):
+        return parse_date(value) if isinstance(value, str) else None
+    if isinstance(f, models.IntegerField | models.AutoField):
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return value if whole and -(2**63) <= value < 2**63 else None
+    # PostgreSQL refuses NUL in text.
+    return value if isinstance(value, str) and "\x00" not in value else None

@@ -6,10 +6,12 @@ The same due items feed the dashboard and the personal iCalendar feed (kumokan.l
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -21,12 +23,13 @@ from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, OrderSta
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, RecheckOrder
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department
 
 ACTIVE = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 # Roles that oversee every service of the municipality: they see everything overdue and coming due.
 OVERSEEING_ROLES = (Role.SECURITY_MANAGER, Role.CHIEF, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR)
 COMING_DUE_DAYS = 60
-# An overseer's lists stay readable: the earliest items, and how many more there are.
+# The overdue and coming-due lists stay readable: the earliest items, and how many more there are.
 LIST_LIMIT = 15
 
 
@@ -56,17 +59,6 @@ def due_items_for(user: Any, municipality: Any = None) -> list[DueItem]:
     return _items(tasks, rechecks, corrective)
 
 
-def oversight_items(municipality: Any) -> list[DueItem]:
-    """Every open dated item of the municipality's services, for those who oversee them."""
-    where = Q(entry__municipality=municipality)
-    tasks = ChecklistTask.objects.filter(
-        where, status=TaskStatus.OPEN, due_date__isnull=False, entry__status__in=ACTIVE
-    )
-    rechecks = Recheck.objects.filter(where, status=RecheckStatus.OPEN)
-    corrective = CorrectiveAction.objects.filter(where, status=CorrectiveStatus.OPEN)
-    return _items(tasks, rechecks, corrective)
-
-
 def certifications_coming_due(municipality: Any, until: datetime.date) -> list[DueItem]:
     """Hook for the certification register (ISMAP, ISO/IEC 27001 …), which arrives in a later issue:
     return its registrations expiring by `until` as DueItems and the dashboard lists them with the re-checks.
@@ -78,27 +70,9 @@ def dashboard_for(user: Any, municipality: Any) -> dict[str, Any]:
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=COMING_DUE_DAYS)
     oversees = any(has_role(user, municipality, role) for role in OVERSEEING_ROLES)
-    if oversees:
-        # A shared deployment has tens of thousands of open items: count them and read only the
-        # earliest of each kind in the database (BENCHMARKS.md, "Dashboard").
-        overdue, coming_due = (
-            _earliest(municipality, Q(due_date__lt=today), []),
-            _earliest(
-                municipality,
-                Q(due_date__gte=today, due_date__lte=horizon),
-                certifications_coming_due(municipality, horizon),
-            ),
-        )
-    else:
-        watched = due_items_for(user, municipality)
-        overdue = _shortened([item for item in watched if item.overdue(today)])
-        coming_due = _shortened(
-            sorted(
-                [item for item in watched if today <= item.due_date <= horizon]
-                + certifications_coming_due(municipality, horizon),
-                key=lambda item: item.due_date,
-            )
-        )
+    # A shared deployment has tens of thousands of open items: they are counted and only the earliest
+    # of each kind are read, in the database, for everyone (BENCHMARKS.md, "Dashboard").
+    watcher = None if oversees else user
     visible = entries_for(user).filter(municipality=municipality)
     return {
         "municipality": municipality,
@@ -111,7 +85,8 @@ def dashboard_for(user: Any, municipality: Any) -> dict[str, Any]:
             entry__status__in=ACTIVE,
         )
         .select_related("entry")
-        .order_by("due_date", "entry__service_name", "position")[:50],
+        # Undated items last on both databases (SQLite puts NULL first, PostgreSQL last).
+        .order_by(F("due_date").asc(nulls_last=True), "entry__service_name", "position")[:50],
         "my_rechecks": Recheck.objects.filter(
             entry__service_manager=user, entry__municipality=municipality, status=RecheckStatus.OPEN
         ).select_related("entry", "order"),
@@ -124,36 +99,55 @@ def dashboard_for(user: Any, municipality: Any) -> dict[str, Any]:
         "open_orders": RecheckOrder.objects.filter(municipality=municipality, status=OrderStatus.OPEN)
         if oversees
         else RecheckOrder.objects.none(),
-        "overdue": overdue,
-        "coming_due": coming_due,
-        "by_status": _counts(visible, "status", EntryStatus),
-        "by_classification": _counts(visible.filter(status__in=ACTIVE), "classification_label"),
-        "by_department": _counts(visible.filter(status__in=ACTIVE), "department__name"),
-        "total": visible.count(),
+        "overdue": _earliest(municipality, watcher, before=today),
+        "coming_due": _earliest(
+            municipality,
+            watcher,
+            since=today,
+            until=horizon,
+            extra=certifications_coming_due(municipality, horizon),
+        ),
+        **_service_counts(municipality, visible),
     }
 
 
-def _earliest(municipality: Any, when: Q, extra: list[DueItem]) -> dict[str, Any]:
-    """The municipality's open items due `when`: their count and the earliest LIST_LIMIT of them."""
-    where = Q(entry__municipality=municipality) & when
-    kinds = (
-        ChecklistTask.objects.filter(where, status=TaskStatus.OPEN, entry__status__in=ACTIVE),
-        Recheck.objects.filter(where, status=RecheckStatus.OPEN),
-        CorrectiveAction.objects.filter(
-            Q(entry__municipality=municipality), status=CorrectiveStatus.OPEN
-        ).filter(**{key.replace("due_date", "deadline"): value for key, value in when.children}),
+def _earliest(
+    municipality: Any,
+    watcher: Any,
+    *,
+    before: datetime.date | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    extra: Sequence[DueItem] = (),
+) -> dict[str, Any]:
+    """The open items due in the range, of the municipality (or only the watcher's own, when one is given):
+    their count and the earliest LIST_LIMIT of them."""
+
+    def dated(field: str) -> dict[str, datetime.date]:
+        bounds = {"lt": before, "gte": since, "lte": until}
+        return {f"{field}__{lookup}": day for lookup, day in bounds.items() if day is not None}
+
+    tasks = ChecklistTask.objects.filter(
+        entry__municipality=municipality,
+        status=TaskStatus.OPEN,
+        entry__status__in=ACTIVE,
+        **dated("due_date"),
     )
-    count = sum(kind.count() for kind in kinds) + len(extra)
-    first = [
-        kind.order_by(order, "pk")[:LIST_LIMIT]
-        for kind, order in zip(kinds, ("due_date", "due_date", "deadline"), strict=True)
-    ]
-    items = sorted(_items(*first) + extra, key=lambda item: (item.due_date, item.uid))  # type: ignore[arg-type]
+    rechecks = Recheck.objects.filter(
+        entry__municipality=municipality, status=RecheckStatus.OPEN, **dated("due_date")
+    )
+    corrective = CorrectiveAction.objects.filter(
+        entry__municipality=municipality, status=CorrectiveStatus.OPEN, **dated("deadline")
+    )
+    if watcher is not None:
+        tasks = tasks.filter(responsible=watcher)
+        rechecks = rechecks.filter(entry__service_manager=watcher)
+        corrective = corrective.filter(owner=watcher)
+    kinds = ((tasks, "due_date"), (rechecks, "due_date"), (corrective, "deadline"))
+    count = sum(kind.count() for kind, _ in kinds) + len(extra)
+    first = [kind.order_by(order, "pk")[:LIST_LIMIT] for kind, order in kinds]
+    items = sorted([*_items(*first), *extra], key=lambda item: (item.due_date, item.uid))  # type: ignore[arg-type]
     return {"items": items[:LIST_LIMIT], "more": max(0, count - LIST_LIMIT), "count": count}
-
-
-def _shortened(items: list[DueItem]) -> dict[str, Any]:
-    return {"items": items[:LIST_LIMIT], "more": max(0, len(items) - LIST_LIMIT), "count": len(items)}
 
 
 def _items(
@@ -196,8 +190,53 @@ def _items(
     return sorted(items, key=lambda item: (item.due_date, item.uid))
 
 
-def _counts(entries: QuerySet[LedgerEntry], field: str, choices: Any = None) -> list[tuple[str, int]]:
-    rows = entries.values(field).annotate(n=Count("id")).order_by(field)
-    if choices is not None:
-        return [(str(choices(row[field]).label), row["n"]) for row in rows]
-    return [(row[field], row["n"]) for row in rows]
+def _service_counts(municipality: Any, visible: QuerySet[LedgerEntry]) -> dict[str, Any]:
+    """The visible entries by status, and those in use by classification and by department.
+
+    One pass over an index that holds all four columns (`ledger_entry_dept_counts_idx`, which also serves
+    one department's share), grouped without a sort, and the names taken from the pack and the department
+    list rather than from every entry's row.
+    """
+    rows = (
+        visible.order_by()
+        .values_list("status", "track", "classification_code", "department_id")
+        .annotate(n=Count("pk"))
+    )
+    by_status: Counter[str] = Counter()
+    by_classification: Counter[str] = Counter()
+    by_department: Counter[int] = Counter()
+    for status, _track, code, department, n in rows:
+        by_status[status] += n
+        if status in ACTIVE:
+            by_classification[code] += n
+            by_department[department] += n
+    labels = _classification_labels(municipality)
+    unknown = set(by_classification) - set(labels)
+    if unknown:
+        # Codes the current pack no longer has: the label stored on the entries.
+        labels |= dict(
+            visible.filter(classification_code__in=unknown)
+            .order_by()
+            .values_list("classification_code")
+            .annotate(label=Max("classification_label"))
+        )
+    departments = Department.objects.filter(pk__in=by_department).order_by("name", "pk")
+    return {
+        "by_status": [
+            (str(label), by_status[value]) for value, label in EntryStatus.choices if by_status[value]
+        ],
+        "by_classification": [
+            (labels[code], by_classification[code])
+            for code in sorted(by_classification, key=list(labels).index)
+        ],
+        "by_department": [(name, by_department[pk]) for pk, name in departments.values_list("pk", "name")],
+        "total": sum(by_status.values()),
+    }
+
+
+def _classification_labels(municipality: Any) -> dict[str, str]:
+    """The municipality's classification scale, in the pack's order: code → label."""
+    classification = municipality.pack().pack.classification
+    if classification is None:
+        return {}
+    return {level.code: level.label for level in classification.confidentiality.levels}

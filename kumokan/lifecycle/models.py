@@ -174,9 +174,16 @@ class ChecklistTask(models.Model):
         ]
         indexes = [
             models.Index(fields=["entry", "phase"], name="lifecycle_task_phase_idx"),
-            models.Index(fields=["responsible", "status"], name="lifecycle_task_responsible_idx"),
-            # The dashboard's overdue and coming-due lists: open tasks by due date (BENCHMARKS.md).
-            models.Index(fields=["status", "due_date"], name="lifecycle_task_due_idx"),
+            # A person's open tasks, and those due in a range of dates (the dashboard).
+            models.Index(fields=["responsible", "status", "due_date"], name="lifecycle_task_responsible_idx"),
+            # The dashboard's overdue and coming-due counts and lists: only the open tasks with a due date
+            # (a few percent of all tasks), with the entry to join, so the task rows are not read
+            # (BENCHMARKS.md, "Dashboard").
+            models.Index(
+                fields=["due_date", "entry"],
+                name="lifecycle_task_open_due_idx",
+                condition=Q(status=TaskStatus.OPEN, due_date__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -475,6 +482,11 @@ class CorrectiveAction(models.Model):
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
         ordering = ["deadline", "id"]
+        indexes = [
+            # The dashboard's overdue and coming-due lists: without it, the database walks every entry
+            # of the municipality looking for their corrective actions (BENCHMARKS.md, "Dashboard").
+            models.Index(fields=["status", "deadline"], name="lifecycle_corrective_due_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_closed_has_result",

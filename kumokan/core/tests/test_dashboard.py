@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 
 from kumokan.applications.tests import factories as f
+from kumokan.core import views
+from kumokan.ledger.tests.listing import copies
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,18 @@ def test_sections_a_role_does_not_grant_are_absent(client: Client) -> None:
 
     assert "open_applications" not in context
     assert "queue" not in context
+
+
+def test_the_services_one_manages_are_listed_up_to_a_limit(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = f.city()
+    first = f.entry(city)
+    copies(first, ["二つ目のサービス", "三つ目のサービス"])
+    monkeypatch.setattr(views, "MANAGED_LISTED", 2)
+    client.force_login(first.service_manager)
+
+    context = client.get("/").context
+
+    assert len(context["managed"]) == 2
+    assert context["managed_more"] == 1

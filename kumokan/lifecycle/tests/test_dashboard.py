@@ -1,0 +1,166 @@
+"""The dashboard at scale: counted in the database, named from the pack and the departments, and asking
+the same number of questions however many services and due items there are (BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.tests.listing import copies
+from kumokan.lifecycle import dashboard
+from kumokan.lifecycle.choices import TaskStatus
+from kumokan.lifecycle.models import ChecklistTask
+from kumokan.lifecycle.tests.factories import City, city, entry
+
+pytestmark = pytest.mark.django_db
+
+
+def _board(user: Any) -> dict[str, Any]:
+    client = Client()
+    client.force_login(user)
+    response = client.get("/lifecycle/")
+    assert response.status_code == 200
+    return response.context["board"]
+
+
+def _queries(user: Any) -> int:
+    client = Client()
+    client.force_login(user)
+    client.get("/lifecycle/")  # the session and the pack are read once, as on any first page
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/lifecycle/").status_code == 200
+    return len(captured)
+
+
+def _due(e: LedgerEntry, days: int, responsible: Any = None, count: int = 1) -> None:
+    """Give `count` of the entry's open tasks a due date `days` from today (negative: overdue)."""
+    tasks = ChecklistTask.objects.filter(entry=e, status=TaskStatus.OPEN, due_date__isnull=True)
+    for task in tasks.order_by("position")[:count]:
+        task.due_date = timezone.localdate() + datetime.timedelta(days=days)
+        task.responsible = responsible or e.service_manager
+        task.save(update_fields=["due_date", "responsible"])
+
+
+def _tasks_of_copies(first: LedgerEntry, made: list[LedgerEntry]) -> None:
+    """The copied entries get the first entry's tasks, as approval would have made them."""
+    tasks = list(ChecklistTask.objects.filter(entry=first))
+    for copy in made:
+        for task in tasks:
+            task.pk = None
+            task.entry = copy
+        ChecklistTask.objects.bulk_create(tasks)
+
+
+def _kobe_with_due_work() -> tuple[City, LedgerEntry]:
+    c = city("kobe")
+    e = entry(c)
+    _due(e, -3, count=2)
+    _due(e, 10)
+    return c, e
+
+
+def test_queries_stay_constant_as_services_and_due_items_grow() -> None:
+    c, first = _kobe_with_due_work()
+    people = {"chief": c.chief, "service manager": first.service_manager, "staff": c.staff}
+    small = {role: _queries(person) for role, person in people.items()}
+
+    # Ten times the services, half of them in the other department, each with overdue and coming tasks.
+    made = copies(first, [f"追加サービス{n:02d}" for n in range(5)])
+    made += copies(first, [f"他課のサービス{n:02d}" for n in range(5)], department=c.other_department)
+    _tasks_of_copies(first, made)
+    large = {role: _queries(person) for role, person in people.items()}
+
+    assert large == small
+
+
+def test_the_chief_sees_every_overdue_item_counted_and_the_earliest_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c, first = _kobe_with_due_work()
+    other = copies(first, ["他課のサービス"], department=c.other_department, service_manager=c.other_head)[0]
+    ChecklistTask.objects.filter(entry=other).delete()
+    _tasks_of_copies(first, [other])
+    ChecklistTask.objects.filter(entry=other, due_date__isnull=False).update(responsible=c.other_head)
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 3)
+
+    board = _board(c.chief)
+
+    assert board["overdue"]["count"] == 4
+    assert [item.due_date for item in board["overdue"]["items"]] == [
+        timezone.localdate() - datetime.timedelta(days=3)
+    ] * 3
+    assert board["overdue"]["more"] == 1
+    assert board["coming_due"]["count"] == 2
+
+
+def test_a_service_manager_sees_only_their_own_overdue_items() -> None:
+    c, first = _kobe_with_due_work()
+    other = copies(first, ["他課のサービス"], department=c.other_department, service_manager=c.other_head)[0]
+    _tasks_of_copies(first, [other])
+    ChecklistTask.objects.filter(entry=other).update(responsible=c.other_head)
+
+    board = _board(first.service_manager)
+
+    assert board["overdue"]["count"] == 2
+    assert {item.service for item in board["overdue"]["items"]} == {str(first)}
+
+
+def test_tasks_of_retired_services_are_not_overdue() -> None:
+    c, first = _kobe_with_due_work()
+    LedgerEntry.objects.filter(pk=first.pk).update(status=EntryStatus.RETIRED, retired_at=timezone.now())
+
+    assert _board(c.chief)["overdue"]["count"] == 0
+
+
+def test_services_are_counted_by_the_packs_labels_and_the_department_names() -> None:
+    c = city("kobe")
+    first = entry(c)
+    copies(first, ["機密性3のサービス"], classification_code="3", classification_label="機密性3")
+    copies(first, ["他課のサービス"], department=c.other_department)
+    copies(first, ["廃止したサービス"], status=EntryStatus.RETIRED, retired_at=timezone.now())
+
+    board = _board(c.chief)
+
+    code = first.classification_code
+    assert board["by_classification"] == [(f"機密性{code}", 2), ("機密性3", 1)]
+    assert board["by_department"] == [("こども家庭局 保育課", 1), ("市民局 住民課", 2)]
+    assert board["by_status"] == [(EntryStatus.APPROVED.label, 3), (EntryStatus.RETIRED.label, 1)]
+    assert board["total"] == 4
+
+
+def test_a_code_the_pack_no_longer_has_is_counted_under_its_stored_label() -> None:
+    c = city("kobe")
+    first = entry(c)
+    copies(first, ["旧格付のサービス"], classification_code="旧A", classification_label="旧区分A")
+
+    board = _board(c.chief)
+
+    assert (("旧区分A", 1)) in board["by_classification"]
+
+
+def test_a_department_member_counts_only_their_departments_services() -> None:
+    c = city("kobe")
+    first = entry(c)
+    copies(first, ["他課のサービス"], department=c.other_department, service_manager=c.other_head)
+
+    board = _board(c.staff)
+
+    assert board["by_department"] == [("市民局 住民課", 1)]
+    assert board["total"] == 1
+
+
+def test_my_tasks_list_dated_items_first_on_every_database() -> None:
+    _, first = _kobe_with_due_work()
+
+    tasks = list(_board(first.service_manager)["my_tasks"])
+
+    dated = [task.due_date for task in tasks if task.due_date is not None]
+    assert dated and [task.due_date for task in tasks[: len(dated)]] == sorted(dated)
