@@ -112,8 +112,7 @@ class LedgerFilters(Schema):
     after: Text | None = Field(
         None,
         max_length=1000,
-        description="next_cursor of a page: the page after it (a cursor that cannot "
-        "be read is ignored, as on the ledger page).",
+        description="next_cursor of a page: the page after it (a cursor that cannot be read is 422).",
     )
     before: Text | None = Field(
         None, max_length=1000, description="previous_cursor of a page: the page before it."
@@ -249,13 +248,14 @@ def list_entries(request: HttpRequest, filters: Query[LedgerFilters]) -> dict[st
     if filters.page > pages and not (filters.after or filters.before):
         raise Http404
     columns, descending = form.sort_columns()
-    try:
-        page = page_of(rows, columns, descending, data)
-    except ValueError as exc:
-        # A cursor of well-formed but impossible dates (month 13) is not caught by the paging itself.
+    page = page_of(rows, columns, descending, data)
+    if page.unreadable_cursor:
+        # The page shows its first page with a message; a program is told, so it does not loop on page 1.
         raise InvalidInput(
-            "after" if filters.after else "before", "ページの位置が読み取れません。", str(exc)
-        ) from exc
+            page.unreadable_cursor,
+            "ページの位置が読み取れません。",
+            "not a cursor of this list",
+        )
     return {
         "count": page.total,
         "page": page.number,

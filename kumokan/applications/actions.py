@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kumokan.applications import routing
@@ -96,7 +96,7 @@ def create_draft(
     # Otherwise a contractor's submission of the requirement sheet (Kobe §5.3), if its role allows it.
     by_contractor = not routing.may_apply(acting_user, department, judged.judgment)
     if by_contractor and not routing.may_apply(acting_user, department, judged.judgment, contractor=True):
-        raise PermissionDenied(_("この所属で利用申請をする役割がありません。"))
+        raise PermissionDenied(_("You have no role that may apply for this department."))
     _check_period(period_start, period_end)
     application = Application.objects.create(
         municipality=municipality,
@@ -153,7 +153,7 @@ def update_draft(
             if not routing.may_apply(
                 acting_user, locked.department, judged.judgment, contractor=locked.submitted_by_contractor
             ):
-                raise PermissionDenied(_("この内容の申請をする役割がありません。"))
+                raise PermissionDenied(_("You have no role that may apply for a use like this."))
             locked.facts = judged.facts
             locked.service = _service(acting_user, locked.municipality, judged)
             changed += ["facts", "service"]
@@ -269,7 +269,7 @@ def _write_answer(
     _require_answerer(acting_user, locked, item)
     allowed = ANSWERS_FOR[Response(item["response"])]
     if given.answer not in allowed:
-        shown = "・".join(str(a.label) for a in allowed)
+        shown = "・".join(_japanese(a.label) for a in allowed)
         raise WorkflowError(
             f"この確認事項には「{shown}」のいずれかで回答してください。",
             f"answer this item with one of {', '.join(allowed)}",
@@ -278,7 +278,7 @@ def _write_answer(
     note = given.note.strip()
     if given.answer in NOTE_REQUIRED and not note:
         raise WorkflowError(
-            f"「{Answer(given.answer).label}」と回答する場合は説明を入力してください。",
+            f"「{_japanese(Answer(given.answer).label)}」と回答する場合は説明を入力してください。",
             f"explain an answer of {given.answer}",
             code="note_required",
         )
@@ -539,7 +539,7 @@ def decide(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         snapshot = locked.judgment
         if snapshot is None or not routing.may_decide(acting_user, locked, snapshot):
-            raise PermissionDenied(_("この申請を決裁する権限がありません。"))
+            raise PermissionDenied(_("You may not decide this application."))
         _check_version(locked, expected_version)
         return _decide(acting_user, locked, snapshot, Outcome(outcome), reason, service_manager)
 
@@ -558,7 +558,7 @@ def _decide(
     reason = reason.strip()
     if outcome != Outcome.APPROVED and not reason:
         raise WorkflowError(
-            f"{outcome.label}の理由を入力してください。",
+            f"{_japanese(outcome.label)}の理由を入力してください。",
             f"give a reason to mark it {outcome}",
             code="reason_required",
         )
@@ -636,7 +636,7 @@ def _decide(
         verb = Verb.REJECTED if outcome == Outcome.REJECTED else Verb.RETURNED
         notify(
             applicant,
-            f"「{locked.service}」の利用申請が{outcome.label}されました。理由: {reason}",
+            f"「{locked.service}」の利用申請が{_japanese(outcome.label)}されました。理由: {reason}",
             url,
             municipality=locked.municipality,
             verb=verb,
@@ -645,6 +645,12 @@ def _decide(
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────
+
+
+def _japanese(label: Any) -> str:
+    """A choice's label in Japanese whatever language is active (the labels are English msgids)."""
+    with translation.override("ja"):
+        return str(label)
 
 
 def _lock(application: Application, expected_version: int | None) -> Application:
@@ -664,7 +670,7 @@ def _check_version(locked: Application, expected_version: int | None) -> None:
 
 def _require_applicant(acting_user: Any, application: Application) -> None:
     if not acting_user.is_authenticated or acting_user.pk != application.applicant_id:
-        raise PermissionDenied(_("申請者本人のみが行えます。"))
+        raise PermissionDenied(_("Only the applicant can do this."))
 
 
 def _require_answerer(acting_user: Any, application: Application, item: dict[str, Any]) -> None:
@@ -672,7 +678,7 @@ def _require_answerer(acting_user: Any, application: Application, item: dict[str
     if application.status == Status.APPROVED and item["phase"] != Phase.SELECTION:
         entry = getattr(application, "ledger_entry", None)
         if entry is None or entry.service_manager_id != acting_user.pk:
-            raise PermissionDenied(_("承認後の確認事項に回答できるのはクラウドサービス管理者です。"))
+            raise PermissionDenied(_("After approval, only the service manager answers the checklist items."))
         return
     _require_applicant(acting_user, application)
     transition(application.status, Step.EDIT)

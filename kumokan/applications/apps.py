@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class ApplicationsConfig(AppConfig):
     name = "kumokan.applications"
-    verbose_name = _("利用申請")
+    verbose_name = _("Applications")
     default_auto_field = "django.db.models.BigAutoField"

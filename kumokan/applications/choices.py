@@ -1,14 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("下書き")
-    SUBMITTED = "submitted", _("審査中")
-    RETURNED = "returned", _("差戻し")
-    APPROVED = "approved", _("承認")
-    REJECTED = "rejected", _("却下")
-    WITHDRAWN = "withdrawn", _("取下げ")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Under review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
 
 
 class Track(models.TextChoices):
@@ -21,36 +22,36 @@ class Track(models.TextChoices):
 class Answer(models.TextChoices):
     """An answer to one checklist item; accepted / mitigated only for items whose response is accept_or_mitigate."""
 
-    CONFORMS = "conforms", _("適合")
-    DOES_NOT_CONFORM = "does_not_conform", _("不適合")
-    NOT_APPLICABLE = "not_applicable", _("該当なし")
-    ACCEPTED = "accepted", _("受容")
-    MITIGATED = "mitigated", _("低減")
+    CONFORMS = "conforms", _("Conforms")
+    DOES_NOT_CONFORM = "does_not_conform", _("Does not conform")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    ACCEPTED = "accepted", _("Accepted")
+    MITIGATED = "mitigated", _("Mitigated")
 
 
 class Outcome(models.TextChoices):
-    APPROVED = "approved", _("承認")
-    REJECTED = "rejected", _("却下")
-    RETURNED = "returned", _("差戻し")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned")
 
 
 class Step(models.TextChoices):
     """What someone does to an application: the actions of the state machine (workflow.TRANSITIONS)."""
 
-    EDIT = "edit", _("修正")
-    SUBMIT = "submit", _("申請")
-    RESUBMIT = "resubmit", _("再申請")
-    WITHDRAW = "withdraw", _("取下げ")
-    APPROVE = "approve", _("承認")
-    REJECT = "reject", _("却下")
-    RETURN = "return", _("差戻し")
+    EDIT = "edit", _("Edit")
+    SUBMIT = "submit", _("Submit")
+    RESUBMIT = "resubmit", _("Resubmit")
+    WITHDRAW = "withdraw", _("Withdraw")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    RETURN = "return", _("Return")
 
 
 class Party(models.TextChoices):
     """Who may take a step: the application's own applicant, or the approver routing names."""
 
-    APPLICANT = "applicant", _("申請者本人")
-    APPROVER = "approver", _("許可権限者")
+    APPLICANT = "applicant", _("The applicant")
+    APPROVER = "approver", _("Approver")
 
 
 class UserScope(models.TextChoices):

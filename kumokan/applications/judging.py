@@ -40,7 +40,12 @@ def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
     Usable by a view to preview the judgment before anything is saved.
     """
     judgment = judge(facts, municipality.pack_ids(), configured_approver=municipality.configured_approver)
+    role, title = resolve_approver(municipality, judgment)
+    return Judged(facts=canonical_facts(facts), judgment=judgment, approver_role=role, approver_title=title)
+
+
+def canonical_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts as we store them: validated, defaults filled in, certifications sorted."""
     canonical = Facts.model_validate(facts).model_dump(mode="json")
     canonical["certifications"] = sorted(canonical["certifications"])
-    role, title = resolve_approver(municipality, judgment)
-    return Judged(facts=canonical, judgment=judgment, approver_role=role, approver_title=title)
+    return canonical

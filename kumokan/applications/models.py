@@ -23,63 +23,66 @@ class Application(models.Model):
         "tenancy.Municipality",
         on_delete=models.PROTECT,
         related_name="applications",
-        verbose_name=_("自治体"),
+        verbose_name=_("municipality"),
     )
     department = models.ForeignKey(
-        "tenancy.Department", on_delete=models.PROTECT, related_name="applications", verbose_name=_("所属")
+        "tenancy.Department",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("department"),
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="applications",
-        verbose_name=_("申請者"),
+        verbose_name=_("applicant"),
     )
     service = models.ForeignKey(
         "catalog.CloudService",
         on_delete=models.PROTECT,
         related_name="applications",
-        verbose_name=_("クラウドサービス"),
+        verbose_name=_("cloud service"),
     )
     # The facts of CONTRACT.md, as validated by the engine (kumokan.policy.facts.Facts).
-    facts = models.JSONField(_("申請内容（判定用）"))
-    business_scope = models.TextField(_("利用する業務の範囲"), blank=True)
-    period_start = models.DateField(_("利用開始日"), null=True, blank=True)
-    period_end = models.DateField(_("利用終了日"), null=True, blank=True)
-    user_scope_detail = models.TextField(_("利用者の範囲（詳細）"), blank=True)
-    notes = models.TextField(_("備考"), blank=True)
-    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    facts = models.JSONField(_("facts (for the judgment)"))
+    business_scope = models.TextField(_("business scope"), blank=True)
+    period_start = models.DateField(_("start of use"), null=True, blank=True)
+    period_end = models.DateField(_("end of use"), null=True, blank=True)
+    user_scope_detail = models.TextField(_("scope of users (details)"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Kobe §5.3: a contractor (the applicant here) submits the requirement sheet for a service it uses on
     # the city's behalf, and the commissioning department's 情報管理者等 confirm it (routing.may_decide).
     submitted_by_contractor = models.BooleanField(
         _("submitted by a contractor"), default=False, editable=False
     )
     # Raised by every change; a decision names the version it was made on (optimistic concurrency).
-    version = models.PositiveIntegerField(_("版"), default=1)
-    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
-    updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
-    submitted_at = models.DateTimeField(_("申請日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("利用申請")
-        verbose_name_plural = _("利用申請")
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=Status.values),
-                violation_error_message=_("状態の値が正しくありません。"),
+                violation_error_message=_("The status is not valid."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_period_ordered",
                 condition=Q(period_start__isnull=True)
                 | Q(period_end__isnull=True)
                 | Q(period_end__gte=F("period_start")),
-                violation_error_message=_("利用終了日は利用開始日以降にしてください。"),
+                violation_error_message=_("The end of use cannot be before its start."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_version_positive",
                 condition=Q(version__gte=1),
-                violation_error_message=_("版は1以上です。"),
+                violation_error_message=_("The version is at least 1."),
             ),
         ]
         indexes = [
@@ -100,7 +103,7 @@ class Application(models.Model):
             and self.municipality_id
             and self.department.municipality_id != self.municipality_id
         ):
-            raise ValidationError({"department": _("所属が自治体と一致しません。")})
+            raise ValidationError({"department": _("The department does not belong to the municipality.")})
 
     @property
     def judgment(self) -> JudgmentSnapshot | None:
@@ -118,21 +121,21 @@ class JudgmentSnapshot(models.Model):
     """
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("利用申請")
+        Application, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("application")
     )
-    facts = models.JSONField(_("判定した申請内容"))
-    judgment = models.JSONField(_("判定結果"))
-    packs = models.JSONField(_("パック（id・版・ダイジェスト）"))
-    track = models.CharField(_("区分"), max_length=10, choices=Track.choices)
+    facts = models.JSONField(_("judged facts"))
+    judgment = models.JSONField(_("judgment"))
+    packs = models.JSONField(_("packs (id, version, digest)"))
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices)
     # Who decides: the pack's approver role, or the municipality's setting where the seed names none;
     # NULL when neither names anyone (submission is then refused).
-    approver_role = models.CharField(_("許可権限者の役割"), max_length=30, null=True, blank=True)  # noqa: DJ001
-    approver_title = models.CharField(_("許可権限者"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("判定日時"), default=timezone.now)
+    approver_role = models.CharField(_("approver role"), max_length=30, null=True, blank=True)  # noqa: DJ001
+    approver_title = models.CharField(_("approver"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("judged at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("判定結果")
-        verbose_name_plural = _("判定結果")
+        verbose_name = _("judgment")
+        verbose_name_plural = _("judgments")
         ordering = ["-id"]
 
     def __str__(self) -> str:
@@ -166,35 +169,35 @@ class ChecklistAnswer(models.Model):
     """The applicant's (or later the service manager's) answer to one checklist item."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="answers", verbose_name=_("利用申請")
+        Application, on_delete=models.CASCADE, related_name="answers", verbose_name=_("application")
     )
-    pack_id = models.CharField(_("パック"), max_length=50)
-    item_id = models.CharField(_("確認事項"), max_length=100)
-    answer = models.CharField(_("回答"), max_length=20, choices=Answer.choices)
-    note = models.TextField(_("説明"), blank=True)
+    pack_id = models.CharField(_("pack"), max_length=50)
+    item_id = models.CharField(_("checklist item"), max_length=100)
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices)
+    note = models.TextField(_("explanation"), blank=True)
     evidence = models.FileField(
-        _("根拠資料"), storage=evidence_storage, upload_to=evidence_path, max_length=300, blank=True
+        _("evidence"), storage=evidence_storage, upload_to=evidence_path, max_length=300, blank=True
     )
-    evidence_name = models.CharField(_("根拠資料のファイル名"), max_length=255, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("回答者")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by")
     )
-    answered_at = models.DateTimeField(_("回答日時"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("確認事項への回答")
-        verbose_name_plural = _("確認事項への回答")
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
         ordering = ["application", "pack_id", "item_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "pack_id", "item_id"],
                 name="%(app_label)s_%(class)s_unique_item",
-                violation_error_message=_("この確認事項には既に回答があります。"),
+                violation_error_message=_("This checklist item already has an answer."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_answer_valid",
                 condition=Q(answer__in=Answer.values),
-                violation_error_message=_("回答の値が正しくありません。"),
+                violation_error_message=_("The answer is not valid."),
             ),
         ]
 
@@ -206,30 +209,30 @@ class FindingExplanation(models.Model):
     """The applicant's explanation of one finding, required before submitting for each blocking one."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="explanations", verbose_name=_("利用申請")
+        Application, on_delete=models.CASCADE, related_name="explanations", verbose_name=_("application")
     )
-    pack_id = models.CharField(_("パック"), max_length=50)
-    code = models.CharField(_("指摘事項"), max_length=100)
-    explanation = models.TextField(_("説明"))
+    pack_id = models.CharField(_("pack"), max_length=50)
+    code = models.CharField(_("finding"), max_length=100)
+    explanation = models.TextField(_("explanation"))
     explained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("説明者")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("explained by")
     )
-    explained_at = models.DateTimeField(_("説明日時"), default=timezone.now)
+    explained_at = models.DateTimeField(_("explained at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("指摘事項への説明")
-        verbose_name_plural = _("指摘事項への説明")
+        verbose_name = _("finding explanation")
+        verbose_name_plural = _("finding explanations")
         ordering = ["application", "pack_id", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "pack_id", "code"],
                 name="%(app_label)s_%(class)s_unique_finding",
-                violation_error_message=_("この指摘事項には既に説明があります。"),
+                violation_error_message=_("This finding already has an explanation."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_explanation_not_empty",
                 condition=~Q(explanation=""),
-                violation_error_message=_("説明を入力してください。"),
+                violation_error_message=_("Give an explanation."),
             ),
         ]
 
@@ -241,26 +244,29 @@ class Decision(models.Model):
     """The approver's decision on a submitted application: approve, reject or return it."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用申請")
+        Application, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("application")
     )
-    outcome = models.CharField(_("結果"), max_length=20, choices=Outcome.choices)
-    reason = models.TextField(_("理由"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("決裁者")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(_("決裁日時"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     # The applicant approved their own use (Kobe §5.2.2②).
-    self_approval = models.BooleanField(_("自己承認"), default=False)
+    self_approval = models.BooleanField(_("self-approval"), default=False)
     # Copied from the judgment: the title under which the decision was made.
-    approver_title = models.CharField(_("許可権限者"), max_length=100)
-    application_version = models.PositiveIntegerField(_("決裁した申請の版"))
+    approver_title = models.CharField(_("approver"), max_length=100)
+    application_version = models.PositiveIntegerField(_("application version decided"))
     snapshot = models.ForeignKey(
-        JudgmentSnapshot, on_delete=models.PROTECT, related_name="+", verbose_name=_("決裁した判定結果")
+        JudgmentSnapshot, on_delete=models.PROTECT, related_name="+", verbose_name=_("judgment decided on")
     )
 
     class Meta:
-        verbose_name = _("決裁")
-        verbose_name_plural = _("決裁")
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-decided_at", "-id"]
         constraints = [
             # The last guard against two people deciding at once: one final decision per application.
@@ -268,17 +274,17 @@ class Decision(models.Model):
                 fields=["application"],
                 condition=Q(outcome__in=[Outcome.APPROVED, Outcome.REJECTED]),
                 name="%(app_label)s_%(class)s_one_final_per_application",
-                violation_error_message=_("この申請は既に承認または却下されています。"),
+                violation_error_message=_("This application has already been approved or rejected."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_reason_unless_approved",
                 condition=Q(outcome=Outcome.APPROVED) | ~Q(reason=""),
-                violation_error_message=_("却下・差戻しには理由が必要です。"),
+                violation_error_message=_("A rejection or a return needs a reason."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_outcome_valid",
                 condition=Q(outcome__in=Outcome.values),
-                violation_error_message=_("結果の値が正しくありません。"),
+                violation_error_message=_("The outcome is not valid."),
             ),
         ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from kumokan.applications.choices import Party, Status, Step
 from kumokan.errors import WorkflowError
 
@@ -36,9 +38,10 @@ def transition(status: str, step: Step) -> Transition:
     for candidate in TRANSITIONS:
         if candidate.source == status and candidate.step == step:
             return candidate
-    label = Status(status).label
+    with translation.override("ja"):  # the labels are English msgids; this half of the pair is Japanese
+        ja = f"「{Status(status).label}」の申請は{Step(step).label}できません。"
     raise WorkflowError(
-        f"「{label}」の申請は{Step(step).label}できません。",
+        ja,
         f"an application in state {Status(status).value} cannot take the step {Step(step).value}",
         code="invalid_transition",
     )

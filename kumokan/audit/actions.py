@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
 
 from kumokan.audit.choices import Action
-from kumokan.audit.models import AuditEvent
+from kumokan.audit.models import AuditChainHead, AuditEvent, canonical_content, chain_hash
 from kumokan.tenancy.access import display_name
 from kumokan.tenancy.models import Municipality
 
@@ -29,6 +30,8 @@ def record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction.atomic()")
+    # Only a chosen action has a label the trail, the export and the auditor can read (ValueError if not).
+    action = Action(action)
     if municipality is None:
         municipality = target if isinstance(target, Municipality) else getattr(target, "municipality", None)
     return AuditEvent.objects.create(
@@ -43,6 +46,56 @@ def record(
         after=after,
         request_id=request_id,
     )
+
+
+def record_many(
+    actor: Any,
+    action: Action,
+    changes: Sequence[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    municipality: Municipality,
+    request_id: str = "",
+) -> list[AuditEvent]:
+    """Append one audit row per (target, before, after), chained as `record` would, in one batch.
+
+    For an action that writes thousands of rows at once (a ledger import): the chain head is locked
+    once, each row's hash is computed here in order, and the rows are inserted together.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the action's transaction.atomic()")
+    action = Action(action)
+    signed_in = actor is not None and actor.is_authenticated
+    name = display_name(actor) if signed_in else "system"
+    events = [
+        AuditEvent(
+            actor=actor if signed_in else None,
+            actor_name=name,
+            municipality=municipality,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_repr=str(target)[:200],
+            before=before,
+            after=after,
+            request_id=request_id,
+        )
+        for target, before, after in changes
+    ]
+    if not events:
+        return events
+    head = AuditChainHead.locked()
+    previous = head.last_hash
+    for event in events:
+        event.previous_hash = previous
+        event.hash = previous = chain_hash(canonical_content(event), previous)
+    # AuditEvent.objects refuses bulk_create so that no caller skips the chain; the chain is built
+    # just above under the head's lock, and the rows are inserted in that order (ids ascending).
+    models.QuerySet.bulk_create(AuditEvent.objects.all(), events)
+    head.last_event_id = events[-1].pk
+    head.last_hash = previous
+    head.length += len(events)
+    head.save(update_fields=["last_event_id", "last_hash", "length"])
+    return events
 
 
 def state_of(obj: models.Model, *fields: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ class ServiceModel(models.TextChoices):
     SAAS = "saas", _("SaaS")
     PAAS = "paas", _("PaaS")
     IAAS = "iaas", _("IaaS")
-    WEB_CONFERENCE = "web_conference", _("ウェブ会議")
+    WEB_CONFERENCE = "web_conference", _("Web conference")
     SNS = "sns", _("SNS")
-    OTHER = "other", _("その他")
+    OTHER = "other", _("Other")
 
 
 class CertificationKind(models.TextChoices):

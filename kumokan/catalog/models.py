@@ -39,21 +39,24 @@ class Provider(models.Model):
     """A cloud service provider (クラウドサービス提供者)."""
 
     municipality = models.ForeignKey(
-        "tenancy.Municipality", on_delete=models.CASCADE, related_name="providers", verbose_name=_("自治体")
+        "tenancy.Municipality",
+        on_delete=models.CASCADE,
+        related_name="providers",
+        verbose_name=_("municipality"),
     )
-    name = models.CharField(_("名称"), max_length=200)
-    name_key = models.CharField(_("照合用の名称"), max_length=200, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(_("name for matching"), max_length=200, editable=False)
 
     class Meta:
-        verbose_name = _("提供者")
-        verbose_name_plural = _("提供者")
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name_key"],
                 name="%(app_label)s_%(class)s_unique_name",
                 violation_error_message=_(
-                    "この提供者は既に登録されています（全角・半角、大文字・小文字を区別しません）。"
+                    "This provider is already registered (ignoring case and full-width or half-width letters)."
                 ),
             ),
         ]
@@ -72,23 +75,27 @@ class CloudService(models.Model):
     """One service (with one function, where functions are applied for separately) of a provider."""
 
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="services", verbose_name=_("提供者")
+        Provider, on_delete=models.PROTECT, related_name="services", verbose_name=_("provider")
     )
-    name = models.CharField(_("サービス名"), max_length=200)
-    function_name = models.CharField(_("機能名"), max_length=200, blank=True, default="")
-    service_model = models.CharField(_("サービス形態"), max_length=20, choices=ServiceModel.choices)
-    name_key = models.CharField(_("照合用のサービス名"), max_length=200, editable=False)
-    function_key = models.CharField(_("照合用の機能名"), max_length=200, editable=False, blank=True)
+    name = models.CharField(_("service name"), max_length=200)
+    function_name = models.CharField(_("function name"), max_length=200, blank=True, default="")
+    service_model = models.CharField(_("service model"), max_length=20, choices=ServiceModel.choices)
+    name_key = models.CharField(_("service name for matching"), max_length=200, editable=False)
+    function_key = models.CharField(
+        _("function name for matching"), max_length=200, editable=False, blank=True
+    )
 
     class Meta:
-        verbose_name = _("クラウドサービス")
-        verbose_name_plural = _("クラウドサービス")
+        verbose_name = _("cloud service")
+        verbose_name_plural = _("cloud services")
         ordering = ["name", "function_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "name_key", "function_key"],
                 name="%(app_label)s_%(class)s_unique_name_function",
-                violation_error_message=_("この提供者の同じサービス（機能）は既に登録されています。"),
+                violation_error_message=_(
+                    "This provider already has this service (with this function) registered."
+                ),
             ),
         ]
 

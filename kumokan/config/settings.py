@@ -236,6 +236,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KUMOKAN_LOGIN_LOCKOUT_
 # both, so an office behind one NAT address is not locked out by a colleague's typos.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Behind load balancers the failures count per real client: KUMOKAN_TRUSTED_PROXY_COUNT is how many
+# proxies of ours append to X-Forwarded-For. 0 (the default) believes REMOTE_ADDR only, since a client
+# can send any X-Forwarded-For it likes (kumokan.accounts.addresses).
+TRUSTED_PROXY_COUNT = int(os.environ.get("KUMOKAN_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("KUMOKAN_TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "kumokan.accounts.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "kumokan.accounts.views.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "kumokan"

@@ -1,24 +1,42 @@
-"""Whole-database backups: SQLite's online backup API, or pg_dump/pg_restore for PostgreSQL.
+"""Whole backups: the database (SQLite's online backup API, or pg_dump/pg_restore) and the uploaded files.
 
-A backup is one file. SQLite's is itself a database (open it with sqlite3); PostgreSQL's is
-pg_dump's custom format (list it with pg_restore --list). Restoring replaces everything in the
-configured database with the file's contents; evidence files (STORAGES["evidence"], var/evidence)
-are not in the database and are copied with ordinary file tools.
+A backup is one tar file: `database` (SQLite's is itself a database, PostgreSQL's is pg_dump's custom
+format), every file of the private storages (evidence, staged imports) under `files/<storage>/`, and
+`manifest.json` with each file's SHA-256. Restoring checks every file against the manifest, then
+replaces everything in the configured database and writes the files back under their own names.
+A bare database file made before backups carried files still restores (the database only).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
-from pathlib import Path
-from typing import Any
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
+from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.db import connections
+from django.utils.module_loading import import_string
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
+# Where uploaded files live, by the name their folder has in a backup. Every FileField's storage must be
+# one of these (kumokan/core/tests/test_backup_restore.py checks it).
+FILE_STORAGES = {
+    "evidence": "kumokan.applications.evidence.evidence_storage",
+    "imports": "kumokan.documents.models.import_storage",
+}
+MANIFEST = "manifest.json"
+DATABASE = "database"
 
 
 class BackupError(Exception):
@@ -29,7 +47,103 @@ def vendor(alias: str = "default") -> str:
     return connections[alias].vendor
 
 
-def backup(path: Path, alias: str = "default") -> None:
+def file_storages() -> dict[str, Storage]:
+    return {key: import_string(dotted)() for key, dotted in FILE_STORAGES.items()}
+
+
+def backup(path: Path, alias: str = "default") -> int:
+    """Write the database and the uploaded files to the tar file `path`; the number of files copied.
+
+    The database is copied first: a file is written before the row that names it commits and is never
+    changed afterwards, so every file the copied database names is already there to be copied.
+    """
+    manifest: dict[str, Any] = {"vendor": vendor(alias), "files": {}}
+    with tempfile.TemporaryDirectory() as scratch, tarfile.open(path, "w") as archive:
+        database = Path(scratch) / DATABASE
+        backup_database(database, alias)
+        archive.add(database, DATABASE)
+        for key, storage in file_storages().items():
+            for name in _names(storage):
+                member = f"files/{key}/{name}"
+                with storage.open(name, "rb") as source:
+                    manifest["files"][member] = hashlib.file_digest(source, "sha256").hexdigest()
+                with storage.open(name, "rb") as source:
+                    info = tarfile.TarInfo(member)
+                    info.size = storage.size(name)
+                    archive.addfile(info, source)
+        text = json.dumps(manifest, indent=1, sort_keys=True).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = len(text)
+        archive.addfile(info, io.BytesIO(text))
+    return len(manifest["files"])
+
+
+def restore(path: Path, alias: str = "default") -> int:
+    """Replace the database and write back the files of the backup `path`; the number of files written."""
+    if not tarfile.is_tarfile(path):
+        restore_database(path, alias)  # a bare database file, as backups were before they held files
+        return 0
+    with tempfile.TemporaryDirectory() as scratch, tarfile.open(path) as archive:
+        manifest = _manifest(archive)
+        storages = file_storages()
+        # Nothing is replaced until every file is known to be whole.
+        for member, digest in manifest["files"].items():
+            _storage_and_name(member, storages)
+            if hashlib.file_digest(_open(archive, member), "sha256").hexdigest() != digest:
+                raise BackupError(f"{path}: {member} does not match the manifest (damaged backup)")
+        database = Path(scratch) / DATABASE
+        with database.open("wb") as target:
+            shutil.copyfileobj(_open(archive, DATABASE), target)
+        restore_database(database, alias)
+        for member in manifest["files"]:
+            key, name = _storage_and_name(member, storages)
+            storage = storages[key]
+            if storage.exists(name):
+                storage.delete(name)
+            saved = storage.save(name, File(_open(archive, member)))
+            if saved != name:
+                raise BackupError(f"{member} was stored as {saved}")
+    return len(manifest["files"])
+
+
+def _names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file in `storage` under `folder`, as the names the database holds."""
+    if folder == "" and hasattr(storage, "location") and not Path(storage.location).is_dir():
+        return  # nothing uploaded yet
+    folders, files = storage.listdir(folder)
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from _names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def _manifest(archive: tarfile.TarFile) -> dict[str, Any]:
+    try:
+        manifest = json.loads(_open(archive, MANIFEST).read())
+        archive.getmember(DATABASE)
+    except (KeyError, ValueError) as exc:
+        raise BackupError("not a kumokan backup (no manifest or database in the archive)") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise BackupError("not a kumokan backup (the manifest lists no files)")
+    return manifest
+
+
+def _storage_and_name(member: str, storages: dict[str, Storage]) -> tuple[str, str]:
+    """The storage and file name of an archive member, refusing a name that would leave its storage."""
+    parts = PurePosixPath(member).parts
+    if len(parts) < 3 or parts[0] != "files" or parts[1] not in storages or ".." in parts:
+        raise BackupError(f"unexpected file in the backup: {member}")
+    return parts[1], "/".join(parts[2:])
+
+
+def _open(archive: tarfile.TarFile, member: str) -> IO[bytes]:
+    source = archive.extractfile(member)
+    if source is None:
+        raise KeyError(member)
+    return source
+
+
+def backup_database(path: Path, alias: str = "default") -> None:
     """Write a consistent copy of the database to `path` while the application keeps running."""
     connection = connections[alias]
     if connection.vendor == "sqlite":
@@ -46,8 +160,8 @@ def backup(path: Path, alias: str = "default") -> None:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
 
 
-def restore(path: Path, alias: str = "default") -> None:
-    """Replace the database's contents with the backup at `path` (made by `backup` on the same kind)."""
+def restore_database(path: Path, alias: str = "default") -> None:
+    """Replace the database's contents with the copy at `path` (made by `backup_database` on the same kind)."""
     connection = connections[alias]
     head = path.read_bytes()[:16] if path.is_file() else b""
     if connection.vendor == "sqlite":

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kumokan.core.permissions import Capability, allows
+from kumokan.core.permissions import Capability, allows, memberships_of
 from kumokan.notifications.models import Notification
 
 
@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "catalog": allows(user, Capability.VIEW_CATALOG),
             "procurement": allows(user, Capability.VIEW_PROCUREMENT),
             "meetings": allows(user, Capability.PLAN_MEETING),
+            # A token acts as its user; without a role (or superuser) it could reach nothing.
+            "api_tokens": user.is_superuser or bool(memberships_of(user)),
             "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         }
     }

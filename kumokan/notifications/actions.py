@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kumokan.notifications.choices import Verb
@@ -37,7 +37,8 @@ def notify(
         )
     recipients = [n.user.email for n in created if n.user.email]
     if recipients:
-        subject = f"[雲管] {Verb(verb).label}"
+        with translation.override("ja"):  # like the text, the mail is in Japanese whoever acted
+            subject = f"[雲管] {Verb(verb).label}"
         body = f"{text}\n\n{url}\n"
         for address in recipients:
             transaction.on_commit(
@@ -59,7 +60,7 @@ def mark_read(*, acting_user: Any, notification: Notification) -> Notification:
     """Mark one of the acting user's notifications read (reading again keeps the first time)."""
     locked = Notification.objects.select_for_update().get(pk=notification.pk)
     if locked.user_id != acting_user.pk:
-        raise PermissionDenied(_("他の人のお知らせは既読にできません。"))
+        raise PermissionDenied(_("You cannot mark someone else's notification as read."))
     if locked.read_at is None:
         locked.read_at = timezone.now()
         locked.save(update_fields=["read_at"])

@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationsConfig(AppConfig):
     name = "kumokan.notifications"
-    verbose_name = _("お知らせ")
+    verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"

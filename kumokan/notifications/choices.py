@@ -1,17 +1,18 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Verb(models.TextChoices):
     """What a notification tells its reader about."""
 
-    SUBMITTED = "submitted", _("審査依頼")
-    APPROVED = "approved", _("承認")
-    REJECTED = "rejected", _("却下")
-    RETURNED = "returned", _("差戻し")
-    WITHDRAWN = "withdrawn", _("取下げ")
-    DESIGNATED = "designated", _("管理者の指名")
-    LEDGER_CHANGED = "ledger_changed", _("台帳の変更")
+    SUBMITTED = "submitted", _("Review requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
+    DESIGNATED = "designated", _("Service manager designated")
+    LEDGER_CHANGED = "ledger_changed", _("Ledger entry changed")
     TASK_ASSIGNED = "task_assigned", _("Task assigned")
     RECHECK_DUE = "recheck_due", _("Re-check due")
     RECHECK_OVERDUE = "recheck_overdue", _("Re-check overdue")

@@ -13,20 +13,20 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
-        verbose_name=_("宛先"),
+        verbose_name=_("recipient"),
     )
     municipality = models.ForeignKey(
-        "tenancy.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("自治体")
+        "tenancy.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
     )
-    verb = models.CharField(_("種類"), max_length=30, choices=Verb.choices)
-    text = models.TextField(_("本文"))
-    url = models.CharField(_("リンク"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
-    read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
+    verb = models.CharField(_("kind"), max_length=30, choices=Verb.choices)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("お知らせ")
-        verbose_name_plural = _("お知らせ")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notifications_unread_idx")]
 

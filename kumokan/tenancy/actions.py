@@ -25,7 +25,7 @@ def _require_administrator(acting_user: Any, municipality: Municipality) -> None
     if acting_user is None or acting_user.is_superuser:
         return
     if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
-        raise PermissionDenied(_("この操作は自治体のシステム管理者のみが行えます。"))
+        raise PermissionDenied(_("Only the municipality's system administrator can do this."))
 
 
 def _check_packs(pack_id: str, overlay_pack_ids: list[str]) -> None:
@@ -52,7 +52,7 @@ def create_municipality(
 ) -> Municipality:
     """Register a municipality that judges with `pack_id` and the overlays."""
     if acting_user is not None and not acting_user.is_superuser:
-        raise PermissionDenied(_("自治体の登録はスーパーユーザーのみが行えます。"))
+        raise PermissionDenied(_("Only a superuser can register a municipality."))
     overlays = list(overlay_pack_ids)
     _check_packs(pack_id, overlays)
     if Municipality.objects.filter(slug=slug).exists():

@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class TenancyConfig(AppConfig):
     name = "kumokan.tenancy"
-    verbose_name = _("自治体と所属")
+    verbose_name = _("Municipalities and departments")
     default_auto_field = "django.db.models.BigAutoField"

@@ -15,22 +15,24 @@ from kumokan.tenancy.choices import Role
 class Municipality(models.Model):
     """A local government using kumokan; its rules are the policy pack `pack_id` plus overlays."""
 
-    slug = models.SlugField(_("識別子"), max_length=50, unique=True, help_text=_("パックの id（例: kobe）"))
-    name = models.CharField(_("名称"), max_length=100)
-    pack_id = models.CharField(_("パック"), max_length=50)
-    overlay_pack_ids = models.JSONField(_("上乗せパック"), default=list, blank=True)
+    slug = models.SlugField(
+        _("identifier"), max_length=50, unique=True, help_text=_("The pack's id (e.g. kobe).")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    pack_id = models.CharField(_("pack"), max_length=50)
+    overlay_pack_ids = models.JSONField(_("overlay packs"), default=list, blank=True)
     # The seed of some tracks names no approver (Osaka): the municipality must set one. NULL means
     # "not configured" (never ""), and the constraint below keeps title and role set together.
     configured_approver_title = models.CharField(  # noqa: DJ001
-        _("設定した許可権限者の役職名"), max_length=100, null=True, blank=True
+        _("configured approver title"), max_length=100, null=True, blank=True
     )
     configured_approver_role = models.CharField(  # noqa: DJ001
-        _("設定した許可権限者の役割"), max_length=30, choices=Role.choices, null=True, blank=True
+        _("configured approver role"), max_length=30, choices=Role.choices, null=True, blank=True
     )
 
     class Meta:
-        verbose_name = _("自治体")
-        verbose_name_plural = _("自治体")
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -39,7 +41,7 @@ class Municipality(models.Model):
                     Q(configured_approver_title__isnull=True, configured_approver_role__isnull=True)
                     | Q(configured_approver_title__isnull=False, configured_approver_role__isnull=False)
                 ),
-                violation_error_message=_("許可権限者の役職名と役割は両方設定するか、両方空にしてください。"),
+                violation_error_message=_("Set both the approver's title and role, or neither."),
             ),
         ]
 
@@ -66,36 +68,34 @@ class Municipality(models.Model):
         if not isinstance(self.overlay_pack_ids, list) or not all(
             isinstance(p, str) for p in self.overlay_pack_ids
         ):
-            raise ValidationError({"overlay_pack_ids": _("パック id の配列で指定してください。")})
+            raise ValidationError({"overlay_pack_ids": _("Give a list of pack ids.")})
         if bool(self.configured_approver_title) != bool(self.configured_approver_role):
-            raise ValidationError(
-                {"configured_approver_role": _("許可権限者の役職名と役割は両方設定してください。")}
-            )
+            raise ValidationError({"configured_approver_role": _("Set both the approver's title and role.")})
 
 
 class Department(models.Model):
     """A section of a municipality (局・課); applications and ledger entries belong to one."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="departments", verbose_name=_("自治体")
+        Municipality, on_delete=models.CASCADE, related_name="departments", verbose_name=_("municipality")
     )
-    name = models.CharField(_("名称"), max_length=100)
-    code = models.SlugField(_("コード"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=50)
 
     class Meta:
-        verbose_name = _("所属")
-        verbose_name_plural = _("所属")
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["municipality", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "code"],
                 name="%(app_label)s_%(class)s_unique_code",
-                violation_error_message=_("この自治体には同じコードの所属があります。"),
+                violation_error_message=_("This municipality already has a department with this code."),
             ),
             models.UniqueConstraint(
                 fields=["municipality", "name"],
                 name="%(app_label)s_%(class)s_unique_name",
-                violation_error_message=_("この自治体には同じ名称の所属があります。"),
+                violation_error_message=_("This municipality already has a department with this name."),
             ),
         ]
 
@@ -110,10 +110,10 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name=_("利用者"),
+        verbose_name=_("user"),
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("自治体")
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("municipality")
     )
     department = models.ForeignKey(
         Department,
@@ -121,13 +121,13 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="memberships",
-        verbose_name=_("所属"),
+        verbose_name=_("department"),
     )
-    role = models.CharField(_("役割"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
 
     class Meta:
-        verbose_name = _("役割の付与")
-        verbose_name_plural = _("役割の付与")
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         ordering = ["municipality", "department", "role"]
         # Two partial constraints because NULL departments are distinct in a plain unique index.
         constraints = [
@@ -135,13 +135,13 @@ class Membership(models.Model):
                 fields=["user", "municipality", "department", "role"],
                 condition=Q(department__isnull=False),
                 name="%(app_label)s_%(class)s_unique_in_department",
-                violation_error_message=_("この利用者はこの所属で既にこの役割を持っています。"),
+                violation_error_message=_("This user already has this role in this department."),
             ),
             models.UniqueConstraint(
                 fields=["user", "municipality", "role"],
                 condition=Q(department__isnull=True),
                 name="%(app_label)s_%(class)s_unique_citywide",
-                violation_error_message=_("この利用者はこの自治体で既にこの役割を持っています。"),
+                violation_error_message=_("This user already has this role in this municipality."),
             ),
         ]
         indexes = [models.Index(fields=["municipality", "role"], name="tenancy_membership_role_idx")]
@@ -153,4 +153,4 @@ class Membership(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.department_id and self.department.municipality_id != self.municipality_id:
-            raise ValidationError({"department": _("所属が自治体と一致しません。")})
+            raise ValidationError({"department": _("The department does not belong to the municipality.")})

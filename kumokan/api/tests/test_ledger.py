@@ -76,6 +76,15 @@ def test_a_cursor_with_an_impossible_date_is_422(api_as):
     assert body["details"][0]["field"] == "after"
 
 
+def test_a_malformed_cursor_is_422_as_well(api_as):
+    c = f.city("kobe")
+    f.entry(c)
+
+    body = assert_error(api_as(c.staff).get("/ledger", before="not-a-cursor"), 422)
+
+    assert body["details"][0]["field"] == "before"
+
+
 def test_contractors_may_not_read_the_ledger(api_as):
     c = f.city("kobe")
     contractor = f.member(c.municipality, Role.CONTRACTOR, c.department)

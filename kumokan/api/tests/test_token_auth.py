@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kumokan.api.actions import issue_api_token, revoke_api_token
 from kumokan.api.models import ApiToken, token_digest
@@ -100,3 +103,21 @@ def test_the_command_prints_the_token_once_and_stores_its_digest(kobe, make_user
     token = ApiToken.objects.get()
     assert token.name == "夜間バッチ" and token.digest == token_digest(text)
     assert ApiClient(text).get("/me").status_code == 200
+
+
+def test_the_command_refuses_a_token_to_an_approver_without_a_two_factor_device(kobe, make_user):
+    make_user("approver", (kobe, "approver", None))
+
+    with pytest.raises(CommandError, match="two-factor"):
+        call_command("create_api_token", "approver", "夜間バッチ")
+
+    assert not ApiToken.objects.exists()
+
+
+def test_the_command_issues_a_token_to_an_approver_with_a_confirmed_device(kobe, make_user, capsys):
+    approver = make_user("approver", (kobe, "approver", None))
+    TOTPDevice.objects.create(user=approver, name="phone", confirmed=True)
+
+    call_command("create_api_token", "approver", "夜間バッチ")
+
+    assert ApiToken.objects.get().user == approver

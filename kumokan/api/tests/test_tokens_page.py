@@ -77,3 +77,20 @@ def test_the_page_lists_only_ones_own_tokens(client, kobe, make_user):
     client.force_login(user)
 
     assert [t.name for t in client.get("/api-tokens/").context["tokens"]] == ["mine"]
+
+
+def test_the_header_links_to_the_tokens_page_for_people_with_a_role(client, kobe, make_user):
+    client.force_login(make_user("staff", (kobe, "staff", None)))
+
+    page = client.get("/").content.decode()
+
+    assert 'href="/api-tokens/"' in page
+
+
+def test_no_tokens_link_for_an_account_without_a_role(client, db, make_user):
+    client.force_login(make_user("newcomer"))
+
+    response = client.get("/accounts/two-factor/")
+
+    assert response.status_code == 200
+    assert 'href="/api-tokens/"' not in response.content.decode()

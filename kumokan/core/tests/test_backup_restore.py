@@ -1,16 +1,26 @@
-"""`manage.py backup` and `manage.py restore`: a round trip gives back the same ledger, record for record."""
+"""`manage.py backup` and `manage.py restore`: a round trip gives back the same ledger, record for record,
+and the same evidence files, byte for byte."""
 
 from __future__ import annotations
 
 import io
+import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
+from django.test import Client
+from django.utils.module_loading import import_string
 
+from kumokan.applications.models import ChecklistAnswer
 from kumokan.applications.tests import factories as f
+from kumokan.core.backups import FILE_STORAGES
 from kumokan.documents.ledger_export import export_rows
 from kumokan.documents.ledger_table import columns_for
 from kumokan.ledger.models import LedgerEntry
@@ -60,3 +70,109 @@ def test_backup_does_not_overwrite_a_file_unless_told(transactional_db: Any, tmp
     with pytest.raises(CommandError, match="exists"):
         call_command("backup", str(existing))
     assert existing.read_text() == "keep me"
+
+
+def file_fields() -> list[models.FileField]:
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField)
+    ]
+
+
+@pytest.fixture
+def private_storages(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """STORAGES["evidence"] and ["imports"] in a folder of this test's own, as a deployment configures them."""
+    root = tmp_path / "storages"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **{
+            key: {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": root / key},
+            }
+            for key in FILE_STORAGES
+        },
+    }
+    # The fields took their storage when the models were imported, before this test's settings.
+    for field in file_fields():
+        key = next(
+            k for k, dotted in FILE_STORAGES.items() if import_string(dotted) is field._storage_callable
+        )
+        monkeypatch.setattr(field, "storage", storages[key])
+    return root
+
+
+def test_every_uploaded_file_is_in_a_storage_the_backup_copies() -> None:
+    callables = {import_string(dotted) for dotted in FILE_STORAGES.values()}
+
+    for field in file_fields():
+        assert getattr(field, "_storage_callable", None) in callables, f"{field} is not backed up"
+
+
+def upload_evidence(client: Client, city: f.City, content: bytes) -> ChecklistAnswer:
+    application = f.draft(city)
+    item = application.judgment.items("selection")[0]
+    client.force_login(city.applicant)
+    client.post(
+        f"/applications/{application.pk}/checklist/",
+        {
+            "version": application.version,
+            f"answer:kobe:{item['id']}": "conforms",
+            f"evidence:kobe:{item['id']}": SimpleUploadedFile("監査報告書.pdf", content),
+        },
+    )
+    return ChecklistAnswer.objects.get(application=application, item_id=item["id"])
+
+
+def download(client: Client, answer: ChecklistAnswer) -> bytes:
+    response = client.get(f"/applications/{answer.application_id}/evidence/{answer.pk}/")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_a_restored_backup_serves_the_same_evidence(
+    transactional_db: Any, tmp_path: Path, private_storages: Path, client: Client
+) -> None:
+    city = f.city("kobe")
+    content = b"%PDF-1.4\n" + bytes(range(256)) * 64 + b"\n%%EOF"
+    answer = upload_evidence(client, city, content)
+    stored = answer.evidence.name
+    backup = tmp_path / "kumokan.backup"
+
+    call_command("backup", str(backup), stdout=io.StringIO())
+    answer.evidence.storage.delete(stored)
+    ChecklistAnswer.objects.filter(pk=answer.pk).delete()
+    assert not (private_storages / "evidence" / stored).exists()
+    out = io.StringIO()
+    call_command("restore", str(backup), "--noinput", stdout=out)
+
+    assert "1 files" in out.getvalue()
+    assert ChecklistAnswer.objects.get(pk=answer.pk).evidence.name == stored
+    assert download(client, answer) == content
+    stranger = f.city("osaka").applicant
+    client.force_login(stranger)
+    assert client.get(f"/applications/{answer.application_id}/evidence/{answer.pk}/").status_code == 404
+
+
+def test_restore_refuses_a_backup_whose_file_was_changed(
+    transactional_db: Any, tmp_path: Path, private_storages: Path, client: Client
+) -> None:
+    city = f.city("kobe")
+    answer = upload_evidence(client, city, b"%PDF-1.4 the original report")
+    backup, damaged = tmp_path / "kumokan.backup", tmp_path / "damaged.backup"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    with tarfile.open(backup) as source, tarfile.open(damaged, "w") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name.startswith("files/"):
+                data = data.replace(b"original", b"a forged")
+            target.addfile(member, io.BytesIO(data))
+    ChecklistAnswer.objects.filter(pk=answer.pk).update(note="changed after the backup")
+
+    with pytest.raises(CommandError, match="does not match the manifest"):
+        call_command("restore", str(damaged), "--noinput")
+
+    # Nothing was replaced: the database still has the change made after the backup.
+    assert ChecklistAnswer.objects.get(pk=answer.pk).note == "changed after the backup"

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kumokan.accounts.two_factor import has_device, requires_two_factor
 from kumokan.api.actions import issue_api_token
 from kumokan.errors import WorkflowError
 
@@ -22,6 +23,14 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user named {username!r}")
+        # A token is used without a second factor. Whom the pages ask for one gets a token only once
+        # they have enrolled a device (and then usually from the API tokens page, after proving it).
+        if requires_two_factor(user) and not has_device(user):
+            raise CommandError(
+                f"{username}'s roles require two-factor authentication and they have not enrolled a device: "
+                "they sign in and enrol one at /accounts/two-factor/ first, then issue the token "
+                "themselves at /api-tokens/ (or ask for it here again)."
+            )
         try:
             _token, text = issue_api_token(acting_user=None, user=user, name=name)
         except WorkflowError as exc:

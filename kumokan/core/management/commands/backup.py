@@ -1,4 +1,4 @@
-"""`manage.py backup PATH`: a consistent copy of the whole database, taken while kumokan runs."""
+"""`manage.py backup PATH`: the whole database and every uploaded file, taken while kumokan runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from kumokan.core.backups import BackupError, backup, vendor
 
 
 class Command(BaseCommand):
-    help = "Back up the database to PATH (SQLite: online backup API; PostgreSQL: pg_dump custom format)."
+    help = (
+        "Back up the database (SQLite: online backup API; PostgreSQL: pg_dump custom format) and the "
+        "uploaded files to the tar file PATH."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -23,7 +26,9 @@ class Command(BaseCommand):
         if path.exists():
             path.unlink()
         try:
-            backup(path)
+            files = backup(path)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Backed up the {vendor()} database to {path} ({path.stat().st_size} bytes)")
+        self.stdout.write(
+            f"Backed up the {vendor()} database and {files} files to {path} ({path.stat().st_size} bytes)"
+        )

@@ -1,4 +1,4 @@
-"""`manage.py restore PATH`: replace the whole database with a backup made by `manage.py backup`."""
+"""`manage.py restore PATH`: replace the whole database, and write back the files, of a `manage.py backup`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from kumokan.core.backups import BackupError, restore, vendor
 
 
 class Command(BaseCommand):
-    help = "Restore the database from a backup made by `manage.py backup` (replaces everything in it)."
+    help = (
+        "Restore the database (replacing everything in it) and the uploaded files from a backup made by "
+        "`manage.py backup`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             if answer.strip() != "yes":
                 raise CommandError("Restore cancelled.")
         try:
-            restore(path)
+            files = restore(path)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Restored the {vendor()} database from {path}")
+        self.stdout.write(f"Restored the {vendor()} database and {files} files from {path}")

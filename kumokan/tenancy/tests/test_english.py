@@ -1,0 +1,83 @@
+"""Municipalities, departments and roles read in English when English is chosen, Japanese by default."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import translation
+
+from kumokan.applications.tests import factories as f
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Department, Membership, Municipality
+
+pytestmark = pytest.mark.django_db
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+HEADERS = re.compile(
+    r'<th scope="col" class="[^"]*column-(\w+)[^"]*">.*?<div class="text">(?:<a [^>]*>)?([^<]*)<', re.S
+)
+ROLES = re.compile(r'<td class="field-role">([^<]*)</td>')
+
+
+def membership_list(language: str) -> str:
+    f.city("kobe")
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("admin", password="not used here"))
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    return client.get("/admin/tenancy/membership/", **headers).content.decode()
+
+
+def test_the_role_list_reads_in_english() -> None:
+    page = membership_list("en")
+
+    assert dict(HEADERS.findall(page)) == {
+        "user": "User",
+        "municipality": "Municipality",
+        "department": "Department",
+        "role": "Role",
+    }
+    assert "Approver" in ROLES.findall(page)
+    assert [role for role in ROLES.findall(page) if JAPANESE.search(role)] == []
+    assert "Municipalities and departments" in page
+
+
+def test_the_role_list_stays_japanese_by_default() -> None:
+    page = membership_list("ja")
+
+    assert dict(HEADERS.findall(page)) == {
+        "user": "利用者",
+        "municipality": "自治体",
+        "department": "所属",
+        "role": "役割",
+    }
+    assert "許可権限者" in ROLES.findall(page)
+    assert "自治体と所属" in page
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_duplicate_department_is_refused_in_the_chosen_language(language: str) -> None:
+    city = f.city("kobe")
+    taken = city.department
+    again = Department(municipality=city.municipality, name=taken.name, code=taken.code)
+
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        again.validate_constraints()
+
+    messages = [str(m) for m in refused.value.messages]
+    assert messages and all(bool(JAPANESE.search(m)) == (language == "ja") for m in messages), messages
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_every_role_and_field_name_has_a_label_in_each_language(language: str) -> None:
+    with translation.override(language):
+        labels = [str(role.label) for role in Role]
+        for model in (Municipality, Department, Membership):
+            labels += [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+            labels += [str(field.verbose_name) for field in model._meta.get_fields() if field.concrete]
+
+    japanese = {label for label in labels if JAPANESE.search(label)}
+    assert set(labels) - japanese == ({"ID"} if language == "ja" else set(labels))
