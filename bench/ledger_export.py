@@ -1,153 +1,134 @@
-"""Benchmark: exporting a generated ledger as CSV (UTF-8, Shift_JIS) and XLSX; time and peak memory.
+"""Benchmark: exporting the ledger as CSV (UTF-8, Shift_JIS) and XLSX; time and peak memory.
 
-Run: .venv/bin/python bench/ledger_export.py [ENTRIES]   (default 10000; a throw-away SQLite database)
-Memory is Python's peak allocation during each export (tracemalloc), which is what must stay bounded
-as the ledger grows; the process's maximum resident size is printed too.
+Run on a database filled by bench/generate.py (only read, never written):
+    KUMOKAN_DATABASE_URL=… .venv/bin/python bench/ledger_export.py [--slug bench]
+Each export runs in a process of its own, as the web request's worker would, writing the whole file
+to a temporary file; the figures are its wall and CPU time and the process's peak resident size
+(VmHWM) against its size once Django is set up. The floors, in the same run and the same way: the
+export's own SQL read by a raw cursor and written with the csv module (UTF-8), and the same raw rows
+appended to an openpyxl write-only sheet with no styling (XLSX).
+Target (issue 8): 100,000 entries with peak memory ≤ 200 MB (streamed).
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import io
+import json
 import os
-import resource
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
+from typing import Any
 
-WORK = Path(tempfile.mkdtemp(prefix="kumokan-bench-"))
-os.environ.setdefault("KUMOKAN_DEBUG", "true")
-os.environ["KUMOKAN_DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kumokan.config.settings")
+import generate
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from kumokan.applications.judging import judge_facts  # noqa: E402
-from kumokan.applications.models import Application  # noqa: E402
-from kumokan.catalog.models import CloudService, Provider  # noqa: E402
-from kumokan.documents.ledger_export import cp932_problems, csv_chunks, export_rows, write_xlsx  # noqa: E402
-from kumokan.documents.ledger_table import columns_for  # noqa: E402
-from kumokan.ledger.models import LedgerEntry  # noqa: E402
-from kumokan.tenancy.models import Department, Municipality  # noqa: E402
+CASES = ("floor-csv", "csv", "csv-cp932", "floor-xlsx", "xlsx")
 
 
-def generate(count: int) -> Municipality:
-    municipality = Municipality.objects.create(slug="kobe", name="神戸市", pack_id="kobe")
-    departments = [
-        Department.objects.create(municipality=municipality, name=f"局{i} 第{i}課", code=f"d{i}")
-        for i in range(20)
-    ]
-    user = get_user_model().objects.create_user("bench", last_name="試験", first_name="太郎")
-    provider = Provider.objects.create(municipality=municipality, name="株式会社クラウド自治")
-    facts = {
-        "service_name": "電子申請サービス",
-        "provider": "株式会社クラウド自治",
-        "purpose": "市民からの各種申請の受付",
-        "service_model": "saas",
-        "confidentiality": "2",
-    }
-    judged = judge_facts(municipality, facts)
-    now = timezone.now()
-    for start in range(0, count, 2000):
-        size = min(2000, count - start)
-        services = CloudService.objects.bulk_create(
-            CloudService(
-                provider=provider,
-                name=f"サービス{start + i:06d}",
-                name_key=f"サービス{start + i:06d}",
-                service_model="saas",
-            )
-            for i in range(size)
-        )
-        applications = Application.objects.bulk_create(
-            Application(
-                municipality=municipality,
-                department=departments[i % 20],
-                applicant=user,
-                service=service,
-                facts=judged.facts,
-                status="approved",
-            )
-            for i, service in enumerate(services)
-        )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                municipality=municipality,
-                department=application.department,
-                application=application,
-                service=application.service,
-                service_name=application.service.name,
-                provider_name=provider.name,
-                purpose="市民からの各種申請の受付（窓口・オンライン）。" * 3,
-                classification_code="2",
-                classification_label="機密性2",
-                track="high",
-                period_start=now.date(),
-                period_end=now.date(),
-                applicant=user,
-                applicant_name="試験 太郎",
-                applicant_department_name=application.department.name,
-                user_scope="organisation",
-                service_manager=user,
-                service_manager_name="試験 太郎",
-                service_manager_title="課長",
-                service_manager_department_name=application.department.name,
-                approver_title="情報セキュリティ管理者",
-                approved_by=user,
-                approved_at=now,
-                status="in_operation",
-            )
-            for application in applications
-        )
-    return municipality
+def status_kib(key: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise KeyError(key)
 
 
-def measure(name: str, run) -> None:
-    """Time one run, then trace the allocations of a second (tracemalloc slows Python several times)."""
-    started = time.perf_counter()
-    size = run()
-    elapsed = time.perf_counter() - started
-    tracemalloc.start()
-    run()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(
-        f"{name:<22} {elapsed:7.2f} s   peak Python memory {peak / 1024 / 1024:6.1f} MiB   file {size / 1024 / 1024:6.1f} MiB"
+def entries_of(slug: str) -> tuple[Any, Any]:
+    """The export view's query (kumokan.documents.views.ledger_export) for the whole municipality."""
+    from kumokan.documents.ledger_table import columns_for
+    from kumokan.ledger.models import LedgerEntry
+    from kumokan.tenancy.models import Municipality
+
+    municipality = Municipality.objects.get(slug=slug)
+    entries = (
+        LedgerEntry.objects.filter(municipality=municipality)
+        .select_related("department", "service")
+        .order_by("service_name", "function_name", "provider_name", "department__code", "id")
     )
+    return entries, columns_for(municipality)
+
+
+def run_one(case: str, slug: str) -> dict[str, Any]:
+    """One export into a temporary file, in this process; its figures."""
+    from django.db import connection
+
+    from kumokan.documents.ledger_export import cp932_problems, csv_chunks, export_rows, write_xlsx
+
+    entries, columns = entries_of(slug)
+    rows = entries.count()
+    settled = status_kib("VmRSS")
+    started, cpu = time.perf_counter(), time.process_time()
+    with tempfile.TemporaryFile() as out:
+        if case == "csv":
+            for chunk in csv_chunks(export_rows(entries, columns)):
+                out.write(chunk)
+        elif case == "csv-cp932":
+            assert not cp932_problems(entries, columns)
+            for chunk in csv_chunks(export_rows(entries, columns), cp932=True):
+                out.write(chunk)
+        elif case == "xlsx":
+            write_xlsx(export_rows(entries, columns), out, sheet_title="台帳")
+        else:
+            sql, params = entries.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                if case == "floor-csv":
+                    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+                    writer = csv.writer(text, lineterminator="\r\n")
+                    while batch := cursor.fetchmany(2000):
+                        writer.writerows(batch)
+                    text.detach()
+                else:
+                    from openpyxl import Workbook
+
+                    workbook = Workbook(write_only=True)
+                    sheet = workbook.create_sheet("台帳")
+                    while batch := cursor.fetchmany(2000):
+                        for row in batch:
+                            sheet.append(list(row))
+                    workbook.save(out)
+        out.seek(0, os.SEEK_END)
+        size = out.tell()
+    return {
+        "case": case,
+        "rows": rows,
+        "wall": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "settled_mib": settled / 1024,
+        "peak_mib": status_kib("VmHWM") / 1024,
+        "size_mib": size / 1024 / 1024,
+    }
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    municipality = generate(count)
-    print(f"generated {count} entries in {time.perf_counter() - started:.1f} s ({WORK})")
-    entries = LedgerEntry.objects.filter(municipality=municipality).select_related("department", "service")
-    entries = entries.order_by("service_name", "function_name", "provider_name", "department__code", "id")
-    columns = columns_for(municipality)
-
-    def csv_utf8() -> int:
-        return sum(len(chunk) for chunk in csv_chunks(export_rows(entries, columns)))
-
-    def csv_cp932() -> int:
-        assert not cp932_problems(entries, columns)
-        return sum(len(chunk) for chunk in csv_chunks(export_rows(entries, columns), cp932=True))
-
-    def xlsx() -> int:
-        with tempfile.TemporaryFile() as out:
-            write_xlsx(export_rows(entries, columns), out, sheet_title="台帳")
-            return out.tell()
-
-    measure("CSV UTF-8", csv_utf8)
-    measure("CSV Shift_JIS (+check)", csv_cp932)
-    measure("XLSX", xlsx)
-    print(f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--slug", default="bench")
+    parser.add_argument("--one", choices=CASES, help=argparse.SUPPRESS)
+    parser.add_argument("--cases", default=",".join(CASES))
+    args = parser.parse_args()
+    if args.one:
+        generate.setup_django()
+        print(json.dumps(run_one(args.one, args.slug)))
+        return
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'case':<11} {'rows':>8} {'wall':>8} {'cpu':>8} {'RSS set up':>10} {'peak RSS':>9} {'file':>9}")
+    results = {}
+    for case in args.cases.split(","):
+        output = subprocess.check_output(
+            [sys.executable, __file__, "--one", case, "--slug", args.slug], env=os.environ
+        )
+        r = results[case] = json.loads(output.decode().strip().splitlines()[-1])
+        print(
+            f"{case:<11} {r['rows']:>8,} {r['wall']:7.2f}s {r['cpu']:7.2f}s {r['settled_mib']:8.0f} MiB"
+            f" {r['peak_mib']:5.0f} MiB {r['size_mib']:6.1f} MiB"
+        )
+    for case, floor in (("csv", "floor-csv"), ("csv-cp932", "floor-csv"), ("xlsx", "floor-xlsx")):
+        if case in results and floor in results:
+            print(f"{case} / {floor}: {results[case]['wall'] / results[floor]['wall']:.1f}× wall")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

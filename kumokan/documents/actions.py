@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import Outcome, Status
-from kumokan.applications.judging import judge_facts
+from kumokan.applications.judging import Judged, canonical_facts, judge_facts
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
-from kumokan.audit.actions import record, state_of
+from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
-from kumokan.catalog.actions import find_or_register_service
+from kumokan.catalog.choices import ServiceModel
+from kumokan.catalog.models import CloudService, Provider, name_key
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
     ENCODINGS,
@@ -40,6 +44,8 @@ from kumokan.errors import WorkflowError
 from kumokan.ledger.actions import TYPED_FIELD_IDS
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
+from kumokan.policy import load_pack
+from kumokan.policy.conditions import uses
 from kumokan.tenancy.access import display_name, has_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality
@@ -127,8 +133,7 @@ def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
             # Saved by a separate transaction below, once this one has rolled back.
             raise _Refused(check)
         before = state_of(locked, "status")
-        for row in check.new_rows:
-            _import_row(acting_user, locked, row)
+        _import_rows(acting_user, locked, check.new_rows)
         locked.status = ImportStatus.COMMITTED
         locked.report = check.report()
         locked.created_count = len(check.new_rows)
@@ -222,112 +227,231 @@ def _facts(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _import_row(acting_user: Any, ledger_import: LedgerImport, row: CheckedRow) -> LedgerEntry:
+class _Kind:
+    """One judgment shared by the rows alike in what the judgment reads, with its JSON made once."""
+
+    def __init__(self, judged: Judged) -> None:
+        self.judged = judged
+        # The snapshot's judgment (some 60 kB) serialised once for all its rows, as SQL text cast to
+        # JSON; UTF-8 rather than \u escapes, which would make it a third larger on SQLite.
+        text = json.dumps(judged.judgment, ensure_ascii=False, separators=(",", ":"))
+        self.judgment_sql = Cast(Value(text), JSONField())
+        level = judged.judgment["classification"]["confidentiality"]
+        self.classification_code: str = level["code"]
+        self.classification_label: str = level["label"]
+        self.field_ids = [f["id"] for f in judged.judgment["ledger_fields"] if f["id"] not in TYPED_FIELD_IDS]
+
+
+class _Judge:
+    """Judges the rows of one import, once per kind of row.
+
+    A judgment reads only the classification and the facts that the packs' conditions name
+    (kumokan.policy.judge), so rows alike in those share one: bench/ledger_import.py's 10,000 rows
+    have 10 kinds. Facts no condition names (the names, the purpose) are left out of the key.
+    """
+
+    def __init__(self, municipality: Municipality) -> None:
+        self.municipality = municipality
+        names = {"confidentiality", "availability"}
+        for pack_id in municipality.pack_ids():
+            pack = load_pack(pack_id).pack
+            for rule in (*pack.items, *pack.findings, *pack.rechecks):
+                names.update(name for _operator, name, _values in uses(rule.when))
+        self.names = frozenset(names)
+        self.kinds: dict[str, _Kind] = {}
+
+    def __call__(self, facts: dict[str, Any]) -> tuple[dict[str, Any], _Kind]:
+        canonical = canonical_facts(facts)
+        key = json.dumps({name: canonical.get(name) for name in sorted(self.names)})
+        kind = self.kinds.get(key)
+        if kind is None:
+            kind = self.kinds[key] = _Kind(judge_facts(self.municipality, facts))
+        return canonical, kind
+
+
+def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[CheckedRow]) -> None:
+    """Write the new rows as approved applications with their entries, table by table in batches:
+    the catalogue's providers and services first (matched by name key, added when new), then the
+    applications, judgments, decisions, entries and one audit record per entry."""
     municipality = ledger_import.municipality
-    values = row.values
-    judged = judge_facts(municipality, _facts(values))
-    service = find_or_register_service(
-        acting_user=acting_user,
-        municipality=municipality,
-        provider_name=values["provider_name"],
-        service_name=values["service_name"],
-        function_name=values.get("function_name", ""),
-        service_model=judged.facts["service_model"],
-    )
-    approved_on: datetime.date | None = values.get("approved_on")
+    judge = _Judge(municipality)
+    judged = [judge(_facts(row.values)) for row in rows]
+    services = _services(acting_user, municipality, rows, [facts for facts, _kind in judged])
     now = timezone.now()
-    approved_at = (
-        timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time())) if approved_on else now
-    )
-    note = _("Imported from the ledger file %(name)s, row %(row)d.") % {
-        "name": ledger_import.original_name,
-        "row": row.number,
-    }
-    application = Application.objects.create(
-        municipality=municipality,
-        department=row.department,
-        applicant=acting_user,
-        service=service,
-        facts=judged.facts,
-        period_start=values.get("period_start"),
-        period_end=values.get("period_end"),
-        user_scope_detail=values.get("user_scope_detail", ""),
-        notes=note,
-        status=Status.APPROVED,
-        submitted_at=approved_at,
-    )
-    snapshot = JudgmentSnapshot.objects.create(
-        application=application,
-        facts=judged.facts,
-        judgment=judged.judgment,
-        packs=judged.packs,
-        track=judged.track,
-        approver_role=judged.approver_role,
-        approver_title=judged.approver_title,
-    )
-    approver_title = values.get("approver_title") or judged.approver_title
-    decision = Decision.objects.create(
-        application=application,
-        outcome=Outcome.APPROVED,
-        reason=note,
-        decided_by=acting_user,
-        decided_at=approved_at,
-        approver_title=approver_title,
-        application_version=application.version,
-        snapshot=snapshot,
-    )
-    level = judged.judgment["classification"]["confidentiality"]
-    status = values.get("status") or EntryStatus.IN_OPERATION
-    entry = LedgerEntry.objects.create(
-        municipality=municipality,
-        department=row.department,
-        application=application,
-        service=service,
-        service_name=values["service_name"],
-        function_name=values.get("function_name", ""),
-        provider_name=values["provider_name"],
-        purpose=values["purpose"],
-        classification_code=level["code"],
-        classification_label=level["label"],
-        track=judged.track,
-        period_start=values.get("period_start"),
-        period_end=values.get("period_end"),
-        applicant=acting_user,
-        applicant_name=values.get("applicant_name") or "",
-        applicant_department_name=values.get("applicant_department_name") or "",
-        user_scope=judged.facts["user_scope"],
-        user_scope_detail=values.get("user_scope_detail", ""),
-        service_manager=acting_user,
-        service_manager_name=values.get("service_manager_name") or display_name(acting_user),
-        service_manager_title=values.get("service_manager_title", ""),
-        service_manager_department_name=values.get("service_manager_department_name", ""),
-        approver_title=approver_title,
-        approved_by=acting_user,
-        approved_at=decision.decided_at,
-        fields={
-            f["id"]: values.get(f"fields.{f['id']}", "")
-            for f in judged.judgment["ledger_fields"]
-            if f["id"] not in TYPED_FIELD_IDS
-        },
-        status=status,
-        operation_started_at=now if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED) else None,
-        retired_at=now if status == EntryStatus.RETIRED else None,
-    )
-    record(
+    applications, snapshots, decisions, entries = [], [], [], []
+    for row, (facts, kind) in zip(rows, judged, strict=True):
+        values = row.values
+        approved_on: datetime.date | None = values.get("approved_on")
+        approved_at = (
+            timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time()))
+            if approved_on
+            else now
+        )
+        note = _("Imported from the ledger file %(name)s, row %(row)d.") % {
+            "name": ledger_import.original_name,
+            "row": row.number,
+        }
+        service = services[_service_key(values)]
+        application = Application(
+            municipality=municipality,
+            department=row.department,
+            applicant=acting_user,
+            service=service,
+            facts=facts,
+            period_start=values.get("period_start"),
+            period_end=values.get("period_end"),
+            user_scope_detail=values.get("user_scope_detail", ""),
+            notes=note,
+            status=Status.APPROVED,
+            submitted_at=approved_at,
+        )
+        applications.append(application)
+        snapshots.append(
+            JudgmentSnapshot(
+                application=application,
+                facts=facts,
+                judgment=kind.judgment_sql,
+                packs=kind.judged.packs,
+                track=kind.judged.track,
+                approver_role=kind.judged.approver_role,
+                approver_title=kind.judged.approver_title,
+            )
+        )
+        approver_title = values.get("approver_title") or kind.judged.approver_title
+        decisions.append(
+            Decision(
+                application=application,
+                outcome=Outcome.APPROVED,
+                reason=note,
+                decided_by=acting_user,
+                decided_at=approved_at,
+                approver_title=approver_title,
+                application_version=application.version,
+                snapshot=snapshots[-1],
+            )
+        )
+        status = values.get("status") or EntryStatus.IN_OPERATION
+        entries.append(
+            LedgerEntry(
+                municipality=municipality,
+                department=row.department,
+                application=application,
+                service=service,
+                service_name=values["service_name"],
+                function_name=values.get("function_name", ""),
+                provider_name=values["provider_name"],
+                purpose=values["purpose"],
+                classification_code=kind.classification_code,
+                classification_label=kind.classification_label,
+                track=kind.judged.track,
+                period_start=values.get("period_start"),
+                period_end=values.get("period_end"),
+                applicant=acting_user,
+                applicant_name=values.get("applicant_name") or "",
+                applicant_department_name=values.get("applicant_department_name") or "",
+                user_scope=facts["user_scope"],
+                user_scope_detail=values.get("user_scope_detail", ""),
+                service_manager=acting_user,
+                service_manager_name=values.get("service_manager_name") or display_name(acting_user),
+                service_manager_title=values.get("service_manager_title", ""),
+                service_manager_department_name=values.get("service_manager_department_name", ""),
+                approver_title=approver_title,
+                approved_by=acting_user,
+                approved_at=approved_at,
+                fields={field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids},
+                status=status,
+                operation_started_at=now
+                if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
+                else None,
+                retired_at=now if status == EntryStatus.RETIRED else None,
+            )
+        )
+    # Each batch gets its ids back (RETURNING), which the next one's foreign keys then take.
+    Application.objects.bulk_create(applications)
+    JudgmentSnapshot.objects.bulk_create(snapshots)
+    Decision.objects.bulk_create(decisions)
+    LedgerEntry.objects.bulk_create(entries)
+    record_many(
         acting_user,
         Action.LEDGER_IMPORT_ENTRY,
-        entry,
-        None,
-        state_of(
-            entry,
-            "application",
-            "department",
-            "service",
-            "service_name",
-            "function_name",
-            "provider_name",
-            "status",
-        )
-        | {"import": ledger_import.pk, "row": row.number},
+        [
+            (
+                entry,
+                None,
+                state_of(entry, *_ENTRY_AUDIT_FIELDS) | {"import": ledger_import.pk, "row": row.number},
+            )
+            for entry, row in zip(entries, rows, strict=True)
+        ],
+        municipality=municipality,
     )
-    return entry
+
+
+_ENTRY_AUDIT_FIELDS = (
+    "application",
+    "department",
+    "service",
+    "service_name",
+    "function_name",
+    "provider_name",
+    "status",
+)
+
+
+def _service_key(values: dict[str, Any]) -> tuple[str, str, str]:
+    return (
+        name_key(values["provider_name"]),
+        name_key(values["service_name"]),
+        name_key(values.get("function_name", "")),
+    )
+
+
+def _services(
+    acting_user: Any, municipality: Municipality, rows: list[CheckedRow], facts: list[dict[str, Any]]
+) -> dict[tuple[str, str, str], CloudService]:
+    """The catalogue's service of each row, as find_or_register_service would find or add it, with the
+    providers and services already registered read in two queries and the new ones added in batches."""
+    providers = {p.name_key: p for p in Provider.objects.filter(municipality=municipality)}
+    new_providers: dict[str, Provider] = {}
+    for row in rows:
+        key = name_key(row.values["provider_name"])
+        if key not in providers and key not in new_providers:
+            name = row.values["provider_name"].strip()
+            new_providers[key] = Provider(municipality=municipality, name=name, name_key=name_key(name))
+    Provider.objects.bulk_create(new_providers.values())
+    providers |= new_providers
+    registered = CloudService.objects.filter(provider__municipality=municipality).select_related("provider")
+    services = {
+        (s.provider.name_key, s.name_key, s.function_key): s
+        for s in registered.only("name_key", "function_key", "provider__name_key")
+    }
+    new_services: dict[tuple[str, str, str], CloudService] = {}
+    for row, row_facts in zip(rows, facts, strict=True):
+        key = _service_key(row.values)
+        if key not in services and key not in new_services:
+            name = row.values["service_name"].strip()
+            function_name = row.values.get("function_name", "").strip()
+            new_services[key] = CloudService(
+                provider=providers[key[0]],
+                name=name,
+                function_name=function_name,
+                service_model=ServiceModel(row_facts["service_model"]),
+                name_key=name_key(name),
+                function_key=name_key(function_name),
+            )
+    CloudService.objects.bulk_create(new_services.values())
+    record_many(
+        acting_user,
+        Action.PROVIDER_CREATE,
+        [(provider, None, state_of(provider, "name")) for provider in new_providers.values()],
+        municipality=municipality,
+    )
+    record_many(
+        acting_user,
+        Action.SERVICE_CREATE,
+        [
+            (service, None, state_of(service, "provider", "name", "function_name", "service_model"))
+            for service in new_services.values()
+        ],
+        municipality=municipality,
+    )
+    return services | new_services

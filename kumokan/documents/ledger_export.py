@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kumokan.documents.ledger_table import Column, row_of
+from kumokan.documents.ledger_table import Column, row_maker
 from kumokan.ledger.models import LedgerEntry
 
 CHUNK_SIZE = 2000
@@ -66,8 +66,9 @@ class Unwritable:
 def export_rows(entries: QuerySet[LedgerEntry], columns: list[Column]) -> Iterator[list[Any]]:
     """The header, then one row per entry, read from the database in chunks."""
     yield [str(column.label) for column in columns]
+    row = row_maker(columns)
     for entry in entries.iterator(chunk_size=CHUNK_SIZE):
-        yield row_of(entry, columns)
+        yield row(entry)
 
 
 def _text(value: Any) -> str:
@@ -83,8 +84,11 @@ def cp932_problems(entries: QuerySet[LedgerEntry], columns: list[Column]) -> lis
     problems: list[Unwritable] = []
     labels = [str(column.label) for column in columns]
     for number, row in enumerate(export_rows(entries, columns), start=1):
-        for label, value in zip(labels, row, strict=True):
-            text = _text(value).translate(CP932_EQUIVALENTS)
+        texts = [_text(value) for value in row]
+        if _cp932("\n".join(texts).translate(CP932_EQUIVALENTS)):
+            continue  # the whole row encodes: the usual case, one encode instead of one per cell
+        for label, text in zip(labels, texts, strict=True):
+            text = text.translate(CP932_EQUIVALENTS)
             try:
                 text.encode("cp932")
             except UnicodeEncodeError:
@@ -95,9 +99,9 @@ def cp932_problems(entries: QuerySet[LedgerEntry], columns: list[Column]) -> lis
     return problems
 
 
-def _cp932(ch: str) -> bool:
+def _cp932(text: str) -> bool:
     try:
-        ch.encode("cp932")
+        text.encode("cp932")
     except UnicodeEncodeError:
         return False
     return True
@@ -171,7 +175,7 @@ def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[A
 
 
 def _cell(value: Any) -> Any:
-    """Dates stay dates (openpyxl formats them yyyy-mm-dd); text is written as it is: row_of has
+    """Dates stay dates (openpyxl formats them yyyy-mm-dd); text is written as it is: row_maker has
     escaped anything a spreadsheet would run, so no cell becomes a formula; empty cells stay empty."""
     if isinstance(value, datetime.date):
         return value

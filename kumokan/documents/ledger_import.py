@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db.models import TextChoices
@@ -474,9 +475,8 @@ class _RowReader:
                     f"unknown classification {text!r} ({self.level_names})",
                 )
             return level.code
-        choices = {"service_model": ServiceModel, "user_scope": UserScope, "status": EntryStatus}
-        if column.key in choices:
-            return _choice(choices[column.key], text)
+        if column.key in _CHOICES:
+            return _choice(_CHOICES[column.key], text)
         return text
 
 
@@ -501,22 +501,41 @@ def _unescape_formula(text: str) -> str:
     return text
 
 
-def _choice(choices: type[TextChoices], text: str) -> str:
-    """The code of a choice given by code or by its label in Japanese or English; blank takes the default."""
-    if not text:
-        return {
-            ServiceModel: ServiceModel.OTHER,
-            UserScope: UserScope.ORGANISATION,
-            EntryStatus: EntryStatus.IN_OPERATION,
-        }[choices]
-    wanted = name_key(text)
+_CHOICES: dict[str, type[TextChoices]] = {
+    "service_model": ServiceModel,
+    "user_scope": UserScope,
+    "status": EntryStatus,
+}
+_DEFAULTS: dict[type[TextChoices], str] = {
+    ServiceModel: ServiceModel.OTHER,
+    UserScope: UserScope.ORGANISATION,
+    EntryStatus: EntryStatus.IN_OPERATION,
+}
+
+
+@cache
+def _choice_codes(choices: type[TextChoices]) -> dict[str, str]:
+    """Each choice's code and its labels in Japanese and English (compared as name keys) -> its code.
+
+    Built once per process: the catalogues are fixed once loaded, and a file of 10,000 rows would
+    otherwise switch the language 60,000 times."""
+    codes: dict[str, str] = {}
     for choice in choices:
         names = {choice.value, str(choice.label)}
         for language in ("ja", "en"):
             with override(language):
                 names.add(str(choice.label))
-        if wanted in {name_key(n) for n in names}:
-            return str(choice.value)
+        codes |= {name_key(name): str(choice.value) for name in names}
+    return codes
+
+
+def _choice(choices: type[TextChoices], text: str) -> str:
+    """The code of a choice given by code or by its label in Japanese or English; blank takes the default."""
+    if not text:
+        return str(_DEFAULTS[choices])
+    code = _choice_codes(choices).get(name_key(text))
+    if code is not None:
+        return code
     with override("ja"):
         shown = "、".join(str(choice.label) for choice in choices)
     raise _CellError(

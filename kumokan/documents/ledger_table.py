@@ -10,14 +10,13 @@ import datetime
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from kumokan.applications.choices import Track, UserScope
 from kumokan.catalog.choices import ServiceModel
@@ -38,6 +37,8 @@ class Column:
     imported: bool = True
     max_length: int | None = None
     is_date: bool = False
+    # The value is this choice's code, written as its label.
+    choices: type[TextChoices] | None = None
 
     def labels(self) -> set[str]:
         """Every header this column is recognised by: its key and its label in each language."""
@@ -53,26 +54,12 @@ def header_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-@cache
-def _label_in(choices: type[TextChoices], value: str, language: str | None) -> str:
-    return str(choices(value).label)
-
-
-def _label(choices: type[TextChoices], value: str) -> str:
-    """A choice's label in the active language, looked up once per export rather than once per row."""
-    return _label_in(choices, value, get_language())
-
-
-def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localdate(moment) if moment is not None else None
-
-
 BASE_COLUMNS: tuple[Column, ...] = (
     Column("department", _("Department"), lambda e: e.department.name, required=True),
     Column("service_name", _("Cloud service"), lambda e: e.service_name, required=True, max_length=200),
     Column("function_name", _("Function"), lambda e: e.function_name, max_length=200),
     Column("provider_name", _("Provider"), lambda e: e.provider_name, required=True, max_length=200),
-    Column("service_model", _("Service model"), lambda e: _label(ServiceModel, e.service.service_model)),
+    Column("service_model", _("Service model"), lambda e: e.service.service_model, choices=ServiceModel),
     Column("purpose", _("Purpose (business)"), lambda e: e.purpose, required=True),
     Column(
         "classification",
@@ -80,7 +67,7 @@ BASE_COLUMNS: tuple[Column, ...] = (
         lambda e: e.classification_label,
         required=True,
     ),
-    Column("track", _("Track"), lambda e: _label(Track, e.track), imported=False),
+    Column("track", _("Track"), lambda e: e.track, imported=False, choices=Track),
     Column("period_start", _("Start of use"), lambda e: e.period_start, is_date=True),
     Column("period_end", _("End of use"), lambda e: e.period_end, is_date=True),
     Column(
@@ -90,7 +77,7 @@ BASE_COLUMNS: tuple[Column, ...] = (
         max_length=100,
     ),
     Column("applicant_name", _("Applicant's name"), lambda e: e.applicant_name, max_length=150),
-    Column("user_scope", _("Scope of users"), lambda e: _label(UserScope, e.user_scope)),
+    Column("user_scope", _("Scope of users"), lambda e: e.user_scope, choices=UserScope),
     Column("user_scope_detail", _("Scope of users (detail)"), lambda e: e.user_scope_detail),
     Column(
         "service_manager_department_name",
@@ -108,8 +95,9 @@ BASE_COLUMNS: tuple[Column, ...] = (
         "service_manager_name", _("Service manager's name"), lambda e: e.service_manager_name, max_length=150
     ),
     Column("approver_title", _("Approver"), lambda e: e.approver_title, max_length=100),
-    Column("approved_on", _("Date of approval"), lambda e: _local_date(e.approved_at), is_date=True),
-    Column("status", _("Status"), lambda e: _label(EntryStatus, e.status)),
+    # A moment, written as its date in the active time zone.
+    Column("approved_on", _("Date of approval"), lambda e: e.approved_at, is_date=True),
+    Column("status", _("Status"), lambda e: e.status, choices=EntryStatus),
 )
 
 
@@ -140,9 +128,26 @@ def escape_formula(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def row_of(entry: LedgerEntry, columns: list[Column]) -> list[Any]:
-    values = []
-    for column in columns:
-        value = column.value(entry)
-        values.append(escape_formula(value) if isinstance(value, str) else value)
-    return values
+def row_maker(columns: list[Column]) -> Callable[[LedgerEntry], list[Any]]:
+    """A function giving one entry's cells: choices by their label in the active language, moments
+    as dates in the active time zone, both looked up once here rather than once per cell (an export
+    of 100,000 entries would otherwise ask for them half a million times)."""
+    zone = timezone.get_current_timezone()
+    labels = {
+        column.key: {str(choice.value): str(choice.label) for choice in column.choices}
+        for column in columns
+        if column.choices is not None
+    }
+
+    def row(entry: LedgerEntry) -> list[Any]:
+        values = []
+        for column in columns:
+            value = column.value(entry)
+            if column.choices is not None:
+                value = labels[column.key][value]
+            elif isinstance(value, datetime.datetime):
+                value = timezone.localtime(value, zone).date()
+            values.append(escape_formula(value) if isinstance(value, str) else value)
+        return values
+
+    return row

@@ -6,3 +6,10 @@ class LedgerConfig(AppConfig):
     name = "kumokan.ledger"
     verbose_name = _("台帳")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from kumokan.ledger.search import repair_sqlite_index
+
+        post_migrate.connect(repair_sqlite_index, sender=self, dispatch_uid="kumokan.ledger.search.repair")

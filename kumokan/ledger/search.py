@@ -16,9 +16,10 @@ on both databases, for Japanese terms of any length (会議, 電子申請), not 
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -100,3 +101,31 @@ def _scanned(entries: QuerySet[LedgerEntry], text: str) -> QuerySet[LedgerEntry]
     for column in SEARCHED:
         condition |= Q(**{f"{column}__icontains": text})
     return entries.filter(condition)
+
+
+TRIGGERS = ("ledger_entry_search_insert", "ledger_entry_search_delete", "ledger_entry_search_update")
+
+
+def repair_sqlite_index(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> bool:
+    """After `migrate` (post_migrate): put back the full-text triggers a table rebuild dropped, and refill.
+
+    Django alters a SQLite table by copying it into a new one, which loses its triggers; the index would
+    then silently miss every later write. True when something had to be repaired.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        names = {row[0] for row in cursor.fetchall()}
+    if "ledger_entry_search" not in names or all(trigger in names for trigger in TRIGGERS):
+        return False  # not migrated this far yet, or intact
+    migration = importlib.import_module("kumokan.ledger.migrations.0004_search_index")
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for trigger in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        cursor.execute("INSERT INTO ledger_entry_search (ledger_entry_search) VALUES ('delete-all')")
+        # The migration's statements after the two tables: the three triggers, then the refill.
+        for statement in migration.SQLITE[2:]:
+            cursor.execute(statement)
+    return True

@@ -3,8 +3,8 @@ already there.
 
 SQLite: a contentless FTS5 trigram index with its term list, kept current by triggers on the entries, so
 that every writer (actions, bulk inserts, raw SQL) keeps it so. Django rebuilds a SQLite table to alter
-its columns, which drops these triggers: a later migration that alters ledger_ledgerentry must create
-them again (the statements in SQLITE below; ledger/tests/test_ledger_search.py fails until it does).
+its columns, which drops these triggers: after every `migrate`, kumokan.ledger.search.repair_sqlite_index
+creates missing triggers again and refills the index (ledger/tests/test_ledger_search.py checks it).
 
 PostgreSQL: a GIN index of each entry's character pairs, for two-character terms that pg_trgm cannot
 serve (migration 0003 serves three or more).

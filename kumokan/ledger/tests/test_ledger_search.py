@@ -132,3 +132,22 @@ def test_postgresql_can_answer_the_search_from_an_index(text: str, index: str) -
 
     assert index in plan, plan
     assert trigrams, "pg_trgm sees no letters in Japanese: the database's LC_CTYPE is C"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's full-text triggers")
+def test_a_rebuilt_table_gets_its_triggers_back_after_migrate(client: Client, city: f.City) -> None:
+    from kumokan.ledger.search import repair_sqlite_index
+
+    assert repair_sqlite_index() is False  # intact: nothing to do
+    with connection.cursor() as cursor:
+        # What Django's SQLite table rebuild does to them: gone, and writes go unindexed.
+        cursor.execute("DROP TRIGGER ledger_entry_search_update")
+        cursor.execute("DROP TRIGGER ledger_entry_search_insert")
+    LedgerEntry.objects.filter(service_name="Web会議").update(service_name="遠隔打合せ")
+    assert found(client, "遠隔") == []
+
+    assert repair_sqlite_index() is True
+    assert found(client, "遠隔") == ["遠隔打合せ"]
+    assert found(client, "Web会議") == []
+    LedgerEntry.objects.filter(service_name="遠隔打合せ").update(service_name="映像会議")
+    assert found(client, "映像") == ["映像会議"]

@@ -1,0 +1,252 @@
+"""Benchmark: importing a ledger file of 10,000 rows (kumokan.documents.actions), dry run and commit.
+
+Run: .venv/bin/python bench/ledger_import.py [--rows 10000] [--database var/bench/import.sqlite3]
+The database is its own SQLite file, made afresh (migrated) on every run, so the shared benchmark
+database is never written. The file is written by the exporter (kumokan.documents.ledger_export) in
+the municipality's columns, as a city would re-import its own export: CSV UTF-8, or XLSX with --xlsx.
+
+Floor: the same rows the commit wrote (every table, read back by cursor) inserted again with raw
+executemany into a copy of the database as it was before the commit, in one transaction.
+Target (issue 8): dry run and commit of 10,000 rows ≤ 10 s each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROVIDERS = [f"{name}株式会社" for name in generate.BUREAUS] + [f"クラウド{i}合同会社" for i in range(170)]
+TERMS = "電子申請 文書管理 会議 チャット 給与 財務会計 施設予約 GIS 防災情報 メール 名刺管理 研修 アンケート".split()
+STATUSES = ["稼働中"] * 8 + ["承認済み（運用開始前）", "停止中"]
+SCOPES = ["自組織の関係者内", "所属内", "市民等"]
+SLUG = "import-bench"
+MODELS = ["SaaS", "PaaS", "IaaS", "ウェブ会議", "その他"]
+
+
+def ledger_file(municipality: Any, rows: int, *, xlsx: bool) -> bytes:
+    """A ledger of `rows` entries in the exporter's format (Japanese headers), skewed like generate.py."""
+    from django.utils.translation import override
+
+    from kumokan.documents.ledger_export import csv_chunks, write_xlsx
+    from kumokan.documents.ledger_table import columns_for, escape_formula
+
+    rng = random.Random(8)
+    departments = list(municipality.departments.order_by("code").values_list("name", flat=True))
+    with override("ja"):
+        columns = columns_for(municipality)
+        header = [str(column.label) for column in columns]
+
+    def row(n: int) -> list[Any]:
+        start = datetime.date(2020, 4, 1) + datetime.timedelta(days=rng.randrange(1500))
+        values = {
+            "department": departments[min(int(rng.paretovariate(1.2)) - 1, len(departments) - 1)],
+            "service_name": f"{rng.choice(TERMS)}サービス {n:05d}",
+            "function_name": rng.choice(["", "", "録画", "ファイル共有"]),
+            "provider_name": PROVIDERS[min(int(rng.paretovariate(1.1)) - 1, len(PROVIDERS) - 1)],
+            "service_model": rng.choice(MODELS),
+            "purpose": f"{rng.choice(TERMS)}に関する業務（窓口・庁内の事務）。" * rng.randint(1, 3),
+            "classification": rng.choice(["機密性1", "機密性2", "機密性2", "機密性3"]),
+            "track": "",
+            "period_start": start,
+            "period_end": start + datetime.timedelta(days=365 * rng.randint(1, 5)),
+            "applicant_department_name": rng.choice(departments),
+            "applicant_name": f"{rng.choice(generate.SURNAMES)} 太郎",
+            "user_scope": rng.choice(SCOPES),
+            "user_scope_detail": "職員のみ",
+            "service_manager_department_name": rng.choice(departments),
+            "service_manager_title": "課長",
+            "service_manager_name": f"{rng.choice(generate.SURNAMES)} 花子",
+            "approver_title": "",
+            "approved_on": start - datetime.timedelta(days=30),
+            "status": rng.choice(STATUSES),
+        }
+        return [
+            escape_formula(v) if isinstance(v, str) else v for v in (values.get(c.key, "") for c in columns)
+        ]
+
+    def rows_of() -> Iterator[list[Any]]:
+        yield header
+        for n in range(rows):
+            yield row(n)
+
+    if xlsx:
+        out = io.BytesIO()
+        write_xlsx(rows_of(), out, sheet_title="台帳")
+        return out.getvalue()
+    return b"".join(csv_chunks(rows_of()))
+
+
+def setup(database: Path) -> tuple[Any, Any]:
+    """A migrated database with one municipality (kobe + special-terms, 60 departments) and its administrator."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from kumokan.tenancy.choices import Role
+    from kumokan.tenancy.models import Department, Membership, Municipality
+
+    call_command("migrate", verbosity=0)
+    municipality = Municipality.objects.create(
+        slug=SLUG, name="取込市", pack_id="kobe", overlay_pack_ids=["special-terms"]
+    )
+    for i, (bureau, section) in enumerate(zip(generate.BUREAUS * 3, generate.SECTIONS * 2, strict=False)):
+        if i == 60:
+            break
+        Department.objects.create(municipality=municipality, name=f"{bureau} {section}", code=f"d{i:03d}")
+    admin = get_user_model().objects.create_user("import-admin", last_name="管理", first_name="太郎")
+    Membership.objects.create(user=admin, municipality=municipality, role=Role.ADMINISTRATOR)
+    return municipality, admin
+
+
+class Counter:
+    """Counts the statements Django sends (a cheap execute_wrapper, unlike CaptureQueriesContext)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def floor(before: Path, after: Path) -> tuple[float, float, int]:
+    """Insert every row `after` has beyond `before` into a copy of `before` with executemany; wall and CPU seconds, rows."""
+    target = before.with_suffix(".floor.sqlite3")
+    shutil.copyfile(before, target)
+    source = sqlite3.connect(after)
+    schema = source.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    # Full-text tables (and their shadow tables) are filled by the triggers on the ledger's inserts.
+    virtual = [name for name, sql in schema if sql.startswith("CREATE VIRTUAL")]
+    tables = [name for name, _sql in schema if not any(name.startswith(v) for v in virtual)]
+    db = sqlite3.connect(target, isolation_level=None)
+    batches = []
+    for table in tables:
+        (last,) = db.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()  # noqa: S608 (table names from sqlite_master)
+        rows = source.execute(f'SELECT * FROM "{table}" WHERE rowid > ?', (last,)).fetchall()  # noqa: S608
+        if rows:
+            batches.append((table, rows))
+    source.close()
+    started, cpu = time.perf_counter(), time.process_time()
+    db.execute("BEGIN")
+    for table, rows in batches:
+        marks = ", ".join("?" * len(rows[0]))
+        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)  # noqa: S608
+    db.execute("COMMIT")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    db.close()
+    target.unlink()
+    return elapsed, cpu, sum(len(rows) for _, rows in batches)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--database", type=Path, default=ROOT / "var" / "bench" / "import.sqlite3")
+    parser.add_argument("--xlsx", action="store_true", help="an .xlsx file instead of CSV")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write a pyinstrument profile (text) of the commit here (pip install pyinstrument first: not in requirements.lock)",
+    )
+    args = parser.parse_args()
+    database = args.database.resolve()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.unlink(missing_ok=True)
+    os.environ["KUMOKAN_DATABASE_URL"] = f"sqlite:///{database}"
+    generate.setup_django()
+
+    from django.db import connection
+
+    from kumokan.audit.chain import verify_chain
+    from kumokan.documents import actions
+    from kumokan.documents.choices import ImportStatus
+    from kumokan.ledger.models import LedgerEntry
+
+    started = time.perf_counter()
+    municipality, admin = setup(database)
+    data = ledger_file(municipality, args.rows, xlsx=args.xlsx)
+    kind = "XLSX" if args.xlsx else "CSV UTF-8"
+    print(
+        f"set-up {time.perf_counter() - started:.1f} s; {kind} file of {args.rows:,} rows, {len(data) / 1e6:.1f} MB"
+    )
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    counter = Counter()
+    with connection.execute_wrapper(counter):
+        started, cpu = time.perf_counter(), time.process_time()
+        ledger_import = actions.check_upload(
+            acting_user=admin,
+            municipality=municipality,
+            name=f"台帳.{'xlsx' if args.xlsx else 'csv'}",
+            data=data,
+        )
+        dry_wall, dry_cpu, dry_queries = (
+            time.perf_counter() - started,
+            time.process_time() - cpu,
+            counter.count,
+        )
+    assert ledger_import.status == ImportStatus.CHECKED, ledger_import.report["problems"][:5]
+
+    connection.close()
+    snapshot = database.with_suffix(".before.sqlite3")
+    shutil.copyfile(database, snapshot)
+
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    counter.count = 0
+    with connection.execute_wrapper(counter):
+        started, cpu = time.perf_counter(), time.process_time()
+        done = actions.import_checked_file(acting_user=admin, ledger_import=ledger_import)
+        commit_wall, commit_cpu, commit_queries = (
+            time.perf_counter() - started,
+            time.process_time() - cpu,
+            counter.count,
+        )
+    if profiler:
+        profiler.stop()
+        args.profile.write_text(
+            profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1")
+        )
+    assert done.created_count == args.rows, done.created_count
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == args.rows
+    verification = verify_chain()
+    connection.close()
+    floor_wall, floor_cpu, floor_rows = floor(snapshot, database)
+    snapshot.unlink()
+    # The uploaded file, kept by check_upload under var/imports/<slug>/.
+    shutil.rmtree(ROOT / "var" / "imports" / SLUG, ignore_errors=True)
+    print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"audit chain: {verification.count:,} records, {'intact' if verification.ok else 'BROKEN'}")
+    print(f"{'step':<10} {'wall':>8} {'cpu':>8} {'queries':>8} {'ratio to floor':>15}  target")
+    print(f"{'dry run':<10} {dry_wall:7.2f}s {dry_cpu:7.2f}s {dry_queries:8,} {'':>15}  ≤ 10 s")
+    print(
+        f"{'commit':<10} {commit_wall:7.2f}s {commit_cpu:7.2f}s {commit_queries:8,} {commit_wall / floor_wall:6.1f}× wall {commit_cpu / floor_cpu:4.1f}× cpu  ≤ 10 s"
+    )
+    print(
+        f"{'floor':<10} {floor_wall:7.2f}s {floor_cpu:7.2f}s {'':>8} {'':>15}  ({floor_rows:,} rows by executemany)"
+    )
+    if not verification.ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
