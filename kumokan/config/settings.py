@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "kumokan.core.apps.StaticFilesConfig",  # django.contrib.staticfiles without ReDoc's bundle
     "django_htmx",
     "csp",
     "kumokan.core",

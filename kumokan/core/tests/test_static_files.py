@@ -49,3 +49,14 @@ def test_no_template_or_static_file_refers_to_another_host() -> None:
     }
 
     assert found == set()
+
+
+def test_collectstatic_leaves_out_the_api_docs_bundle_that_loads_from_a_cdn(tmp_path: Path, settings) -> None:
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    assert (tmp_path / "ninja" / "swagger-ui-bundle.js").is_file()
+    assert (tmp_path / "vendor" / "htmx" / "htmx.min.js").is_file()
+    assert sorted(p.name for p in (tmp_path / "ninja").iterdir() if p.name.startswith("redoc")) == []
