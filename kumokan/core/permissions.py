@@ -18,7 +18,6 @@ by the actions: only the approver routing names decides a given application
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
@@ -27,9 +26,9 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
+from kumokan.tenancy.access import memberships_of
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership, Municipality
 
@@ -176,33 +175,6 @@ def granted_roles(capability: Capability, municipality: Municipality) -> set[str
 def accepts_contractor_submissions(municipality: Municipality) -> bool:
     """Whether the municipality's pack has contractors submit the checklist (finding contractor_submission)."""
     return any(finding.code == "contractor_submission" for finding in municipality.pack().pack.findings)
-
-
-# Memberships are read once per user object (one request: Django loads request.user afresh for each)
-# and read again whenever a membership was saved or deleted in this process since, so that a check
-# after a change of roles never answers from before it. A page asks the permission table a dozen times.
-_MEMBERSHIP_CHANGES = itertools.count()
-_membership_generation = next(_MEMBERSHIP_CHANGES)
-MEMO = "_kumokan_memberships"
-
-
-def _memberships_changed(**kwargs: Any) -> None:
-    global _membership_generation
-    _membership_generation = next(_MEMBERSHIP_CHANGES)
-
-
-post_save.connect(_memberships_changed, sender=Membership, dispatch_uid="kumokan.permissions.memberships")
-post_delete.connect(_memberships_changed, sender=Membership, dispatch_uid="kumokan.permissions.memberships")
-
-
-def memberships_of(user: Any) -> list[Membership]:
-    """All the user's memberships with their municipality and department (memoised on the user object)."""
-    memo = user.__dict__.get(MEMO)
-    if memo is None or memo[0] != _membership_generation:
-        memberships = list(Membership.objects.filter(user=user).select_related("municipality", "department"))
-        memo = (_membership_generation, memberships)
-        user.__dict__[MEMO] = memo
-    return list(memo[1])
 
 
 def memberships_granting(user: Any, capability: Capability) -> list[Membership]:

@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from kumokan.policy.pack import Pack
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
+
+# Memberships are read once per user object (one request: Django loads request.user afresh for each)
+# and read again whenever a membership was saved or deleted in this process since, so that a check
+# after a change of roles never answers from before it. A page asks about roles a dozen times.
+_MEMBERSHIP_CHANGES = itertools.count()
+_membership_generation = next(_MEMBERSHIP_CHANGES)
+MEMO = "_kumokan_memberships"
+
+
+def _memberships_changed(**kwargs: Any) -> None:
+    global _membership_generation
+    _membership_generation = next(_MEMBERSHIP_CHANGES)
+
+
+post_save.connect(_memberships_changed, sender=Membership, dispatch_uid="kumokan.tenancy.memberships")
+post_delete.connect(_memberships_changed, sender=Membership, dispatch_uid="kumokan.tenancy.memberships")
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """All the user's memberships with their municipality and department (memoised on the user object)."""
+    memo = user.__dict__.get(MEMO)
+    if memo is None or memo[0] != _membership_generation:
+        memberships = list(Membership.objects.filter(user=user).select_related("municipality", "department"))
+        memo = (_membership_generation, memberships)
+        user.__dict__[MEMO] = memo
+    return list(memo[1])
 
 
 def municipalities_of(user: Any) -> QuerySet[Municipality]:
@@ -33,7 +61,7 @@ def roles_of(user: Any, municipality: Municipality) -> set[str]:
     """Every role the user holds in this municipality, in any department."""
     if not user.is_authenticated:
         return set()
-    return set(Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True))
+    return {m.role for m in memberships_of(user) if m.municipality_id == municipality.pk}
 
 
 def has_role(user: Any, municipality: Municipality, role: str, department: Department | None = None) -> bool:
@@ -44,10 +72,12 @@ def has_role(user: Any, municipality: Municipality, role: str, department: Depar
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    memberships = Membership.objects.filter(user=user, municipality=municipality, role=role)
-    if department is not None:
-        memberships = memberships.filter(department=department)
-    return memberships.exists()
+    return any(
+        m.municipality_id == municipality.pk
+        and m.role == role
+        and (department is None or m.department_id == department.pk)
+        for m in memberships_of(user)
+    )
 
 
 def users_with_role(
