@@ -34,9 +34,26 @@ def record(
     action = Action(action)
     if municipality is None:
         municipality = target if isinstance(target, Municipality) else getattr(target, "municipality", None)
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=display_name(actor) if actor is not None and actor.is_authenticated else "system",
+    event = _event(actor, action, target, before, after, municipality=municipality, request_id=request_id)
+    event.save()
+    return event
+
+
+def _event(
+    actor: Any,
+    action: Action,
+    target: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    municipality: Any,
+    request_id: str,
+) -> AuditEvent:
+    """An unsaved audit row (its place in the chain is given when it is written)."""
+    signed_in = actor is not None and actor.is_authenticated
+    return AuditEvent(
+        actor=actor if signed_in else None,
+        actor_name=display_name(actor) if signed_in else "system",
         municipality=municipality,
         action=action,
         target_type=target._meta.label_lower,
@@ -64,21 +81,8 @@ def record_many(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must run inside the action's transaction.atomic()")
     action = Action(action)
-    signed_in = actor is not None and actor.is_authenticated
-    name = display_name(actor) if signed_in else "system"
     events = [
-        AuditEvent(
-            actor=actor if signed_in else None,
-            actor_name=name,
-            municipality=municipality,
-            action=action,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            target_repr=str(target)[:200],
-            before=before,
-            after=after,
-            request_id=request_id,
-        )
+        _event(actor, action, target, before, after, municipality=municipality, request_id=request_id)
         for target, before, after in changes
     ]
     if not events:
@@ -91,10 +95,7 @@ def record_many(
     # AuditEvent.objects refuses bulk_create so that no caller skips the chain; the chain is built
     # just above under the head's lock, and the rows are inserted in that order (ids ascending).
     models.QuerySet.bulk_create(AuditEvent.objects.all(), events)
-    head.last_event_id = events[-1].pk
-    head.last_hash = previous
-    head.length += len(events)
-    head.save(update_fields=["last_event_id", "last_hash", "length"])
+    head.advance(*events)
     return events
 
 

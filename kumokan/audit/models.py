@@ -143,10 +143,11 @@ class AuditChainHead(models.Model):
             head = cls.objects.select_for_update().get(pk=1)
         return head
 
-    def advance(self, event: AuditEvent) -> None:
-        self.last_event_id = event.pk
-        self.last_hash = event.hash
-        self.length += 1
+    def advance(self, *events: AuditEvent) -> None:
+        """Move the head past `events`, written in this order after the current head."""
+        self.last_event_id = events[-1].pk
+        self.last_hash = events[-1].hash
+        self.length += len(events)
         self.save(update_fields=["last_event_id", "last_hash", "length"])
 
 
