@@ -5,6 +5,10 @@ format), every file of the private storages (evidence, staged imports) under `fi
 `manifest.json` with each file's SHA-256. Restoring checks every file against the manifest, then
 replaces everything in the configured database and writes the files back under their own names.
 A bare database file made before backups carried files still restores (the database only).
+
+A backup holds TOTP secrets and everything staff recorded: it is created readable by its owner only
+(0600, whatever the umask), and sessions are left out (a copied session key would sign its holder in);
+a restore also empties the session table, so a backup made before sessions were left out signs no one in.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ FILE_STORAGES = {
 }
 MANIFEST = "manifest.json"
 DATABASE = "database"
+# Tables whose rows a backup leaves out: live sign-ins, which nobody needs back after a restore.
+SESSION_TABLE = "django_session"
 
 
 class BackupError(Exception):
@@ -58,7 +64,13 @@ def backup(path: Path, alias: str = "default") -> int:
     changed afterwards, so every file the copied database names is already there to be copied.
     """
     manifest: dict[str, Any] = {"vendor": vendor(alias), "files": {}}
-    with tempfile.TemporaryDirectory() as scratch, tarfile.open(path, "w") as archive:
+    # O_EXCL: a file someone else created in the meantime (with their own mode) is never written into.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with (
+        os.fdopen(descriptor, "wb") as output,
+        tempfile.TemporaryDirectory() as scratch,
+        tarfile.open(fileobj=output, mode="w") as archive,
+    ):
         database = Path(scratch) / DATABASE
         backup_database(database, alias)
         archive.add(database, DATABASE)
@@ -152,10 +164,21 @@ def backup_database(path: Path, alias: str = "default") -> None:
         try:
             # Copies page by page under a read transaction: concurrent writers are not blocked for long.
             connection.connection.backup(target)
+            # VACUUM rewrites the file, so the deleted sessions leave no bytes behind in free pages.
+            target.execute(f"DELETE FROM {SESSION_TABLE}")  # noqa: S608 (a constant)
+            target.commit()
+            target.execute("VACUUM")
         finally:
             target.close()
     elif connection.vendor == "postgresql":
-        _run_pg("pg_dump", connection.settings_dict, "--format=custom", "--no-owner", f"--file={path}")
+        _run_pg(
+            "pg_dump",
+            connection.settings_dict,
+            "--format=custom",
+            "--no-owner",
+            f"--exclude-table-data={SESSION_TABLE}",
+            f"--file={path}",
+        )
     else:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
 
@@ -195,6 +218,13 @@ def restore_database(path: Path, alias: str = "default") -> None:
         )
     else:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
+    _clear_sessions(alias)
+
+
+def _clear_sessions(alias: str) -> None:
+    """Sign everyone out: sessions in an older backup (made before they were left out) must not come back."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SESSION_TABLE}")  # noqa: S608 (a constant)
 
 
 def _pg_tool(name: str) -> str:

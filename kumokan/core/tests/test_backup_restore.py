@@ -4,17 +4,21 @@ and the same evidence files, byte for byte."""
 from __future__ import annotations
 
 import io
+import os
+import sqlite3
+import stat
 import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.utils.module_loading import import_string
 
@@ -150,6 +154,7 @@ def test_a_restored_backup_serves_the_same_evidence(
 
     assert "1 files" in out.getvalue()
     assert ChecklistAnswer.objects.get(pk=answer.pk).evidence.name == stored
+    client.force_login(city.applicant)  # a restore signs everyone out
     assert download(client, answer) == content
     stranger = f.city("osaka").applicant
     client.force_login(stranger)
@@ -176,3 +181,66 @@ def test_restore_refuses_a_backup_whose_file_was_changed(
 
     # Nothing was replaced: the database still has the change made after the backup.
     assert ChecklistAnswer.objects.get(pk=answer.pk).note == "changed after the backup"
+
+
+@pytest.fixture
+def usual_umask() -> Any:
+    """The default umask of most hosts (022): files are world-readable unless created otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_a_backup_is_readable_by_its_owner_only(
+    transactional_db: Any, tmp_path: Path, usual_umask: Any
+) -> None:
+    f.city("kobe")
+    backup = tmp_path / "kumokan.backup"
+
+    call_command("backup", str(backup), stdout=io.StringIO())
+
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+def signed_in_session(client: Client) -> str:
+    client.force_login(f.city("kobe").applicant)
+    key = client.session.session_key
+    assert key and Session.objects.filter(session_key=key).exists()
+    return key
+
+
+def test_a_backup_holds_no_session(transactional_db: Any, tmp_path: Path, client: Client) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "the copied database is read back with sqlite3 (PostgreSQL: pg_dump --exclude-table-data)"
+        )
+    key = signed_in_session(client)
+    backup, copy = tmp_path / "kumokan.backup", tmp_path / "database"
+
+    call_command("backup", str(backup), stdout=io.StringIO())
+
+    with tarfile.open(backup) as archive:
+        copy.write_bytes(archive.extractfile("database").read())  # type: ignore[union-attr]
+    assert key.encode() not in copy.read_bytes()
+    database = sqlite3.connect(copy)
+    try:
+        assert database.execute("SELECT count(*) FROM django_session").fetchone() == (0,)
+    finally:
+        database.close()
+
+
+def test_a_restore_signs_everyone_out(transactional_db: Any, tmp_path: Path, client: Client) -> None:
+    """Even a backup that still holds sessions (made before they were left out) signs no one in."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the old-style backup is made with SQLite's backup API")
+    key = signed_in_session(client)
+    old_backup = tmp_path / "old.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(old_backup)
+    connection.connection.backup(target)
+    target.close()
+
+    call_command("restore", str(old_backup), "--noinput", stdout=io.StringIO())
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/ledger/").status_code == 302
