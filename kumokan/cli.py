@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kumokan.policy import FactsError, PolicyError, UnknownPack, available, judge, meeting
+from kumokan.policy.authoring import cases_schema, pack_schema, schema_text, todos, write_new_pack
+from kumokan.policy.cases import read_table, run_table
 from kumokan.policy.conditions import to_data
 from kumokan.policy.diff import diff_packs
 from kumokan.policy.errors import Problem
@@ -66,6 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("new", type=Path, metavar="NEW.yaml")
     cmd.add_argument("--json", action="store_true")
     cmd.set_defaults(run=_diff)
+    cmd = sub.add_parser(
+        "schema", help="print the pack format (or, with --cases, the case table) as JSON Schema"
+    )
+    cmd.add_argument("--cases", action="store_true", help="the case-table format of `policy test`")
+    cmd.set_defaults(run=_schema)
+    cmd = sub.add_parser(
+        "new", help="write a starting pack CITY.yaml with a TODO wherever a rule must be read"
+    )
+    cmd.add_argument("city", metavar="CITY", help="the pack id: lower case letters, digits, . _ -")
+    cmd.add_argument("--issuer", help="the municipality's name (e.g. 桜ヶ丘市)")
+    cmd.add_argument("--dir", type=Path, default=Path(), help="where to write (default: here)")
+    cmd.set_defaults(run=_new)
+    cmd = sub.add_parser("test", help="run a case table (facts -> expected judgment) against a pack")
+    cmd.add_argument("pack", metavar="PACK", help="a pack id, or a pack file")
+    cmd.add_argument("cases", type=Path, metavar="CASES.yaml")
+    cmd.set_defaults(run=_test)
     return parser
 
 
@@ -87,9 +106,68 @@ def _validate(args: argparse.Namespace) -> int:
         if problems:
             failed = True
             _report(problems)
-        else:
-            pack = load_file(path).pack
-            print(f"OK {path} ({pack.id} {pack.version}, {len(pack.items)} items)")
+            continue
+        # A pack can be valid in shape and still unfinished: each TODO is a rule still to be read.
+        left = todos(path.read_text(encoding="utf-8"))
+        if left:
+            failed = True
+            _report(
+                [Problem(f"{path}:{t.line}", "TODO が残っています", f"still TODO: {t.text}") for t in left]
+            )
+            print(f"TODO {path}: {len(left)} 件 / {len(left)} left")
+            continue
+        pack = load_file(path).pack
+        print(f"OK {path} ({pack.id} {pack.version}, {len(pack.items)} items)")
+    return 1 if failed else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text(cases_schema() if args.cases else pack_schema()))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        written = write_new_pack(args.dir, args.city, args.issuer)
+    except ValueError:
+        _report(
+            [Problem("CITY", "英小文字・数字・. _ - で書いてください", f"{args.city!r} is not a pack id")]
+        )
+        return EXIT_BAD_INPUT
+    except FileExistsError as exc:
+        _report([Problem(str(exc), "すでにあります（上書きしません）", "already exists (not overwritten)")])
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        _report([Problem(str(args.dir), f"書けません（{exc.strerror}）", f"cannot write ({exc.strerror})")])
+        return EXIT_BAD_INPUT
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    pack_id = args.pack
+    if pack_id.endswith((".yaml", ".yml")):
+        path = Path(pack_id)
+        if not path.is_file():
+            _report([Problem(pack_id, "ファイルがありません", "no such pack file")])
+            return EXIT_BAD_INPUT
+        # The file's directory is searched first, so its overlays and id resolve as installed packs do.
+        os.environ["KUMOKAN_PACK_PATH"] = os.pathsep.join(
+            [str(path.resolve().parent), os.environ.get("KUMOKAN_PACK_PATH", "")]
+        )
+        pack_id = load_file(path).id
+    try:
+        table, lines = read_table(args.cases)
+    except PolicyError as exc:
+        _report(exc.problems)
+        return EXIT_BAD_INPUT
+    results = run_table(table, lines, pack_id)
+    for result in results:
+        if not result.passed:
+            print(f"FAIL {args.cases}:{result.line}: {result.name}: {'; '.join(result.failures)}")
+    failed = sum(not r.passed for r in results)
+    print(f"{len(results)} cases, {len(results) - failed} passed, {failed} failed ({pack_id})")
     return 1 if failed else 0
 
 

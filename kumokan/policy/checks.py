@@ -28,6 +28,14 @@ _MEETING_KINDS = fact_kinds(MeetingFacts)
 def check_pack(pack: Pack) -> list[Issue]:
     """Every problem of meaning in a pack whose shape validated."""
     issues: list[Issue] = []
+    if pack.seed is None and pack.document is None:
+        issues.append(
+            (
+                ("seed",),
+                "seed（種の文書）か document（市の規程）のどちらかを書いてください",
+                "name the pack's seed file or its document (the city's own regulation)",
+            )
+        )
     issues += _check_kind(pack)
     issues += _check_ids("items", [i.id for i in pack.items])
     issues += _check_ids("rechecks", [r.id for r in pack.rechecks])

@@ -12,6 +12,7 @@ from kumokan.policy.conditions import Condition
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SEED_FILE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class Phase(StrEnum):
@@ -229,13 +230,35 @@ class MeetingRules(_Strict):
     findings: tuple[Finding, ...] = ()
 
 
+class Document(_Strict):
+    """The city's own regulation a pack cites when it is not one of the seeds (a new city's 例規)."""
+
+    title: str = Field(min_length=1)  # e.g. ○○市情報セキュリティ対策基準
+    # The name every judgment's `source.file` carries for this pack's clauses.
+    file: str = Field(min_length=1)
+    published: str | None = None  # where it is published (例規集 URL, 告示番号 …)
+    edition: str | None = None  # the revision cited (令和7年4月1日施行 …)
+    # True: an invented example municipality written from the MIC guideline's structure, not a real city.
+    illustrative: bool = False
+    note: str | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _document_name(cls, value: str) -> str:
+        if not DOCUMENT_NAME.match(value):
+            raise ValueError("a document name is ASCII letters, digits, '.', '_' or '-'")
+        return value
+
+
 class Pack(_Strict):
     id: str
     version: str = Field(min_length=1)
     kind: Literal["municipality", "overlay"]
     title: str = Field(min_length=1)
     issuer: str = Field(min_length=1)
-    seed: str
+    # A seed file, or None where `document` names the city's own regulation.
+    seed: str | None = None
+    document: Document | None = None
     edition: str | None = None
     classification: Classification | None = None
     roles: tuple[RoleTitle, ...] = ()
@@ -249,13 +272,18 @@ class Pack(_Strict):
 
     @field_validator("seed")
     @classmethod
-    def _seed_file(cls, value: str) -> str:
-        if not SEED_FILE.match(value):
+    def _seed_file(cls, value: str | None) -> str | None:
+        if value is not None and not SEED_FILE.match(value):
             raise ValueError("seed file names look like 003_458251fa9e15d94e.txt")
         return value
 
     def source_file(self, source: Source) -> str:
-        return source.file or self.seed
+        if source.file:
+            return source.file
+        if self.seed:
+            return self.seed
+        assert self.document is not None  # check_pack: a pack names its seed or its document
+        return self.document.file
 
     def orders(self) -> dict[str, list[str]]:
         """Each classification scale's codes, lowest first (an overlay has none)."""
