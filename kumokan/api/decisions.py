@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
 from kumokan.applications.access import application_for, awaiting_decision_by
 from kumokan.core.permissions import Capability
+from kumokan.tenancy.access import eligible_service_managers
 
 router = Router(tags=["decisions"])
 
@@ -80,12 +80,15 @@ def decide(request: HttpRequest, application_id: Id, payload: DecisionIn) -> Htt
         raise PermissionDenied(_("You are not the approver of this application."))
     manager = None
     if payload.service_manager:
-        manager = get_user_model().objects.filter(username=payload.service_manager, is_active=True).first()
+        # Among the application's municipality's eligible people only (as the decision form offers):
+        # a name from elsewhere is the same 422 as one that does not exist.
+        eligible = eligible_service_managers(application.municipality)
+        manager = eligible.filter(username=payload.service_manager).first()
         if manager is None:
             raise InvalidInput(
                 "service_manager",
-                f"「{payload.service_manager}」という利用者はいません。",
-                f"there is no active user {payload.service_manager!r}",
+                f"「{payload.service_manager}」は、この自治体のクラウドサービス管理者に指名できる利用者ではありません。",
+                f"{payload.service_manager!r} is not a person who can be designated service manager here",
             )
     decision = actions.decide(
         acting_user=request.user,

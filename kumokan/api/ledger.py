@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from kumokan.ledger.forms import LedgerFilterForm
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
+from kumokan.tenancy.access import eligible_service_managers
 
 router = Router(tags=["ledger"])
 
@@ -295,13 +295,15 @@ def update_entry(request: HttpRequest, entry_id: Id, payload: EntryUpdate) -> di
         if name in changes and changes[name] is None:
             changes.pop(name)
     if "service_manager" in changes:
+        # Looked up among the people the edit form offers only: anyone else, of another municipality
+        # or of none, is the same 422, so the answer tells nothing about who exists elsewhere.
         username = changes["service_manager"]
-        manager = get_user_model().objects.filter(username=username, is_active=True).first()
+        manager = eligible_service_managers(entry.municipality).filter(username=username).first()
         if manager is None:
             raise InvalidInput(
                 "service_manager",
-                f"「{username}」という利用者はいません。",
-                f"there is no active user {username!r}",
+                f"「{username}」は、この台帳のクラウドサービス管理者に指名できる利用者ではありません。",
+                f"{username!r} is not a person who can be designated service manager of this entry",
             )
         changes["service_manager"] = manager
     entry = actions.edit_entry(

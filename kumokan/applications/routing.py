@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.errors import WorkflowError
 from kumokan.policy.pack import Designation
-from kumokan.tenancy.access import display_name, has_role, users_with_role
+from kumokan.tenancy.access import display_name, has_role, is_eligible_service_manager, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
@@ -161,7 +161,7 @@ def service_manager_for(
             "name the service manager to approve",
             code="manager_required",
         )
-    if not named.is_active or not Membership.objects.filter(user=named, municipality=municipality).exists():
+    if not is_eligible_service_manager(named, municipality):
         raise WorkflowError(
             f"{display_name(named)}さんはこの自治体の職員として登録されていません。",
             f"{named.get_username()} is not a member of {municipality}",

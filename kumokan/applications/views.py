@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -47,7 +46,13 @@ from kumokan.core.permissions import Capability, granted_roles, municipalities_g
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
-from kumokan.tenancy.access import display_name, has_role, role_titles, users_with_role
+from kumokan.tenancy.access import (
+    display_name,
+    eligible_service_managers,
+    has_role,
+    role_titles,
+    users_with_role,
+)
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 
@@ -514,12 +519,7 @@ def _manager_choices(application: Application, snapshot: JudgmentSnapshot) -> Qu
     if designation == Designation.OWNING_DEPARTMENT_HEAD:
         return users_with_role(municipality, Role.DEPARTMENT_HEAD, application.department)
     if designation in (Designation.DESIGNATED_BY_APPROVER, Designation.UNSPECIFIED):
-        return (
-            get_user_model()
-            .objects.filter(is_active=True, memberships__municipality=municipality)
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        return eligible_service_managers(municipality)
     return None
 
 

@@ -20,7 +20,14 @@ from kumokan.ledger.workflow import transition
 from kumokan.lifecycle import gates
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
-from kumokan.tenancy.access import department_name, display_name, has_role, position_title, users_with_role
+from kumokan.tenancy.access import (
+    department_name,
+    display_name,
+    has_role,
+    is_eligible_service_manager,
+    position_title,
+    users_with_role,
+)
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
 
@@ -128,6 +135,7 @@ def edit_entry(
         for name, value in changes.items():
             if name == "service_manager":
                 if value.pk != locked.service_manager_id:
+                    _require_eligible_manager(value, locked)
                     before |= state_of(locked, *_MANAGER_COLUMNS)
                     _set_manager(locked, value)
                     ensure_membership(
@@ -244,6 +252,16 @@ def _lock(acting_user: Any, entry: LedgerEntry, expected_version: int | None) ->
             f"the entry was changed by someone else (version {expected_version} → {locked.version}); reload",
         )
     return locked
+
+
+def _require_eligible_manager(manager: Any, entry: LedgerEntry) -> None:
+    """Refuse a manager the edit form would not offer: naming one grants them a role in the entry's city."""
+    if not is_eligible_service_manager(manager, entry.municipality):
+        raise WorkflowError(
+            "この利用者は、この台帳のクラウドサービス管理者に指名できません。",
+            "this person cannot be designated service manager of this entry",
+            code="manager_not_eligible",
+        )
 
 
 def _reason(reason: str, required: bool) -> str:

@@ -16,7 +16,7 @@ from kumokan.applications.choices import Track, UserScope
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.search import matching
-from kumokan.tenancy.access import display_name
+from kumokan.tenancy.access import display_name, eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 
 # Columns the list sorts by: the parameter's name → the ordering it means.
@@ -173,12 +173,7 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.entry = entry
         managers = self.fields["service_manager"]
-        managers.queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, memberships__municipality=entry.municipality)
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        managers.queryset = eligible_service_managers(entry.municipality)
         managers.label_from_instance = display_name
         for key in entry.fields:
             self.fields[f"field:{key}"] = forms.CharField(

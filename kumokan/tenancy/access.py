@@ -94,6 +94,27 @@ def users_with_role(
     )
 
 
+def eligible_service_managers(municipality: Municipality) -> QuerySet[Any]:
+    """The people who may be designated service manager of an entry of this municipality.
+
+    The one rule the edit form offers, the API accepts and the ledger and approval actions enforce:
+    the municipality's own active members, by name. A person of another municipality is never
+    eligible (a designation grants a membership, so this is the tenant boundary).
+    """
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, pk__in=Membership.objects.filter(municipality=municipality).values("user")
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def is_eligible_service_manager(user: Any, municipality: Municipality) -> bool:
+    """Whether `user` is among eligible_service_managers(municipality)."""
+    return eligible_service_managers(municipality).filter(pk=user.pk).exists()
+
+
 def role_titles(municipality: Municipality) -> dict[str, str]:
     """Each role's title in this city (from its pack), falling back to kumokan's generic label."""
     titles = _pack_titles(municipality.pack().pack)

@@ -145,8 +145,20 @@ def ensure_membership(
 ) -> tuple[Membership, bool]:
     """The membership, granted now if missing (used by other actions, which check their own rights).
 
-    Returns (membership, created). Must run inside the calling action's transaction.
+    Only to someone who already holds a role in the municipality: an action's side effect never
+    brings a person of another municipality (or nobody's) across the tenant boundary; that takes the
+    administrator's grant_membership. Returns (membership, created). Must run inside the calling
+    action's transaction.
     """
+    if (
+        acting_user is not None
+        and not Membership.objects.filter(user=user, municipality=municipality).exists()
+    ):
+        raise WorkflowError(
+            "この利用者はこの自治体の職員として登録されていません。",
+            "the person holds no role in this municipality",
+            code="not_member",
+        )
     existing = Membership.objects.filter(
         user=user, municipality=municipality, role=role, department=department
     ).first()
