@@ -41,9 +41,8 @@ from kumokan.documents.ledger_import import (
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
 from kumokan.errors import WorkflowError
-from kumokan.ledger.actions import TYPED_FIELD_IDS
+from kumokan.ledger.actions import TYPED_FIELD_IDS, build_entries, new_entry
 from kumokan.ledger.choices import EntryStatus
-from kumokan.ledger.models import LedgerEntry
 from kumokan.policy import load_pack
 from kumokan.policy.conditions import uses
 from kumokan.tenancy.access import display_name, has_role
@@ -331,70 +330,30 @@ def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[Check
             )
         )
         status = values.get("status") or EntryStatus.IN_OPERATION
-        entries.append(
-            LedgerEntry(
-                municipality=municipality,
-                department=row.department,
-                application=application,
-                service=service,
-                service_name=values["service_name"],
-                function_name=values.get("function_name", ""),
-                provider_name=values["provider_name"],
-                purpose=values["purpose"],
-                classification_code=kind.classification_code,
-                classification_label=kind.classification_label,
-                track=kind.judged.track,
-                period_start=values.get("period_start"),
-                period_end=values.get("period_end"),
-                applicant=acting_user,
-                applicant_name=values.get("applicant_name") or "",
-                applicant_department_name=values.get("applicant_department_name") or "",
-                user_scope=facts["user_scope"],
-                user_scope_detail=values.get("user_scope_detail", ""),
-                service_manager=acting_user,
-                service_manager_name=values.get("service_manager_name") or display_name(acting_user),
-                service_manager_title=values.get("service_manager_title", ""),
-                service_manager_department_name=values.get("service_manager_department_name", ""),
-                approver_title=approver_title,
-                approved_by=acting_user,
-                approved_at=approved_at,
-                fields={field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids},
-                status=status,
-                operation_started_at=now
-                if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
-                else None,
-                retired_at=now if status == EntryStatus.RETIRED else None,
-            )
-        )
+        # The entry an approval makes (ledger.actions.new_entry), with what the file states as written.
+        entry = new_entry(application, decisions[-1], kind.judged.judgment)
+        entry.service_name = values["service_name"]
+        entry.function_name = values.get("function_name", "")
+        entry.provider_name = values["provider_name"]
+        entry.purpose = values["purpose"]
+        entry.applicant_name = values.get("applicant_name") or ""
+        entry.applicant_department_name = values.get("applicant_department_name") or ""
+        entry.service_manager = acting_user
+        entry.service_manager_name = values.get("service_manager_name") or display_name(acting_user)
+        entry.service_manager_title = values.get("service_manager_title", "")
+        entry.service_manager_department_name = values.get("service_manager_department_name", "")
+        entry.fields = {field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids}
+        entry.status = status
+        if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED):
+            entry.operation_started_at = now
+        if status == EntryStatus.RETIRED:
+            entry.retired_at = now
+        entries.append((entry, kind.judged.judgment, {"import": ledger_import.pk, "row": row.number}))
     # Each batch gets its ids back (RETURNING), which the next one's foreign keys then take.
     Application.objects.bulk_create(applications)
     JudgmentSnapshot.objects.bulk_create(snapshots)
     Decision.objects.bulk_create(decisions)
-    LedgerEntry.objects.bulk_create(entries)
-    record_many(
-        acting_user,
-        Action.LEDGER_IMPORT_ENTRY,
-        [
-            (
-                entry,
-                None,
-                state_of(entry, *_ENTRY_AUDIT_FIELDS) | {"import": ledger_import.pk, "row": row.number},
-            )
-            for entry, row in zip(entries, rows, strict=True)
-        ],
-        municipality=municipality,
-    )
-
-
-_ENTRY_AUDIT_FIELDS = (
-    "application",
-    "department",
-    "service",
-    "service_name",
-    "function_name",
-    "provider_name",
-    "status",
-)
+    build_entries(acting_user, entries, action=Action.LEDGER_IMPORT_ENTRY)
 
 
 def _service_key(values: dict[str, Any]) -> tuple[str, str, str]:

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
-from kumokan.audit.actions import record, state_of
+from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
 from kumokan.lifecycle import gates
+from kumokan.lifecycle.schedule import schedule_first_rechecks
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.tenancy.access import (
@@ -71,11 +72,20 @@ def register_entry(
     service_manager: Any,
 ) -> LedgerEntry:
     """Record an approved application in the ledger (status 承認済み); runs inside `decide`."""
-    judgment = snapshot.judgment
-    facts = snapshot.facts
-    municipality = application.municipality
-    entry = LedgerEntry(
-        municipality=municipality,
+    entry = new_entry(application, decision, snapshot.judgment)
+    _set_manager(entry, service_manager)
+    build_entries(acting_user, [(entry, snapshot.judgment, {})], action=Action.LEDGER_REGISTER)
+    _report(acting_user, entry, f"「{entry}」が台帳に登録されました（{entry.department}）。")
+    return entry
+
+
+def new_entry(application: Application, decision: Decision, judgment: dict[str, Any]) -> LedgerEntry:
+    """The ledger entry an approved application makes, unsaved and without its service manager:
+    the approval path (register_entry) and the ledger import (kumokan.documents.actions) both start here."""
+    facts = application.facts
+    level = judgment["classification"]["confidentiality"]
+    return LedgerEntry(
+        municipality=application.municipality,
         department=application.department,
         application=application,
         service=application.service,
@@ -83,8 +93,8 @@ def register_entry(
         function_name=application.service.function_name,
         provider_name=facts["provider"],
         purpose=facts["purpose"],
-        classification_code=judgment["classification"]["confidentiality"]["code"],
-        classification_label=judgment["classification"]["confidentiality"]["label"],
+        classification_code=level["code"],
+        classification_label=level["label"],
         track=judgment["track"],
         period_start=application.period_start,
         period_end=application.period_end,
@@ -98,12 +108,35 @@ def register_entry(
         approved_at=decision.decided_at,
         fields={f["id"]: "" for f in judgment["ledger_fields"] if f["id"] not in TYPED_FIELD_IDS},
     )
-    _set_manager(entry, service_manager)
-    entry.save()
-    record(acting_user, Action.LEDGER_REGISTER, entry, None, _entry_state(entry))
-    gates.open_phase_tasks(entry, acting_user=acting_user)
-    _report(acting_user, entry, f"「{entry}」が台帳に登録されました（{entry.department}）。")
-    return entry
+
+
+def build_entries(
+    acting_user: Any,
+    entries: list[tuple[LedgerEntry, dict[str, Any], dict[str, Any]]],
+    *,
+    action: Action,
+) -> None:
+    """Save new ledger entries, each given with the judgment it was approved under and what its audit
+    row adds (the import's file and row), in one batch: the entries, one audit row each, the phase
+    checklist tasks the judgment lists and, for those already in operation, their first re-checks.
+
+    Every entry comes to be through here, one approved application or ten thousand imported rows, so
+    that an imported entry meets the same gate before operation as an approved one."""
+    if not entries:
+        return
+    municipality = entries[0][0].municipality
+    LedgerEntry.objects.bulk_create([entry for entry, _judgment, _extra in entries])
+    record_many(
+        acting_user,
+        action,
+        [(entry, None, _entry_state(entry) | extra) for entry, _judgment, extra in entries],
+        municipality=municipality,
+    )
+    judged = [(entry, judgment) for entry, judgment, _extra in entries]
+    gates.open_tasks_of_new_entries(judged, acting_user=acting_user)
+    schedule_first_rechecks(
+        [(e, j) for e, j in judged if e.status == EntryStatus.IN_OPERATION], acting_user=acting_user
+    )
 
 
 def edit_entry(

@@ -16,23 +16,38 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import override
 
-from kumokan.audit.actions import record
+from kumokan.audit.actions import record_many
 from kumokan.audit.choices import Action
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStep
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import TaskStatus, TerminationStatus
 from kumokan.lifecycle.models import ChecklistTask, Termination
-from kumokan.lifecycle.rules import phase_items, required_before_operation, snapshot_of
+from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
 
 
 def open_phase_tasks(entry: LedgerEntry, *, acting_user: Any) -> list[ChecklistTask]:
     """Copy the judgment's items of the phases after approval into tasks of the entry (missing ones only)."""
     existing = set(ChecklistTask.objects.filter(entry=entry).values_list("pack_id", "item_id"))
-    items = phase_items(snapshot_of(entry))
-    created = ChecklistTask.objects.bulk_create(
-        [
+    return _open_tasks([(entry, phase_items(snapshot_of(entry)))], existing, acting_user)
+
+
+def open_tasks_of_new_entries(
+    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Any
+) -> list[ChecklistTask]:
+    """open_phase_tasks for entries just created, each given with its judgment, in one batch."""
+    return _open_tasks([(entry, phase_items_of(judgment)) for entry, judgment in entries], set(), acting_user)
+
+
+def _open_tasks(
+    entries: list[tuple[LedgerEntry, list[dict[str, Any]]]],
+    existing: set[tuple[str, str]],
+    acting_user: Any,
+) -> list[ChecklistTask]:
+    opened: list[tuple[LedgerEntry, list[ChecklistTask]]] = []
+    for entry, items in entries:
+        tasks = [
             ChecklistTask(
                 entry=entry,
                 pack_id=item["pack"],
@@ -48,14 +63,18 @@ def open_phase_tasks(entry: LedgerEntry, *, acting_user: Any) -> list[ChecklistT
             for position, item in enumerate(items)
             if (item["pack"], item["id"]) not in existing
         ]
-    )
-    if created:
-        record(
+        if tasks:
+            opened.append((entry, tasks))
+    created = ChecklistTask.objects.bulk_create([task for _entry, tasks in opened for task in tasks])
+    if opened:
+        record_many(
             acting_user,
             Action.LIFECYCLE_TASKS_OPEN,
-            entry,
-            None,
-            {"tasks": [f"{t.pack_id}:{t.item_id}" for t in created]},
+            [
+                (entry, None, {"tasks": [f"{t.pack_id}:{t.item_id}" for t in tasks]})
+                for entry, tasks in opened
+            ],
+            municipality=opened[0][0].municipality,
         )
     return created
 

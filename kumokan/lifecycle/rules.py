@@ -37,7 +37,12 @@ def snapshot_of(entry: LedgerEntry) -> JudgmentSnapshot:
 
 def phase_items(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:
     """The checklist items of the phases after approval, in phase order, as the judgment lists them."""
-    return [item for phase in TaskPhase.values for item in snapshot.items(phase)]
+    return phase_items_of(snapshot.judgment)
+
+
+def phase_items_of(judgment: dict[str, Any]) -> list[dict[str, Any]]:
+    checklists = judgment["checklists"]
+    return [item for phase in TaskPhase.values for item in checklists.get(phase, [])]
 
 
 def required_before_operation(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:
@@ -46,7 +51,11 @@ def required_before_operation(snapshot: JudgmentSnapshot) -> list[dict[str, Any]
 
 def recheck_rules(snapshot: JudgmentSnapshot, trigger: str | None = None) -> list[dict[str, Any]]:
     """The judgment's re-check rules (those with `trigger` among their triggers, if given)."""
-    rules = snapshot.judgment.get("rechecks", [])
+    return recheck_rules_of(snapshot.judgment, trigger)
+
+
+def recheck_rules_of(judgment: dict[str, Any], trigger: str | None = None) -> list[dict[str, Any]]:
+    rules = judgment.get("rechecks", [])
     return [rule for rule in rules if trigger is None or trigger in rule["triggers"]]
 
 

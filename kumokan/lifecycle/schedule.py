@@ -10,13 +10,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from kumokan.audit.actions import record, state_of
+from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import OrderStatus, RecheckStatus, RecheckTrigger
 from kumokan.lifecycle.models import LifecycleSettings, Recheck, RecheckOrder
-from kumokan.lifecycle.rules import add_months, recheck_rules, rule_key, scheduled_kind, snapshot_of
+from kumokan.lifecycle.rules import (
+    add_months,
+    recheck_rules,
+    recheck_rules_of,
+    rule_key,
+    scheduled_kind,
+    snapshot_of,
+)
 
 RECHECK_FIELDS = (
     "entry",
@@ -64,19 +71,52 @@ def schedule_periodic_rechecks(
             base = timezone.localdate(entry.operation_started_at)
         else:
             base = today
-        interval = rule["interval_months"] or default_interval
-        recheck = Recheck.objects.create(
-            entry=entry,
-            trigger=scheduled_kind(rule),
-            basis=[rule],
-            rule_key=key,
-            interval_months=interval,
-            interval_from_setting=rule["interval_months"] is None,
-            due_date=add_months(base, interval),
-        )
+        recheck = _periodic_recheck(entry, rule, base, default_interval)
+        recheck.save()
         record(acting_user, Action.LIFECYCLE_RECHECK_OPEN, recheck, None, state_of(recheck, *RECHECK_FIELDS))
         created.append(recheck)
     return created
+
+
+def schedule_first_rechecks(
+    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Any
+) -> list[Recheck]:
+    """schedule_periodic_rechecks for entries just created in operation (an imported ledger), each
+    given with its judgment, in one batch: the first re-check of each periodic rule."""
+    if not entries:
+        return []
+    municipality = entries[0][0].municipality
+    default_interval = settings_for(municipality).default_recheck_interval_months
+    rechecks = [
+        _periodic_recheck(entry, rule, timezone.localdate(entry.operation_started_at), default_interval)
+        for entry, judgment in entries
+        if entry.status == EntryStatus.IN_OPERATION and entry.operation_started_at is not None
+        for rule in recheck_rules_of(judgment, RecheckTrigger.PERIODIC)
+    ]
+    Recheck.objects.bulk_create(rechecks)
+    record_many(
+        acting_user,
+        Action.LIFECYCLE_RECHECK_OPEN,
+        [(recheck, None, state_of(recheck, *RECHECK_FIELDS)) for recheck in rechecks],
+        municipality=municipality,
+    )
+    return rechecks
+
+
+def _periodic_recheck(
+    entry: LedgerEntry, rule: dict[str, Any], base: datetime.date, default_interval: int
+) -> Recheck:
+    """The next re-check of a periodic rule, due one interval after `base` (unsaved)."""
+    interval = rule["interval_months"] or default_interval
+    return Recheck(
+        entry=entry,
+        trigger=scheduled_kind(rule),
+        basis=[rule],
+        rule_key=rule_key(rule),
+        interval_months=interval,
+        interval_from_setting=rule["interval_months"] is None,
+        due_date=add_months(base, interval),
+    )
 
 
 def cancel_open_rechecks(entry: LedgerEntry, *, acting_user: Any) -> int:
