@@ -20,7 +20,8 @@ from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome
 from kumokan.applications.models import Application
 from kumokan.demo.catalogue import load_certifications, load_contractor_submission
-from kumokan.demo.data import CITIES, EMAIL_DOMAIN, SERVICES, City, Service, people
+from kumokan.demo.data import EMAIL_DOMAIN, SERVICES, City, Service, people
+from kumokan.demo.from_pack import city_for
 from kumokan.demo.lifecycle import load_lifecycle_demo
 from kumokan.ledger import actions as ledger
 from kumokan.ledger.models import LedgerEntry
@@ -54,7 +55,7 @@ class Report:
 
 def load_demo(slug: str, password: str) -> Report:
     """Load (or complete) the demo of city `slug`; every demo user gets `password`."""
-    city = CITIES[slug]
+    city = city_for(slug)
     with transaction.atomic():
         municipality = _municipality(city)
         departments = _departments(city, municipality)

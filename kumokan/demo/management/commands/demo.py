@@ -7,12 +7,12 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from kumokan.accounts.actions import give_demo_device
 from kumokan.accounts.two_factor import base32_secret, requires_two_factor
-from kumokan.demo.data import CITIES
+from kumokan.demo.from_pack import NoDemo, city_for, demo_cities
 from kumokan.demo.load import load_demo
 
 
@@ -20,9 +20,20 @@ class Command(BaseCommand):
     help = "Load a city's demo: departments, one login per role and about thirty services in every state."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("city", choices=sorted(CITIES), help="the city whose rules (pack) the demo uses")
+        parser.add_argument(
+            "city", help="the city whose rules (pack) the demo uses: any installed municipality pack id"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["city"] not in demo_cities():
+            raise CommandError(
+                f"「{options['city']}」のパックはありません / no municipality pack {options['city']!r} "
+                f"(known: {', '.join(demo_cities())})"
+            )
+        try:
+            city_for(options["city"])
+        except NoDemo as exc:
+            raise CommandError(str(exc)) from None
         password = os.environ.get("KUMOKAN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
         # The demo's notifications stay in the app: its thirty services would mail invented people.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
