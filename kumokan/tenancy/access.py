@@ -94,25 +94,40 @@ def users_with_role(
     )
 
 
-def eligible_service_managers(municipality: Municipality) -> QuerySet[Any]:
-    """The people who may be designated service manager of an entry of this municipality.
+def staff_members(municipality: Municipality) -> QuerySet[Any]:
+    """The municipality's own active staff: people holding a role there other than contractor, by name.
 
-    The one rule the edit form offers, the API accepts and the ledger and approval actions enforce:
-    the municipality's own active members, by name. A person of another municipality is never
-    eligible (a designation grants a membership, so this is the tenant boundary).
+    A contractor works on the city's behalf but is no official of it (Kobe §5.3: the 情報管理者等
+    confirm what it submits); a person of another municipality is not staff here at all.
     """
+    staff = Membership.objects.filter(municipality=municipality).exclude(role=Role.CONTRACTOR)
     return (
         get_user_model()
-        .objects.filter(
-            is_active=True, pk__in=Membership.objects.filter(municipality=municipality).values("user")
-        )
+        .objects.filter(is_active=True, pk__in=staff.values("user"))
         .order_by("last_name", "first_name", "username")
     )
 
 
+def is_staff_member(user: Any, municipality: Municipality) -> bool:
+    """Whether `user` is among staff_members(municipality)."""
+    return staff_members(municipality).filter(pk=user.pk).exists()
+
+
+def eligible_service_managers(municipality: Municipality) -> QuerySet[Any]:
+    """The people who may be designated service manager of an entry of this municipality: its staff.
+
+    The one rule the edit form offers, the API accepts and the ledger and approval actions enforce.
+    A designation grants a department's service-manager role, so a person of another municipality
+    (the tenant boundary) or a mere contractor (the role would open the whole department's ledger;
+    a contractor's own submission is managed by whoever confirmed it, kumokan.applications.routing)
+    is never eligible.
+    """
+    return staff_members(municipality)
+
+
 def is_eligible_service_manager(user: Any, municipality: Municipality) -> bool:
     """Whether `user` is among eligible_service_managers(municipality)."""
-    return eligible_service_managers(municipality).filter(pk=user.pk).exists()
+    return is_staff_member(user, municipality)
 
 
 def role_titles(municipality: Municipality) -> dict[str, str]:

@@ -16,7 +16,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.errors import WorkflowError
 from kumokan.policy import UnknownPack, load_pack
-from kumokan.tenancy.access import has_role
+from kumokan.tenancy.access import has_role, is_staff_member
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
@@ -145,18 +145,15 @@ def ensure_membership(
 ) -> tuple[Membership, bool]:
     """The membership, granted now if missing (used by other actions, which check their own rights).
 
-    Only to someone who already holds a role in the municipality: an action's side effect never
-    brings a person of another municipality (or nobody's) across the tenant boundary; that takes the
-    administrator's grant_membership. Returns (membership, created). Must run inside the calling
-    action's transaction.
+    Only to the municipality's own staff (tenancy.access.staff_members): an action's side effect never
+    brings a person of another municipality (or nobody's) across the tenant boundary, nor widens a
+    contractor to a department's role; that takes the administrator's grant_membership.
+    Returns (membership, created). Must run inside the calling action's transaction.
     """
-    if (
-        acting_user is not None
-        and not Membership.objects.filter(user=user, municipality=municipality).exists()
-    ):
+    if acting_user is not None and not is_staff_member(user, municipality):
         raise WorkflowError(
             "この利用者はこの自治体の職員として登録されていません。",
-            "the person holds no role in this municipality",
+            "the person is not on this municipality's staff",
             code="not_member",
         )
     existing = Membership.objects.filter(
