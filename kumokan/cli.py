@@ -1,4 +1,4 @@
-"""The `kumokan` command: judge, meeting and policy (CONTRACT.md), thin over kumokan.policy."""
+"""The `kumokan` command: judge, meeting, schema and policy (CONTRACT.md), thin over kumokan.policy."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kumokan.policy.diff import diff_packs
 from kumokan.policy.errors import Problem
 from kumokan.policy.judge import item_data
 from kumokan.policy.loader import load_file, load_pack, validate_file
+from kumokan.policy.schemas import facts_schema, judgment_schema
 
 EXIT_BAD_INPUT = 2
 EXIT_UNKNOWN_PACK = 3
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--pack", required=True, metavar="ID")
     cmd.add_argument("facts", metavar="FILE|-")
     cmd.set_defaults(run=_meeting)
+
+    cmd = commands.add_parser("schema", help="print the JSON Schema of judge's facts or judgment")
+    cmd.add_argument("which", choices=["facts", "judgment"])
+    cmd.set_defaults(run=_schema)
 
     policy = commands.add_parser("policy", help="validate, show and compare packs")
     sub = policy.add_subparsers(required=True, metavar="ACTION")
@@ -95,6 +100,11 @@ def _judge(args: argparse.Namespace) -> int:
 
 def _meeting(args: argparse.Namespace) -> int:
     _print_json(meeting(_read_facts(args.facts), args.pack))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    _print_json(facts_schema() if args.which == "facts" else judgment_schema())
     return 0
 
 

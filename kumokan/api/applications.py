@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field
 from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
-from kumokan.api.inputs import FactsInput, Id, Slug, Text
+from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text
 from kumokan.api.pages import Page, paginate
 from kumokan.api.schemas import StoredJudgment, errors
 from kumokan.applications import actions
@@ -149,7 +149,7 @@ class AnswerIn(Schema):
 
     version: int = Version
     pack: Slug
-    item: Text = Field(max_length=100)
+    item: Required = Field(max_length=100)
     answer: AnswerValue
     note: Text = ""
 
@@ -159,8 +159,8 @@ class ExplanationIn(Schema):
 
     version: int = Version
     pack: Slug
-    code: Text = Field(max_length=100)
-    explanation: Text
+    code: Required = Field(max_length=100)
+    explanation: Required
 
 
 class VersionIn(Schema):
@@ -178,8 +178,8 @@ class WithdrawIn(Schema):
 
 class ApplicationFilters(Schema):
     status: StatusValue | None = None
-    municipality: Slug | None = None
-    department: Slug | None = Field(None, description="A department's code.")
+    municipality: Text | None = Field(None, max_length=50, description="A municipality's slug.")
+    department: Text | None = Field(None, max_length=50, description="A department's code.")
     mine: bool = Field(False, description="Only your own applications.")
     page: int = Field(1, ge=1)
 

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kumokan.api.auth import requires
-from kumokan.api.inputs import Id, Slug, Text
+from kumokan.api.inputs import Id, Text
 from kumokan.api.pages import Page, paginate
 from kumokan.api.schemas import errors
 from kumokan.catalog.access import provider_for, providers_for
@@ -65,7 +65,7 @@ class ServiceDetail(ServiceOut):
 
 class CatalogFilters(Schema):
     q: Text = Field("", max_length=200, description="Part of the name (full/half width and case ignored).")
-    municipality: Slug | None = None
+    municipality: Text | None = Field(None, max_length=50, description="A municipality's slug.")
     page: int = Field(1, ge=1)
 
 

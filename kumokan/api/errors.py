@@ -46,6 +46,7 @@ VALIDATION_MESSAGES: dict[str, Promise] = {
     "extra_forbidden": _("This field is not allowed."),
     "string_type": _("Give a string."),
     "string_too_short": _("This must not be empty."),
+    "blank": _("This must not be empty."),
     "string_too_long": _("This text is too long."),
     "string_pattern_mismatch": _("This text is not in the expected form."),
     "int_type": _("Give an integer."),

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from kumokan.api.schemas import facts_json_schema
+from kumokan.policy.schemas import NOT_BLANK
 
 # PostgreSQL stores neither NUL nor half a surrogate pair, and UTF-8 cannot encode the latter.
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -33,8 +34,28 @@ def _storable_json(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, AfterValidator(_storable)]
-Slug = Annotated[str, Field(max_length=50), AfterValidator(_storable)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "text is empty or only spaces")
+    return value
+
+
+# The schema says what the validators refuse: NUL (and, in words, an unpaired surrogate, which JSON
+# Schema's patterns cannot name); Required also refuses text that is empty or only spaces, as
+# str.strip() sees spaces (NOT_BLANK).
+_NO_NUL = "^[^\\u0000]*$"
+_SOME_TEXT = f"^[^\\u0000]*{NOT_BLANK[:-1]}\\u0000][^\\u0000]*$"
+_STORABLE = "No NUL (U+0000) and no unpaired surrogate (422 unstorable_text)."
+Text = Annotated[
+    str, Field(json_schema_extra={"pattern": _NO_NUL, "x-refused": _STORABLE}), AfterValidator(_storable)
+]
+Required = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": _SOME_TEXT, "x-refused": _STORABLE}),
+    AfterValidator(_storable),
+    AfterValidator(_not_blank),
+]
+Slug = Annotated[Required, Field(max_length=50)]
 # Validated by the engine itself, so that its own messages (per key, Japanese and English) come back.
 FactsInput = Annotated[dict[str, Any], AfterValidator(_storable_json), WithJsonSchema(facts_json_schema())]
 # Ids as the database stores them (a 64-bit signed integer); anything else cannot name an object.

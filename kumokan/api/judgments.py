@@ -10,9 +10,10 @@ from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
 from kumokan.api.inputs import FactsInput, Slug
 from kumokan.api.renderers import json_response
-from kumokan.api.schemas import Judgment, errors
+from kumokan.api.schemas import errors
 from kumokan.core.permissions import Capability
 from kumokan.policy import judge
+from kumokan.policy.schemas import Judgment
 
 router = Router(tags=["judgments"])
 

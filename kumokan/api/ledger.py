@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
-from kumokan.api.inputs import Id, Text
+from kumokan.api.inputs import Id, Required, Text
 from kumokan.api.schemas import errors
 from kumokan.core.permissions import Capability, municipalities_granting
 from kumokan.ledger import actions
@@ -24,6 +24,7 @@ from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
 from kumokan.tenancy.access import eligible_service_managers
+from kumokan.tenancy.models import Department
 
 router = Router(tags=["ledger"])
 
@@ -97,7 +98,8 @@ class LedgerFilters(Schema):
     """The ledger page's own filters (kumokan.ledger.forms.LedgerFilterForm), with the same values."""
 
     q: Text = Field("", max_length=200, description="Part of the service, function, provider or purpose.")
-    department: Id | None = Field(None, description="A department's id (as department_id in the results).")
+    department: Text | None = Field(None, max_length=50, description="A department's code.")
+    department_id: Id | None = Field(None, description="A department's id (as department_id in the results).")
     status: StatusValue | None = None
     classification: Text | None = Field(None, max_length=20, description="A classification code.")
     track: Literal["high", "low"] | None = None
@@ -139,7 +141,7 @@ class EntryUpdate(Schema):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Version
-    reason: Text = Field(description="Why: kept in the entry's history.")
+    reason: Required = Field(description="Why: kept in the entry's history.")
     purpose: Text | None = None
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
@@ -239,11 +241,24 @@ def list_entries(request: HttpRequest, filters: Query[LedgerFilters]) -> dict[st
     entries = _entries(request.user)
     municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
     data = {k: v for k, v in filters.model_dump().items() if v not in (None, "")}
+    # The page's form filters by the department's id; the API, as everywhere, by its code.
+    code = data.pop("department", None)
+    if "department_id" in data:
+        data["department"] = data.pop("department_id")
     form = LedgerFilterForm(data, entries=entries, municipalities=municipalities)
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
+        field = "department_id" if field == "department" else field
         raise InvalidInput(field, messages[0], f"not a value the ledger can be filtered by: {field}")
     rows = form.apply(entries)
+    if code is not None:
+        if not Department.objects.filter(municipality__in=municipalities, code=code).exists():
+            raise InvalidInput(
+                "department",
+                f"「{code}」というコードの所属はありません。",
+                f"there is no department {code!r}",
+            )
+        rows = rows.filter(department__code=code)
     pages = max(1, -(-rows.count() // PAGE_SIZE))
     if filters.page > pages and not (filters.after or filters.before):
         raise Http404

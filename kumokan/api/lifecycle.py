@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
+from typing_extensions import TypedDict
 
 from kumokan.api.auth import requires
 from kumokan.api.inputs import Id, Text
-from kumokan.api.schemas import errors
+from kumokan.api.schemas import documented_as, errors
 from kumokan.core.permissions import Capability
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckStatus, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
+from kumokan.policy.schemas import RecheckRule, Source
 
 router = Router(tags=["lifecycle"])
 
 TaskStatusValue = Literal["open", "confirmed", "not_applicable", "nonconforming"]
 
 
-class SourceOut(Schema):
-    file: str
-    clause: str
+class RecheckChange(TypedDict):
+    """An item of a pack revision that changed and applies to this service (kumokan.policy.diff)."""
+
+    pack: str
+    id: str
+    kind: Literal["added", "removed", "changed"]
+    fields: list[str]
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
 
 
 class TaskOut(Schema):
@@ -38,7 +46,7 @@ class TaskOut(Schema):
     phase_label: str
     group: str
     text: str
-    source: SourceOut
+    source: Source
     required_before_operation: bool
     status: TaskStatusValue
     status_label: str
@@ -56,8 +64,12 @@ class RecheckOut(Schema):
     service: str
     trigger: str
     trigger_label: str
-    basis: list[dict[str, Any]] = Field(description="The pack's re-check rules this one fulfils.")
-    items: list[dict[str, Any]] = Field(description="After a rules revision: the changed items that apply.")
+    basis: Annotated[list[dict[str, Any]], documented_as(list[RecheckRule])] = Field(
+        description="The pack's re-check rules this one fulfils (as in the judgment's rechecks)."
+    )
+    items: Annotated[list[dict[str, Any]], documented_as(list[RecheckChange])] = Field(
+        description="After a rules revision: the changed items that apply."
+    )
     interval_months: int | None
     order: int | None
     incident: int | None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, WithJsonSchema
+from pydantic import Field, GetPydanticSchema, TypeAdapter
 
-from kumokan.policy.facts import Facts
+from kumokan.policy.schemas import Judgment, facts_schema
 
 
 class ErrorDetail(Schema):
@@ -44,106 +44,24 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
 
 
 def facts_json_schema() -> dict[str, Any]:
-    """The engine's own facts model as one self-contained JSON schema (no $defs to resolve)."""
-    schema = Facts.model_json_schema()
+    """The engine's own facts schema (`kumokan schema facts`) as one self-contained object (no $defs)."""
+    schema = facts_schema()
+    schema.pop("$schema")
     inlined: dict[str, Any] = _inline_refs(schema, schema.get("$defs", {}))
     inlined["description"] = (
         "The facts of one planned use (CONTRACT.md). The engine validates them; confidentiality and "
-        "availability take the municipality pack's own codes."
+        "availability take the municipality pack's own codes. No text may contain NUL or an unpaired "
+        "surrogate (422)."
     )
     return inlined
 
 
-class Source(Schema):
-    model_config = ConfigDict(extra="allow")
-    file: str
-    clause: str
+def documented_as(kind: Any) -> GetPydanticSchema:
+    """Stored JSON passed out untouched, documented as `kind` (by reference to its components)."""
+    core = TypeAdapter(kind).core_schema
+    return GetPydanticSchema(get_pydantic_json_schema=lambda _schema, handler: handler(core))
 
 
-class Person(Schema):
-    model_config = ConfigDict(extra="allow")
-    title: str
-    role: str
-    source: Source
-
-
-class ServiceManager(Schema):
-    model_config = ConfigDict(extra="allow")
-    title: str
-    rule: str
-    designation: str
-    source: Source
-
-
-class PackRef(Schema):
-    model_config = ConfigDict(extra="allow")
-    id: str
-    version: str
-
-
-class Form(Schema):
-    model_config = ConfigDict(extra="allow")
-    id: str
-    title: str
-    source: Source
-
-
-class LedgerField(Schema):
-    model_config = ConfigDict(extra="allow")
-    id: str
-    label: str
-    source: Source
-
-
-class Item(Schema):
-    model_config = ConfigDict(extra="allow")
-    id: str
-    text: str
-    source: Source
-    pack: str
-    phase: str
-
-
-class Finding(Schema):
-    model_config = ConfigDict(extra="allow")
-    severity: Literal["block", "warn", "info"]
-    code: str
-    message: str
-    source: Source
-
-
-class Checklists(Schema):
-    model_config = ConfigDict(extra="allow")
-    selection: list[Item]
-    procurement: list[Item]
-    build: list[Item]
-    operation: list[Item]
-    termination: list[Item]
-
-
-class Judgment(Schema):
-    """kumokan.policy.judge's output, unchanged (CONTRACT.md; fields may be added, never removed)."""
-
-    model_config = ConfigDict(extra="allow")
-    packs: list[PackRef]
-    track: Literal["high", "low"]
-    approver: Person | None
-    applicant: Person
-    service_manager: ServiceManager
-    forms: list[Form]
-    ledger_fields: list[LedgerField]
-    checklists: Checklists
-    findings: list[Finding]
-
-
-def judgment_json_schema() -> dict[str, Any]:
-    """The Judgment schema as one self-contained JSON schema, for judgments embedded in other objects."""
-    schema = Judgment.model_json_schema()
-    inlined: dict[str, Any] = _inline_refs(schema, schema.get("$defs", {}))
-    return inlined
-
-
-# A judgment as stored (JudgmentSnapshot.judgment): passed through untouched, documented as Judgment.
-StoredJudgment = Annotated[
-    dict[str, Any] | None, WithJsonSchema({"anyOf": [judgment_json_schema(), {"type": "null"}]})
-]
+# A judgment as stored (JudgmentSnapshot.judgment), documented by reference to the Judgment component
+# (kumokan.policy.schemas, the same schema `kumokan schema judgment` prints).
+StoredJudgment = Annotated[dict[str, Any] | None, documented_as(Judgment | None)]

@@ -63,7 +63,9 @@ def test_a_filter_value_the_page_would_not_offer_is_422(api_as):
     assert_error(api_as(c.staff).get("/ledger", status="lost"), 422)
     body = assert_error(api_as(c.staff).get("/ledger", classification="9"), 422)
     assert body["details"][0]["field"] == "classification"
-    assert_error(api_as(c.staff).get("/ledger", department=999999), 422)
+    assert_error(api_as(c.staff).get("/ledger", department_id=999999), 422)
+    assert_error(api_as(c.staff).get("/ledger", department="nowhere"), 422)
+    assert api_as(c.staff).get("/ledger", department=c.department.code).json()["count"] == 1
 
 
 def test_a_cursor_with_an_impossible_date_is_422(api_as):
@@ -117,9 +119,9 @@ def test_the_service_manager_edits_with_a_reason_on_the_version_seen(api_as):
     assert body["changes"][0]["reason"] == "業務拡大"
     assert AuditEvent.objects.filter(action="ledger.edit", actor=manager).exists()
     assert_error(api_as(manager).patch(url, {"version": entry.version, "reason": "x", "purpose": "y"}), 409)
-    assert_error(
-        api_as(manager).patch(url, {"version": entry.version + 1, "reason": "", "purpose": "z"}), 400
-    )
+    # A reason is required: the schema says so (minLength, a pattern refusing blanks), the server agrees.
+    blank = api_as(manager).patch(url, {"version": entry.version + 1, "reason": " ", "purpose": "z"})
+    assert assert_error(blank, 422)["details"][0]["field"] == "reason"
     assert_error(
         api_as(manager).patch(url, {"version": entry.version + 1, "reason": "x", "colour": "z"}), 422
     )

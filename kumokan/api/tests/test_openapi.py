@@ -92,3 +92,29 @@ def test_an_echoed_unpaired_surrogate_still_answers_in_json(api_as, db):
 
     body = assert_error(response, 422)
     assert body["details"][0]["field"] == "facts"
+
+
+def test_a_stored_judgment_refers_to_the_judgment_component(schema):
+    judgment = schema["components"]["schemas"]["ApplicationDetail"]["properties"]["judgment"]
+
+    assert judgment["anyOf"] == [{"$ref": "#/components/schemas/Judgment"}, {"type": "null"}]
+    declared = schema["components"]["schemas"]["Judgment"]["properties"]
+    assert {"classification", "rechecks", "self_approval", "track_label", "track_source"} <= set(declared)
+    item = schema["components"]["schemas"]["Item"]["properties"]
+    assert {"response", "track", "required_before_operation", "text_en", "evidence"} <= set(item)
+    assert "digest" in schema["components"]["schemas"]["PackRef"]["properties"]
+    basis = schema["components"]["schemas"]["RecheckOut"]["properties"]["basis"]
+    assert basis["items"] == {"$ref": "#/components/schemas/RecheckRule"}
+
+
+def test_required_text_says_it_may_not_be_blank_or_hold_nul(schema, api_as):
+    explanation = schema["components"]["schemas"]["ExplanationIn"]["properties"]["explanation"]
+    assert explanation["minLength"] == 1 and "x-refused" in explanation
+    c = f.city("kobe")
+    application = f.draft(c)
+    client = api_as(c.applicant)
+    body = {"version": application.version, "pack": "kobe", "code": "x", "explanation": " \u3000"}
+
+    response = client.post(f"/applications/{application.pk}/explanations", body)
+
+    assert assert_error(response, 422)["details"][0]["field"] == "explanation"

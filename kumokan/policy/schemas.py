@@ -1,0 +1,194 @@
+"""The published JSON Schemas of `kumokan judge`: its facts and its judgment (CONTRACT.md).
+
+The judgment is described, not built, here: judge.py builds plain dicts, and the tests check every
+judgment of every pack against `judgment_schema(closed=True)`, so a key judge.py adds without
+declaring it here fails them. Keys the judgment has carried since CONTRACT's first version are
+required; keys added later are optional, because judgments stored by earlier versions lack them.
+Objects allow further keys (CONTRACT: fields are added, never renamed or removed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired
+
+from pydantic import ConfigDict, TypeAdapter
+from typing_extensions import TypedDict
+
+from kumokan.policy.facts import Facts
+from kumokan.policy.pack import Designation, Phase, Response, Role, Severity, Trigger
+
+_OPEN = ConfigDict(extra="allow")
+
+# str.strip()'s whitespace that JSON Schema's \s lacks (ECMA-262 has no \x1c-\x1f or \x85 in \s).
+NOT_BLANK = r"[^\s\u001c-\u001f\u0085]"
+COUNTRY = r"^[A-Z]{2}$"
+
+
+class Source(TypedDict):
+    """Where a rule comes from: the seed file and the clause's own numbering."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    file: str
+    clause: str
+    basis: NotRequired[Literal["seed", "contract", "configuration"]]
+
+
+class PackRef(TypedDict):
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    id: str
+    version: str
+    digest: NotRequired[str]
+
+
+class ClassLevel(TypedDict):
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    code: str
+    label: str
+
+
+class Classification(TypedDict):
+    """The facts' classification codes with the pack's labels."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    confidentiality: ClassLevel
+    availability: ClassLevel
+
+
+class Person(TypedDict):
+    """A role as the pack names it; `configured`: the city's setting, not the seed, names the approver."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    title: str
+    role: Role
+    source: Source
+    configured: NotRequired[bool]
+
+
+class ServiceManager(TypedDict):
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    title: str
+    rule: str
+    designation: Designation
+    source: Source
+
+
+class Form(TypedDict):
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    id: str
+    title: str
+    source: Source
+
+
+class LedgerField(TypedDict):
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    id: str
+    label: str
+    source: Source
+
+
+class Item(TypedDict):
+    """A checklist item; `response`: what the applicant answers (confirm: conforms, does_not_conform,
+    not_applicable; accept_or_mitigate: accepted, mitigated)."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    id: str
+    text: str
+    source: Source
+    pack: str
+    phase: Phase
+    track: NotRequired[Literal["high", "low", "any"]]
+    required_before_operation: NotRequired[bool]
+    response: NotRequired[Response]
+    group: NotRequired[str]
+    text_en: NotRequired[str]
+    evidence: NotRequired[str]
+    note: NotRequired[str]
+
+
+class Finding(TypedDict):
+    """One finding per code; `sources` when a city pack and an overlay both raise it."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    severity: Severity
+    code: str
+    message: str
+    source: Source
+    pack: NotRequired[str]
+    message_en: NotRequired[str]
+    note: NotRequired[str]
+    sources: NotRequired[list[Source]]
+
+
+class RecheckRule(TypedDict):
+    """A re-check the pack asks for while the service is in use."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    id: str
+    triggers: list[Trigger]
+    interval_months: int | None
+    responsible: Role
+    report_to: Role | None
+    text: str
+    source: Source
+    pack: str
+    text_en: NotRequired[str]
+
+
+class Checklists(TypedDict):
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    selection: list[Item]
+    procurement: list[Item]
+    build: list[Item]
+    operation: list[Item]
+    termination: list[Item]
+
+
+class Judgment(TypedDict):
+    """The judgment of one planned use (`kumokan judge`, kumokan.policy.judge; CONTRACT.md)."""
+
+    __pydantic_config__ = _OPEN  # type: ignore[misc]
+    packs: list[PackRef]
+    track: Literal["high", "low"]
+    track_label: NotRequired[str]
+    track_source: NotRequired[Source]
+    classification: NotRequired[Classification]
+    approver: Person | None
+    self_approval: NotRequired[bool]
+    applicant: Person
+    service_manager: ServiceManager
+    forms: list[Form]
+    ledger_fields: list[LedgerField]
+    checklists: Checklists
+    findings: list[Finding]
+    rechecks: NotRequired[list[RecheckRule]]
+
+
+def judgment_schema(*, closed: bool = False) -> dict[str, Any]:
+    """The judgment's JSON Schema; `closed`: no undeclared key anywhere (for checking judge.py)."""
+    schema: dict[str, Any] = TypeAdapter(Judgment).json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return _closed(schema) if closed else schema
+
+
+def facts_schema() -> dict[str, Any]:
+    """The facts' JSON Schema, with the constraints the engine applies beyond the types."""
+    schema: dict[str, Any] = Facts.model_json_schema()
+    properties = schema["properties"]
+    for name in ("service_name", "provider", "purpose"):
+        properties[name].update(minLength=1, pattern=NOT_BLANK)
+    properties["functions"]["items"].update(minLength=1, pattern=NOT_BLANK)
+    for name in ("data_location", "governing_law"):
+        properties[name]["pattern"] = COUNTRY
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _closed(node: Any) -> Any:
+    if isinstance(node, dict):
+        closed = {key: _closed(value) for key, value in node.items()}
+        if closed.get("additionalProperties") is True:
+            closed["additionalProperties"] = False
+        return closed
+    if isinstance(node, list):
+        return [_closed(value) for value in node]
+    return node
