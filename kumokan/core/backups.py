@@ -72,7 +72,7 @@ def backup(path: Path, alias: str = "default") -> int:
         tarfile.open(fileobj=output, mode="w") as archive,
     ):
         database = Path(scratch) / DATABASE
-        backup_database(database, alias)
+        backup_database(database, alias, sessions=False)
         archive.add(database, DATABASE)
         for key, storage in file_storages().items():
             for name in _names(storage):
@@ -155,8 +155,9 @@ def _open(archive: tarfile.TarFile, member: str) -> IO[bytes]:
     return source
 
 
-def backup_database(path: Path, alias: str = "default") -> None:
-    """Write a consistent copy of the database to `path` while the application keeps running."""
+def backup_database(path: Path, alias: str = "default", *, sessions: bool = True) -> None:
+    """Write a consistent copy of the database to `path` while the application keeps running
+    (with `sessions=False`, the session table is left empty)."""
     connection = connections[alias]
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -164,20 +165,17 @@ def backup_database(path: Path, alias: str = "default") -> None:
         try:
             # Copies page by page under a read transaction: concurrent writers are not blocked for long.
             connection.connection.backup(target)
-            # VACUUM rewrites the file, so the deleted sessions leave no bytes behind in free pages.
-            target.execute(f"DELETE FROM {SESSION_TABLE}")  # noqa: S608 (a constant)
-            target.commit()
-            target.execute("VACUUM")
+            if not sessions:
+                # VACUUM rewrites the file, so the deleted sessions leave no bytes behind in free pages.
+                target.execute(f"DELETE FROM {SESSION_TABLE}")  # noqa: S608 (a constant)
+                target.commit()
+                target.execute("VACUUM")
         finally:
             target.close()
     elif connection.vendor == "postgresql":
+        leave_out = [] if sessions else [f"--exclude-table-data={SESSION_TABLE}"]
         _run_pg(
-            "pg_dump",
-            connection.settings_dict,
-            "--format=custom",
-            "--no-owner",
-            f"--exclude-table-data={SESSION_TABLE}",
-            f"--file={path}",
+            "pg_dump", connection.settings_dict, "--format=custom", "--no-owner", *leave_out, f"--file={path}"
         )
     else:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
