@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("schema", help="print the JSON Schema of judge's facts or judgment")
     cmd.add_argument("which", choices=["facts", "judgment"])
-    cmd.set_defaults(run=_schema)
+    cmd.set_defaults(run=_judge_schema)
 
     policy = commands.add_parser("policy", help="validate, show and compare packs")
     sub = policy.add_subparsers(required=True, metavar="ACTION")
@@ -103,7 +103,7 @@ def _meeting(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema(args: argparse.Namespace) -> int:
+def _judge_schema(args: argparse.Namespace) -> int:
     _print_json(facts_schema() if args.which == "facts" else judgment_schema())
     return 0
 
