@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print the pack format (or, with --cases, the case table) as JSON Schema"
     )
     cmd.add_argument("--cases", action="store_true", help="the case-table format of `policy test`")
-    cmd.set_defaults(run=_schema)
+    cmd.set_defaults(run=_policy_schema)
     cmd = sub.add_parser(
         "new", help="write a starting pack CITY.yaml with a TODO wherever a rule must be read"
     )
@@ -131,7 +131,7 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _schema(args: argparse.Namespace) -> int:
+def _policy_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(schema_text(cases_schema() if args.cases else pack_schema()))
     return 0
 
