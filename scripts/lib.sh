@@ -178,3 +178,15 @@ redis_stop() {
     [ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
     REDIS_DIR=""
 }
+
+# ensure_test_oidc_provider: Node.js and the npm package oidc-provider (pinned by its package-lock.json)
+# for the single sign-on tests, which start a real OpenID Connect provider on loopback.
+OIDC_PROVIDER_DIR="$ROOT/kumokan/accounts/tests/oidc_provider"
+ensure_test_oidc_provider() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        ensure_apt_packages nodejs npm
+    fi
+    if [ ! -d "$OIDC_PROVIDER_DIR/node_modules/oidc-provider" ]; then
+        (cd "$OIDC_PROVIDER_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}

@@ -1,4 +1,4 @@
-"""Account steps that change state: enrol or remove a second factor, unlock a locked-out account."""
+"""Account steps that change state: second factor, unlocking, and single sign-on links and providers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kumokan.accounts.choices import LinkMethod
+from kumokan.accounts.models import ExternalIdentity, IdentityProvider
 from kumokan.accounts.two_factor import new_key, requires_two_factor
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.errors import WorkflowError
+from kumokan.tenancy.access import has_role
+from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Membership
 
 DEVICE_NAME = "kumokan"
 # Made by `manage.py demo` only; `manage.py demo_otp` shows codes for no other device.
@@ -67,3 +72,139 @@ def give_demo_device(user: Any) -> TOTPDevice:
     """The demo user's TOTP device, enrolled once under a fixed name (`manage.py demo` prints its secret)."""
     device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
     return device or enrol_totp_device(acting_user=user, hex_key=new_key(), name=DEMO_DEVICE_NAME)
+
+
+def _may_administer(acting_user: Any, municipality: Any) -> bool:
+    return bool(acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR))
+
+
+def link_identity(
+    *, acting_user: Any, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
+) -> ExternalIdentity:
+    """Bind (provider, sub) to `user`: an administrator's link, the person's password-confirmed one, or creation.
+
+    The account must belong to the provider's municipality, and neither side may be linked already:
+    a link is never moved by a later sign-in, only removed (unlink_identity) and made again.
+    """
+    municipality = provider.municipality
+    if method == LinkMethod.ADMINISTRATOR and not _may_administer(acting_user, municipality):
+        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+    if method == LinkMethod.PASSWORD_CONFIRMED and acting_user.pk != user.pk:
+        raise WorkflowError(
+            "本人だけがパスワードで連携を確認できます。",
+            "Only the person may confirm a link with their password.",
+            code="forbidden",
+        )
+    if not subject:
+        raise WorkflowError("sub が空です。", "The subject (sub) is empty.", code="invalid")
+    with transaction.atomic():
+        locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if (
+            method != LinkMethod.CREATED
+            and not Membership.objects.filter(user=locked, municipality=municipality).exists()
+        ):
+            raise WorkflowError(
+                f"{locked.get_username()} は{municipality.name}のアカウントではありません。",
+                f"{locked.get_username()} is not an account of {municipality.name}.",
+                code="other_municipality",
+            )
+        taken = ExternalIdentity.objects.filter(provider=provider)
+        if taken.filter(subject=subject).exists():
+            raise WorkflowError(
+                "この認証基盤のアカウントは既に別の kumokan アカウントと連携しています。",
+                "This provider account is already linked to a kumokan account.",
+                code="already_linked",
+            )
+        if taken.filter(user=locked).exists():
+            raise WorkflowError(
+                "この kumokan アカウントは既にこの認証基盤の別のアカウントと連携しています。",
+                "This kumokan account is already linked to another account of this provider.",
+                code="already_linked",
+            )
+        identity = ExternalIdentity.objects.create(
+            provider=provider, subject=subject, user=locked, method=method
+        )
+        after = {
+            "provider": provider.slug,
+            "issuer": provider.issuer,
+            "subject": subject,
+            "user": locked.get_username(),
+            "method": method.value,
+        }
+        record(acting_user, Action.ACCOUNT_SSO_LINK, identity, None, after, municipality=municipality)
+    return identity
+
+
+def unlink_identity(*, acting_user: Any, identity: ExternalIdentity) -> None:
+    """Remove a link (an administrator's step): the provider account no longer signs anyone in."""
+    if not _may_administer(acting_user, identity.provider.municipality):
+        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+    with transaction.atomic():
+        locked = (
+            ExternalIdentity.objects.select_for_update()
+            .select_related("provider", "user")
+            .get(pk=identity.pk)
+        )
+        before = {
+            "provider": locked.provider.slug,
+            "subject": locked.subject,
+            "user": locked.user.get_username(),
+            "method": locked.method,
+        }
+        record(
+            acting_user,
+            Action.ACCOUNT_SSO_UNLINK,
+            locked,
+            before,
+            None,
+            municipality=locked.provider.municipality,
+        )
+        locked.delete()
+
+
+PROVIDER_FIELDS = (
+    "municipality",
+    "slug",
+    "name",
+    "issuer",
+    "client_id",
+    "client_secret_env",
+    "client_secret_file",
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "jwks_endpoint",
+    "end_session_endpoint",
+    "scopes",
+    "sign_algo",
+    "create_users",
+    "recheck_minutes",
+    "is_active",
+)
+
+
+def _provider_values(provider: IdentityProvider) -> dict[str, Any]:
+    values = {name: getattr(provider, name) for name in PROVIDER_FIELDS if name != "municipality"}
+    return values | {"municipality": provider.municipality.slug}
+
+
+def save_identity_provider(*, acting_user: Any, provider: IdentityProvider) -> IdentityProvider:
+    """Create or change a municipality's identity provider (a superuser's step; the secret is never stored)."""
+    if acting_user is not None and not acting_user.is_superuser:
+        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+    provider.full_clean()
+    with transaction.atomic():
+        before = None
+        if provider.pk is not None:
+            before = _provider_values(IdentityProvider.objects.select_for_update().get(pk=provider.pk))
+        provider.save()
+        after = _provider_values(provider)
+        record(
+            acting_user,
+            Action.ACCOUNT_SSO_PROVIDER,
+            provider,
+            before,
+            after,
+            municipality=provider.municipality,
+        )
+    return provider

@@ -1,4 +1,4 @@
-"""Unlocking an account and resetting a second factor from the admin, each audited."""
+"""Unlocking an account, resetting a second factor and single sign-on links from the admin, each audited."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kumokan.accounts.actions import remove_totp_devices, unlock_account
+from kumokan.accounts.actions import link_identity, remove_totp_devices, unlink_identity, unlock_account
+from kumokan.accounts.choices import LinkMethod
+from kumokan.accounts.models import ExternalIdentity, IdentityProvider, SignInRefusal
 
 admin.site.unregister(AccessAttempt)
 
@@ -49,3 +51,65 @@ class KumokanUserAdmin(UserAdmin):  # type: ignore[type-arg]
         for user in queryset:
             remove_totp_devices(acting_user=request.user, user=user)
         self.message_user(request, _("Two-factor authentication was reset."), messages.SUCCESS)
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read here; set with `manage.py sso_provider`, which checks the discovery document and is audited."""
+
+    list_display = ["name", "municipality", "slug", "issuer", "client_id", "create_users", "is_active"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An administrator links an account to a provider's subject, or removes a link; both audited."""
+
+    list_display = ["user", "provider", "subject", "method", "linked_at"]
+    list_filter = ["provider", "method"]
+    search_fields = ["user__username", "subject"]
+    fields = ["provider", "subject", "user"]
+    raw_id_fields = ["user"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        identity = link_identity(
+            acting_user=request.user,
+            provider=obj.provider,
+            subject=obj.subject,
+            user=obj.user,
+            method=LinkMethod.ADMINISTRATOR,
+        )
+        obj.pk = identity.pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        unlink_identity(acting_user=request.user, identity=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for identity in queryset:
+            unlink_identity(acting_user=request.user, identity=identity)
+
+
+@admin.register(SignInRefusal)
+class SignInRefusalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Refused single sign-ons, per provider and account (never counted as wrong passwords)."""
+
+    list_display = ["at", "provider", "reason", "user", "subject", "address", "detail"]
+    list_filter = ["provider", "reason"]
+    search_fields = ["subject", "user__username", "address"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +21,18 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip()
+
+
+class LinkForm(forms.Form):
+    """Confirm a first single sign-on's link with the account's password (and code, where it has a device)."""
+
+    password = forms.CharField(
+        label=_("kumokan password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_code:
+            self.fields["token"] = TokenForm.base_fields["token"]

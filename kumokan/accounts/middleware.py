@@ -1,13 +1,19 @@
-"""Sends a signed-in person who still owes a second factor to verification (or enrolment first)."""
+"""Sends a signed-in person who still owes a second factor to verification (or enrolment first), and
+ends single sign-on sessions that the provider no longer confirms."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
+from kumokan.accounts.choices import RefusalReason
+from kumokan.accounts.models import IdentityProvider
+from kumokan.accounts.sso import SESSION_KEY, SignInRefused, count_refusal, still_confirmed
+from kumokan.accounts.sso_views import end_session
 from kumokan.accounts.two_factor import has_device, requires_two_factor
 
 # The pages a person needs to finish signing in (or to leave); everything else waits for the code.
@@ -20,8 +26,9 @@ OPEN_URL_NAMES = frozenset(
         "two-factor-verify",
         "two-factor-enrol",
         "two-factor-qr",
-        "oidc_authentication_init",
-        "oidc_authentication_callback",
+        "sso-start",
+        "sso-callback",
+        "sso-link",
     }
 )
 # The API authenticates every request by its bearer token, never by the session.
@@ -60,3 +67,34 @@ class TwoFactorMiddleware:
         if getattr(request, "htmx", False):
             response["HX-Redirect"] = target
         return response
+
+
+class SSOSessionCheckMiddleware:
+    """Every provider's re-check interval: a session whose provider no longer confirms the person ends.
+
+    The provider is asked with the refresh token (or userinfo) from the server, so it works for every
+    request, htmx and POST included, without sending the browser away.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        kept = request.session.get(SESSION_KEY) if request.user.is_authenticated else None
+        if kept and not request.path_info.startswith(OPEN_PREFIXES):
+            provider = IdentityProvider.objects.filter(pk=kept.get("provider")).first()
+            if provider is None:
+                return end_session(request)
+            if time.time() - kept.get("checked_at", 0) >= provider.recheck_minutes * 60:
+                if not still_confirmed(provider, kept):
+                    count_refusal(
+                        request,
+                        provider,
+                        SignInRefused(
+                            RefusalReason.SESSION_ENDED, subject=kept.get("sub", ""), user=request.user
+                        ),
+                    )
+                    return end_session(request)
+                kept["checked_at"] = time.time()
+                request.session[SESSION_KEY] = kept
+        return self.get_response(request)

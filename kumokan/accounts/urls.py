@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kumokan.accounts import views
+from kumokan.accounts import sso_views, views
 
 urlpatterns = [
     path("accounts/two-factor/", views.security, name="two-factor"),
@@ -9,4 +9,11 @@ urlpatterns = [
     path("accounts/two-factor/qr.svg", views.qr, name="two-factor-qr"),
     path("accounts/two-factor/remove/", views.remove, name="two-factor-remove"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
+]
+
+urlpatterns += [
+    path("sso/link/", sso_views.confirm_link, name="sso-link"),
+    path("sso/no-roles/", sso_views.no_roles, name="sso-no-roles"),
+    path("sso/<slug:slug>/", sso_views.start, name="sso-start"),
+    path("sso/<slug:slug>/callback/", sso_views.callback, name="sso-callback"),
 ]

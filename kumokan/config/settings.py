@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "kumokan.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kumokan.accounts.middleware.SSOSessionCheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -251,31 +252,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("KUMOKAN_SESSION_EXPIRE_AT_BROWSER_CL
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Optional single sign-on by OpenID Connect: on when KUMOKAN_OIDC_RP_CLIENT_ID is set (README).
-OIDC_ENABLED = bool(os.environ.get("KUMOKAN_OIDC_RP_CLIENT_ID"))
-if OIDC_ENABLED:
-    _oidc_required = [
-        "KUMOKAN_OIDC_RP_CLIENT_SECRET",
-        "KUMOKAN_OIDC_OP_AUTHORIZATION_ENDPOINT",
-        "KUMOKAN_OIDC_OP_TOKEN_ENDPOINT",
-        "KUMOKAN_OIDC_OP_USER_ENDPOINT",
-        "KUMOKAN_OIDC_OP_JWKS_ENDPOINT",
-    ]
-    _oidc_missing = [name for name in _oidc_required if not os.environ.get(name)]
-    if _oidc_missing:
-        raise ImproperlyConfigured(
-            f"KUMOKAN_OIDC_RP_CLIENT_ID is set, so set {', '.join(_oidc_missing)} too."
-        )
-    INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.append("kumokan.accounts.oidc.CityOIDCBackend")
-    OIDC_RP_CLIENT_ID = os.environ["KUMOKAN_OIDC_RP_CLIENT_ID"]
-    OIDC_RP_CLIENT_SECRET = os.environ["KUMOKAN_OIDC_RP_CLIENT_SECRET"]
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_AUTHORIZATION_ENDPOINT"]
-    OIDC_OP_TOKEN_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_TOKEN_ENDPOINT"]
-    OIDC_OP_USER_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_USER_ENDPOINT"]
-    OIDC_OP_JWKS_ENDPOINT = os.environ["KUMOKAN_OIDC_OP_JWKS_ENDPOINT"]
-    OIDC_RP_SIGN_ALGO = os.environ.get("KUMOKAN_OIDC_RP_SIGN_ALGO", "RS256")
-    OIDC_RP_SCOPES = "openid email profile"
-    # Accounts and roles are granted in kumokan; the provider only proves who someone is.
-    OIDC_CREATE_USER = env_bool("KUMOKAN_OIDC_CREATE_USERS", False)
-    LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# Single sign-on: each municipality's identity providers are set in the database (admin, or
+# `manage.py sso_provider`), their client secrets in the environment or a file (README). The one
+# deployment-wide provider of earlier versions matched accounts on claims and is refused outright.
+_old_oidc = sorted(name for name in os.environ if name.startswith("KUMOKAN_OIDC_"))
+if _old_oidc:
+    raise ImproperlyConfigured(
+        f"{', '.join(_old_oidc)}: no longer read. Configure each municipality's identity provider with "
+        "`manage.py sso_provider` instead (README, Single sign-on)."
+    )

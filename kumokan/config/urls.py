@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,6 +18,3 @@ urlpatterns = [
     path("", include("kumokan.procurement.urls")),
     path("", include("kumokan.documents.urls")),
 ]
-
-if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -1,0 +1,190 @@
+"""Single sign-on: each municipality's identity providers, the accounts linked to their subjects, refusals.
+
+An account is bound to (provider, sub) once, by a deliberate step (kumokan.accounts.actions.link_identity);
+after that only the provider's `sub` signs the person in, and no claim (e-mail, username) ever binds
+or re-binds an account.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.accounts.choices import LinkMethod, RefusalReason
+from kumokan.tenancy.models import Municipality
+
+
+class IdentityProvider(models.Model):
+    """One municipality's OpenID Connect provider, and kumokan's client registration with it."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="identity_providers",
+        verbose_name=_("municipality"),
+    )
+    slug = models.SlugField(
+        _("identifier"), max_length=50, unique=True, help_text=_("Part of the sign-in and callback URLs.")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Shown on the sign-in button."))
+    issuer = models.URLField(_("issuer"), max_length=300, help_text=_("Exactly the provider's `iss`."))
+    client_id = models.CharField(_("client ID"), max_length=200)
+    client_secret_env = models.CharField(
+        _("client secret: environment variable"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name of the variable that holds the secret (the secret itself is never stored)."),
+    )
+    client_secret_file = models.CharField(
+        _("client secret: file"),
+        max_length=300,
+        blank=True,
+        help_text=_("The path of a file that holds the secret."),
+    )
+    authorization_endpoint = models.URLField(_("authorization endpoint"), max_length=300)
+    token_endpoint = models.URLField(_("token endpoint"), max_length=300)
+    userinfo_endpoint = models.URLField(_("userinfo endpoint"), max_length=300)
+    jwks_endpoint = models.URLField(_("JWKS endpoint"), max_length=300)
+    end_session_endpoint = models.URLField(
+        _("end-session endpoint"),
+        max_length=300,
+        blank=True,
+        help_text=_("If set, signing out of kumokan also ends the provider's session."),
+    )
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    sign_algo = models.CharField(_("ID token signature algorithm"), max_length=10, default="RS256")
+    create_users = models.BooleanField(
+        _("create accounts"),
+        default=False,
+        help_text=_("An unknown person's first sign-in creates an account without roles."),
+    )
+    recheck_minutes = models.PositiveIntegerField(
+        _("re-check interval (minutes)"),
+        default=15,
+        help_text=_("How often a signed-in session asks the provider whether the person is still active."),
+    )
+    is_active = models.BooleanField(_("offered on the sign-in page"), default=True)
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_one_secret_source",
+                condition=(Q(client_secret_env="") & ~Q(client_secret_file=""))
+                | (~Q(client_secret_env="") & Q(client_secret_file="")),
+                violation_error_message=_(
+                    "Give the client secret's environment variable or its file, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_recheck_at_least_a_minute",
+                condition=Q(recheck_minutes__gte=1),
+                violation_error_message=_("The re-check interval is at least one minute."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def client_secret(self) -> str:
+        """The secret from its environment variable or file (ImproperlyConfigured if it is missing)."""
+        if self.client_secret_env:
+            secret = os.environ.get(self.client_secret_env, "")
+            where = self.client_secret_env
+        else:
+            where = self.client_secret_file
+            try:
+                secret = Path(self.client_secret_file).read_text(encoding="utf-8").strip()
+            except OSError:
+                secret = ""
+        if not secret:
+            raise ImproperlyConfigured(
+                f"The client secret of identity provider {self.slug} is empty or missing: {where}"
+            )
+        return secret
+
+
+class ExternalIdentity(models.Model):
+    """The person with subject `subject` at `provider` is this kumokan account."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        on_delete=models.PROTECT,
+        related_name="identities",
+        verbose_name=_("identity provider"),
+    )
+    subject = models.CharField(_("subject (sub)"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    method = models.CharField(_("linked by"), max_length=30, choices=LinkMethod.choices)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("linked provider account")
+        verbose_name_plural = _("linked provider accounts")
+        ordering = ["provider", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"],
+                name="%(app_label)s_%(class)s_unique_subject",
+                violation_error_message=_("This provider account is already linked to a kumokan account."),
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "user"],
+                name="%(app_label)s_%(class)s_unique_user",
+                violation_error_message=_(
+                    "This kumokan account is already linked to an account of this provider."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.slug}:{self.subject}"
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.provider.municipality
+
+
+class SignInRefusal(models.Model):
+    """A refused single sign-on, counted apart from wrong passwords (django-axes never sees it)."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        on_delete=models.CASCADE,
+        related_name="refusals",
+        verbose_name=_("identity provider"),
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=RefusalReason.choices)
+    subject = models.CharField(_("subject (sub)"), max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_in_refusals",
+        verbose_name=_("user"),
+    )
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("refused single sign-on")
+        verbose_name_plural = _("refused single sign-ons")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.provider.slug} {self.reason} {self.at:%Y-%m-%d %H:%M}"
