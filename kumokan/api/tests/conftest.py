@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signals
+from django.db import close_old_connections
 
 from kumokan.api.actions import issue_api_token
 from kumokan.api.tests.support import ApiClient
@@ -56,3 +58,14 @@ def api_as() -> Callable[[Any], ApiClient]:
         return ApiClient(text)
 
     return api_as
+
+
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """As Django's test client does: a request through the WSGI app (schemathesis, the generated
+    client's transport) must not close the connection that holds the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
