@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from kumokan.policy import FactsError, PolicyError, UnknownPack, available, judge, meeting
-from kumokan.policy.authoring import cases_schema, pack_schema, schema_text, todos, write_new_pack
+from kumokan.policy.authoring import (
+    cases_schema,
+    pack_schema,
+    reference_markdown,
+    schema_text,
+    todos,
+    update_reference,
+    write_new_pack,
+)
 from kumokan.policy.cases import read_table, run_table
 from kumokan.policy.conditions import to_data
 from kumokan.policy.diff import diff_packs
@@ -86,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--issuer", help="the municipality's name (e.g. 桜ヶ丘市)")
     cmd.add_argument("--dir", type=Path, default=Path(), help="where to write (default: here)")
     cmd.set_defaults(run=_new)
+    cmd = sub.add_parser("reference", help="print the generated reference tables of docs/packs.md")
+    cmd.add_argument("--update", type=Path, metavar="FILE", help="rewrite the generated part of FILE instead")
+    cmd.set_defaults(run=_reference)
     cmd = sub.add_parser("test", help="run a case table (facts -> expected judgment) against a pack")
     cmd.add_argument("pack", metavar="PACK", help="a pack id, or a pack file")
     cmd.add_argument("cases", type=Path, metavar="CASES.yaml")
@@ -133,6 +144,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _policy_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(schema_text(cases_schema() if args.cases else pack_schema()))
+    return 0
+
+
+def _reference(args: argparse.Namespace) -> int:
+    if args.update is None:
+        sys.stdout.write(reference_markdown())
+        return 0
+    text = args.update.read_text(encoding="utf-8")
+    args.update.write_text(update_reference(text), encoding="utf-8")
+    print(f"updated {args.update}")
     return 0
 
 

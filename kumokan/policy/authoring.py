@@ -227,3 +227,99 @@ cases:
     expect:
       track: low
 """
+
+
+REFERENCE_BEGIN = "<!-- BEGIN GENERATED: kumokan policy reference -->"
+REFERENCE_END = "<!-- END GENERATED -->"
+# The pack's sections in the order the guide explains them, then the shapes they use.
+_REFERENCE_ORDER = (
+    "Pack",
+    "Document",
+    "Source",
+    "Classification",
+    "Confidentiality",
+    "Scale",
+    "Level",
+    "RoleTitle",
+    "Tracks",
+    "Track",
+    "Person",
+    "ApproverGap",
+    "ServiceManagerRule",
+    "Form",
+    "LedgerField",
+    "Workflow",
+    "Report",
+    "Item",
+    "Finding",
+    "Recheck",
+    "MeetingRules",
+)
+
+
+def reference_markdown() -> str:
+    """Reference tables of every pack field and value, generated from the JSON Schema (docs/packs.md)."""
+    schema = pack_schema()
+    defs = {"Pack": schema, **schema["$defs"]}
+    out = [REFERENCE_BEGIN, "", "`kumokan policy reference` が書いた部分です（手で直さないでください）。", ""]
+    conditions = [
+        ref["$ref"].rsplit("/", 1)[1]
+        for ref in schema["$defs"]["Item"]["properties"]["when"]["anyOf"][0]["oneOf"]
+    ]
+    # Shapes added to the models later are listed after the known ones, so none is left out.
+    later = sorted(
+        n for n, m in defs.items() if "properties" in m and n not in _REFERENCE_ORDER + tuple(conditions)
+    )
+    for name in (*_REFERENCE_ORDER, *later):
+        model = defs[name]
+        out += [f"#### `{name}`", "", "| field | type | required / default |", "|---|---|---|"]
+        required = set(model.get("required", ()))
+        for field_name, spec in model["properties"].items():
+            need = "**required**" if field_name in required else f"`{_default(spec)}`"
+            out.append(f"| `{field_name}` | {_type(spec)} | {need} |")
+        out.append("")
+    out += ["#### Values", "", "| name | values |", "|---|---|"]
+    for name, model in sorted(defs.items()):
+        if "enum" in model and name != "Pack":
+            out.append(f"| `{name}` | {', '.join(f'`{v}`' for v in model['enum'])} |")
+    out += ["", "#### Conditions (`when`)", "", "| operator | shape |", "|---|---|"]
+    for name in conditions:
+        cond = defs[name]
+        ((key, spec),) = cond["properties"].items()
+        out.append(f"| `{key}` | {_type(spec)} |")
+    out += ["", REFERENCE_END]
+    return "\n".join(out) + "\n"
+
+
+def update_reference(markdown: str) -> str:
+    """`markdown` with the text between the generated-reference markers replaced by the current tables."""
+    start, end = markdown.index(REFERENCE_BEGIN), markdown.index(REFERENCE_END) + len(REFERENCE_END)
+    return markdown[:start] + reference_markdown().rstrip("\n") + markdown[end:]
+
+
+def _default(spec: dict[str, Any]) -> str:
+    return json.dumps(spec.get("default"), ensure_ascii=False)
+
+
+def _type(spec: dict[str, Any]) -> str:
+    if "$ref" in spec:
+        return f"`{spec['$ref'].rsplit('/', 1)[1]}`"
+    if "anyOf" in spec:
+        return " or ".join(_type(s) for s in spec["anyOf"])
+    if "oneOf" in spec:
+        return "condition"
+    if "enum" in spec:
+        return " \\| ".join(f"`{v}`" for v in spec["enum"])
+    kind = spec.get("type")
+    if kind == "array":
+        return f"list of {_type(spec.get('items', {}))}"
+    if kind == "object":
+        value = spec.get("additionalProperties")
+        return f"mapping to {_type(value)}" if isinstance(value, dict) else "mapping"
+    if kind == "integer" and "exclusiveMinimum" in spec:
+        return f"integer > {spec['exclusiveMinimum']}"
+    if kind == "string" and spec.get("minLength"):
+        return "text (not empty)"
+    return {"string": "text", "boolean": "true / false", "null": "null", "integer": "integer"}.get(
+        str(kind), str(kind)
+    )

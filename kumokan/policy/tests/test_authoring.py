@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from kumokan.cli import main
-from kumokan.policy.authoring import cases_schema, pack_schema, schema_text
+from kumokan.policy.authoring import cases_schema, pack_schema, schema_text, update_reference
 from kumokan.policy.loader import PACK_DIR, load_file, validate_file
 from kumokan.policy.tests.conftest import SAMPLE
 
@@ -184,3 +184,15 @@ def test_an_unknown_pack_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[s
     table = tmp_path / "t.yaml"
     table.write_text("cases:\n  - {name: x, facts: {}, expect: {track: high}}\n", encoding="utf-8")
     assert main(["policy", "test", "nowhere", str(table)]) == 3
+
+
+def test_the_guides_reference_tables_are_current() -> None:
+    guide = (DOCS / "packs.md").read_text(encoding="utf-8")
+    assert update_reference(guide) == guide, "run: kumokan policy reference --update docs/packs.md"
+
+
+def test_the_guide_names_every_field_of_a_pack() -> None:
+    guide = (DOCS / "packs.md").read_text(encoding="utf-8")
+    hand_written = guide[: guide.index("<!-- BEGIN GENERATED")]
+    for field in pack_schema()["properties"]:
+        assert f"{field}:" in hand_written or f"`{field}`" in hand_written, field
