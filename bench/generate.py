@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import itertools
 import json
 import os
@@ -525,7 +524,7 @@ class Generator:
         from kumokan.ledger.models import LedgerChange, LedgerEntry
         from kumokan.lifecycle.models import Recheck
 
-        head = AuditChainHead.locked()
+        head = AuditChainHead.locked(self.municipality.pk)
         self.chain = SimpleNamespace(hash=head.last_hash, length=head.length, last_id=head.last_event_id)
         open_kinds, open_weights = weighted(OPEN_APPLICATIONS)
         extra = sum(w for _, w in OPEN_APPLICATIONS)
@@ -848,9 +847,10 @@ class Generator:
         return out
 
     def write_audit(self, events: list[tuple[Any, ...]]) -> None:
-        """Chain each event to the one before, as AuditEvent.save does: the same canonical bytes as
-        kumokan.audit.models.canonical_content (keys sorted, compact), built from text made once."""
-        from kumokan.audit.models import AuditEvent
+        """Chain each event to the one before in the municipality's chain, as AuditEvent.save does: the
+        same canonical bytes as kumokan.audit.models.canonical_content (keys sorted, compact), built from
+        text made once, and the same keyed hash."""
+        from kumokan.audit.models import AuditEvent, chain_hash
 
         ids = self.writer.take_ids(AuditEvent, len(events))
         rows = []
@@ -869,7 +869,7 @@ class Generator:
                 f'"target_type":{_compact(target_type)}}}'
             )
             previous = self.chain.hash
-            self.chain.hash = hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
+            self.chain.hash = chain_hash(content.encode(), previous)
             rows.append(
                 (
                     pk,
@@ -984,7 +984,7 @@ class Generator:
         from kumokan.ledger.models import LedgerChange, LedgerEntry
         from kumokan.lifecycle.models import Recheck
 
-        AuditChainHead.objects.filter(pk=1).update(
+        AuditChainHead.objects.filter(municipality=self.municipality).update(
             last_event_id=self.chain.last_id, last_hash=self.chain.hash, length=self.chain.length
         )
         self.writer.reset_sequences(

@@ -75,8 +75,8 @@ def record_many(
 ) -> list[AuditEvent]:
     """Append one audit row per (target, before, after), chained as `record` would, in one batch.
 
-    For an action that writes thousands of rows at once (a ledger import): the chain head is locked
-    once, each row's hash is computed here in order, and the rows are inserted together.
+    For an action that writes thousands of rows at once (a ledger import): the municipality's chain
+    head is locked once, each row's hash is computed here in order, and the rows are inserted together.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must run inside the action's transaction.atomic()")
@@ -87,7 +87,7 @@ def record_many(
     ]
     if not events:
         return events
-    head = AuditChainHead.locked()
+    head = AuditChainHead.locked(municipality.pk)
     previous = head.last_hash
     for event in events:
         event.previous_hash = previous

@@ -1,21 +1,28 @@
 """The audit trail: one append-only row per action, written in the action's own transaction.
 
-The rows form one hash chain per installation: each row stores the SHA-256 of its canonical content
-together with the hash of the row before it, so a row changed or removed afterwards breaks the chain
-(`manage.py audit_verify` finds where). The chain head is one locked row, so concurrent writers
-queue for it instead of forking the chain.
+The rows form one hash chain per municipality (and one for what belongs to none): each row stores
+the HMAC-SHA256, under a key the database does not hold (settings.AUDIT_KEY), of its canonical
+content together with the hash of its chain's row before it. A row changed or removed afterwards
+breaks the chain, and nobody who can only write the database can compute a matching hash
+(`manage.py audit_verify` finds where). Each chain's head is one locked row, so concurrent writers of
+one municipality queue for it instead of forking the chain, and other municipalities do not wait.
+Signed checkpoints of the heads, kept outside the database (kumokan.audit.checkpoints), pin the
+chains' ends.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,17 +102,18 @@ class AuditEvent(models.Model):
             raise AppendOnlyError("audit events cannot be changed")
         if not transaction.get_connection(kwargs.get("using")).in_atomic_block:
             raise RuntimeError("audit events are written inside the action's transaction.atomic()")
-        # Locking the head queues concurrent writers (PostgreSQL: this row; SQLite: the whole
-        # database is already locked by the action's own writes), so each sees the latest hash.
-        head = AuditChainHead.locked()
+        # Locking the chain's head queues concurrent writers of this municipality (PostgreSQL: that
+        # row; SQLite: the whole database is already locked by the action's own writes), so each sees
+        # the latest hash.
+        head = AuditChainHead.locked(self.municipality_id)
         self.previous_hash = head.last_hash
         self.hash = chain_hash(canonical_content(self), self.previous_hash)
         super().save(*args, **kwargs)
         head.advance(self)
 
-    def content_hash(self) -> str:
+    def content_hash(self, key: bytes | None = None) -> str:
         """The hash this row should carry, from what it holds now."""
-        return chain_hash(canonical_content(self), self.previous_hash)
+        return chain_hash(canonical_content(self), self.previous_hash, key)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
@@ -115,32 +123,46 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditChainHead(models.Model):
-    """The newest row of the chain: one row (id 1), locked by every writer."""
+    """The newest row of one municipality's chain (or of the chain of rows that belong to none)."""
 
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("自治体"),
+    )
     last_event_id = models.BigIntegerField(_("last record"), null=True, blank=True)
     last_hash = models.CharField(_("last record's hash"), max_length=64, default=GENESIS_HASH)
     length = models.BigIntegerField(_("records"), default=0)
 
     class Meta:
         verbose_name = _("audit chain head")
-        verbose_name_plural = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
         constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_single_row",
-                condition=models.Q(id=1),
-                violation_error_message=_("There is only one audit chain."),
+            models.UniqueConstraint(
+                Coalesce("municipality", Value(0)),
+                name="%(app_label)s_%(class)s_one_per_chain",
+                violation_error_message=_("There is one audit chain per municipality."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.length} records, last {self.last_hash[:12]}"
+        return f"{self.municipality_id or '-'}: {self.length} records, last {self.last_hash[:12]}"
 
     @classmethod
-    def locked(cls) -> AuditChainHead:
-        head = cls.objects.select_for_update().filter(pk=1).first()
+    def locked(cls, municipality_id: int | None) -> AuditChainHead:
+        """The chain's head, locked until the transaction ends (created with the chain's first row)."""
+        chain = cls.objects.select_for_update().filter(municipality_id=municipality_id)
+        head = chain.first()
         if head is None:
-            head, _ = cls.objects.get_or_create(pk=1)
-            head = cls.objects.select_for_update().get(pk=1)
+            try:
+                with transaction.atomic():
+                    cls.objects.create(municipality_id=municipality_id)
+            except IntegrityError:
+                pass  # another writer created it first; its row is locked below once it commits
+            head = chain.get()
         return head
 
     def advance(self, *events: AuditEvent) -> None:
@@ -177,5 +199,7 @@ def canonical_content(event: AuditEvent) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def chain_hash(content: bytes, previous_hash: str) -> str:
-    return hashlib.sha256(previous_hash.encode() + b"\n" + content).hexdigest()
+def chain_hash(content: bytes, previous_hash: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the previous hash and the content, under the audit key (settings.AUDIT_KEY)."""
+    message = previous_hash.encode() + b"\n" + content
+    return hmac.new(settings.AUDIT_KEY if key is None else key, message, hashlib.sha256).hexdigest()

@@ -1,5 +1,6 @@
 """kumokan's settings: every value that differs between machines comes from a KUMOKAN_* variable."""
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +44,28 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-kumokan-development-only"  # noqa: S105 (DEBUG only, never deployed)
 
 ALLOWED_HOSTS = env_list("KUMOKAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# The audit trail's hashes are keyed (HMAC-SHA256) with a key the database does not hold, so whoever
+# can write the database cannot re-hash a changed record (kumokan.audit.models). A key of its own
+# (a file, or the variable) lets SECRET_KEY be rotated without orphaning the trail; without one the key
+# is derived from SECRET_KEY.
+_audit_key_file = os.environ.get("KUMOKAN_AUDIT_KEY_FILE", "")
+if _audit_key_file:
+    AUDIT_KEY = Path(_audit_key_file).read_bytes().strip()
+else:
+    AUDIT_KEY = os.environ.get("KUMOKAN_AUDIT_KEY", "").encode()
+if AUDIT_KEY and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "The audit key (KUMOKAN_AUDIT_KEY or KUMOKAN_AUDIT_KEY_FILE) needs 32 characters or more."
+    )
+if not AUDIT_KEY:
+    AUDIT_KEY = hashlib.sha256(b"kumokan.audit\n" + SECRET_KEY.encode()).hexdigest().encode()
+# Checkpoints of every chain's head (`manage.py audit_checkpoint`, and celery beat every 15 minutes) are
+# appended to this file, which the database cannot change; `audit_verify` checks the trail against them.
+# Put it where the database's users cannot write (another disk, or a host the file is shipped to).
+AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "KUMOKAN_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl")
+)
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -217,6 +240,12 @@ CELERY_BEAT_SCHEDULE = {
     "catalog-check-certifications": {
         "task": "kumokan.catalog.check_certifications",
         "schedule": crontab(hour=5, minute=30),
+    },
+    # The audit chains' heads, signed, to the checkpoint file: records removed from a chain's end
+    # before a checkpoint are found by audit_verify.
+    "audit-checkpoint": {
+        "task": "kumokan.audit.write_checkpoints",
+        "schedule": crontab(minute="*/15"),
     },
 }
 # A certification valid for this many days or fewer (with no renewal pending) opens re-checks of the

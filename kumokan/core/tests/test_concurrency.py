@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from kumokan.applications.models import Decision
 from kumokan.applications.tests import factories as f
+from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.ledger.choices import EntryStatus
@@ -59,9 +60,10 @@ def race(count: int, request: Callable[[int], Any]) -> list[Any]:
 
 
 def verified_trail() -> str:
+    """audit_verify's verdict (its first line; the next ones say how far each chain is vouched for)."""
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
-    return out.getvalue().strip()
+    return out.getvalue().strip().splitlines()[0]
 
 
 def test_fifty_simultaneous_approvals_make_one_decision() -> None:
@@ -120,6 +122,41 @@ def test_simultaneous_writers_keep_one_unforked_audit_chain() -> None:
         ),
     )
 
-    hashes = list(AuditEvent.objects.order_by("id").values_list("previous_hash", flat=True))
+    # One chain per municipality: within each, no two records claim the same predecessor.
+    hashes = list(AuditEvent.objects.order_by("id").values_list("municipality_id", "previous_hash"))
     assert len(hashes) == len(set(hashes)), "two records claim the same predecessor: the chain forked"
+    assert verified_trail() == f"OK {AuditEvent.objects.count()} records"
+
+
+def test_one_citys_long_write_does_not_hold_another_citys_audit_records() -> None:
+    """Each municipality's chain has its own head: a long import in Kobe leaves Osaka's writes alone."""
+    kobe, osaka = f.city("kobe").municipality, f.city("osaka").municipality
+    kobe_holds_its_head, osaka_done = threading.Event(), threading.Event()
+    waited: list[bool] = []
+
+    def kobe_import() -> None:
+        try:
+            with transaction.atomic():
+                record(None, Action.LEDGER_EDIT, kobe, None, {"note": "長い取込"})
+                kobe_holds_its_head.set()
+                waited.append(osaka_done.wait(timeout=20))
+        finally:
+            connections.close_all()
+
+    def osaka_edit() -> None:
+        try:
+            kobe_holds_its_head.wait(timeout=20)
+            with transaction.atomic():
+                record(None, Action.LEDGER_EDIT, osaka, None, {"note": "並行"})
+            osaka_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=kobe_import), threading.Thread(target=osaka_edit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert waited == [True], "Osaka's record waited for Kobe's transaction to end"
     assert verified_trail() == f"OK {AuditEvent.objects.count()} records"
