@@ -19,7 +19,7 @@ from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text
-from kumokan.api.pages import Page, paginate
+from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import StoredJudgment, errors
 from kumokan.applications import actions
 from kumokan.applications.access import application_for, applications_for, own_application
@@ -176,12 +176,11 @@ class WithdrawIn(Schema):
     reason: Text = ""
 
 
-class ApplicationFilters(Schema):
+class ApplicationFilters(Paging, Changed):
     status: StatusValue | None = None
     municipality: Text | None = Field(None, max_length=50, description="A municipality's slug.")
     department: Text | None = Field(None, max_length=50, description="A department's code.")
     mine: bool = Field(False, description="Only your own applications.")
-    page: int = Field(1, ge=1)
 
 
 def summary_data(application: Application, track: str | None) -> dict[str, Any]:
@@ -308,8 +307,14 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
         applications = applications.filter(department__code=filters.department)
     if filters.mine:
         applications = applications.filter(applicant=request.user)
+    if filters.updated_since:
+        applications = applications.filter(updated_at__gte=filters.updated_since)
     return paginate(
-        applications.order_by("-updated_at", "-id"), filters.page, lambda a: summary_data(a, a.current_track)
+        applications,
+        filters,
+        lambda a: summary_data(a, a.current_track),
+        ["updated_at", "id"],
+        descending=True,
     )
 
 

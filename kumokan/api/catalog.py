@@ -13,7 +13,7 @@ from pydantic import Field
 
 from kumokan.api.auth import requires
 from kumokan.api.inputs import Id, Text
-from kumokan.api.pages import Page, paginate
+from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.catalog.access import provider_for, providers_for
 from kumokan.catalog.models import Certification, CloudService, Provider, name_key
@@ -63,10 +63,9 @@ class ServiceDetail(ServiceOut):
     certifications: list[CertificationOut] = Field(description="The provider's certifications that cover it.")
 
 
-class CatalogFilters(Schema):
+class CatalogFilters(Paging):
     q: Text = Field("", max_length=200, description="Part of the name (full/half width and case ignored).")
     municipality: Text | None = Field(None, max_length=50, description="A municipality's slug.")
-    page: int = Field(1, ge=1)
 
 
 class ServiceFilters(CatalogFilters):
@@ -126,7 +125,7 @@ def list_providers(request: HttpRequest, filters: Query[CatalogFilters]) -> dict
         providers = providers.filter(municipality__slug=filters.municipality)
     if filters.q.strip():
         providers = providers.filter(name_key__contains=name_key(filters.q))
-    return paginate(providers.order_by("municipality__name", "name", "id"), filters.page, _provider)
+    return paginate(providers, filters, _provider, ["municipality__name", "name", "id"])
 
 
 @router.get(
@@ -162,7 +161,7 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[
     if filters.q.strip():
         key = name_key(filters.q)
         services = services.filter(Q(name_key__contains=key) | Q(function_key__contains=key))
-    return paginate(services.order_by("name", "function_name", "id"), filters.page, _service)
+    return paginate(services, filters, _service, ["name", "function_name", "id"])
 
 
 @router.get(

@@ -15,10 +15,11 @@ from kumokan.api.applications import ApplicationSummary, DecisionOut, Version, d
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import Id, Text
-from kumokan.api.pages import Page, paginate
+from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
 from kumokan.applications.access import application_for, awaiting_decision_by
+from kumokan.applications.models import Application
 from kumokan.core.permissions import Capability
 from kumokan.tenancy.access import eligible_service_managers
 
@@ -43,10 +44,6 @@ class DecisionResult(DecisionOut):
     ledger_entry: int | None = Field(description="The ledger entry an approval created.")
 
 
-class QueuePage(Schema):
-    page: int = Field(1, ge=1)
-
-
 @router.get(
     "/approvals",
     response={200: Page[ApplicationSummary], **errors(401, 403, 404, 422)},
@@ -54,10 +51,15 @@ class QueuePage(Schema):
     operation_id="list_approvals",
     auth=requires(Capability.DECIDE),
 )
-def list_approvals(request: HttpRequest, filters: Query[QueuePage]) -> dict[str, Any]:
+def list_approvals(request: HttpRequest, filters: Query[Paging]) -> dict[str, Any]:
     """The approval queue, oldest submission first: exactly what the queue page lists, a page at a time."""
+    # The queue is decided in Python (routing.may_decide); it is paged as the rows it holds.
+    queue = {a.pk: a for a in awaiting_decision_by(request.user)}
     return paginate(
-        awaiting_decision_by(request.user), filters.page, lambda a: summary_data(a, a.queue_snapshot.track)
+        Application.objects.filter(pk__in=queue),
+        filters,
+        lambda a: summary_data(queue[a.pk], queue[a.pk].queue_snapshot.track),
+        ["submitted_at", "id"],
     )
 
 

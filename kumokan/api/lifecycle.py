@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 from typing_extensions import TypedDict
 
 from kumokan.api.auth import requires
 from kumokan.api.inputs import Id, Text
+from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
 from kumokan.core.permissions import Capability
 from kumokan.ledger.access import entries_for, entry_for
@@ -159,15 +160,15 @@ def _rechecks_for(user: Any) -> Any:
 
 @router.get(
     "/ledger/{int:entry_id}/tasks",
-    response={200: list[TaskOut], **errors(401, 403, 404, 422)},
+    response={200: Page[TaskOut], **errors(401, 403, 404, 422)},
     summary="The phase checklists of a service",
     operation_id="list_tasks",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def list_tasks(request: HttpRequest, entry_id: Id) -> list[dict[str, Any]]:
+def list_tasks(request: HttpRequest, entry_id: Id, paging: Query[Paging]) -> dict[str, Any]:
     """Procurement, build, operation and termination items of the entry, in the pack's order."""
     entry = entry_for(request.user, entry_id)
-    return [task_data(t) for t in _tasks_for(request.user).filter(entry=entry)]
+    return paginate(_tasks_for(request.user).filter(entry=entry), paging, task_data, ["position", "id"])
 
 
 @router.get(
@@ -198,17 +199,16 @@ def decide_task(request: HttpRequest, task_id: Id, payload: TaskDecision) -> dic
 
 @router.get(
     "/ledger/{int:entry_id}/rechecks",
-    response={200: list[RecheckOut], **errors(401, 403, 404, 422)},
+    response={200: Page[RecheckOut], **errors(401, 403, 404, 422)},
     summary="The re-checks of a service",
     operation_id="list_entry_rechecks",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def list_entry_rechecks(request: HttpRequest, entry_id: Id) -> list[dict[str, Any]]:
+def list_entry_rechecks(request: HttpRequest, entry_id: Id, paging: Query[Paging]) -> dict[str, Any]:
     """Newest due date first, as the service's page lists them."""
     entry = entry_for(request.user, entry_id)
-    return [
-        recheck_data(r) for r in _rechecks_for(request.user).filter(entry=entry).order_by("-due_date", "-id")
-    ]
+    rechecks = _rechecks_for(request.user).filter(entry=entry)
+    return paginate(rechecks, paging, recheck_data, ["due_date", "id"], descending=True)
 
 
 @router.get(

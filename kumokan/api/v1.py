@@ -18,7 +18,18 @@ with exactly the rights that user has in the web UI; what another municipality h
 Errors are `{"code", "message" (Japanese), "message_en", "details": [{"field", "message", "message_en"}]}`:
 401 without a valid token, 403 for a role the action needs, 404 for what you may not see,
 400 for a step the object's state does not allow, 409 when the object changed since the version you
-sent, 422 for input that does not validate.
+sent, 422 for input that does not validate. No text may contain NUL (U+0000) or an unpaired
+surrogate (422, `unstorable_text`); text a step requires may not be empty or only spaces.
+
+**Lists.** Every list answers one page: `{"count", "page", "pages", "page_size", "next_page",
+"previous_page", "next_cursor", "previous_cursor", "results"}`. Ask for `page_size` (1–200; the
+ledger page's 25 by default) and a `page` number, or follow the cursors: `after=<next_cursor>` for the
+page after, `before=<previous_cursor>` for the page before (a page reached by cursor has `page` null;
+`next_cursor` is null on the last page). Cursors stay right while rows are added or removed, numbers do
+not: a script that reads a whole list follows `next_cursor` from the first page. A page past the last
+is an empty page (not 404); a cursor that cannot be read is 422. Lists whose objects change
+(applications, ledger) take `updated_since` (ISO 8601 with its offset): only what changed at or after
+that moment, for a script that keeps another system (an asset register, 情報システム台帳) in step.
 """
 
 api = NinjaAPI(

@@ -1,4 +1,4 @@
-"""The ledger list's pages: numbered links for the first pages, then a cursor (keyset pagination).
+"""The ledger list's pages (and the API's lists): numbered links for the first pages, then a cursor (keyset pagination).
 
 With OFFSET the database walks past every row before the page, so a page deep in a ledger of a million
 entries costs as much as reading them all. A cursor names the last row shown, and the next page starts
@@ -19,8 +19,6 @@ from django.db import models
 from django.db.models import Expression, F, QuerySet, Value
 from django.utils.dateparse import parse_date, parse_datetime
 
-from kumokan.ledger.models import LedgerEntry
-
 PAGE_SIZE = 25
 # Pages linked by number; beyond them the list goes on by cursor.
 NUMBERED_PAGES = 10
@@ -30,7 +28,7 @@ NUMBERED_PAGES = 10
 class Page:
     """One page of the list, with what its navigation links to."""
 
-    object_list: list[LedgerEntry]
+    object_list: list[Any]
     total: int
     number: int | None  # None on a page reached by cursor
     numbers: list[int] = field(default_factory=list)
@@ -73,29 +71,32 @@ class RowComparison(Expression):
 
 
 def page_of(
-    entries: QuerySet[LedgerEntry],
+    entries: QuerySet[Any],
     columns: list[str],
     descending: bool,
     params: Any,
-    counted: QuerySet[LedgerEntry] | None = None,
+    counted: QuerySet[Any] | None = None,
+    size: int | None = None,
 ) -> Page:
     """The page that `params` (page, after or before) asks for of `entries`, ordered by `columns`;
-    `counted`, if given, is the same entries in the form that counts them best."""
+    `counted`, if given, is the same entries in the form that counts them best. The API pages every
+    list this way, with the page size its caller asks for (`size`; the ledger page's by default)."""
+    size = size or PAGE_SIZE
     total = (entries if counted is None else counted).count()
     unreadable = None
     for key, forward in (("after", True), ("before", False)):
         cursor = params.get(key, "")
-        values = _decode(cursor, columns)
+        values = _decode(cursor, columns, entries.model)
         if values is not None:
-            return _keyset_page(entries, columns, descending, values, forward, total)
+            return _keyset_page(entries, columns, descending, values, forward, total, size)
         if cursor:
             unreadable = unreadable or key
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // size))
     try:
         number = min(max(int(params.get("page", 1)), 1), pages)
     except (TypeError, ValueError):
         number = 1
-    rows = list(entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    rows = list(entries[(number - 1) * size : number * size])
     page = Page(rows, total, number, numbers=list(range(1, min(pages, NUMBERED_PAGES) + 1)))
     page.unreadable_cursor = unreadable
     if number > NUMBERED_PAGES:
@@ -106,19 +107,20 @@ def page_of(
         if number < NUMBERED_PAGES:
             page.next_number = number + 1
         else:
-            page.next_cursor = _encode(rows[-1], columns)
+            page.next_cursor = cursor_of(rows[-1], columns)
     return page
 
 
 def _keyset_page(
-    entries: QuerySet[LedgerEntry],
+    entries: QuerySet[Any],
     columns: list[str],
     descending: bool,
     values: list[Any],
     forward: bool,
     total: int,
+    size: int,
 ) -> Page:
-    fields = [_field(column) for column in columns]
+    fields = [_field(entries.model, column) for column in columns]
     start = RowComparison(
         [F(column) for column in columns],
         [Value(value, output_field=f) for value, f in zip(values, fields, strict=True)],
@@ -127,47 +129,47 @@ def _keyset_page(
     query = entries.filter(start)
     if not forward:
         query = query.reverse()
-    rows = list(query[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    rows = list(query[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
     if not forward:
         rows.reverse()
-    page = Page(rows, total, None, numbers=list(range(1, min(-(-total // PAGE_SIZE), NUMBERED_PAGES) + 1)))
+    page = Page(rows, total, None, numbers=list(range(1, min(-(-total // size), NUMBERED_PAGES) + 1)))
     if rows and (more or not forward):
-        page.next_cursor = _encode(rows[-1], columns)
+        page.next_cursor = cursor_of(rows[-1], columns)
     if rows and (more or forward):
-        page.previous_cursor = _encode(rows[0], columns)
+        page.previous_cursor = cursor_of(rows[0], columns)
     return page
 
 
-def _field(column: str) -> models.Field[Any, Any]:
-    model: Any = LedgerEntry
+def _field(model: Any, column: str) -> models.Field[Any, Any]:
     *path, name = column.split("__")
     for part in path:
         model = model._meta.get_field(part).related_model
     return model._meta.get_field(name)  # type: ignore[no-any-return]
 
 
-def _value(entry: LedgerEntry, column: str) -> Any:
-    value: Any = entry
+def _value(row: Any, column: str) -> Any:
+    value: Any = row
     for part in column.split("__"):
         value = getattr(value, part)
     return value
 
 
-def _encode(entry: LedgerEntry, columns: list[str]) -> str:
-    values = [_value(entry, column) for column in columns]
+def cursor_of(row: Any, columns: list[str]) -> str:
+    """The cursor naming `row` in a list ordered by `columns`."""
+    values = [_value(row, column) for column in columns]
     text = json.dumps([v.isoformat() if isinstance(v, datetime.date) else v for v in values])
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, columns: list[str]) -> list[Any] | None:
+def _decode(cursor: str, columns: list[str], model: Any) -> list[Any] | None:
     """The cursor's values, typed for their columns; None for a missing or malformed cursor."""
     if not cursor:
         return None
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        fields = [_field(column) for column in columns]
+        fields = [_field(model, column) for column in columns]
     except (ValueError, FieldDoesNotExist):
         return None
     if not isinstance(values, list) or len(values) != len(columns):

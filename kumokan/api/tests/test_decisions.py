@@ -126,6 +126,6 @@ def test_the_queue_lists_what_the_user_may_decide(api_as):
     assert [a["id"] for a in queue["results"]] == [high.pk]
     assert (queue["count"], queue["page"], queue["pages"]) == (1, 1, 1)
     assert queue["results"][0]["track"] == high.judgment.track
-    assert_error(api_as(c.security_manager).get("/approvals?page=2"), 404)
+    assert api_as(c.security_manager).get("/approvals?page=2").json()["results"] == []
     assert_error(api_as(c.staff).get("/approvals"), 403)
     assert_error(api_as(None).get("/approvals"), 401)

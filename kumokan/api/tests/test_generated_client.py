@@ -194,7 +194,7 @@ def test_a_script_runs_the_workflow_through_the_generated_client(
     task = manager.call(
         "lifecycle",
         "decide_task",
-        task_id=tasks[0].id,
+        task_id=tasks.results[0].id,
         body=manager.model("TaskDecision", {"status": "confirmed", "note": "確認した"}),
     )
     assert task.status.value == "confirmed"
