@@ -28,7 +28,7 @@ from kumokan.catalog.choices import (
     ImportStatus,
     ServiceModel,
 )
-from kumokan.catalog.ismap_list import ListFormatError, ListRow, compare_lists, normalise, read_ismap_list
+from kumokan.catalog.ismap_list import ListFormatError, ListRow, compare_lists, read_ismap_list
 from kumokan.catalog.ismap_matching import ROW_FIELDS, plan_catalog_changes
 from kumokan.catalog.lapses import certification_lapsed, lapsing
 from kumokan.catalog.models import (
@@ -40,6 +40,7 @@ from kumokan.catalog.models import (
     name_key,
 )
 from kumokan.catalog.validity import ismap_valid_until, status_on
+from kumokan.core.spreadsheet import normalise
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.lifecycle.models import Recheck
 from kumokan.tenancy.models import Municipality

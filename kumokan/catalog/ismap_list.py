@@ -14,7 +14,7 @@ The layout expected (the columns of the Excel file the ISMAP portal publishes, i
 Every row needs 有効期限 or the end of its 監査対象期間. The header row is the first of the first 20
 rows that has a 登録番号 cell, so title rows above it are skipped; columns may come in any order, and
 columns not listed here (サービス概要, 言明対象範囲, 監査機関 …) are ignored. Header and cell text is
-NFKC-normalised (全角 and 半角 read alike), header spaces and line breaks are ignored, and dates may be
+NFKC-normalised (全角 and 半角 read alike; kumokan.core.spreadsheet), header spaces and line breaks are ignored, and dates may be
 Excel dates or text as kumokan.documents.wareki reads it (2023/3/31, 2023年3月31日, 令和5年3月31日, R5.3.31).
 
 Where a row gives its audit period, the registration's validity is the rule's (validity.ismap_valid_until,
@@ -24,20 +24,20 @@ ISMAP 基本規程 3.5); an 有効期限 that differs from it is reported as a w
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
-import zipfile
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from kumokan.catalog.validity import ismap_valid_until
-from kumokan.documents.wareki import DateFormatError, parse_date
+from kumokan.core.spreadsheet import (
+    HEADER_SEARCH_ROWS,
+    SpreadsheetRefused,
+    compare_key,
+    normalise,
+    read_workbook,
+)
+from kumokan.documents.wareki import DateFormatError, parse_date, parse_period
 
-HEADER_SEARCH_ROWS = 20
-# Field → the header names that mean it, in their normalised form (see _header).
+# Field → the header names that mean it, in their compared form (kumokan.core.spreadsheet.compare_key).
 HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("登録番号",),
     "service_name": (
@@ -72,8 +72,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 REQUIRED = ("number", "service_name", "provider_name")
-# The separators of a period written in one cell (after NFKC, ～ is ~).
-_PERIOD_SEPARATOR = re.compile(r"\s*(?:~|〜|から|–|—|―)\s*")
 
 
 class ListFormatError(Exception):
@@ -122,16 +120,10 @@ class ListRow:
 def read_ismap_list(file: IO[bytes]) -> list[ListRow]:
     """The rows of an ISMAP list in XLSX; ListFormatError naming every problem (nothing half-read)."""
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ListFormatError(
-            [("Excel（.xlsx）のファイルとして読めません。", f"not an Excel (.xlsx) file: {exc}")]
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        sheets = read_workbook(file.read(), formulas=False)
+    except SpreadsheetRefused as exc:
+        raise ListFormatError([(exc.ja, exc.en)]) from exc
+    rows = [cells for _number, cells in sheets[0].rows] if sheets else []
     header_index, columns = _find_header(rows)
     problems: list[tuple[str, str]] = []
     read: list[ListRow] = []
@@ -187,19 +179,10 @@ def compare_lists(before: list[ListRow], after: list[ListRow]) -> dict[str, Any]
     }
 
 
-def normalise(text: Any) -> str:
-    """NFKC, spaces collapsed: how every cell is read."""
-    return " ".join(unicodedata.normalize("NFKC", str(text)).split())
-
-
-def _header(text: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
-
-
 def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
     names = {name: field for field, aliases in HEADERS.items() for name in aliases}
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = [_header(cell) if cell is not None else "" for cell in row]
+        headers = [compare_key(cell) if cell is not None else "" for cell in row]
         if "登録番号" not in headers:
             continue
         columns: dict[str, int] = {}
@@ -280,10 +263,7 @@ def _date(value: Any, header: str) -> datetime.date | None:
 
 
 def _period(value: Any) -> tuple[datetime.date | None, datetime.date | None]:
-    parts = _PERIOD_SEPARATOR.split(str(value).strip())
-    if len(parts) != 2:
-        raise ValueError(
-            f"監査対象期間「{value}」は「開始日～終了日」の形で読めません。",
-            f"the audit period {value!r} is not 'start～end'",
-        )
-    return _date(parts[0], "監査対象期間"), _date(parts[1], "監査対象期間")
+    try:
+        return parse_period(str(value))
+    except DateFormatError as exc:
+        raise ValueError(f"監査対象期間: {exc.ja}", f"the audit period: {exc.en}") from exc

@@ -29,14 +29,15 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
+from kumokan.core.spreadsheet import ENCODINGS
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
-    ENCODINGS,
     Check,
     CheckedRow,
     FileRefused,
     check_table,
     read_table,
+    recogniser_for,
 )
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
@@ -101,7 +102,7 @@ def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
     with transaction.atomic():
         locked = _lock(acting_user, ledger_import)
         before = state_of(locked, "status")
-        check = _check(locked.municipality, _data(locked), locked.encoding)
+        check = _check_kept(locked)
         locked.status = ImportStatus.REFUSED if check.problems else ImportStatus.CHECKED
         locked.report = check.report()
         locked.save(update_fields=["status", "report"])
@@ -113,6 +114,27 @@ def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
             state_of(locked, "status") | {"problems": len(check.problems)},
         )
     return locked
+
+
+def choose_layout(
+    *, acting_user: Any, ledger_import: LedgerImport, sheet: str, header_row: int | None
+) -> LedgerImport:
+    """Read a kept file from another sheet or header row than the check found ("" / None: find them
+    again), and check it again."""
+    with transaction.atomic():
+        locked = _lock(acting_user, ledger_import)
+        if locked.status == ImportStatus.COMMITTED:
+            raise WorkflowError(
+                "取込み済みのファイルです。", "the file has been imported already", code="import_state"
+            )
+        before = state_of(locked, "sheet", "header_row")
+        locked.sheet = sheet[:100]
+        locked.header_row = header_row
+        locked.save(update_fields=["sheet", "header_row"])
+        record(
+            acting_user, Action.LEDGER_IMPORT_CHECK, locked, before, state_of(locked, "sheet", "header_row")
+        )
+    return recheck(acting_user=acting_user, ledger_import=locked)
 
 
 def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
@@ -127,7 +149,7 @@ def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
                 f"the file cannot be imported in state {locked.status!r}",
                 code="import_state",
             )
-        check = _check(locked.municipality, _data(locked), locked.encoding)
+        check = _check_kept(locked)
         if check.problems:
             # Saved by a separate transaction below, once this one has rolled back.
             raise _Refused(check)
@@ -205,12 +227,32 @@ def _data(ledger_import: LedgerImport) -> bytes:
         return bytes(handle.read())
 
 
-def _check(municipality: Municipality, data: bytes, encoding: str) -> Check:
+def _check(
+    municipality: Municipality, data: bytes, encoding: str, sheet: str = "", header_row: int | None = None
+) -> Check:
+    mapping = saved_mapping(municipality)
     try:
-        table = read_table(data, encoding=encoding)
+        table = read_table(
+            data,
+            encoding=encoding,
+            recognise=recogniser_for(municipality, mapping),
+            sheet=sheet,
+            header_row=header_row,
+        )
     except FileRefused as refused:
         return Check(encoding=encoding, mapping={}, ignored=[], problems=[refused.problem])
-    return check_table(table, municipality, saved_mapping(municipality))
+    return check_table(table, municipality, mapping)
+
+
+def _check_kept(ledger_import: LedgerImport) -> Check:
+    """Check a kept file again, read as its importer chose (sheet, header row)."""
+    return _check(
+        ledger_import.municipality,
+        _data(ledger_import),
+        ledger_import.encoding,
+        ledger_import.sheet,
+        ledger_import.header_row,
+    )
 
 
 def _facts(values: dict[str, Any]) -> dict[str, Any]:

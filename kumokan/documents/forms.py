@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.spreadsheet import MAX_BYTES
 from kumokan.documents.choices import FileFormat
-from kumokan.documents.ledger_import import MAX_BYTES
 from kumokan.documents.ledger_table import Column
 from kumokan.tenancy.models import Municipality
 
@@ -84,3 +84,16 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {header: self.cleaned_data[f"column_{index}"] for index, header in enumerate(self.headers)}
+
+
+class LayoutForm(forms.Form):
+    """Which sheet of the file holds the ledger and which row is its header (blank: found by the check)."""
+
+    sheet = forms.ChoiceField(label=_("Sheet"), required=False)
+    header_row = forms.IntegerField(label=_("Header row"), required=False, min_value=1, max_value=1_048_576)
+
+    def __init__(self, data: Any = None, *, sheets: list[str], initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, initial=initial)
+        field = self.fields["sheet"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("(found by the check)")), *((name, name) for name in sheets)]

@@ -6,12 +6,10 @@ header), in Japanese and English. Nothing here writes: kumokan.documents.actions
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -22,15 +20,30 @@ from django.utils.translation import override
 from kumokan.applications.choices import UserScope
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import name_key
-from kumokan.documents.ledger_table import FORMULA_STARTS, Column, columns_for, header_key
-from kumokan.documents.wareki import DateFormatError, parse_date
+from kumokan.core.spreadsheet import (
+    Formula,
+    Sheet,
+    SpreadsheetRefused,
+    compare_key,
+    find_header,
+    present,
+    read_spreadsheet,
+    widen_kana,
+)
+from kumokan.documents.ledger_table import (
+    FORMULA_STARTS,
+    Column,
+    header_key,
+    import_columns_for,
+    short_forms,
+)
+from kumokan.documents.wareki import DateFormatError, parse_date, parse_period
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.models import Department, Municipality
 
-MAX_BYTES = 10 * 1024 * 1024
-ENCODINGS = ("auto", "utf-8", "cp932")
-_HALF_WIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")
+# At least this many known column labels make a row the header (title rows and notes above it have fewer).
+HEADER_MINIMUM = 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,10 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
     encoding: str
+    # The sheet read, every sheet of the file, and the row number of the header.
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1
 
 
 @dataclass
@@ -80,6 +97,9 @@ class Check:
     ignored: list[str]
     rows: list[CheckedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1
 
     @property
     def new_rows(self) -> list[CheckedRow]:
@@ -94,6 +114,9 @@ class Check:
             "encoding": self.encoding,
             "mapping": self.mapping,
             "ignored": self.ignored,
+            "sheet": self.sheet,
+            "sheets": self.sheets,
+            "header_row": self.header_row,
             "rows": len(self.rows),
             "new": len(self.new_rows),
             "existing": self.existing_count,
@@ -101,209 +124,140 @@ class Check:
         }
 
 
-def normalise_width(text: str) -> str:
-    """Half-width katakana (ｸﾗｳﾄﾞ, from old systems) to full width; everything else stays as written.
-
-    Names, departments, dates, codes and headers are *compared* in NFKC (catalog.models.name_key),
-    so ＡＢＣ and ABC are one provider; but a text is stored as the file writes it, so that a ledger
-    exported and imported again is the same file.
-    """
-    return _HALF_WIDTH_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-
-
 # ── reading ────────────────────────────────────────────────────────────────
 
 
-def read_table(data: bytes, *, encoding: str = "auto") -> Table:
-    """The header and rows of an .xlsx (its first sheet) or a CSV file; refuses what it cannot read."""
-    if len(data) > MAX_BYTES:
+def read_table(
+    data: bytes,
+    *,
+    encoding: str = "auto",
+    recognise: Callable[[str], Column | None] | None = None,
+    sheet: str = "",
+    header_row: int | None = None,
+) -> Table:
+    """The header and rows of a ledger in an .xlsx workbook or a CSV file (kumokan.core.spreadsheet).
+
+    The sheet is the one named, else the one whose header holds the most known column labels
+    (`recognise`); the header is the row numbered `header_row`, else the first row with at least
+    HEADER_MINIMUM known labels, else the first row that is not blank. Blank rows are left out."""
+    try:
+        sheets, used = read_spreadsheet(data, encoding=encoding)
+    except SpreadsheetRefused as refused:
+        raise FileRefused(Problem(refused.row, "", refused.ja, refused.en)) from None
+
+    def score(cells: list[Any]) -> int:
+        if recognise is None:
+            return 0
+        found = {recognise(str(cell)) for cell in cells if isinstance(cell, str) and cell.strip()}
+        return len({column.key for column in found if column is not None})
+
+    def header_of(candidate: Sheet) -> tuple[int, int]:
+        """The header's position among the sheet's rows and its score (-1 when the sheet is blank)."""
+        rows = candidate.rows
+        if header_row is not None:
+            found = next((i for i, (number, _cells) in enumerate(rows) if number == header_row), None)
+            return (found, score(rows[found][1])) if found is not None else (-1, -1)
+        index = find_header(rows, score, HEADER_MINIMUM)
+        if index is not None:
+            return index, score(rows[index][1])
+        first = next((i for i, (_number, cells) in enumerate(rows) if any(present(c) for c in cells)), None)
+        return (first, 0) if first is not None else (-1, -1)
+
+    named = [candidate for candidate in sheets if candidate.name == sheet]
+    chosen = named[0] if named else max(sheets, key=lambda candidate: header_of(candidate)[1])
+    index, _score = header_of(chosen)
+    names = [candidate.name for candidate in sheets]
+    rows = chosen.rows[index + 1 :] if index >= 0 else []
+    rows = [(number, cells) for number, cells in rows if any(present(c) for c in cells)]
+    if index < 0 or not rows:
         raise FileRefused(
             Problem(
                 None,
                 "",
-                f"ファイルが大きすぎます（{len(data) / 1024 / 1024:.1f} MB）。10 MB までのファイルにしてください。",
-                f"the file is too large ({len(data) / 1024 / 1024:.1f} MB); the limit is 10 MB",
+                "シートに台帳の行がありません（見出しの行の下に台帳の行を入れてください）。",
+                "the sheet holds no ledger rows (a header row, then the entries under it)",
             )
         )
-    if data.startswith(b"PK\x03\x04"):
-        table = _read_xlsx(data)
-    else:
-        table = _read_csv(data, encoding)
-    rows = [(number, cells) for number, cells in table.rows if any(_present(c) for c in cells)]
-    if not any(h.strip() for h in table.headers) or not rows:
-        raise FileRefused(
-            Problem(
-                None,
-                "",
-                "シートに台帳の行がありません（1行目に見出し、2行目から台帳の行を入れてください）。",
-                "the sheet holds no ledger rows (headers in row 1, entries from row 2)",
-            )
-        )
-    return Table(table.headers, rows, table.encoding)
-
-
-def _present(value: Any) -> bool:
-    return value is not None and str(value).strip() != ""
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(
-            Problem(
-                None, "", "Excel ファイル（.xlsx）として読めません。", f"not a readable .xlsx file ({exc})"
-            )
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[tuple[int, list[Any]]] = []
-        headers: list[str] | None = None
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = [_xlsx_value(cell) for cell in cells]
-            if headers is None:
-                headers = ["" if v is None else str(v) for v in values]
-                continue
-            rows.append((number, values))
-    finally:
-        workbook.close()
-    return Table(headers or [], rows, "xlsx")
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula cell of a workbook: refused, since what it computes is not what the file says."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def _xlsx_value(cell: Any) -> Any:
-    if cell.data_type == "f":
-        return Formula(str(cell.value))
-    value = cell.value
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-def _read_csv(data: bytes, encoding: str) -> Table:
-    text, used = _decode(data, encoding)
-    if "\x00" in text:
-        # No text of a ledger holds NUL, and PostgreSQL cannot store it: a binary file, not a CSV.
-        row = text[: text.index("\x00")].count("\n") + 1
-        raise FileRefused(
-            Problem(
-                row,
-                "",
-                f"{row}行目に NUL 文字があります。CSV ファイルではないようです。",
-                f"row {row} contains a NUL character: this is not a CSV file",
-            )
-        )
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        lines = list(reader)
-    except csv.Error as exc:
-        raise FileRefused(
-            Problem(
-                reader.line_num,
-                "",
-                f"{reader.line_num}行目: CSV として読めません（{exc}）。",
-                f"row {reader.line_num}: not CSV ({exc})",
-            )
-        ) from None
-    if not lines:
-        return Table([], [], used)
-    return Table(lines[0], [(number, cells) for number, cells in enumerate(lines[1:], start=2)], used)
-
-
-def _decode(data: bytes, encoding: str) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) or Windows Shift_JIS (cp932, which has ①, ㈱ and 髙 that plain
-    Shift_JIS lacks). "auto" takes UTF-8 when the file is valid UTF-8, else cp932 — unless the file
-    was UTF-8 up to the bad byte: a file mixing both is refused, naming the row."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8", "utf-8-sig")
-    if encoding == "cp932":
-        return _strict(data, "cp932", "cp932")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        mixed = not data[: exc.start].isascii()
-        if encoding == "utf-8" or mixed:
-            raise FileRefused(_undecodable(data, exc.start, "UTF-8", mixed)) from None
-    return _strict(data, "cp932", "cp932")
-
-
-def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:
-    try:
-        return data.decode(codec), name
-    except UnicodeDecodeError as exc:
-        raise FileRefused(
-            _undecodable(data, exc.start, "Shift_JIS" if codec == "cp932" else "UTF-8", False)
-        ) from None
-
-
-def _undecodable(data: bytes, position: int, codec: str, mixed: bool) -> Problem:
-    row = data[:position].count(b"\n") + 1
-    hint_ja = "UTF-8 と Shift_JIS が混在しています。" if mixed else "文字コードを確かめてください。"
-    hint_en = "the file mixes UTF-8 and Shift_JIS" if mixed else "check the file's encoding"
-    return Problem(
-        row,
-        "",
-        f"{row}行目に {codec} として読めない文字があります（{hint_ja}）",
-        f"row {row} has bytes that are not {codec} ({hint_en})",
-    )
+    number, cells = chosen.rows[index]
+    headers = ["" if cell is None else str(cell) for cell in cells]
+    return Table(headers, rows, used, sheet=chosen.name, sheets=names, header_row=number)
 
 
 # ── checking ───────────────────────────────────────────────────────────────
 
 
+class Recogniser:
+    """Which ledger column a header names: the municipality's saved mapping (by header_key; "" ignores
+    the column), then the columns' labels as written (the product's in Japanese and English, the
+    pack's ledger field labels), then their short forms (ledger_table.short_forms), where only one
+    column has that short form."""
+
+    def __init__(self, columns: list[Column], saved: dict[str, str]) -> None:
+        self.by_key = {column.key: column for column in columns if column.imported}
+        self.saved = saved
+        self.exact = {label: column for column in self.by_key.values() for label in column.labels()}
+        owners: dict[str, set[str]] = {}
+        for column in self.by_key.values():
+            for form in column.short_labels():
+                owners.setdefault(form, set()).add(column.key)
+        self.short = {
+            form: self.by_key[next(iter(keys))]
+            for form, keys in owners.items()
+            if len(keys) == 1 and form not in self.exact
+        }
+
+    def __call__(self, header: str) -> Column | None:
+        key = header_key(header)
+        if not key:
+            return None
+        if key in self.saved:
+            return self.by_key.get(self.saved[key])
+        if key in self.exact:
+            return self.exact[key]
+        for form in short_forms(header):
+            column = self.exact.get(form) or self.short.get(form)
+            if column is not None:
+                return column
+        return None
+
+
 def resolve_mapping(
-    headers: list[str], columns: list[Column], saved: dict[str, str]
+    headers: list[str], recognise: Recogniser, header_row: int = 1
 ) -> tuple[dict[int, Column], dict[str, str], list[str], list[Problem]]:
-    """Which file column feeds which ledger column: the municipality's saved mapping first (by
-    normalised header), then the column labels in Japanese or English. Returns the positions, the
-    mapping as shown to the user, the ignored headers and problems (a column fed twice)."""
-    by_key = {column.key: column for column in columns if column.imported}
-    by_label = {label: column for column in by_key.values() for label in column.labels()}
+    """Which file column feeds which ledger column (see Recogniser). Returns the positions, the
+    mapping as shown to the user, the ignored headers and problems (a column fed twice, a required
+    one missing), each naming the header's row."""
     positions: dict[int, Column] = {}
     shown: dict[str, str] = {}
     ignored: list[str] = []
     problems: list[Problem] = []
     taken: dict[str, str] = {}
+    row = header_row
     for index, header in enumerate(headers):
-        key = header_key(header)
-        if not key:
+        if not header_key(header):
             continue
-        if key in saved:
-            column = by_key.get(saved[key])
-        else:
-            column = by_label.get(key)
+        column = recognise(header)
         if column is None:
             ignored.append(header)
             continue
         if column.key in taken:
             problems.append(
                 Problem(
-                    1,
+                    row,
                     header,
-                    f"1行目: 列「{header}」と列「{taken[column.key]}」が同じ項目「{column.label}」に割り当てられています。",
-                    f"row 1: columns {header!r} and {taken[column.key]!r} both map to {column.key}",
+                    f"{row}行目: 列「{header}」と列「{taken[column.key]}」が同じ項目「{column.label}」に割り当てられています。",
+                    f"row {row}: columns {header!r} and {taken[column.key]!r} both map to {column.key}",
                 )
             )
             continue
         taken[column.key] = header
         positions[index] = column
         shown[header] = column.key
-    missing = [c for c in by_key.values() if c.required and c.key not in taken]
+    # The department may come from the applicant's (the seed's ledger has no column of its own for it).
+    fed = set(taken) | {part for key in taken for part in recognise.by_key[key].splits_into}
+    if "applicant_department_name" in fed:
+        fed.add("department")
+    missing = [c for c in recognise.by_key.values() if c.required and c.key not in fed]
     for column in missing:
         with override("ja"):
             label_ja = str(column.label)
@@ -311,20 +265,32 @@ def resolve_mapping(
             label_en = str(column.label)
         problems.append(
             Problem(
-                1,
+                row,
                 "",
-                f"1行目: 必須の列「{label_ja}」がありません（見出しを直すか、列の対応を設定してください）。",
-                f"row 1: the required column {label_en!r} is missing (rename the header or map it)",
+                f"{row}行目: 必須の列「{label_ja}」がありません（見出しを直すか、列の対応を設定してください）。",
+                f"row {row}: the required column {label_en!r} is missing (rename the header or map it)",
             )
         )
     return positions, shown, ignored, problems
 
 
+def recogniser_for(municipality: Municipality, saved_mapping: dict[str, str]) -> Recogniser:
+    return Recogniser(import_columns_for(municipality), saved_mapping)
+
+
 def check_table(table: Table, municipality: Municipality, saved_mapping: dict[str, str]) -> Check:
     """The dry run: every row parsed and matched, every problem listed. Writes nothing."""
-    columns = columns_for(municipality)
-    positions, shown, ignored, problems = resolve_mapping(table.headers, columns, saved_mapping)
-    check = Check(encoding=table.encoding, mapping=shown, ignored=ignored, problems=problems)
+    recognise = recogniser_for(municipality, saved_mapping)
+    positions, shown, ignored, problems = resolve_mapping(table.headers, recognise, table.header_row)
+    check = Check(
+        encoding=table.encoding,
+        mapping=shown,
+        ignored=ignored,
+        problems=problems,
+        sheet=table.sheet,
+        sheets=table.sheets,
+        header_row=table.header_row,
+    )
     if problems:
         return check
     reader = _RowReader(municipality)
@@ -366,8 +332,8 @@ class _RowReader:
     def __init__(self, municipality: Municipality) -> None:
         self.municipality = municipality
         departments = list(Department.objects.filter(municipality=municipality))
-        self.departments = {name_key(d.name): d for d in departments} | {
-            name_key(d.code): d for d in departments
+        self.departments = {compare_key(d.name): d for d in departments} | {
+            compare_key(d.code): d for d in departments
         }
         pack = municipality.pack().pack
         assert pack.classification is not None and pack.tracks is not None
@@ -385,9 +351,9 @@ class _RowReader:
     def read(
         self, number: int, cells: list[Any], positions: dict[int, Column], headers: list[str]
     ) -> tuple[dict[str, Any], Department | None, list[Problem]]:
-        values: dict[str, Any] = {column.key: "" for column in positions.values()}
+        values: dict[str, Any] = {column.key: "" for column in positions.values() if not column.splits_into}
         problems: list[Problem] = []
-        department: Department | None = None
+        fed_by: dict[str, str] = {}
         for index, column in positions.items():
             raw = cells[index] if index < len(cells) else None
             header = headers[index]
@@ -403,35 +369,34 @@ class _RowReader:
                     )
                 )
                 continue
-            if column.key == "department" and value:
-                department = self.departments.get(name_key(value))
-                if department is None:
-                    problems.append(
-                        Problem(
-                            number,
-                            header,
-                            f"{number}行目「{header}」: 所属「{value}」は{self.municipality.name}に登録されていません。",
-                            f"row {number}, column {header!r}: no department {value!r} in {self.municipality.slug}",
-                        )
-                    )
-            values[column.key] = value
+            parts = value if column.splits_into else {column.key: value}
+            for key, part in parts.items():
+                # A column of its own wins over the half of a combined cell.
+                if key not in fed_by or not values.get(key):
+                    values[key] = part
+                    fed_by[key] = header
+        if not values.get("department") and values.get("applicant_department_name"):
+            values["department"] = values["applicant_department_name"]
+            fed_by["department"] = fed_by["applicant_department_name"]
+        department = self._department(number, values, fed_by, problems)
         for index, column in positions.items():
+            header = fed_by.get(column.key, headers[index])
             if (
                 column.required
                 and not values.get(column.key)
-                and not any(p.column == headers[index] for p in problems)
+                and not any(p.column == header for p in problems)
             ):
                 problems.append(
                     Problem(
                         number,
-                        headers[index],
-                        f"{number}行目「{headers[index]}」: 入力してください。",
-                        f"row {number}, column {headers[index]!r}: required",
+                        header,
+                        f"{number}行目「{header}」: 入力してください。",
+                        f"row {number}, column {header!r}: required",
                     )
                 )
         start, end = values.get("period_start"), values.get("period_end")
         if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
-            header = _header_of("period_end", positions, headers)
+            header = fed_by.get("period_end", "")
             problems.append(
                 Problem(
                     number,
@@ -443,17 +408,85 @@ class _RowReader:
         values.setdefault("function_name", "")
         return values, department, problems
 
+    def _department(
+        self, number: int, values: dict[str, Any], fed_by: dict[str, str], problems: list[Problem]
+    ) -> Department | None:
+        text = values.get("department")
+        if not text:
+            return None
+        department = self.departments.get(compare_key(text))
+        if department is None:
+            header = fed_by["department"]
+            problems.append(
+                Problem(
+                    number,
+                    header,
+                    f"{number}行目「{header}」: 所属「{text}」は{self.municipality.name}に登録されていません。",
+                    f"row {number}, column {header!r}: no department {text!r} in {self.municipality.slug}",
+                )
+            )
+        return department
+
+    def _split(self, column: Column, raw: Any) -> dict[str, Any]:
+        """A combined cell's two values: a period's start and end (either may be open), or a
+        department and the name or title after it."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return {}
+        if isinstance(raw, datetime.date):
+            raise _CellError(
+                "期間は「開始日～終了日」の形で入れてください（日付が一つだけです）。",
+                "give the period as 'start～end' (the cell holds one date)",
+            )
+        text = _unescape_formula(widen_kana(str(raw)).strip())
+        first, second = column.splits_into
+        if column.key == "period":
+            try:
+                start, end = parse_period(text)
+            except DateFormatError as exc:
+                raise _CellError(exc.ja, exc.en) from None
+            return {first: start, second: end}
+        department, rest = self._split_department(text)
+        return {first: department, second: rest}
+
+    def _split_department(self, text: str) -> tuple[str, str]:
+        """「デジタル推進課・山田太郎」, 「情報政策課　係長」: split at the one 「・」, else where the part before
+        is a registered department, else at the one separator; more than one possible split is refused."""
+        cuts = [(m.start(), m.end()) for m in _COMBINED_SEPARATOR.finditer(text)]
+        dots = [cut for cut in cuts if text[cut[0] : cut[1]].strip() == "・"]
+        if len(dots) == 1:
+            chosen = dots[0]
+        else:
+            known = [cut for cut in cuts if compare_key(text[: cut[0]]) in self.departments]
+            if len(known) == 1:
+                chosen = known[0]
+            elif len(cuts) == 1:
+                chosen = cuts[0]
+            else:
+                raise _CellError(
+                    f"「{text[:40]}」のどこまでが所属か分かりません（所属の後に「・」を一つ入れてください。例: デジタル推進課・山田太郎）。",
+                    f"cannot tell where the department ends in {text[:40]!r} (put one '・' after it, e.g. 情報政策課・係長)",
+                )
+        department, rest = text[: chosen[0]].strip(), text[chosen[1] :].strip()
+        if not department or not rest:
+            raise _CellError(
+                f"「{text[:40]}」は所属と、氏名または補職名の二つを入れてください。",
+                f"{text[:40]!r} needs both the department and the name or title",
+            )
+        return department, rest
+
     def _value(self, column: Column, raw: Any) -> Any:
         if isinstance(raw, Formula):
             raise _CellError(
                 f"数式（{raw.text[:30]}）は取り込めません。値を入力してください。",
                 f"a formula ({raw.text[:30]!r}) cannot be imported; enter the value",
             )
+        if column.splits_into:
+            return self._split(column, raw)
         if isinstance(raw, datetime.date):
             if column.is_date:
                 return raw
             raw = raw.isoformat()
-        text = normalise_width("" if raw is None else str(raw)).strip()
+        text = widen_kana("" if raw is None else str(raw)).strip()
         text = _unescape_formula(text)
         if column.is_date:
             if not text:
@@ -478,6 +511,10 @@ class _RowReader:
         if column.key in _CHOICES:
             return _choice(_CHOICES[column.key], text)
         return text
+
+
+# Between a department and the name or title after it: 「・」, spaces (full width too) or a slash.
+_COMBINED_SEPARATOR = re.compile(r"\s*[・･/／]\s*|\s+")
 
 
 class _CellError(Exception):

@@ -6,8 +6,8 @@ import, so that exporting, importing into an empty municipality and exporting ag
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from kumokan.applications.choices import Track, UserScope
 from kumokan.catalog.choices import ServiceModel
+from kumokan.core.spreadsheet import compare_key, without_qualifiers
 from kumokan.ledger.actions import TYPED_FIELD_IDS
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -39,19 +40,42 @@ class Column:
     is_date: bool = False
     # The value is this choice's code, written as its label.
     choices: type[TextChoices] | None = None
+    # Other labels it is known by: the pack's ledger field labels (Kitakyushu 5.2(1)④, Kobe 5.2.1⑤).
+    aliases: tuple[str, ...] = ()
+    # A column of the import only, holding two values in one cell: the columns it is split into.
+    splits_into: tuple[str, ...] = ()
 
-    def labels(self) -> set[str]:
-        """Every header this column is recognised by: its key and its label in each language."""
-        names = {self.key, str(self.label)}
+    def names(self) -> set[str]:
+        """Every label this column is known by: its key, its label in each language and its aliases."""
+        names = {self.key, str(self.label), *self.aliases}
         for language in ("ja", "en"):
             with override(language):
                 names.add(str(self.label))
-        return {header_key(name) for name in names}
+        return names
+
+    def labels(self) -> set[str]:
+        """Every header this column is recognised by as written (compared by header_key)."""
+        return {header_key(name) for name in self.names()}
+
+    def short_labels(self) -> set[str]:
+        """The short forms of its labels: qualifiers in brackets left out, 「の」 and a trailing 「名称」
+        dropped, 「名称」 as 「名」 (「クラウドサービスの名称（必要に応じて機能名までを含む）」 is also
+        「クラウドサービス名」)."""
+        return {short for name in self.names() for short in short_forms(name)}
 
 
 def header_key(text: str) -> str:
-    """A header as it is compared: NFKC, case-folded, without spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A header as it is compared: NFKC, case-folded, without spaces, variant kanji as the common form."""
+    return compare_key(text)
+
+
+def short_forms(text: str) -> list[str]:
+    """The short forms of a label or header, in the order they are tried."""
+    bare = without_qualifiers(text)
+    forms = [bare, bare.replace("の", "")]
+    forms += [form.replace("名称", "名") for form in forms]
+    forms += [form.removesuffix("名称") for form in forms if form.endswith("名称")]
+    return list(dict.fromkeys(form for form in forms if form))
 
 
 BASE_COLUMNS: tuple[Column, ...] = (
@@ -110,6 +134,43 @@ def columns_for(municipality: Municipality) -> list[Column]:
         if field.id not in TYPED_FIELD_IDS
     ]
     return [*BASE_COLUMNS, *extra]
+
+
+def _no_value(entry: LedgerEntry) -> Value:
+    return None
+
+
+# Columns a kept ledger has that the export writes as two: the seed's own ledger items hold two
+# values in one cell (Kitakyushu 5.2(1)④(オ)(カ)(ク), Kobe 5.2.1⑤オ・カ・ク).
+COMBINED_COLUMNS: tuple[Column, ...] = (
+    Column("period", _("Period of use"), _no_value, splits_into=("period_start", "period_end")),
+    Column(
+        "applicant",
+        _("Applicant (department and name)"),
+        _no_value,
+        splits_into=("applicant_department_name", "applicant_name"),
+    ),
+    Column(
+        "service_manager",
+        _("Service manager (department and title)"),
+        _no_value,
+        splits_into=("service_manager_department_name", "service_manager_title"),
+    ),
+)
+
+
+def import_columns_for(municipality: Municipality) -> list[Column]:
+    """The columns an import recognises: columns_for, known also by the pack's ledger field labels, and
+    the combined columns."""
+    # Each typed ledger field id of the pack (ledger.actions.TYPED_FIELD_IDS) is a column's key.
+    aliases: dict[str, list[str]] = {}
+    for field in municipality.pack().pack.ledger_fields:
+        if field.id in TYPED_FIELD_IDS:
+            aliases.setdefault(field.id, []).append(field.label)
+    return [
+        dataclasses.replace(column, aliases=(*column.aliases, *aliases.get(column.key, ())))
+        for column in (*columns_for(municipality), *COMBINED_COLUMNS)
+    ]
 
 
 def _field_getter(field_id: str) -> Callable[[LedgerEntry], Value]:

@@ -40,6 +40,8 @@ class ImportMapping(models.Model):
     )
     # Normalised header (kumokan.documents.ledger_table.header_key) -> column key; "" ignores the column.
     columns = models.JSONField(_("Column mapping"), default=dict, blank=True)
+    # The values a person decided how to read (ledger_import.DECISION_KINDS): kind -> value key -> answer.
+    decisions = models.JSONField(_("Decisions on values"), default=dict, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -75,6 +77,9 @@ class LedgerImport(models.Model):
     size = models.PositiveIntegerField(_("Size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     encoding = models.CharField(_("Encoding requested"), max_length=20, default="auto")
+    # The sheet and header row the importer chose; blank: found by the check (ledger_import.read_table).
+    sheet = models.CharField(_("Sheet"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("Header row"), null=True, blank=True)
     status = models.CharField(_("Status"), max_length=20, choices=ImportStatus.choices)
     report = models.JSONField(_("Report"), default=dict)
     created_count = models.PositiveIntegerField(_("Entries created"), default=0)

@@ -17,10 +17,10 @@ from kumokan.applications.access import application_for
 from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.documents import actions
 from kumokan.documents.choices import FileFormat, ImportStatus
-from kumokan.documents.forms import ExportForm, MappingForm, UploadForm
+from kumokan.documents.forms import ExportForm, LayoutForm, MappingForm, UploadForm
 from kumokan.documents.ledger_export import cp932_problems, csv_chunks, export_rows, write_xlsx
 from kumokan.documents.ledger_import import Problem
-from kumokan.documents.ledger_table import columns_for
+from kumokan.documents.ledger_table import columns_for, import_columns_for
 from kumokan.documents.models import LedgerImport
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import printed_forms
@@ -150,7 +150,13 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problems = [Problem.from_dict(p) for p in report.get("problems", [])]
     headers = list(report.get("mapping", {})) + list(report.get("ignored", []))
     mapping_form = MappingForm(
-        headers=headers, mapping=report.get("mapping", {}), columns=columns_for(ledger_import.municipality)
+        headers=headers,
+        mapping=report.get("mapping", {}),
+        columns=import_columns_for(ledger_import.municipality),
+    )
+    layout_form = LayoutForm(
+        sheets=report.get("sheets", []),
+        initial={"sheet": ledger_import.sheet, "header_row": ledger_import.header_row},
     )
     return render(
         request,
@@ -160,9 +166,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "problems": problems,
             "mapping_form": mapping_form,
+            "layout_form": layout_form,
             "may_commit": ledger_import.status == ImportStatus.CHECKED,
-            # Open the mapping when the headers are the problem (row 1).
-            "mapping_open": any(problem.row == 1 for problem in problems),
+            # Open the mapping when the headers are the problem.
+            "mapping_open": any(problem.row == report.get("header_row", 1) for problem in problems),
         },
     )
 
@@ -174,13 +181,36 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
     report = ledger_import.report
     headers = list(report.get("mapping", {})) + list(report.get("ignored", []))
-    form = MappingForm(request.POST, headers=headers, columns=columns_for(ledger_import.municipality))
+    form = MappingForm(request.POST, headers=headers, columns=import_columns_for(ledger_import.municipality))
     if form.is_valid():
         actions.save_mapping(
             acting_user=request.user, municipality=ledger_import.municipality, columns=form.mapping()
         )
         actions.recheck(acting_user=request.user, ledger_import=ledger_import)
         messages.success(request, _("The column mapping was saved and the file checked again."))
+    return redirect(ledger_import.get_absolute_url())
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def import_layout(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the file from the sheet and header row chosen, and check it again."""
+    ledger_import = _import_for(request, pk)
+    form = LayoutForm(request.POST, sheets=ledger_import.report.get("sheets", []))
+    if form.is_valid():
+        try:
+            actions.choose_layout(
+                acting_user=request.user,
+                ledger_import=ledger_import,
+                sheet=form.cleaned_data["sheet"] or "",
+                header_row=form.cleaned_data["header_row"],
+            )
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file was checked again from the sheet and row chosen."))
+    else:
+        messages.error(request, _("Choose a sheet of the file and a row number."))
     return redirect(ledger_import.get_absolute_url())
 
 

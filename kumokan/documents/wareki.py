@@ -125,3 +125,25 @@ def _check_within_era(raw: str, era: Era, day: datetime.date) -> None:
             f"「{raw}」は{era.name}の期間外です（{to_wareki(day)}のことでしょうか）",
             f"{raw!r} is after the end of {era.name} (did you mean {to_wareki(day)}?)",
         )
+
+
+# The separators of a period written in one cell (after NFKC, ～ is ~).
+_PERIOD_SEPARATOR = re.compile(r"\s*(?:~|〜|～|から|–|—|―)\s*")
+
+
+def parse_period(text: str) -> tuple[datetime.date | None, datetime.date | None]:
+    """Read a period written in one cell, 「令和6年4月1日～令和9年3月31日」, 「R6.10.1～R7.9.30」,
+    「2024/4/1～2027/3/31」, with each end in any form parse_date reads; an open end (「令和5年4月1日～」,
+    「～R9.3.31」) is None. A cell that is not two dates around one separator is refused."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    parts = _PERIOD_SEPARATOR.split(plain)
+    if len(parts) != 2 or not (parts[0] or parts[1]):
+        raise DateFormatError(
+            f"「{text}」は「開始日～終了日」の形の期間として読めません（例: 令和6年4月1日～令和9年3月31日）",
+            f"{text!r} is not a period 'start～end' (e.g. 2024/4/1～2027/3/31)",
+        )
+    start = parse_date(parts[0]) if parts[0] else None
+    end = parse_date(parts[1]) if parts[1] else None
+    if start is not None and end is not None and end < start:
+        raise DateFormatError(f"「{text}」は終わりが始まりより前です", f"{text!r} ends before it starts")
+    return start, end

@@ -16,9 +16,9 @@ from kumokan.audit.chain import verify_chain
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.models import CloudService, Provider
+from kumokan.core.spreadsheet import MAX_BYTES
 from kumokan.documents import actions
 from kumokan.documents.choices import ImportStatus
-from kumokan.documents.ledger_import import MAX_BYTES
 from kumokan.documents.models import LedgerImport
 from kumokan.documents.tests.exchange import body, city_with_ledger, download, empty_city, xlsx_rows
 from kumokan.errors import WorkflowError
