@@ -79,5 +79,7 @@ def test_an_example_citys_demo_applies_approves_and_ledgers_a_high_track_service
     page.goto("/ledger/")
     expect(page.locator("table.ledger tbody tr", has_text="ブラウザ試験用の電子契約サービス")).to_be_visible()
     screenshot(page, "ledger")
-    application = Application.objects.get(municipality=municipality, service__name="ブラウザ試験用の電子契約サービス")
+    application = Application.objects.get(
+        municipality=municipality, service__name="ブラウザ試験用の電子契約サービス"
+    )
     assert LedgerEntry.objects.filter(application=application).exists()
