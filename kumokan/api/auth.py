@@ -13,8 +13,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from kumokan.accounts.two_factor import has_device, requires_two_factor
 from kumokan.api.models import TOKEN_PREFIX, ApiToken, token_digest
 from kumokan.core.permissions import Capability, allows
 
@@ -37,11 +39,20 @@ class TokenAuth(HttpBearer):
         )
         if api_token is None:
             return None
+        user: Any = api_token.user
+        # The two-factor rule holds at each use, not only when the token was issued: a person who
+        # has since gained a role that requires a second factor reaches nothing until a device is enrolled.
+        if requires_two_factor(user) and not has_device(user):
+            raise PermissionDenied(
+                _(
+                    "Your roles require two-factor authentication: enrol a device on the web before "
+                    "using an API token."
+                )
+            )
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
-        user: Any = api_token.user
         request.user = user
         if self.capabilities and not any(allows(user, capability) for capability in self.capabilities):
             raise PermissionDenied

@@ -27,7 +27,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("", response={200: MeOut, **errors(401)}, summary="The token's user", operation_id="me")
+@router.get("", response={200: MeOut, **errors(401, 403)}, summary="The token's user", operation_id="me")
 def me(request: HttpRequest) -> MeOut:
     memberships = Membership.objects.filter(user=request.user).select_related("municipality", "department")
     titles = {}

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core import signals
 from django.db import close_old_connections
 
+from kumokan.accounts.testing import device_for
+from kumokan.accounts.two_factor import requires_two_factor
 from kumokan.api.actions import issue_api_token
 from kumokan.api.tests.support import ApiClient
 from kumokan.tenancy.actions import add_department, create_municipality, grant_membership
@@ -49,11 +51,16 @@ def make_user(db: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def api_as() -> Callable[[Any], ApiClient]:
-    """api_as(user): a client authenticated with a fresh token of that user; api_as(None): no token."""
+    """api_as(user): a client authenticated with a fresh token of that user; api_as(None): no token.
+
+    A user whose roles require a second factor has a device, as anyone using a token must.
+    """
 
     def api_as(user: Any) -> ApiClient:
         if user is None:
             return ApiClient(None)
+        if requires_two_factor(user):
+            device_for(user)
         _token, text = issue_api_token(acting_user=None, user=user, name="tests")
         return ApiClient(text)
 

@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from kumokan.accounts.testing import device_for
 from kumokan.api.actions import issue_api_token
 from kumokan.applications.tests import factories as f
 from kumokan.tenancy.choices import Role
@@ -57,6 +58,7 @@ def token(db: Any, keep_test_connection: None) -> str:
             Membership.objects.create(
                 user=c.applicant, municipality=c.municipality, department=c.department, role=role
             )
+    device_for(c.applicant)  # its roles require a second factor, as every token user's do there
     _token, text = issue_api_token(acting_user=None, user=c.applicant, name="schemathesis")
     return text
 

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.test import Client
 
+from kumokan.accounts.testing import device_for
 from kumokan.api.actions import issue_api_token
 from kumokan.api.models import ApiToken
 from kumokan.api.v1 import api
@@ -181,6 +182,9 @@ def test_no_api_write_of_another_municipality_reaches_this_one(kobe: Municipalit
         grant_membership(acting_user=None, user=owner, municipality=kobe, role=role.value)
     # Drafts are their applicant's, re-checks their service manager's: any of Kobe's people will do.
     people = get_user_model().objects.filter(memberships__municipality=kobe).distinct().order_by("pk")
+    # Everyone has a device, so that a refusal is the tenant boundary's, not the two-factor rule's.
+    for user in [*people, *osaka_people.values()]:
+        device_for(user)
     home = [issue_api_token(acting_user=user, user=user, name="home")[1] for user in people]
     visitors = {
         who: issue_api_token(acting_user=user, user=user, name="crawl")[1]
