@@ -83,14 +83,10 @@ def _may_administer(acting_user: Any, municipality: Any) -> bool:
     return bool(acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR))
 
 
-def link_identity(
+def check_link(
     *, acting_user: Any, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
-) -> ExternalIdentity:
-    """Bind (provider, sub) to `user`: an administrator's link, the person's password-confirmed one, or creation.
-
-    The account must belong to the provider's municipality, and neither side may be linked already:
-    a link is never moved by a later sign-in, only removed (unlink_identity) and made again.
-    """
+) -> None:
+    """Raise WorkflowError unless this link may be made (link_identity asks again under the lock)."""
     municipality = provider.municipality
     if method == LinkMethod.ADMINISTRATOR and not _may_administer(acting_user, municipality):
         raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
@@ -102,30 +98,42 @@ def link_identity(
         )
     if not subject:
         raise WorkflowError("sub が空です。", "The subject (sub) is empty.", code="invalid")
+    if (
+        method != LinkMethod.CREATED
+        and not Membership.objects.filter(user=user, municipality=municipality).exists()
+    ):
+        raise WorkflowError(
+            f"{user.get_username()} は{municipality.name}のアカウントではありません。",
+            f"{user.get_username()} is not an account of {municipality.name}.",
+            code="other_municipality",
+        )
+    taken = ExternalIdentity.objects.filter(provider=provider)
+    if taken.filter(subject=subject).exists():
+        raise WorkflowError(
+            "この認証基盤のアカウントは既に別の kumokan アカウントと連携しています。",
+            "This provider account is already linked to a kumokan account.",
+            code="already_linked",
+        )
+    if taken.filter(user=user).exists():
+        raise WorkflowError(
+            "この kumokan アカウントは既にこの認証基盤の別のアカウントと連携しています。",
+            "This kumokan account is already linked to another account of this provider.",
+            code="already_linked",
+        )
+
+
+def link_identity(
+    *, acting_user: Any, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
+) -> ExternalIdentity:
+    """Bind (provider, sub) to `user`: an administrator's link, the person's password-confirmed one, or creation.
+
+    The account must belong to the provider's municipality, and neither side may be linked already:
+    a link is never moved by a later sign-in, only removed (unlink_identity) and made again.
+    """
+    municipality = provider.municipality
     with transaction.atomic():
         locked = get_user_model().objects.select_for_update().get(pk=user.pk)
-        if (
-            method != LinkMethod.CREATED
-            and not Membership.objects.filter(user=locked, municipality=municipality).exists()
-        ):
-            raise WorkflowError(
-                f"{locked.get_username()} は{municipality.name}のアカウントではありません。",
-                f"{locked.get_username()} is not an account of {municipality.name}.",
-                code="other_municipality",
-            )
-        taken = ExternalIdentity.objects.filter(provider=provider)
-        if taken.filter(subject=subject).exists():
-            raise WorkflowError(
-                "この認証基盤のアカウントは既に別の kumokan アカウントと連携しています。",
-                "This provider account is already linked to a kumokan account.",
-                code="already_linked",
-            )
-        if taken.filter(user=locked).exists():
-            raise WorkflowError(
-                "この kumokan アカウントは既にこの認証基盤の別のアカウントと連携しています。",
-                "This kumokan account is already linked to another account of this provider.",
-                code="already_linked",
-            )
+        check_link(acting_user=acting_user, provider=provider, subject=subject, user=locked, method=method)
         identity = ExternalIdentity.objects.create(
             provider=provider, subject=subject, user=locked, method=method
         )

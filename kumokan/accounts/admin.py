@@ -6,17 +6,26 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kumokan.accounts.actions import link_identity, remove_totp_devices, unlink_identity, unlock_account
+from kumokan.accounts.actions import (
+    check_link,
+    link_identity,
+    remove_totp_devices,
+    unlink_identity,
+    unlock_account,
+)
 from kumokan.accounts.choices import LinkMethod
 from kumokan.accounts.models import ExternalIdentity, IdentityProvider, SignInRefusal
+from kumokan.errors import WorkflowError
 
 admin.site.unregister(AccessAttempt)
 
@@ -69,10 +78,36 @@ class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+class LinkForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The administrator's link, refused with the action's own reasons (another city's account, taken)."""
+
+    acting_user: Any = None
+
+    class Meta:
+        model = ExternalIdentity
+        fields = ["provider", "subject", "user"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        if not self.errors:
+            try:
+                check_link(
+                    acting_user=self.acting_user,
+                    provider=cleaned["provider"],
+                    subject=cleaned["subject"],
+                    user=cleaned["user"],
+                    method=LinkMethod.ADMINISTRATOR,
+                )
+            except WorkflowError as exc:
+                raise ValidationError(exc.message) from exc
+        return cleaned
+
+
 @admin.register(ExternalIdentity)
 class ExternalIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """An administrator links an account to a provider's subject, or removes a link; both audited."""
 
+    form = LinkForm
     list_display = ["user", "provider", "subject", "method", "linked_at"]
     list_filter = ["provider", "method"]
     search_fields = ["user__username", "subject"]
@@ -81,6 +116,11 @@ class ExternalIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.acting_user = request.user
+        return form
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         identity = link_identity(

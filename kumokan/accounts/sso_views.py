@@ -292,6 +292,8 @@ def confirm_link(request: HttpRequest) -> HttpResponse:
 @require_safe
 def no_roles(request: HttpRequest) -> HttpResponse:
     """A signed-in account without any role yet: who to ask."""
+    if Membership.objects.filter(user=request.user).exists():
+        return redirect("home")
     kept = request.session.get(SESSION_KEY) or {}
     provider = IdentityProvider.objects.filter(pk=kept.get("provider")).select_related("municipality").first()
     context = {"provider": provider, "administrators": administrators_of(provider) if provider else []}

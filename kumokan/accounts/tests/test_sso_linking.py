@@ -239,3 +239,20 @@ def test_an_administrator_links_an_account_in_the_admin(client: Client, idp, per
     identity = ExternalIdentity.objects.get()
     assert (identity.user, identity.method) == (tanaka, LinkMethod.ADMINISTRATOR)
     assert AuditEvent.objects.filter(action=Action.ACCOUNT_SSO_LINK, actor=admin).exists()
+
+
+def test_the_admin_refuses_to_link_another_citys_account_with_the_reason(client: Client, idp) -> None:
+    admin = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    amagasaki = create_municipality(acting_user=None, slug="amagasaki", name="尼崎市", pack_id="amagasaki")
+    yamada = get_user_model().objects.create_user("yamada", password=PASSWORD)
+    grant_membership(acting_user=None, user=yamada, municipality=amagasaki, role="applicant")
+    client.force_login(admin)
+
+    response = client.post(
+        "/admin/accounts/externalidentity/add/",
+        {"provider": idp.pk, "subject": "sub-yamada", "user": yamada.pk},
+    )
+
+    assert response.status_code == 200
+    assert "yamada は神戸市のアカウントではありません" in response.content.decode()
+    assert not ExternalIdentity.objects.exists()

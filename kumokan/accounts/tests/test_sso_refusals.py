@@ -232,3 +232,26 @@ def test_a_second_browser_of_the_same_person_needs_no_new_link(idp, test_provide
     sso(client, ProviderBrowser(), "sub-tanaka")
 
     assert signed_in_as(client) == tanaka
+
+
+def test_an_account_without_roles_is_pointed_to_whom_to_ask_on_home_and_forbidden_pages(
+    client: Client, idp, person
+) -> None:
+    client.force_login(person("newcomer"))
+
+    home = client.get("/").content.decode()
+    forbidden = client.get("/ledger/")
+
+    assert 'data-hint="no-roles"' in home and "/sso/no-roles/" in home
+    assert forbidden.status_code == 403
+    assert 'data-hint="no-roles"' in forbidden.content.decode()
+    assert "役割の依頼先" in forbidden.content.decode()
+
+
+def test_a_forbidden_page_for_someone_with_roles_gives_no_such_hint(client: Client, idp, person) -> None:
+    client.force_login(person("tanaka", "contractor"))
+
+    response = client.get("/audit/export/")
+
+    assert response.status_code == 403
+    assert "no-roles" not in response.content.decode()
