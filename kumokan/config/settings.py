@@ -165,6 +165,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Errors and warnings go to stderr (gunicorn's and systemd's log), whatever DEBUG says: with DEBUG off
+# Django's own default only mails ADMINS, so a 500 would leave no trace at all. kumokan's INFO lines
+# (e.g. the audit checkpoints) go there too.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"kumokan": {"level": "INFO"}},
+}
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # A deployment runs collectstatic and serves hashed, compressed files; development and the tests
 # serve straight from the source folders, so neither needs collectstatic.

@@ -126,29 +126,86 @@ def read_spreadsheet(
 
 
 def read_workbook(data: bytes, *, formulas: bool = True) -> list[Sheet]:
-    """Every worksheet of an .xlsx workbook, cell values as Python values (dates as dates)."""
+    """Every worksheet of an .xlsx workbook, cell values as Python values (dates as dates).
+
+    A damaged or hostile workbook (a part that is not well-formed XML, a DOCTYPE with entities) is
+    refused like any unreadable file: read-only sheets are parsed while iterated, so the reading is
+    inside the guard too.
+    """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_doctype(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        try:
+            return [
+                Sheet(
+                    sheet.title,
+                    [
+                        (number, [_cell_value(cell) for cell in cells])
+                        for number, cells in enumerate(sheet.iter_rows(), start=1)
+                    ],
+                )
+                for sheet in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
+    except (InvalidFileException, *_UNREADABLE) as exc:
         raise SpreadsheetRefused(
-            "Excel ファイル（.xlsx）として読めません。", f"not an Excel (.xlsx) file that can be read ({exc})"
+            "Excel ファイル（.xlsx）として読めません（ファイルが壊れています）。Excel で開いて保存し直してください。",
+            f"not an Excel (.xlsx) file that can be read ({type(exc).__name__}: {exc}); "
+            "open it in Excel and save it again",
         ) from None
+
+
+# What openpyxl and the XML parsers under it raise for a file that is not a whole workbook
+# (ElementTree's ParseError and lxml's XMLSyntaxError are SyntaxErrors).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+)
+# Excel never writes a document type definition into a package part; in UTF-8 and in UTF-16 (which
+# XML parsers also accept), either byte order.
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def _refuse_doctype(data: bytes) -> None:
+    """SpreadsheetRefused if any XML part of the package holds a DOCTYPE or an entity declaration."""
     try:
-        return [
-            Sheet(
-                sheet.title,
-                [
-                    (number, [_cell_value(cell) for cell in cells])
-                    for number, cells in enumerate(sheet.iter_rows(), start=1)
-                ],
-            )
-            for sheet in workbook.worksheets
-        ]
-    finally:
-        workbook.close()
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook refuses it with the general message
+    with package:
+        for member in package.infolist():
+            if not member.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with package.open(member) as part:
+                    tail = b""
+                    while chunk := part.read(64 * 1024):
+                        if any(marker in tail + chunk for marker in _DTD_MARKERS):
+                            raise SpreadsheetRefused(
+                                "Excel ファイルの中に文書型定義（DOCTYPE）があります。Excel が作るファイルには"
+                                "ないものです。Excel で開いて保存し直してから、もう一度アップロードしてください。",
+                                f"the workbook's part {member.filename} holds a document type definition "
+                                "(DOCTYPE), which Excel never writes; open it in Excel, save it again and "
+                                "upload it again",
+                            )
+                        tail = chunk[-32:]
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+                return  # a damaged member: load_workbook refuses the file with the general message
 
 
 def _cell_value(cell: Any) -> Any:

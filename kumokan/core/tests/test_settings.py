@@ -71,3 +71,29 @@ def test_settings_refuse_a_malformed_proxy_header(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "KUMOKAN_SECURE_PROXY_SSL_HEADER must be HEADER,VALUE" in result.stderr
+
+
+def test_a_server_error_is_logged_to_stderr_in_production(tmp_path: Path) -> None:
+    """With DEBUG off, an unhandled error in a request reaches the log (the pen test found none)."""
+    script = (
+        "from django.test import Client\n"
+        "from django.urls import path\n"
+        "import kumokan.config.urls as urls\n"
+        "def boom(request): raise RuntimeError('boom in a view')\n"
+        "urls.urlpatterns.append(path('boom/', boom))\n"
+        "response = Client(raise_request_exception=False).get('/boom/', secure=True)\n"
+        "print(response.status_code)\n"
+    )
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "-c",
+        script,
+        KUMOKAN_DEBUG="false",
+        KUMOKAN_SECRET_KEY=secrets.token_urlsafe(50)[:50],
+        KUMOKAN_ALLOWED_HOSTS="testserver",
+    )
+
+    assert result.stdout.strip().endswith("500"), result.stderr
+    assert "ERROR django.request" in result.stderr
+    assert "RuntimeError: boom in a view" in result.stderr
