@@ -201,3 +201,25 @@ class SettingsForm(forms.Form):
     incident_procedure = forms.CharField(
         label=_("Incident handling procedure"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+
+MAX_PACK_BYTES = 1_000_000  # the largest shipped pack is about 60 kB
+
+
+class PackUploadForm(forms.Form):
+    file = forms.FileField(label=_("Revised pack (YAML)"))
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PACK_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB; a pack is a few tens of kB."))
+        try:
+            text: str = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        return text
+
+
+class PackAdoptForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    digest = forms.CharField(widget=forms.HiddenInput)

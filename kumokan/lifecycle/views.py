@@ -39,6 +39,8 @@ from kumokan.lifecycle.forms import (
     NoteForm,
     NoticeForm,
     OrderForm,
+    PackAdoptForm,
+    PackUploadForm,
     PlanForm,
     RecheckAnswerForm,
     ResolutionForm,
@@ -52,10 +54,12 @@ from kumokan.lifecycle.models import (
     ChecklistTask,
     CorrectiveAction,
     Incident,
+    PackVersion,
     Recheck,
     RecheckOrder,
     Termination,
 )
+from kumokan.lifecycle.revisions import change_words, preview_revision
 from kumokan.lifecycle.schedule import settings_for
 from kumokan.tenancy.models import Municipality
 
@@ -524,6 +528,80 @@ def lifecycle_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The settings are saved."))
             return redirect(f"{reverse('lifecycle:settings')}?m={municipality.slug}")
     return render(request, "lifecycle/settings.html", {"form": form, "municipality": municipality})
+
+
+# ── pack revisions (issue 19 point 5) ───────────────────────────────────────────────────────────
+
+
+def _administered(request: HttpRequest) -> Municipality:
+    municipalities = municipalities_granting(request.user, Capability.CONFIGURE_LIFECYCLE)
+    wanted = request.GET.get("m") or request.POST.get("m")
+    return next((m for m in municipalities if m.slug == wanted), municipalities[0])
+
+
+@requires(Capability.CONFIGURE_LIFECYCLE)
+def packs(request: HttpRequest) -> HttpResponse:
+    """The adopted versions of the municipality's packs, and the upload of a revision to preview."""
+    municipality = _administered(request)
+    form = PackUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        preview = preview_revision(municipality, form.cleaned_data["file"])
+        return render(
+            request,
+            "lifecycle/pack_preview.html",
+            {
+                "municipality": municipality,
+                "preview": preview,
+                "items": [change_words(c) for c in preview.diff.items] if preview.diff else [],
+                "rechecks": [change_words(c) for c in preview.diff.rechecks] if preview.diff else [],
+                "affected": [(e, [change_words(c) for c in cs]) for e, cs in preview.affected],
+                "adopt_form": PackAdoptForm(initial={"text": preview.text, "digest": preview.digest}),
+            },
+        )
+    versions = PackVersion.objects.filter(municipality=municipality).select_related("adopted_by")
+    return render(
+        request,
+        "lifecycle/packs.html",
+        {"municipality": municipality, "form": form, "versions": versions},
+    )
+
+
+@require_POST
+@requires(Capability.CONFIGURE_LIFECYCLE)
+def pack_adopt(request: HttpRequest) -> HttpResponse:
+    municipality = _administered(request)
+    form = PackAdoptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The revision to adopt was not sent; upload it again."))
+        return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
+    preview = preview_revision(municipality, form.cleaned_data["text"])
+    if preview.digest != form.cleaned_data["digest"]:
+        messages.error(request, _("The revision changed after its preview; upload it again."))
+        return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
+    try:
+        version, rechecks = actions.adopt_pack_version(
+            acting_user=request.user, municipality=municipality, text=preview.text
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
+    messages.success(
+        request,
+        _("Adopted %(pack)s %(version)s: %(count)d re-checks opened.")
+        % {"pack": version.pack_id, "version": version.version, "count": len(rechecks)},
+    )
+    return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
+
+
+@require_safe
+@requires(Capability.CONFIGURE_LIFECYCLE)
+def pack_version(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(
+        PackVersion.objects.select_related("municipality", "adopted_by"),
+        pk=pk,
+        municipality__in=municipalities_granting(request.user, Capability.CONFIGURE_LIFECYCLE),
+    )
+    return render(request, "lifecycle/pack_version.html", {"version": version})
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────────

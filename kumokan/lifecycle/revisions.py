@@ -1,0 +1,96 @@
+"""What adopting an uploaded pack revision would do, before anyone adopts it (issue 19 point 5).
+
+Read-only: validation problems by line, the changes against the version in force, and the services
+whose applicable items change (kumokan.policy.diff.affected_items, as adopt_pack_version decides).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle.actions import ACTIVE_STATUSES
+from kumokan.lifecycle.models import PackVersion
+from kumokan.lifecycle.rules import snapshot_of
+from kumokan.policy import Problem, load_file, validate_file
+from kumokan.policy.diff import Change, PackDiff, affected_items, diff_packs
+from kumokan.policy.pack import Pack
+from kumokan.tenancy.models import Municipality
+
+
+@dataclass
+class Preview:
+    text: str
+    digest: str
+    problems: list[Problem] = field(default_factory=list)
+    pack: Pack | None = None
+    current: PackVersion | None = None  # the version in force (None: the first adoption)
+    diff: PackDiff | None = None
+    affected: list[tuple[LedgerEntry, list[Change]]] = field(default_factory=list)
+    already_adopted: bool = False
+
+    @property
+    def adoptable(self) -> bool:
+        return self.pack is not None and not self.problems and not self.already_adopted
+
+
+def preview_revision(municipality: Municipality, text: str) -> Preview:
+    """Validate `text` as a revision of one of the municipality's packs and say what adopting it would do."""
+    preview = Preview(text=text, digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    pack, preview.problems = pack_problems(text)
+    if pack is None:
+        return preview
+    if pack.id not in municipality.pack_ids():
+        preview.problems.append(
+            Problem(
+                "pack: id",
+                f"「{pack.id}」は{municipality}が使うパックではありません（{', '.join(municipality.pack_ids())}）",
+                f"{municipality} does not use the pack {pack.id!r}",
+            )
+        )
+        return preview
+    preview.pack = pack
+    adopted = PackVersion.objects.filter(municipality=municipality, pack_id=pack.id)
+    preview.already_adopted = adopted.filter(digest=preview.digest).exists()
+    preview.current = adopted.order_by("-adopted_at", "-id").first()
+    if preview.current is None:
+        return preview
+    old, _ = pack_problems(preview.current.text)
+    if old is None:
+        return preview
+    preview.diff = diff_packs(old, pack)
+    entries = LedgerEntry.objects.filter(municipality=municipality, status__in=ACTIVE_STATUSES)
+    for entry in entries.select_related("application").order_by("id"):
+        snapshot = snapshot_of(entry)
+        changes = affected_items(old, pack, snapshot.facts, snapshot.track)
+        if changes:
+            preview.affected.append((entry, changes))
+    return preview
+
+
+def pack_problems(text: str) -> tuple[Pack | None, list[Problem]]:
+    """The pack in `text` (None if invalid) and every problem, each placed as `pack:LINE: field`."""
+    with tempfile.TemporaryDirectory(prefix="kumokan-pack-") as directory:
+        path = Path(directory) / "pack.yaml"
+        path.write_text(text, encoding="utf-8")
+        problems = validate_file(path)
+        pack = None if problems else load_file(path).pack
+    where = str(path)
+    return pack, [Problem(p.where.replace(where, "pack"), p.ja, p.en) for p in problems]
+
+
+def change_words(change: Change) -> dict[str, Any]:
+    """One change as the page says it: kind, id, clause and text before and after."""
+    old, new = change.old or {}, change.new or {}
+    return {
+        "id": change.id,
+        "kind": change.kind,
+        "fields": list(change.fields),
+        "clause": (new.get("source") or old.get("source") or {}).get("clause", ""),
+        "old_text": old.get("text", ""),
+        "new_text": new.get("text", ""),
+    }
