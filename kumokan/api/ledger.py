@@ -16,9 +16,9 @@ from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import Id, Required, Text
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
-from kumokan.core.permissions import Capability, municipalities_granting
+from kumokan.core.permissions import Capability, can, municipalities_granting
 from kumokan.ledger import actions
-from kumokan.ledger.access import entries_for, entry_for, may_manage
+from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.forms import LedgerFilterForm
 from kumokan.ledger.models import LedgerEntry
@@ -177,7 +177,11 @@ def entry_data(entry: LedgerEntry) -> dict[str, Any]:
 
 
 def _detail(user: Any, entry: LedgerEntry) -> dict[str, Any]:
-    steps = [step.value for step in steps_from(entry.status)] if may_manage(user, entry) else []
+    steps = (
+        [step.value for step in steps_from(entry.status)]
+        if can(user, Capability.MANAGE_LEDGER, entry)
+        else []
+    )
     return entry_data(entry) | {
         "changes": [
             {
@@ -201,7 +205,7 @@ def _entries(user: Any) -> Any:
 def _managed_entry(user: Any, entry_id: int) -> LedgerEntry:
     """An entry the user may see (404 otherwise) and manage (403 otherwise), as the edit page checks."""
     entry = entry_for(user, entry_id)
-    if not may_manage(user, entry):
+    if not can(user, Capability.MANAGE_LEDGER, entry):
         raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
     return entry
 

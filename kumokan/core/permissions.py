@@ -5,6 +5,7 @@ A person holds roles through memberships (kumokan.tenancy). The roles that act f
 membership names a department; every other role (the security manager, the chief, an auditor…) acts
 for the whole municipality, whichever department the person sits in.
 Objects outside what the memberships reach are 404; a page or step the roles do not grant is 403.
+`can(user, capability, obj)` answers for one object what `scope` answers for a list.
 The home page itself is open to every logged-in person and shows what the table grants them.
 
 Two entries are not roles but whatever the municipality's pack names (rules live in the packs):
@@ -13,7 +14,8 @@ the low one) besides kumokan's own applicant role; PACK_APPROVER is the role a t
 approver (or the municipality's configured approver where the seed names none; a self-approval track
 adds nobody, since submitting approves it). Beyond this table, each object has its own rule, enforced
 by the actions: only the approver routing names decides a given application
-(kumokan.applications.routing.may_decide), and a service manager manages only their own entries.
+(kumokan.applications.routing.may_decide), and a service manager manages only their own entries
+(OWN_OBJECTS_ONLY, applied by `can`).
 """
 
 from __future__ import annotations
@@ -175,6 +177,35 @@ def granted_roles(capability: Capability, municipality: Municipality) -> set[str
 def accepts_contractor_submissions(municipality: Municipality) -> bool:
     """Whether the municipality's pack has contractors submit the checklist (finding contractor_submission)."""
     return any(finding.code == "contractor_submission" for finding in municipality.pack().pack.findings)
+
+
+# The roles that act on an object only when it is their own: capability → role → the object's field
+# naming its owner. A service manager manages the entries it is the manager of, not its department's.
+OWN_OBJECTS_ONLY: dict[Capability, dict[str, str]] = {
+    Capability.MANAGE_LEDGER: {Role.SERVICE_MANAGER: "service_manager_id"},
+}
+
+
+def can(user: Any, capability: Capability, obj: Any) -> bool:
+    """Whether the user may exercise `capability` on `obj` (a row with `municipality` and `department`).
+
+    The one answer to "may this person act on this object": the views, the API, the actions and the
+    permission-matrix test all ask it. A membership counts in the object's municipality, in its
+    department for the roles that act for one (as `scope` reaches them), and for the roles of
+    OWN_OBJECTS_ONLY only on the objects that are the person's own.
+    """
+    department_id = getattr(obj, "department_id", None)
+    owners = OWN_OBJECTS_ONLY.get(capability, {})
+    for membership in memberships_granting(user, capability):
+        if membership.municipality_id != obj.municipality_id:
+            continue
+        if membership.role in DEPARTMENT_SCOPED and membership.department_id not in (None, department_id):
+            continue
+        owner = owners.get(membership.role)
+        if owner is not None and getattr(obj, owner) != user.pk:
+            continue
+        return True
+    return False
 
 
 def memberships_granting(user: Any, capability: Capability) -> list[Membership]:

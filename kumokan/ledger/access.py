@@ -1,4 +1,5 @@
-"""The ledger entries a person may reach, fetched *for this user* (kumokan.core.permissions has the table)."""
+"""The ledger entries a person may reach, fetched *for this user* (kumokan.core.permissions has the table;
+whether one may manage an entry is `can(user, Capability.MANAGE_LEDGER, entry)` there)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kumokan.core.permissions import DEPARTMENT_SCOPED, Capability, memberships_granting, scope
+from kumokan.core.permissions import Capability, scope
 from kumokan.ledger.models import LedgerEntry
-from kumokan.tenancy.choices import Role
 
 
 def entries_for(user: Any) -> QuerySet[LedgerEntry]:
@@ -38,20 +38,3 @@ def entries_for(user: Any) -> QuerySet[LedgerEntry]:
 def entry_for(user: Any, pk: int) -> LedgerEntry:
     """One entry the user may see; 404 for any other, so that its existence does not show."""
     return get_object_or_404(entries_for(user), pk=pk)
-
-
-def may_manage(user: Any, entry: LedgerEntry) -> bool:
-    """Whether the user may edit this entry and move it through its states: its own service manager,
-    or an administrator whose membership reaches it (kumokan.ledger.actions enforces the same)."""
-    for membership in memberships_granting(user, Capability.MANAGE_LEDGER):
-        if membership.municipality_id != entry.municipality_id:
-            continue
-        if membership.role in DEPARTMENT_SCOPED and membership.department_id not in (
-            None,
-            entry.department_id,
-        ):
-            continue
-        if membership.role == Role.SERVICE_MANAGER and entry.service_manager_id != user.pk:
-            continue
-        return True
-    return False

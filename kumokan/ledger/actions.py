@@ -13,6 +13,7 @@ from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.permissions import Capability, can
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
@@ -24,7 +25,6 @@ from kumokan.notifications.choices import Verb
 from kumokan.tenancy.access import (
     department_name,
     display_name,
-    has_role,
     is_eligible_service_manager,
     position_title,
     users_with_role,
@@ -276,8 +276,7 @@ def _step(
 
 def _lock(acting_user: Any, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-    is_manager = acting_user.is_authenticated and locked.service_manager_id == acting_user.pk
-    if not is_manager and not has_role(acting_user, locked.municipality, Role.ADMINISTRATOR):
+    if not can(acting_user, Capability.MANAGE_LEDGER, locked):
         raise PermissionDenied(_("台帳を変更できるのは、このサービスの管理者かシステム管理者です。"))
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kumokan.applications.choices import Outcome, Track, UserScope
-from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.core.permissions import Capability, can, municipalities_granting, requires
 from kumokan.errors import WorkflowError
 from kumokan.ledger import actions
-from kumokan.ledger.access import entries_for, entry_for, may_manage
+from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.forms import EntryForm, LedgerFilterForm, StepForm
 from kumokan.ledger.models import LedgerChange, LedgerEntry
@@ -97,7 +97,7 @@ def _columns(sort: str) -> list[dict[str, Any]]:
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_for(request.user, pk)
     labels = _field_labels(entry)
-    manage = may_manage(request.user, entry)
+    manage = can(request.user, Capability.MANAGE_LEDGER, entry)
     steps = [step for step in steps_from(entry.status) if step != EntryStep.EDIT] if manage else []
     return render(
         request,
@@ -119,7 +119,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.MANAGE_LEDGER)
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_for(request.user, pk)
-    if not may_manage(request.user, entry):
+    if not can(request.user, Capability.MANAGE_LEDGER, entry):
         raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
     form = EntryForm(request.POST or None, entry=entry, field_labels=_field_labels(entry))
     if request.method == "POST" and form.is_valid():
@@ -144,7 +144,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
 def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Start operation, suspend, resume or retire: asked again, then taken by the ledger action."""
     entry = entry_for(request.user, pk)
-    if not may_manage(request.user, entry):
+    if not can(request.user, Capability.MANAGE_LEDGER, entry):
         raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
     form = StepForm(request.POST)
     if not form.is_valid():

@@ -25,13 +25,6 @@ def is_member(user: Any, municipality: Any) -> bool:
     return Membership.objects.filter(user=user, municipality=municipality).exists()
 
 
-def manages(user: Any, entry: LedgerEntry) -> bool:
-    """The entry's service manager, or the municipality's administrator."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return entry.service_manager_id == user.pk or has_role(user, entry.municipality, Role.ADMINISTRATOR)
-
-
 def governs(user: Any, municipality: Any) -> bool:
     """A security manager or the chief of this municipality."""
     return any(has_role(user, municipality, role) for role in GOVERNING_ROLES)

@@ -26,11 +26,12 @@ from django.utils.translation import override
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
+from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.access import governors, governs, is_member, manages, overseers
+from kumokan.lifecycle.access import governors, governs, is_member, overseers
 from kumokan.lifecycle.choices import (
     AccountOutcome,
     CorrectiveStatus,
@@ -133,7 +134,7 @@ def assign_task(
     """Name who carries out a task and by when; the new person is told."""
     with transaction.atomic():
         locked = ChecklistTask.objects.select_for_update().select_related("entry").get(pk=task.pk)
-        if not manages(acting_user, locked.entry):
+        if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
             raise PermissionDenied(_("Only the service manager or an administrator may assign tasks."))
         _require_active(locked.entry)
         if responsible is not None and not is_member(responsible, locked.entry.municipality):
@@ -658,7 +659,7 @@ def open_corrective_action(
 ) -> CorrectiveAction:
     """Bring a nonconforming service back into line (Kobe §6.2): what, who and by when."""
     description = description.strip()
-    if not (manages(acting_user, entry) or governs(acting_user, entry.municipality)):
+    if not (can(acting_user, Capability.MANAGE_LEDGER, entry) or governs(acting_user, entry.municipality)):
         raise PermissionDenied(
             _("Only the service manager, a security manager or the chief may open a corrective action.")
         )
@@ -727,11 +728,11 @@ def close_corrective_action(
         locked = CorrectiveAction.objects.select_for_update().select_related("entry").get(pk=action.pk)
         entry = locked.entry
         if corrected:
-            if not (manages(acting_user, entry) or acting_user.pk == locked.owner_id):
+            if not (can(acting_user, Capability.MANAGE_LEDGER, entry) or acting_user.pk == locked.owner_id):
                 raise PermissionDenied(
                     _("Only the owner or the service manager may close this corrective action.")
                 )
-        elif not manages(acting_user, entry):
+        elif not can(acting_user, Capability.MANAGE_LEDGER, entry):
             # Stopping the use is the service manager's duty (Kobe §6.2).
             raise PermissionDenied(
                 _("Only the service manager may declare that the service cannot be corrected.")
@@ -778,7 +779,7 @@ def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) ->
         )
     with transaction.atomic():
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-        if not manages(acting_user, locked):
+        if not can(acting_user, Capability.MANAGE_LEDGER, locked):
             raise PermissionDenied(
                 _("Only the service manager or an administrator may end the use of a service.")
             )
@@ -1045,7 +1046,7 @@ def _load_pack_text(text: str) -> Any:
 
 
 def _require_task_owner(acting_user: Any, task: ChecklistTask) -> None:
-    if manages(acting_user, task.entry):
+    if can(acting_user, Capability.MANAGE_LEDGER, task.entry):
         return
     if acting_user.is_authenticated and acting_user.pk == task.responsible_id and acting_user.is_active:
         return
@@ -1059,14 +1060,14 @@ def _require_active(entry: LedgerEntry) -> None:
 
 def _lock_incident(acting_user: Any, incident: Incident) -> Incident:
     locked = Incident.objects.select_for_update().select_related("entry").get(pk=incident.pk)
-    if not manages(acting_user, locked.entry):
+    if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
         raise PermissionDenied(_("Only the service manager handles incidents of this service."))
     return locked
 
 
 def _lock_termination(acting_user: Any, termination: Termination) -> Termination:
     locked = Termination.objects.select_for_update().select_related("entry").get(pk=termination.pk)
-    if not manages(acting_user, locked.entry):
+    if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
         raise PermissionDenied(_("Only the service manager or an administrator may record the termination."))
     if locked.status != TerminationStatus.IN_PROGRESS:
         raise WorkflowError(

@@ -18,13 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from kumokan.catalog.models import Provider
-from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.core.permissions import Capability, can, municipalities_granting, requires
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions
-from kumokan.lifecycle.access import governs, is_member, manages
+from kumokan.lifecycle.access import governs, is_member
 from kumokan.lifecycle.calendar import feed_for
 from kumokan.lifecycle.choices import OrderScope, RecheckStatus, TaskPhase, TaskStatus, TerminationStep
 from kumokan.lifecycle.dashboard import dashboard_for
@@ -133,7 +133,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for phase, label in TaskPhase.choices
     ]
-    manage = manages(request.user, found)
+    manage = can(request.user, Capability.MANAGE_LEDGER, found)
     return render(
         request,
         "lifecycle/entry.html",
@@ -257,7 +257,10 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
             # Kobe §6.2: what does not conform is corrected (or the use stops).
             "may_correct": found.status == RecheckStatus.NONCONFORMING
             and found.entry.status in ACTIVE
-            and (manages(request.user, found.entry) or governs(request.user, found.entry.municipality)),
+            and (
+                can(request.user, Capability.MANAGE_LEDGER, found.entry)
+                or governs(request.user, found.entry.municipality)
+            ),
             "corrective_form": CorrectiveForm(
                 municipality=found.entry.municipality,
                 initial={
@@ -463,7 +466,7 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
 def termination_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     found = entry_for(request.user, pk)
     current = get_object_or_404(Termination, entry=found)
-    if not manages(request.user, found):
+    if not can(request.user, Capability.MANAGE_LEDGER, found):
         raise PermissionDenied(_("Only the service manager or an administrator may record the termination."))
     handler = _STEP_HANDLERS.get(step)
     if handler is None:
@@ -626,7 +629,7 @@ def _task_for(user: Any, pk: int) -> ChecklistTask:
 
 
 def _task_context(request: HttpRequest, task: ChecklistTask, **forms: Any) -> dict[str, Any]:
-    manage = manages(request.user, task.entry)
+    manage = can(request.user, Capability.MANAGE_LEDGER, task.entry)
     context: dict[str, Any] = {
         "task": task,
         "may_record": task.entry.status in ACTIVE and (manage or task.responsible_id == request.user.pk),
@@ -674,7 +677,7 @@ def _incident_page(
     resolution_form: ResolutionForm,
     status: int = 200,
 ) -> HttpResponse:
-    manage = manages(request.user, found.entry)
+    manage = can(request.user, Capability.MANAGE_LEDGER, found.entry)
     return render(
         request,
         "lifecycle/incident.html",
@@ -723,7 +726,7 @@ def _termination_context(
     current: Termination | None,
     request_form: TerminationRequestForm,
 ) -> dict[str, Any]:
-    manage = manages(request.user, found)
+    manage = can(request.user, Capability.MANAGE_LEDGER, found)
     open_steps = current.open_steps() if current else []
     return {
         "entry": found,
