@@ -29,9 +29,10 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
-from kumokan.core.spreadsheet import ENCODINGS
+from kumokan.core.spreadsheet import ENCODINGS, compare_key
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
+    DECISION_KINDS,
     Check,
     CheckedRow,
     FileRefused,
@@ -47,8 +48,9 @@ from kumokan.ledger.choices import EntryStatus
 from kumokan.policy import load_pack
 from kumokan.policy.conditions import uses
 from kumokan.tenancy.access import display_name, has_role
+from kumokan.tenancy.actions import add_department
 from kumokan.tenancy.choices import Role
-from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.models import Department, Municipality
 
 
 def require_importer(acting_user: Any, municipality: Municipality) -> None:
@@ -60,6 +62,17 @@ def require_importer(acting_user: Any, municipality: Municipality) -> None:
 def saved_mapping(municipality: Municipality) -> dict[str, str]:
     mapping = ImportMapping.objects.filter(municipality=municipality).first()
     return dict(mapping.columns) if mapping else {}
+
+
+def saved_decisions(municipality: Municipality) -> dict[str, dict[str, str]]:
+    mapping = ImportMapping.objects.filter(municipality=municipality).first()
+    return dict(mapping.decisions) if mapping else {}
+
+
+def _status(check: Check) -> ImportStatus:
+    if check.problems:
+        return ImportStatus.REFUSED
+    return ImportStatus.DECISIONS if check.pending else ImportStatus.CHECKED
 
 
 def check_upload(
@@ -81,7 +94,7 @@ def check_upload(
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             encoding=encoding,
-            status=ImportStatus.REFUSED if check.problems else ImportStatus.CHECKED,
+            status=_status(check),
             report=check.report(),
         )
         ledger_import.file.save(name, ContentFile(data), save=False)
@@ -103,7 +116,7 @@ def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
         locked = _lock(acting_user, ledger_import)
         before = state_of(locked, "status")
         check = _check_kept(locked)
-        locked.status = ImportStatus.REFUSED if check.problems else ImportStatus.CHECKED
+        locked.status = _status(check)
         locked.report = check.report()
         locked.save(update_fields=["status", "report"])
         record(
@@ -150,7 +163,7 @@ def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
                 code="import_state",
             )
         check = _check_kept(locked)
-        if check.problems:
+        if check.blocked:
             # Saved by a separate transaction below, once this one has rolled back.
             raise _Refused(check)
         before = state_of(locked, "status")
@@ -172,8 +185,15 @@ def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
 
 class _Refused(WorkflowError):
     def __init__(self, check: Check) -> None:
-        first = check.problems[0]
-        super().__init__(first.ja, first.en, code="import_refused")
+        if check.problems:
+            first = check.problems[0]
+            super().__init__(first.ja, first.en, code="import_refused")
+        else:
+            super().__init__(
+                "読み方を決める必要のある値があります。",
+                "some values need a decision on how to read them",
+                code="import_decisions",
+            )
         self.check = check
 
 
@@ -187,7 +207,7 @@ def import_checked_file(*, acting_user: Any, ledger_import: LedgerImport) -> Led
         with transaction.atomic():
             locked = _lock(acting_user, ledger_import)
             before = state_of(locked, "status")
-            locked.status = ImportStatus.REFUSED
+            locked.status = _status(refused.check)
             locked.report = refused.check.report()
             locked.save(update_fields=["status", "report"])
             record(acting_user, Action.LEDGER_IMPORT_CHECK, locked, before, state_of(locked, "status"))
@@ -216,6 +236,65 @@ def save_mapping(*, acting_user: Any, municipality: Municipality, columns: dict[
     return mapping
 
 
+NEW_DEPARTMENT = "+new"
+
+
+@transaction.atomic
+def save_decisions(
+    *, acting_user: Any, municipality: Municipality, decisions: dict[str, dict[str, str]]
+) -> ImportMapping:
+    """Remember how this municipality's values are read (kind -> the value as a file writes it -> the
+    answer): a classification of another scale as the pack's level code, a department name as an
+    existing department's code or NEW_DEPARTMENT, which adds the department under that name."""
+    require_importer(acting_user, municipality)
+    pack = municipality.pack().pack
+    assert pack.classification is not None
+    codes = {level.code for level in pack.classification.confidentiality.levels}
+    departments = {d.code for d in Department.objects.filter(municipality=municipality)}
+    answers: dict[str, dict[str, str]] = {}
+    for kind, values in decisions.items():
+        if kind not in DECISION_KINDS:
+            raise WorkflowError(
+                f"「{kind}」は決める項目ではありません。", f"unknown kind {kind!r}", code="decision"
+            )
+        for value, answer in values.items():
+            if kind == "department" and answer == NEW_DEPARTMENT:
+                answer = add_department(
+                    acting_user=acting_user,
+                    municipality=municipality,
+                    name=value.strip()[:100],
+                    code=_new_department_code(municipality),
+                ).code
+            elif answer not in (codes if kind == "classification" else departments):
+                raise WorkflowError(
+                    f"「{value}」の読み方「{answer}」は選べません。",
+                    f"{answer!r} is not a choice for {value!r}",
+                    code="decision",
+                )
+            answers.setdefault(kind, {})[compare_key(value)] = answer
+    mapping, _created = ImportMapping.objects.select_for_update().get_or_create(municipality=municipality)
+    before = {"decisions": dict(mapping.decisions)}
+    merged = {kind: {**mapping.decisions.get(kind, {}), **answers.get(kind, {})} for kind in DECISION_KINDS}
+    mapping.decisions = {kind: values for kind, values in merged.items() if values}
+    mapping.updated_by = acting_user
+    mapping.updated_at = timezone.now()
+    mapping.save(update_fields=["decisions", "updated_by", "updated_at"])
+    record(
+        acting_user,
+        Action.IMPORT_MAPPING_SAVE,
+        mapping,
+        before,
+        {"decisions": mapping.decisions},
+        municipality=municipality,
+    )
+    return mapping
+
+
+def _new_department_code(municipality: Municipality) -> str:
+    taken = set(Department.objects.filter(municipality=municipality).values_list("code", flat=True))
+    return next(code for n in range(1, len(taken) + 2) if (code := f"imported-{n}") not in taken)
+
+
 def _lock(acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
     locked = LedgerImport.objects.select_for_update().select_related("municipality").get(pk=ledger_import.pk)
     require_importer(acting_user, locked.municipality)
@@ -241,7 +320,7 @@ def _check(
         )
     except FileRefused as refused:
         return Check(encoding=encoding, mapping={}, ignored=[], problems=[refused.problem])
-    return check_table(table, municipality, mapping)
+    return check_table(table, municipality, mapping, saved_decisions(municipality))
 
 
 def _check_kept(ledger_import: LedgerImport) -> Check:

@@ -30,5 +30,6 @@ class FileFormat(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     CHECKED = "checked", _("Checked, ready to import")
+    DECISIONS = "decisions", _("Waiting for decisions on some values")
     REFUSED = "refused", _("Refused: see the problems")
     COMMITTED = "committed", _("Imported")

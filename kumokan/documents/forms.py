@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.spreadsheet import MAX_BYTES
+from kumokan.documents.actions import NEW_DEPARTMENT
 from kumokan.documents.choices import FileFormat
 from kumokan.documents.ledger_table import Column
-from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.models import Department, Municipality
 
 ENCODING_CHOICES = [
     ("auto", _("Detect (UTF-8 or Shift_JIS)")),
@@ -97,3 +98,54 @@ class LayoutForm(forms.Form):
         field = self.fields["sheet"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("(found by the check)")), *((name, name) for name in sheets)]
+
+
+class DecisionsForm(forms.Form):
+    """One choice per value the check could not read by itself: the pack's level for a classification
+    of another scale, an existing department or a new one for a department name not registered."""
+
+    def __init__(
+        self, data: Any = None, *, pending: dict[str, dict[str, dict[str, Any]]], municipality: Municipality
+    ) -> None:
+        super().__init__(data)
+        pack = municipality.pack().pack
+        assert pack.classification is not None
+        choices: dict[str, list[tuple[str, str]]] = {
+            "classification": [("", _("(choose)"))]
+            + [(level.code, level.label) for level in pack.classification.confidentiality.levels],
+            "department": [("", _("(choose)"))]
+            + [(d.code, d.name) for d in Department.objects.filter(municipality=municipality)],
+        }
+        self.values: dict[str, tuple[str, str]] = {}
+        for kind in ("classification", "department"):
+            for index, found in enumerate(pending.get(kind, {}).values()):
+                name = f"{kind}_{index}"
+                kind_choices = list(choices[kind])
+                if kind == "department":
+                    kind_choices.append(
+                        (NEW_DEPARTMENT, _("Add a department named “%(name)s”") % {"name": found["value"]})
+                    )
+                self.fields[name] = forms.ChoiceField(
+                    label=found["value"],
+                    choices=kind_choices,
+                    help_text=_("%(count)d rows, e.g. row %(row)d")
+                    % {"count": found["count"], "row": found["rows"][0]},
+                )
+                self.values[name] = (kind, found["value"])
+
+    def decisions(self) -> dict[str, dict[str, str]]:
+        decided: dict[str, dict[str, str]] = {}
+        for name, (kind, value) in self.values.items():
+            decided.setdefault(kind, {})[value] = self.cleaned_data[name]
+        return decided
+
+    def by_kind(self, kind: str) -> list[Any]:
+        return [self[name] for name, (field_kind, _value) in self.values.items() if field_kind == kind]
+
+    @property
+    def classifications(self) -> list[Any]:
+        return self.by_kind("classification")
+
+    @property
+    def departments(self) -> list[Any]:
+        return self.by_kind("department")

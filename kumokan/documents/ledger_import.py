@@ -42,6 +42,8 @@ from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.models import Department, Municipality
 
+# What the dry run asks a person to decide rather than refusing row by row (issue 16 point 3).
+DECISION_KINDS = ("classification", "department")
 # At least this many known column labels make a row the header (title rows and notes above it have fewer).
 HEADER_MINIMUM = 3
 
@@ -100,6 +102,13 @@ class Check:
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)
     header_row: int = 1
+    # Values a person must decide how to read, asked once (DECISION_KINDS): kind -> key -> what was found.
+    pending: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def blocked(self) -> bool:
+        """Nothing can be imported while a problem or an undecided value remains."""
+        return bool(self.problems or self.pending)
 
     @property
     def new_rows(self) -> list[CheckedRow]:
@@ -117,6 +126,7 @@ class Check:
             "sheet": self.sheet,
             "sheets": self.sheets,
             "header_row": self.header_row,
+            "decisions": self.pending,
             "rows": len(self.rows),
             "new": len(self.new_rows),
             "existing": self.existing_count,
@@ -278,8 +288,14 @@ def recogniser_for(municipality: Municipality, saved_mapping: dict[str, str]) ->
     return Recogniser(import_columns_for(municipality), saved_mapping)
 
 
-def check_table(table: Table, municipality: Municipality, saved_mapping: dict[str, str]) -> Check:
-    """The dry run: every row parsed and matched, every problem listed. Writes nothing."""
+def check_table(
+    table: Table,
+    municipality: Municipality,
+    saved_mapping: dict[str, str],
+    decisions: dict[str, dict[str, str]] | None = None,
+) -> Check:
+    """The dry run: every row parsed and matched, every problem listed, every value that needs a
+    decision (not yet in `decisions`, the municipality's saved ones) listed once. Writes nothing."""
     recognise = recogniser_for(municipality, saved_mapping)
     positions, shown, ignored, problems = resolve_mapping(table.headers, recognise, table.header_row)
     check = Check(
@@ -293,12 +309,19 @@ def check_table(table: Table, municipality: Municipality, saved_mapping: dict[st
     )
     if problems:
         return check
-    reader = _RowReader(municipality)
+    reader = _RowReader(municipality, decisions or {})
     seen: dict[tuple[Any, ...], int] = {}
     for number, cells in table.rows:
-        values, department, row_problems = reader.read(number, cells, positions, table.headers)
+        values, department, row_problems, undecided = reader.read(number, cells, positions, table.headers)
         check.problems += row_problems
-        if row_problems or department is None:
+        for kind, value in undecided:
+            found = check.pending.setdefault(kind, {}).setdefault(
+                compare_key(value), {"value": value, "count": 0, "rows": []}
+            )
+            found["count"] += 1
+            if len(found["rows"]) < 5:
+                found["rows"].append(number)
+        if row_problems or undecided or department is None:
             continue
         key = (
             department.pk,
@@ -329,11 +352,17 @@ def _header_of(key: str, positions: dict[int, Column], headers: list[str]) -> st
 class _RowReader:
     """Parses one row's cells into the ledger's values, collecting its problems."""
 
-    def __init__(self, municipality: Municipality) -> None:
+    def __init__(self, municipality: Municipality, decisions: dict[str, dict[str, str]]) -> None:
         self.municipality = municipality
         departments = list(Department.objects.filter(municipality=municipality))
         self.departments = {compare_key(d.name): d for d in departments} | {
             compare_key(d.code): d for d in departments
+        }
+        by_code = {d.code: d for d in departments}
+        # The decisions saved for this municipality: a department's name as the file writes it -> the
+        # department meant (by code); a classification as written -> the pack's level (by code).
+        self.decided_departments = {
+            key: by_code[code] for key, code in decisions.get("department", {}).items() if code in by_code
         }
         pack = municipality.pack().pack
         assert pack.classification is not None and pack.tracks is not None
@@ -341,7 +370,10 @@ class _RowReader:
         self.levels = {name_key(level.code): level for level in levels} | {
             name_key(level.label): level for level in levels
         }
-        self.level_names = "、".join(level.label for level in levels)
+        codes = {level.code for level in levels}
+        self.decided_levels = {
+            key: code for key, code in decisions.get("classification", {}).items() if code in codes
+        }
         self.existing = set(
             LedgerEntry.objects.filter(municipality=municipality).values_list(
                 "department_id", "service__provider__name_key", "service__name_key", "service__function_key"
@@ -350,15 +382,21 @@ class _RowReader:
 
     def read(
         self, number: int, cells: list[Any], positions: dict[int, Column], headers: list[str]
-    ) -> tuple[dict[str, Any], Department | None, list[Problem]]:
+    ) -> tuple[dict[str, Any], Department | None, list[Problem], list[tuple[str, str]]]:
         values: dict[str, Any] = {column.key: "" for column in positions.values() if not column.splits_into}
         problems: list[Problem] = []
+        undecided: list[tuple[str, str]] = []
         fed_by: dict[str, str] = {}
         for index, column in positions.items():
             raw = cells[index] if index < len(cells) else None
             header = headers[index]
             try:
                 value = self._value(column, raw)
+            except _Undecided as exc:
+                undecided.append((exc.kind, exc.value))
+                values[column.key] = exc.value
+                fed_by[column.key] = header
+                continue
             except _CellError as exc:
                 problems.append(
                     Problem(
@@ -378,7 +416,7 @@ class _RowReader:
         if not values.get("department") and values.get("applicant_department_name"):
             values["department"] = values["applicant_department_name"]
             fed_by["department"] = fed_by["applicant_department_name"]
-        department = self._department(number, values, fed_by, problems)
+        department = self._department(values, undecided)
         for index, column in positions.items():
             header = fed_by.get(column.key, headers[index])
             if (
@@ -406,25 +444,18 @@ class _RowReader:
                 )
             )
         values.setdefault("function_name", "")
-        return values, department, problems
+        return values, department, problems, undecided
 
-    def _department(
-        self, number: int, values: dict[str, Any], fed_by: dict[str, str], problems: list[Problem]
-    ) -> Department | None:
+    def _department(self, values: dict[str, Any], undecided: list[tuple[str, str]]) -> Department | None:
+        """The registered department the row names, or the one decided for that name; a name neither
+        knows is a value to decide (an existing department, or a new one)."""
         text = values.get("department")
         if not text:
             return None
-        department = self.departments.get(compare_key(text))
+        key = compare_key(text)
+        department = self.departments.get(key) or self.decided_departments.get(key)
         if department is None:
-            header = fed_by["department"]
-            problems.append(
-                Problem(
-                    number,
-                    header,
-                    f"{number}行目「{header}」: 所属「{text}」は{self.municipality.name}に登録されていません。",
-                    f"row {number}, column {header!r}: no department {text!r} in {self.municipality.slug}",
-                )
-            )
+            undecided.append(("department", text))
         return department
 
     def _split(self, column: Column, raw: Any) -> dict[str, Any]:
@@ -502,12 +533,13 @@ class _RowReader:
             )
         if column.key == "classification" and text:
             level = self.levels.get(name_key(text))
-            if level is None:
-                raise _CellError(
-                    f"格付「{text}」はありません（{self.level_names}）。",
-                    f"unknown classification {text!r} ({self.level_names})",
-                )
-            return level.code
+            if level is not None:
+                return level.code
+            decided = self.decided_levels.get(compare_key(text))
+            if decided is None:
+                # Another scale (機密性２ where the pack says 第2種): which level it is, a person decides.
+                raise _Undecided("classification", text)
+            return decided
         if column.key in _CHOICES:
             return _choice(_CHOICES[column.key], text)
         return text
@@ -515,6 +547,15 @@ class _RowReader:
 
 # Between a department and the name or title after it: 「・」, spaces (full width too) or a slash.
 _COMBINED_SEPARATOR = re.compile(r"\s*[・･/／]\s*|\s+")
+
+
+class _Undecided(Exception):
+    """A value a person must decide how to read (DECISION_KINDS), asked once for the whole file."""
+
+    def __init__(self, kind: str, value: str) -> None:
+        super().__init__(value)
+        self.kind = kind
+        self.value = value
 
 
 class _CellError(Exception):

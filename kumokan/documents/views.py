@@ -17,7 +17,7 @@ from kumokan.applications.access import application_for
 from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.documents import actions
 from kumokan.documents.choices import FileFormat, ImportStatus
-from kumokan.documents.forms import ExportForm, LayoutForm, MappingForm, UploadForm
+from kumokan.documents.forms import DecisionsForm, ExportForm, LayoutForm, MappingForm, UploadForm
 from kumokan.documents.ledger_export import cp932_problems, csv_chunks, export_rows, write_xlsx
 from kumokan.documents.ledger_import import Problem
 from kumokan.documents.ledger_table import columns_for, import_columns_for
@@ -158,6 +158,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sheets=report.get("sheets", []),
         initial={"sheet": ledger_import.sheet, "header_row": ledger_import.header_row},
     )
+    decisions_form = DecisionsForm(
+        pending=report.get("decisions", {}), municipality=ledger_import.municipality
+    )
     return render(
         request,
         "documents/import_detail.html",
@@ -167,6 +170,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "mapping_form": mapping_form,
             "layout_form": layout_form,
+            "decisions_form": decisions_form,
             "may_commit": ledger_import.status == ImportStatus.CHECKED,
             # Open the mapping when the headers are the problem.
             "mapping_open": any(problem.row == report.get("header_row", 1) for problem in problems),
@@ -211,6 +215,31 @@ def import_layout(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The file was checked again from the sheet and row chosen."))
     else:
         messages.error(request, _("Choose a sheet of the file and a row number."))
+    return redirect(ledger_import.get_absolute_url())
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save how this municipality's values are read (asked once for all rows), then check the file again."""
+    ledger_import = _import_for(request, pk)
+    form = DecisionsForm(
+        request.POST,
+        pending=ledger_import.report.get("decisions", {}),
+        municipality=ledger_import.municipality,
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose how to read each value."))
+        return redirect(ledger_import.get_absolute_url())
+    try:
+        actions.save_decisions(
+            acting_user=request.user, municipality=ledger_import.municipality, decisions=form.decisions()
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        actions.recheck(acting_user=request.user, ledger_import=ledger_import)
+        messages.success(request, _("The decisions were saved and the file checked again."))
     return redirect(ledger_import.get_absolute_url())
 
 

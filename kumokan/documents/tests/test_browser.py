@@ -50,3 +50,30 @@ def test_export_then_import_into_another_municipality(page, login, screenshot, t
     page.get_by_role("button", name=f"新しい行を取り込む（{len(entries)}件）").click()
     page.get_by_text(f"台帳に{len(entries)}件を登録しました").wait_for()
     assert LedgerEntry.objects.filter(municipality=municipality).count() == len(entries)
+
+
+def test_decisions_asked_once_then_the_kept_ledger_imports(page, login, screenshot, tmp_path):
+    from kumokan.documents.tests.kept_ledgers import KITAKYUSHU_HEADER, kept_city, kept_workbook
+    from kumokan.documents.tests.test_import_decisions import other_scale_rows
+
+    municipality, admin = kept_city("kitakyushu")
+    # Run alone, this is the live server's first page: allow for a cold start on a loaded machine.
+    page.set_default_navigation_timeout(60000)
+    login(page, with_password(admin).username, PASSWORD)
+    kept = tmp_path / "クラウドサービス台帳.xlsx"
+    kept.write_bytes(kept_workbook(KITAKYUSHU_HEADER, other_scale_rows()))
+    page.goto("/documents/ledger/imports/")
+    page.get_by_label("台帳ファイル（.xlsx または .csv）").set_input_files(str(kept))
+    page.get_by_role("button", name="ファイルを確認する").click()
+    page.get_by_role("heading", name="決めていただくこと").wait_for()
+    page.get_by_label("機密性１").select_option("その他")
+    page.get_by_label("機密性２").select_option("第2種")
+    page.get_by_label("機密性３").select_option("第1種")
+    page.get_by_label("総務課").select_option(label="所属「総務課」を新しく登録する")
+    screenshot(page, "decisions")
+    page.get_by_role("button", name="決定を保存して確認し直す").click()
+    page.get_by_text("決定を保存し、ファイルを確認し直しました。").wait_for()
+    page.get_by_role("button", name="新しい行を取り込む（4件）").click()
+    page.get_by_text("台帳に4件を登録しました").wait_for()
+    screenshot(page, "imported")
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == 4

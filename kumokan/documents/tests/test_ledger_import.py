@@ -240,10 +240,19 @@ def test_a_bad_date_is_refused_naming_row_and_column(value, reason):
     assert_refused(ledger_import, 3, "利用開始日", reason)
 
 
-def test_an_unknown_department_is_refused():
+def assert_waits_for_decision(ledger_import, kind, value, row_number):
+    """The value is asked once (issue 16 point 3), not refused row by row; nothing is written."""
+    assert ledger_import.status == ImportStatus.DECISIONS, problems(ledger_import)
+    assert problems(ledger_import) == []
+    found = list(ledger_import.report["decisions"][kind].values())
+    assert [(f["value"], f["rows"][0]) for f in found] == [(value, row_number)]
+    assert not LedgerEntry.objects.filter(municipality=ledger_import.municipality).exists()
+
+
+def test_an_unknown_department_waits_for_a_decision():
     municipality, admin = empty_city()
     ledger_import = check(municipality, admin, csv_file(row(**{"所属": "総務局 総務課"})))
-    assert_refused(ledger_import, 2, "所属", "所属「総務局 総務課」は")
+    assert_waits_for_decision(ledger_import, "department", "総務局 総務課", 2)
 
 
 def test_a_duplicate_service_in_the_file_is_refused():
@@ -324,19 +333,19 @@ def test_a_missing_required_column_is_refused_in_row_1():
     assert "利用目的（業務内容）" in problems(ledger_import)[0]["ja"]
 
 
-def test_an_unknown_classification_is_refused_listing_the_codes():
+def test_an_unknown_classification_waits_for_a_decision():
     municipality, admin = empty_city()
     ledger_import = check(
         municipality, admin, csv_file(row(**{"取り扱う情報の格付（機密性／可用性）": "極秘"}))
     )
-    assert_refused(ledger_import, 2, "取り扱う情報の格付（機密性／可用性）", "機密性1、機密性2、機密性3")
+    assert_waits_for_decision(ledger_import, "classification", "極秘", 2)
 
 
 def test_one_bad_row_refuses_the_whole_file():
     municipality, admin = empty_city()
     good = [row(**{"クラウドサービスの名称": f"サービス{i}"}) for i in range(5)]
-    ledger_import = check(municipality, admin, csv_file(*good, row(**{"所属": "不明"})))
-    assert_refused(ledger_import, 7, "所属", "不明")
+    ledger_import = check(municipality, admin, csv_file(*good, row(**{"利用開始日": "不明"})))
+    assert_refused(ledger_import, 7, "利用開始日", "不明")
 
 
 def test_a_problem_arising_after_the_dry_run_refuses_the_commit_and_writes_nothing():
@@ -347,7 +356,8 @@ def test_a_problem_arising_after_the_dry_run_refuses_the_commit_and_writes_nothi
     with pytest.raises(WorkflowError):
         commit(admin, ledger_import)
     ledger_import.refresh_from_db()
-    assert ledger_import.status == ImportStatus.REFUSED
+    # The department is now unknown: the file waits for a decision on it.
+    assert ledger_import.status == ImportStatus.DECISIONS
     assert not LedgerEntry.objects.filter(municipality=municipality).exists()
     assert not Provider.objects.filter(municipality=municipality).exists()
 
@@ -534,9 +544,9 @@ def test_the_commit_writes_in_batches_not_row_by_row():
 def test_a_bad_row_near_the_end_of_a_long_file_refuses_all_of_it():
     municipality, admin = empty_city()
     rows = many_rows(300)
-    rows[297] = row(**{"所属": "総務局 総務課", "クラウドサービスの名称": "最後から3番目"})
+    rows[297] = row(**{"利用開始日": "令和7年2月30日", "クラウドサービスの名称": "最後から3番目"})
     ledger_import = check(municipality, admin, csv_file(*rows))
-    assert_refused(ledger_import, 299, "所属", "総務局 総務課")
+    assert_refused(ledger_import, 299, "利用開始日", "令和7年2月30日")
     assert not Provider.objects.filter(municipality=municipality).exists()
     assert not AuditEvent.objects.filter(
         action__in=[Action.LEDGER_IMPORT_ENTRY, Action.PROVIDER_CREATE, Action.SERVICE_CREATE]
