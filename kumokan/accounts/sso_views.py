@@ -313,7 +313,11 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """Sign out of kumokan, then of the provider too where it offers RP-initiated logout."""
+    """Sign out of kumokan, then of the provider too where it offers RP-initiated logout.
+
+    The way on to the provider is a page that navigates there itself (and a link): a redirect
+    answering the sign-out form would be blocked by the CSP's form-action 'self'.
+    """
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         kept = request.session.get(SESSION_KEY) or {}
@@ -327,7 +331,11 @@ class LogoutView(auth_views.LogoutView):
         }
         if kept.get("id_token"):
             params["id_token_hint"] = kept["id_token"]
-        return HttpResponseRedirect(f"{provider.end_session_endpoint}?{urlencode(params)}")
+        context = {
+            "provider": provider,
+            "end_session_url": f"{provider.end_session_endpoint}?{urlencode(params)}",
+        }
+        return render(request, "accounts/sso_signed_out.html", context)
 
 
 def end_session(request: HttpRequest) -> HttpResponse:

@@ -80,12 +80,12 @@ def idp(test_provider: TestProvider, kobe: Municipality, monkeypatch: Any) -> It
 
 
 @pytest.fixture
-def browser() -> ProviderBrowser:
+def provider_browser() -> ProviderBrowser:
     return ProviderBrowser()
 
 
-def sso(client: Any, browser: ProviderBrowser, login: str | None, slug: str = "kobe") -> Any:
+def sso(client: Any, provider_browser: ProviderBrowser, login: str | None, slug: str = "kobe") -> Any:
     """Start single sign-on at kumokan, sign in at the provider as `login`, bring the answer back."""
     start = client.get(f"/sso/{slug}/")
     assert start.status_code == 302, start
-    return client.get(browser.visit(start["Location"], login))
+    return client.get(provider_browser.visit(start["Location"], login))

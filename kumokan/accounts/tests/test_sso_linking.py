@@ -37,12 +37,12 @@ def link(client: Client, password: str = PASSWORD, **extra: str) -> Any:
 
 
 def test_first_sign_in_with_a_verified_email_links_only_after_the_password(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant", email="tanaka@city.kobe.lg.jp")
     test_provider.person("sub-tanaka", email="Tanaka@city.kobe.lg.jp", email_verified=True)
 
-    response = sso(client, browser, "sub-tanaka")
+    response = sso(client, provider_browser, "sub-tanaka")
 
     assert response.status_code == 302 and response["Location"] == "/sso/link/"
     assert signed_in_as(client) is None
@@ -62,46 +62,46 @@ def test_first_sign_in_with_a_verified_email_links_only_after_the_password(
     assert event.actor == tanaka and event.municipality == idp.municipality
 
 
-def test_later_sign_ins_go_by_sub_alone(client: Client, idp, test_provider, browser, person) -> None:
+def test_later_sign_ins_go_by_sub_alone(client: Client, idp, test_provider, provider_browser, person) -> None:
     tanaka = person("tanaka", "applicant", email="tanaka@city.kobe.lg.jp")
     test_provider.person("sub-tanaka", email="tanaka@city.kobe.lg.jp", email_verified=True)
-    sso(client, browser, "sub-tanaka")
+    sso(client, provider_browser, "sub-tanaka")
     link(client)
     client.post("/logout/")
 
     # The provider now reports no e-mail at all: the sub is enough, and nothing is asked again.
     test_provider.person("sub-tanaka")
-    response = sso(Client(), browser, None)
+    response = sso(Client(), provider_browser, None)
 
     assert response.status_code == 302 and response["Location"] == "/"
     fresh = Client()
-    response = sso(fresh, browser, None)
+    response = sso(fresh, provider_browser, None)
     assert signed_in_as(fresh) == tanaka
 
 
 def test_a_changed_email_does_not_rebind_the_account(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant", email="tanaka@city.kobe.lg.jp")
     person("suzuki", "approver", email="suzuki@city.kobe.lg.jp")
     test_provider.person("sub-tanaka", email="tanaka@city.kobe.lg.jp", email_verified=True)
-    sso(client, browser, "sub-tanaka")
+    sso(client, provider_browser, "sub-tanaka")
     link(client)
 
     test_provider.person("sub-tanaka", email="suzuki@city.kobe.lg.jp", email_verified=True)
     again = Client()
-    sso(again, browser, "sub-tanaka")
+    sso(again, provider_browser, "sub-tanaka")
 
     assert signed_in_as(again) == tanaka
 
 
 def test_another_provider_account_with_a_linked_users_email_is_refused(
-    idp, test_provider, browser, person
+    idp, test_provider, provider_browser, person
 ) -> None:
     person("tanaka", "applicant", email="tanaka@city.kobe.lg.jp")
     test_provider.person("sub-tanaka", email="tanaka@city.kobe.lg.jp", email_verified=True)
     first = Client()
-    sso(first, browser, "sub-tanaka")
+    sso(first, provider_browser, "sub-tanaka")
     link(first)
 
     test_provider.person("sub-impostor", email="tanaka@city.kobe.lg.jp", email_verified=True)
@@ -114,12 +114,12 @@ def test_another_provider_account_with_a_linked_users_email_is_refused(
 
 
 def test_an_unverified_email_equal_to_an_accounts_signs_no_one_in(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     person("tanaka", "applicant", email="tanaka@city.kobe.lg.jp")
     test_provider.person("sub-x", email="tanaka@city.kobe.lg.jp", email_verified=False)
 
-    response = sso(client, browser, "sub-x")
+    response = sso(client, provider_browser, "sub-x")
 
     assert refusal_reason(response) == RefusalReason.UNVERIFIED_EMAIL
     assert "メールアドレスが認証基盤で確認されていない" in response.content.decode()
@@ -128,19 +128,19 @@ def test_an_unverified_email_equal_to_an_accounts_signs_no_one_in(
 
 
 def test_a_preferred_username_equal_to_a_username_signs_no_one_in(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     person("tanaka", "applicant", email="tanaka@city.kobe.lg.jp")
     test_provider.person("sub-y", preferred_username="tanaka")
 
-    response = sso(client, browser, "sub-y")
+    response = sso(client, provider_browser, "sub-y")
 
     assert refusal_reason(response) == RefusalReason.UNKNOWN_PERSON
     assert signed_in_as(client) is None
 
 
 def test_another_citys_user_is_not_reached_through_this_citys_provider(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     amagasaki = create_municipality(acting_user=None, slug="amagasaki", name="尼崎市", pack_id="amagasaki")
     other = get_user_model().objects.create_user(
@@ -149,20 +149,20 @@ def test_another_citys_user_is_not_reached_through_this_citys_provider(
     grant_membership(acting_user=None, user=other, municipality=amagasaki, role="applicant")
     test_provider.person("sub-yamada", email="yamada@city.amagasaki.hyogo.jp", email_verified=True)
 
-    response = sso(client, browser, "sub-yamada")
+    response = sso(client, provider_browser, "sub-yamada")
 
     assert refusal_reason(response) == RefusalReason.OTHER_MUNICIPALITY
     assert signed_in_as(client) is None
 
 
 def test_the_administrators_email_in_capitals_needs_the_administrators_password_and_code(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     admin = person("admin", "administrator", email="admin@city.kobe.lg.jp")
     device = device_for(admin)
     test_provider.person("sub-z", email="ADMIN@city.kobe.lg.jp", email_verified=True)
 
-    sso(client, browser, "sub-z")
+    sso(client, provider_browser, "sub-z")
     refused = link(client, token=f"{(int(fresh_code(device)) + 1) % 1_000_000:06d}")
 
     assert refused.status_code == 200 and signed_in_as(client) is None
@@ -178,7 +178,7 @@ def test_the_administrators_email_in_capitals_needs_the_administrators_password_
 
 
 def test_an_approver_linked_by_sub_is_still_asked_for_the_code(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     approver = person("kyoka", "approver", email="kyoka@city.kobe.lg.jp")
     device_for(approver)
@@ -187,7 +187,7 @@ def test_an_approver_linked_by_sub_is_still_asked_for_the_code(
     )
     test_provider.person("sub-kyoka")
 
-    sso(client, browser, "sub-kyoka")
+    sso(client, provider_browser, "sub-kyoka")
 
     assert signed_in_as(client) == approver
     assert client.get("/")["Location"].startswith("/accounts/two-factor/verify/")

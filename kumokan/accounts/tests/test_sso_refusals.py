@@ -22,12 +22,12 @@ from kumokan.tenancy.access import display_name
 
 
 def test_refused_sign_ins_never_lock_the_address_for_password_users(
-    idp, test_provider, browser, person
+    idp, test_provider, provider_browser, person
 ) -> None:
     person("tanaka", "applicant")
     test_provider.person("sub-stranger", email="stranger@example.jp", email_verified=True)
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
-        response = sso(Client(), browser, "sub-stranger")
+        response = sso(Client(), provider_browser, "sub-stranger")
         assert refusal_reason(response) == RefusalReason.UNKNOWN_PERSON
 
     assert sign_in(Client(), "tanaka").status_code == 302
@@ -36,7 +36,7 @@ def test_refused_sign_ins_never_lock_the_address_for_password_users(
 
 
 def test_a_linked_person_signs_in_by_sso_from_an_address_locked_by_wrong_passwords(
-    idp, test_provider, browser, person
+    idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
     ExternalIdentity.objects.create(
@@ -48,20 +48,20 @@ def test_a_linked_person_signs_in_by_sso_from_an_address_locked_by_wrong_passwor
     assert sign_in(Client(), "tanaka").status_code == 429
 
     client = Client()
-    sso(client, browser, "sub-tanaka")
+    sso(client, provider_browser, "sub-tanaka")
 
     assert signed_in_as(client) == tanaka
 
 
 def test_a_replayed_answer_is_a_page_not_an_error(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
     ExternalIdentity.objects.create(
         provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
     )
     test_provider.person("sub-tanaka")
-    callback = browser.visit(client.get("/sso/kobe/")["Location"], "sub-tanaka")
+    callback = provider_browser.visit(client.get("/sso/kobe/")["Location"], "sub-tanaka")
     client.get(callback)
     client.post("/logout/")
 
@@ -73,14 +73,14 @@ def test_a_replayed_answer_is_a_page_not_an_error(
 
 
 def test_a_used_code_with_a_fresh_state_is_refused_by_the_provider(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
     ExternalIdentity.objects.create(
         provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
     )
     test_provider.person("sub-tanaka")
-    used = browser.visit(client.get("/sso/kobe/")["Location"], "sub-tanaka")
+    used = provider_browser.visit(client.get("/sso/kobe/")["Location"], "sub-tanaka")
     client.get(used)
     client.post("/logout/")
 
@@ -93,14 +93,16 @@ def test_a_used_code_with_a_fresh_state_is_refused_by_the_provider(
     assert "invalid_grant" in SignInRefusal.objects.get(reason=RefusalReason.CODE_REFUSED).detail
 
 
-def test_a_cancelled_sign_in_at_the_provider_says_so(client: Client, idp, browser) -> None:
-    response = client.get(browser.abort(client.get("/sso/kobe/")["Location"]))
+def test_a_cancelled_sign_in_at_the_provider_says_so(client: Client, idp, provider_browser) -> None:
+    response = client.get(provider_browser.abort(client.get("/sso/kobe/")["Location"]))
 
     assert refusal_reason(response) == RefusalReason.PROVIDER_ERROR
     assert "access_denied" in SignInRefusal.objects.get().detail
 
 
-def test_a_wrong_signing_key_signs_no_one_in(client: Client, idp, test_provider, browser, person) -> None:
+def test_a_wrong_signing_key_signs_no_one_in(
+    client: Client, idp, test_provider, provider_browser, person
+) -> None:
     tanaka = person("tanaka", "applicant")
     ExternalIdentity.objects.create(
         provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
@@ -108,14 +110,14 @@ def test_a_wrong_signing_key_signs_no_one_in(client: Client, idp, test_provider,
     test_provider.person("sub-tanaka")
     test_provider.impostor_key(True)
 
-    response = sso(client, browser, "sub-tanaka")
+    response = sso(client, provider_browser, "sub-tanaka")
 
     assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
     assert signed_in_as(client) is None
 
 
 def test_an_id_token_from_another_issuer_is_refused(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
     ExternalIdentity.objects.create(
@@ -125,35 +127,39 @@ def test_an_id_token_from_another_issuer_is_refused(
     idp.issuer = "https://idp.another-city.example.jp"
     save_identity_provider(acting_user=None, provider=idp)
 
-    response = sso(client, browser, "sub-tanaka")
+    response = sso(client, provider_browser, "sub-tanaka")
 
     assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
     assert "InvalidIssuer" in SignInRefusal.objects.get().detail
     assert signed_in_as(client) is None
 
 
-def test_an_unreachable_provider_is_a_page(client: Client, idp, test_provider, browser, person) -> None:
+def test_an_unreachable_provider_is_a_page(
+    client: Client, idp, test_provider, provider_browser, person
+) -> None:
     test_provider.person("sub-tanaka")
     idp.token_endpoint = "http://127.0.0.1:9/token"
     save_identity_provider(acting_user=None, provider=idp)
 
-    response = sso(client, browser, "sub-tanaka")
+    response = sso(client, provider_browser, "sub-tanaka")
 
     assert refusal_reason(response) == RefusalReason.UNREACHABLE
     assert response.status_code == 503
 
 
-def test_a_missing_client_secret_is_a_page(client: Client, idp, test_provider, browser, monkeypatch) -> None:
+def test_a_missing_client_secret_is_a_page(
+    client: Client, idp, test_provider, provider_browser, monkeypatch
+) -> None:
     test_provider.person("sub-tanaka")
     start = client.get("/sso/kobe/")["Location"]
     monkeypatch.delenv(idp.client_secret_env)
 
-    response = client.get(browser.visit(start, "sub-tanaka"))
+    response = client.get(provider_browser.visit(start, "sub-tanaka"))
 
     assert refusal_reason(response) == RefusalReason.MISCONFIGURED
 
 
-def test_a_disabled_account_is_told_so(client: Client, idp, test_provider, browser, person) -> None:
+def test_a_disabled_account_is_told_so(client: Client, idp, test_provider, provider_browser, person) -> None:
     tanaka = person("tanaka", "applicant")
     ExternalIdentity.objects.create(
         provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
@@ -164,7 +170,7 @@ def test_a_disabled_account_is_told_so(client: Client, idp, test_provider, brows
     idp.create_users = True
     save_identity_provider(acting_user=None, provider=idp)
 
-    response = sso(client, browser, "sub-tanaka")
+    response = sso(client, provider_browser, "sub-tanaka")
 
     assert refusal_reason(response) == RefusalReason.ACCOUNT_DISABLED
     assert "アカウントは無効" in response.content.decode()
@@ -172,12 +178,12 @@ def test_a_disabled_account_is_told_so(client: Client, idp, test_provider, brows
 
 
 def test_an_unknown_person_with_creation_off_is_told_whom_to_ask(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     person("admin", "administrator", last_name="管理", first_name="花子")
     test_provider.person("sub-new", email="new@city.kobe.lg.jp", email_verified=True)
 
-    response = sso(client, browser, "sub-new")
+    response = sso(client, provider_browser, "sub-new")
 
     html = response.content.decode()
     assert refusal_reason(response) == RefusalReason.UNKNOWN_PERSON
@@ -185,7 +191,7 @@ def test_an_unknown_person_with_creation_off_is_told_whom_to_ask(
 
 
 def test_creation_on_makes_an_account_without_roles_named_by_the_name_claim(
-    client: Client, idp, test_provider, browser, person
+    client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     person("admin", "administrator", last_name="管理", first_name="花子")
     person("kobe-yamada", "applicant")
@@ -193,7 +199,7 @@ def test_creation_on_makes_an_account_without_roles_named_by_the_name_claim(
     save_identity_provider(acting_user=None, provider=idp)
     test_provider.person("sub-yamada", preferred_username="yamada", name="山田 太郎")
 
-    response = sso(client, browser, "sub-yamada")
+    response = sso(client, provider_browser, "sub-yamada")
 
     user = signed_in_as(client)
     assert user.username == "kobe-yamada-2"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from html import unescape
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -31,38 +34,48 @@ def overdue(client: Client) -> None:
     session.save()
 
 
-def test_signing_out_also_ends_the_providers_session(client: Client, idp, tanaka, browser) -> None:
-    sso(client, browser, "sub-tanaka")
+def end_session_url(response: Any) -> str:
+    """Where the signed-out page sends the browser on (a meta refresh and a link to the same URL)."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    url = html.split('id="end-provider-session" href="', 1)[1].split('"', 1)[0]
+    assert f'content="0;url={url}"' in html
+    return unescape(url)
+
+
+def test_signing_out_also_ends_the_providers_session(client: Client, idp, tanaka, provider_browser) -> None:
+    sso(client, provider_browser, "sub-tanaka")
     assert signed_in_as(client) == tanaka
 
     response = client.post("/logout/")
 
-    assert response["Location"].startswith(idp.end_session_endpoint + "?")
-    assert "id_token_hint=" in response["Location"]
+    end_session = end_session_url(response)
+    assert end_session.startswith(idp.end_session_endpoint + "?")
+    assert "id_token_hint=" in end_session
     assert signed_in_as(client) is None
-    assert browser.visit(response["Location"]) == "/login/"
+    assert provider_browser.visit(end_session) == "/login/"
     # On a shared PC the next click on the button asks for a sign-in at the provider again.
     with pytest.raises(AssertionError, match="asked the person to sign in"):
-        sso(Client(), browser, None)
+        sso(Client(), provider_browser, None)
 
 
 def test_without_an_end_session_endpoint_signing_out_stays_at_kumokan(
-    client: Client, idp, tanaka, browser
+    client: Client, idp, tanaka, provider_browser
 ) -> None:
     idp.end_session_endpoint = ""
     idp.save()
-    sso(client, browser, "sub-tanaka")
+    sso(client, provider_browser, "sub-tanaka")
 
     response = client.post("/logout/")
 
-    assert response.status_code == 200
+    assert response.status_code == 200 and "end-provider-session" not in response.content.decode()
     assert signed_in_as(client) is None
 
 
 def test_a_person_disabled_at_the_provider_is_signed_out_at_the_next_check(
-    client: Client, idp, tanaka, test_provider, browser
+    client: Client, idp, tanaka, test_provider, provider_browser
 ) -> None:
-    sso(client, browser, "sub-tanaka")
+    sso(client, provider_browser, "sub-tanaka")
     assert client.get("/").status_code == 200
     test_provider.disable("sub-tanaka")
 
@@ -77,8 +90,10 @@ def test_a_person_disabled_at_the_provider_is_signed_out_at_the_next_check(
     assert (refusal.reason, refusal.user) == (RefusalReason.SESSION_ENDED, tanaka)
 
 
-def test_a_person_still_active_at_the_provider_stays_signed_in(client: Client, idp, tanaka, browser) -> None:
-    sso(client, browser, "sub-tanaka")
+def test_a_person_still_active_at_the_provider_stays_signed_in(
+    client: Client, idp, tanaka, provider_browser
+) -> None:
+    sso(client, provider_browser, "sub-tanaka")
     overdue(client)
     before = client.session[SESSION_KEY]["checked_at"]
 
@@ -87,8 +102,10 @@ def test_a_person_still_active_at_the_provider_stays_signed_in(client: Client, i
     assert signed_in_as(client) == tanaka
 
 
-def test_an_unlinked_account_is_signed_out_at_the_next_check(client: Client, idp, tanaka, browser) -> None:
-    sso(client, browser, "sub-tanaka")
+def test_an_unlinked_account_is_signed_out_at_the_next_check(
+    client: Client, idp, tanaka, provider_browser
+) -> None:
+    sso(client, provider_browser, "sub-tanaka")
     ExternalIdentity.objects.all().delete()
     overdue(client)
 

@@ -103,7 +103,7 @@ def wrong_userinfo() -> Iterator[str]:
 
 
 def test_userinfo_about_another_subject_signs_no_one_in(
-    client: Client, idp, test_provider, browser, person, wrong_userinfo: str
+    client: Client, idp, test_provider, provider_browser, person, wrong_userinfo: str
 ) -> None:
     admin = person("admin", "administrator", email="admin@city.kobe.lg.jp")
     ExternalIdentity.objects.create(
@@ -113,7 +113,7 @@ def test_userinfo_about_another_subject_signs_no_one_in(
     idp.userinfo_endpoint = wrong_userinfo
     save_identity_provider(acting_user=None, provider=idp)
 
-    response = sso(client, browser, "sub-tanaka")
+    response = sso(client, provider_browser, "sub-tanaka")
 
     assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
     assert "another subject" in SignInRefusal.objects.get().detail

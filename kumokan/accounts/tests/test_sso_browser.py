@@ -1,0 +1,68 @@
+"""Single sign-on in real Chromium: kumokan on the live server, the city's provider on its own loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+
+from kumokan.accounts.models import ExternalIdentity
+from kumokan.accounts.tests.conftest import PASSWORD, configure_provider
+from kumokan.accounts.tests.oidc import CLIENT_SECRET, SECRET_VARIABLE, TestProvider
+from kumokan.tenancy.access import display_name
+from kumokan.tenancy.actions import create_municipality, grant_membership
+
+
+@pytest.fixture
+def live_provider(live_server: Any, tmp_path: Any) -> Iterator[TestProvider]:
+    """A provider whose registered callbacks are the live server's."""
+    # The live server's first request imports every view (PDF, spreadsheet libraries): seconds on a
+    # loaded machine, longer than the page's timeout. Do it before the browser starts counting.
+    requests.get(f"{live_server.url}/login/", timeout=120)
+    provider = TestProvider(tmp_path, kumokan=live_server.url)
+    yield provider
+    provider.stop()
+
+
+@pytest.mark.browser
+def test_first_link_later_sign_in_and_sign_out_at_both_ends(
+    page: Any, live_server: Any, live_provider: TestProvider, monkeypatch: Any, screenshot: Any
+) -> None:
+    kobe = create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    tanaka = get_user_model().objects.create_user("tanaka", email="tanaka@city.kobe.lg.jp", password=PASSWORD)
+    grant_membership(acting_user=None, user=tanaka, municipality=kobe, role="applicant")
+    monkeypatch.setenv(SECRET_VARIABLE, CLIENT_SECRET)
+    configure_provider(live_provider, "kobe", "kobe")
+    live_provider.person("sub-tanaka", email="tanaka@city.kobe.lg.jp", email_verified=True, name="田中 一郎")
+
+    page.goto("/login/")
+    screenshot(page, "sign-in-page")
+    page.get_by_role("link", name="神戸市: kobe 職員認証基盤でサインイン").click()
+    page.locator("input[name=login]").fill("sub-tanaka")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/sso/link/")
+    screenshot(page, "confirm-link")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    assert ExternalIdentity.objects.get().user == tanaka
+    tanaka.refresh_from_db()
+    assert display_name(tanaka) == "田中 一郎"
+    assert "田中 一郎" in page.locator(".header-tools").inner_text()
+
+    # Sign out: kumokan, then the provider's own page, then back to kumokan's sign-in page.
+    page.get_by_role("button", name="ログアウト").click()
+    page.get_by_role("button", name="Yes, sign me out").click()
+    page.wait_for_url(f"{live_server.url}/login/")
+    screenshot(page, "signed-out")
+
+    # The next person at this PC is asked to sign in at the provider; the same person by sub alone.
+    page.get_by_role("link", name="神戸市: kobe 職員認証基盤でサインイン").click()
+    page.locator("input[name=login]").fill("sub-tanaka")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert ExternalIdentity.objects.count() == 1
