@@ -24,6 +24,7 @@ from kumokan.policy.cases import read_table, run_table
 from kumokan.policy.conditions import to_data
 from kumokan.policy.diff import diff_packs
 from kumokan.policy.errors import Problem
+from kumokan.policy.facts import MAX_FACTS_BYTES, read_facts
 from kumokan.policy.judge import item_data
 from kumokan.policy.loader import load_file, load_pack, validate_file
 from kumokan.policy.schemas import facts_schema, judgment_schema
@@ -239,25 +240,16 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _read_facts(name: str) -> Any:
     try:
-        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_FACTS_BYTES + 1)
+        else:
+            with Path(name).open("rb") as file:
+                raw = file.read(MAX_FACTS_BYTES + 1)
     except OSError as exc:
         raise FactsError(
             [Problem("facts", f"読めません: {name}（{exc.strerror}）", f"cannot read {name}")]
         ) from None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise FactsError([Problem("facts", "UTF-8 ではありません", "not UTF-8")]) from None
-    except json.JSONDecodeError as exc:
-        raise FactsError(
-            [
-                Problem(
-                    "facts",
-                    f"JSON として読めません（{exc.lineno}行 {exc.colno}列）",
-                    f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
-                )
-            ]
-        ) from None
+    return read_facts(raw)
 
 
 def _print_json(data: Any) -> None:

@@ -13,6 +13,8 @@ from kumokan.policy.facts import (
     CLASSIFICATION_FACTS,
     COUNTRY_FACTS,
     FACT_VALUES,
+    ISO_3166_ALPHA_2,
+    MUNICIPAL_ORDER,
     Facts,
     MeetingFacts,
     fact_kinds,
@@ -87,6 +89,17 @@ def _check_kind(pack: Pack) -> list[Issue]:
         ):
             issues += _check_ids(
                 f"classification.{scale_name}.levels", [lv.code for lv in scale.levels], code=True
+            )
+        if (
+            conf.municipal_high_track_from is not None
+            and conf.municipal_high_track_from not in MUNICIPAL_ORDER
+        ):
+            issues.append(
+                (
+                    ("classification", "confidentiality", "municipal_high_track_from"),
+                    f"自治体機密性の区分ではありません（{', '.join(MUNICIPAL_ORDER)}）",
+                    f"not a MIC class ({', '.join(MUNICIPAL_ORDER)})",
+                )
             )
         if conf.high_track_from not in [lv.code for lv in conf.levels]:
             issues.append(
@@ -200,7 +213,7 @@ def _check_values(
         allowed = orders[name]
     bad = [v for v in values if not isinstance(v, str) or (allowed is not None and v not in allowed)]
     if name in COUNTRY_FACTS:
-        bad = [v for v in values if not (isinstance(v, str) and len(v) == 2 and v.isupper())]
+        bad = [v for v in values if v not in ISO_3166_ALPHA_2]
     if bad:
         shown = ", ".join(sorted(allowed)) if allowed is not None and name not in CLASSIFICATION_FACTS else ""
         if allowed is not None and name in CLASSIFICATION_FACTS:

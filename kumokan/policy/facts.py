@@ -1,11 +1,14 @@
-"""The facts of one planned use (CONTRACT.md), validated before judging."""
+"""The facts of one planned use (CONTRACT.md): read from JSON, validated before judging."""
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
+
+from kumokan.policy.errors import FactsError, Problem
 
 
 class ServiceModel(StrEnum):
@@ -32,6 +35,10 @@ class MunicipalConfidentiality(StrEnum):
     C3C = "3C"
     C2 = "2"
     C1 = "1"
+
+
+# The MIC classes from the least to the most confidential (3A is equivalent to secret documents).
+MUNICIPAL_ORDER = ("1", "2", "3C", "3B", "3A")
 
 
 class UserScope(StrEnum):
@@ -61,8 +68,24 @@ def _non_empty(value: str) -> str:
     return value
 
 
+# ISO 3166-1 alpha-2: the 249 officially assigned codes (Debian iso-codes, 3166-1).
+ISO_3166_ALPHA_2 = frozenset(
+    (
+        "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR "
+        "BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ "
+        "EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW "
+        "GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY "
+        "KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV "
+        "MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY "
+        "QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG "
+        "TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM "
+        "ZW "
+    ).split()
+)
+
+
 def _country(value: str) -> str:
-    if len(value) != 2 or not value.isascii() or not value.isalpha() or not value.isupper():
+    if value not in ISO_3166_ALPHA_2:
         raise ValueError("country")
     return value
 
@@ -143,3 +166,91 @@ FACT_VALUES: dict[str, frozenset[str]] = {
 # Facts whose codes come from the municipality pack's own classification scale.
 CLASSIFICATION_FACTS = ("confidentiality", "availability")
 COUNTRY_FACTS = ("data_location", "governing_law")
+
+
+# A facts file is a few hundred bytes; anything near this is not one (and would be slow to refuse).
+MAX_FACTS_BYTES = 1_000_000
+MAX_FACTS_DEPTH = 20
+
+
+def read_facts(raw: bytes) -> Any:
+    """Parse a facts document as a careful reader would, or raise FactsError with one problem.
+
+    UTF-8 (a byte-order mark is accepted), at most 1 MB, JSON with no key written twice in one
+    object (the last would silently win and could change the track), nested at most
+    MAX_FACTS_DEPTH deep, and no number too long to be one.
+    """
+    if len(raw) > MAX_FACTS_BYTES:
+        _refuse(
+            f"事実ファイルが大きすぎます（{MAX_FACTS_BYTES:,} バイトまで）",
+            f"the facts file is larger than {MAX_FACTS_BYTES:,} bytes (1 MB)",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _refuse("UTF-8 ではありません", "not UTF-8")
+    if _depth(text) > MAX_FACTS_DEPTH:
+        _refuse(
+            f"入れ子が深すぎます（{MAX_FACTS_DEPTH} 段まで）",
+            f"nested more than {MAX_FACTS_DEPTH} levels deep",
+        )
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        _refuse(
+            f"JSON として読めません（{exc.lineno}行 {exc.colno}列）",
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+        )
+    except _DuplicateKey as exc:
+        _refuse(
+            f"キー「{exc.key}」が同じオブジェクトに2回あります",
+            f"the key {exc.key!r} appears twice in one object",
+        )
+    except (ValueError, RecursionError):
+        # int() refuses numbers of more than sys.get_int_max_str_digits() digits; NaN/Infinity.
+        _refuse("数値として読めない値があります", "a number is too long or not a JSON number")
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(name)
+
+
+def _depth(text: str) -> int:
+    """How deeply arrays and objects nest, counted outside strings (before parsing, so no recursion)."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _refuse(ja: str, en: str) -> NoReturn:
+    raise FactsError([Problem("facts", ja, en)])

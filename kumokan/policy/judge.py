@@ -9,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 
 from kumokan.policy.conditions import Context, holds
 from kumokan.policy.errors import FactsError, Problem
-from kumokan.policy.facts import Facts, MeetingFacts
+from kumokan.policy.facts import MUNICIPAL_ORDER, Facts, MeetingFacts
 from kumokan.policy.loader import LoadedPack, load_pack
-from kumokan.policy.pack import Finding, Item, Pack, Phase, Recheck, Source
+from kumokan.policy.pack import Basis, Finding, Item, Pack, Person, Phase, Recheck, Severity, Source
 
 Judgment = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
@@ -32,9 +32,7 @@ def judge(
     checked, data = _facts(facts, municipality)
     assert municipality.classification is not None and municipality.tracks is not None
     orders = municipality.orders()
-    conf = orders["confidentiality"]
-    high_from = municipality.classification.confidentiality.high_track_from
-    track_name = "high" if conf.index(checked.confidentiality) >= conf.index(high_from) else "low"
+    track_name = _track(municipality, checked)
     track = getattr(municipality.tracks, track_name)
     ctx = Context(data, track_name, orders)
 
@@ -46,6 +44,7 @@ def judge(
             if _applies(item, ctx):
                 checklists[item.phase.value].append(item_data(pack, item))
         findings += [finding_data(pack, f) for f in pack.findings if _applies(f, ctx)]
+    findings = _one_per_code(findings)
 
     approver: dict[str, Any] | None = None
     if track.approver is not None:
@@ -81,12 +80,15 @@ def judge(
         "approver": approver,
         "self_approval": track.self_approval,
         "applicant": _person(municipality, track.applicant),
-        "service_manager": {
-            "title": manager.title,
-            "rule": manager.rule,
-            "designation": manager.designation.value,
-            "source": source_data(municipality, manager.source),
-        },
+        "service_manager": _noted(
+            {
+                "title": manager.title,
+                "rule": manager.rule,
+                "designation": manager.designation.value,
+                "source": source_data(municipality, manager.source),
+            },
+            manager.note,
+        ),
         "forms": [
             {"id": f.id, "title": f.title, "source": source_data(municipality, f.source)} for f in track.forms
         ],
@@ -125,7 +127,16 @@ def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str) -> Judgment:
 
 
 def source_data(pack: Pack, source: Source) -> dict[str, str]:
-    return {"file": pack.source_file(source), "clause": source.clause}
+    data = {"file": pack.source_file(source), "clause": source.clause}
+    if source.basis != Basis.SEED:
+        data["basis"] = source.basis.value
+    return data
+
+
+def _noted(data: dict[str, Any], note: str | None) -> dict[str, Any]:
+    if note:
+        data["note"] = note
+    return data
 
 
 def item_data(pack: Pack, item: Item) -> dict[str, Any]:
@@ -145,7 +156,9 @@ def item_data(pack: Pack, item: Item) -> dict[str, Any]:
         data["text_en"] = item.text_en
     if item.evidence:
         data["evidence"] = item.evidence
-    return data
+    if item.responsible:
+        data["responsible"] = item.responsible.value
+    return _noted(data, item.note)
 
 
 def finding_data(pack: Pack, finding: Finding) -> dict[str, Any]:
@@ -158,7 +171,7 @@ def finding_data(pack: Pack, finding: Finding) -> dict[str, Any]:
     }
     if finding.message_en:
         data["message_en"] = finding.message_en
-    return data
+    return _noted(data, finding.note)
 
 
 def recheck_data(pack: Pack, recheck: Recheck) -> dict[str, Any]:
@@ -174,15 +187,67 @@ def recheck_data(pack: Pack, recheck: Recheck) -> dict[str, Any]:
     }
     if recheck.text_en:
         data["text_en"] = recheck.text_en
-    return data
+    return _noted(data, recheck.note)
 
 
 def _applies(rule: Item | Finding | Recheck, ctx: Context) -> bool:
     return rule.track in ("any", ctx.track) and holds(rule.when, ctx)
 
 
-def _person(pack: Pack, person: Any) -> dict[str, Any]:
-    return {"title": person.title, "role": person.role.value, "source": source_data(pack, person.source)}
+def _person(pack: Pack, person: Person) -> dict[str, Any]:
+    data = {"title": person.title, "role": person.role.value, "source": source_data(pack, person.source)}
+    return _noted(data, person.note)
+
+
+_STRICTNESS = {Severity.INFO.value: 0, Severity.WARN.value: 1, Severity.BLOCK.value: 2}
+
+
+def _one_per_code(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One finding per code (CONTRACT.md): the stricter one's words, with every pack's source beside it."""
+    merged: dict[str, dict[str, Any]] = {}
+    for finding in findings:
+        code = finding["code"]
+        kept = merged.get(code)
+        if kept is None:
+            merged[code] = finding
+            continue
+        sources = kept.get("sources") or [kept["source"]]
+        packs = kept.get("packs") or [kept["pack"]]
+        stricter = _STRICTNESS[finding["severity"]] > _STRICTNESS[kept["severity"]]
+        merged[code] = dict(
+            finding if stricter else kept,
+            sources=[*sources, finding["source"]],
+            packs=[*packs, finding["pack"]],
+        )
+    return list(merged.values())
+
+
+def _track(pack: Pack, facts: Facts) -> str:
+    """The track from every classification fact: the stricter wins, or an unmapped contradiction is refused."""
+    assert pack.classification is not None
+    scale = pack.classification.confidentiality
+    conf = [lv.code for lv in scale.levels]
+    high = conf.index(facts.confidentiality) >= conf.index(scale.high_track_from)
+    municipal = facts.municipal_confidentiality
+    if high or municipal is None:
+        return "high" if high else "low"
+    rank = MUNICIPAL_ORDER.index(municipal.value)
+    if scale.municipal_high_track_from is not None:
+        return "high" if rank >= MUNICIPAL_ORDER.index(scale.municipal_high_track_from) else "low"
+    if rank >= MUNICIPAL_ORDER.index("2"):
+        label = {lv.code: lv.label for lv in scale.levels}[facts.confidentiality]
+        raise FactsError(
+            [
+                Problem(
+                    "municipal_confidentiality",
+                    f"自治体機密性「{municipal.value}」と{pack.issuer}の区分「{label}」は矛盾します"
+                    f"（{pack.issuer}のパックは両者の対応を定めていません。{pack.issuer}の区分で格付してください）",
+                    f"MIC class {municipal.value!r} contradicts {facts.confidentiality!r}; pack {pack.id} "
+                    "maps no MIC class to its own scale, so classify with the pack's own codes",
+                )
+            ]
+        )
+    return "low"
 
 
 def _classification(pack: Pack, facts: Facts) -> dict[str, Any]:
@@ -204,6 +269,16 @@ def _classification(pack: Pack, facts: Facts) -> dict[str, Any]:
 def _packs(pack_ids: Sequence[str]) -> list[LoadedPack]:
     if not pack_ids:
         raise FactsError([Problem("pack", "パックを指定してください", "name at least one pack")])
+    repeated = sorted({p for p in pack_ids if list(pack_ids).count(p) > 1})
+    if repeated:
+        shown = ", ".join(repeated)
+        raise FactsError(
+            [
+                Problem(
+                    "pack", f"同じパックが2回指定されています（{shown}）", f"a pack is given twice ({shown})"
+                )
+            ]
+        )
     packs = [load_pack(pack_id) for pack_id in pack_ids]
     problems = []
     if packs[0].pack.kind != "municipality":

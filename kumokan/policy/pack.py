@@ -64,6 +64,14 @@ class Response(StrEnum):
     ACCEPT_OR_MITIGATE = "accept_or_mitigate"  # a risk to accept or to reduce (Kitakyushu §4.1(2))
 
 
+class Basis(StrEnum):
+    """Where a value comes from (CONTRACT.md): the seed's clause, the contract, or the city's setting."""
+
+    SEED = "seed"
+    CONTRACT = "contract"  # a value CONTRACT.md needs and no seed states (e.g. the scale codes)
+    CONFIGURATION = "configuration"  # the city sets it (e.g. an approver its guideline does not name)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,7 +80,10 @@ class Source(_Strict):
     """Where a rule comes from: seed file and the clause's own numbering."""
 
     file: str | None = None  # the pack's seed when omitted
+    # With basis contract or configuration, `clause` names what the value comes from instead (e.g.
+    # "CONTRACT.md"), never the nearest seed clause.
     clause: str = Field(min_length=1)
+    basis: Basis = Basis.SEED
 
     @field_validator("file")
     @classmethod
@@ -92,10 +103,14 @@ class Scale(_Strict):
 
     levels: tuple[Level, ...] = Field(min_length=1)
     source: Source
+    note: str | None = None
 
 
 class Confidentiality(Scale):
     high_track_from: str  # this level and every level above it take the high track
+    # The MIC guideline's class (自治体機密性 1, 2, 3C, 3B, 3A) from which the high track is taken too;
+    # None: the pack states no mapping, and a MIC class of 2 or above beside a low-track code is refused.
+    municipal_high_track_from: str | None = None
 
 
 class Classification(_Strict):
@@ -113,6 +128,7 @@ class Person(_Strict):
     role: Role
     title: str = Field(min_length=1)
     source: Source
+    note: str | None = None  # the pack's reason where the seed is ambiguous (shown beside the title)
 
 
 class ApproverGap(_Strict):
@@ -128,6 +144,7 @@ class ServiceManagerRule(_Strict):
     designation: Designation
     rule: str = Field(min_length=1)
     source: Source
+    note: str | None = None
 
 
 class Form(_Strict):
@@ -184,6 +201,9 @@ class Item(_Strict):
     required_before_operation: bool = False
     response: Response = Response.CONFIRM
     evidence: str | None = None
+    # Who carries the item out where it is not the city's own duty (Osaka's 【Sier】 duties: contractor).
+    responsible: Role | None = None
+    note: str | None = None  # the pack's reason for an interpretive choice, shown beside the item
 
 
 class Finding(_Strict):
@@ -194,6 +214,7 @@ class Finding(_Strict):
     message: str = Field(min_length=1)
     message_en: str | None = None
     source: Source
+    note: str | None = None
 
 
 class Trigger(StrEnum):
@@ -220,6 +241,7 @@ class Recheck(_Strict):
     text: str = Field(min_length=1)
     text_en: str | None = None
     source: Source
+    note: str | None = None
 
 
 class MeetingRules(_Strict):

@@ -135,16 +135,17 @@ def test_submit_judges_again_when_the_pack_changed_and_keeps_the_old_snapshot(
     revised = (
         (Path(loader.PACK_DIR) / "kobe.yaml")
         .read_text(encoding="utf-8")
-        .replace('version: "1.0.0"', 'version: "1.0.1"', 1)
+        .replace(f'version: "{first.packs[0]["version"]}"', 'version: "99.0.1"', 1)
     )
     (tmp_path / "kobe.yaml").write_text(revised, encoding="utf-8")
     monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
     actions.submit(acting_user=c.applicant, application=application)
     current = f.fresh(application).judgment
     assert current.pk != first.pk
-    assert current.packs[0]["version"] == "1.0.1"
+    assert current.packs[0]["version"] == "99.0.1"
+    installed = first.packs[0]["version"]
     first.refresh_from_db()
-    assert first.packs[0]["version"] == "1.0.0"
+    assert first.packs[0]["version"] == installed
 
 
 def test_resubmit_after_return_checks_again_and_notifies_the_approver() -> None:

@@ -16,14 +16,16 @@ from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import PackVersion, Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, entry, in_operation
-from kumokan.policy import available
+from kumokan.policy import available, load_pack
 
 pytestmark = pytest.mark.django_db
 
+INSTALLED = load_pack("osaka").version
 IAAS_ONLY_ITEM = "build.split.iaas"  # osaka.yaml: when {eq: {service_model: iaas}}
 
 
 def _installed(pack_id: str) -> str:
+    """The shipped pack's text (its version is INSTALLED; a revision raises it to 99.0.0)."""
     return available()[pack_id].read_text(encoding="utf-8")
 
 
@@ -40,7 +42,7 @@ def _revised_osaka(tmp_path: Path) -> Path:
     )
     path = tmp_path / "osaka.yaml"
     path.write_text(
-        (head + marker + revised).replace('version: "1.0.0"', 'version: "1.1.0"', 1), encoding="utf-8"
+        (head + marker + revised).replace(f'version: "{INSTALLED}"', 'version: "99.0.0"', 1), encoding="utf-8"
     )
     return path
 
@@ -57,7 +59,7 @@ def test_only_iaas_services_get_a_recheck_listing_exactly_the_changed_item(tmp_p
     iaas_low = entry(c, service_name="検証用サーバ", service_model="iaas", high=False)
     out = StringIO()
     call_command("adopt_pack_version", "osaka", stdout=out)
-    assert "adopted osaka 1.0.0" in out.getvalue() and "adopted special-terms" in out.getvalue()
+    assert f"adopted osaka {INSTALLED}" in out.getvalue() and "adopted special-terms" in out.getvalue()
     assert not Recheck.objects.filter(trigger=RecheckTrigger.PACK_REVISION).exists()
 
     call_command("adopt_pack_version", "osaka", "--file", str(_revised_osaka(tmp_path)), stdout=out)
@@ -69,7 +71,7 @@ def test_only_iaas_services_get_a_recheck_listing_exactly_the_changed_item(tmp_p
             (IAAS_ONLY_ITEM, "changed", ["text"])
         ]
         assert recheck.items[0]["new"]["text"].startswith("IaaS を利用する場合、OS を含む")
-        assert recheck.pack_version.version == "1.1.0"
+        assert recheck.pack_version.version == "99.0.0"
     assert iaas.service_manager.notifications.filter(verb="recheck_ordered").exists()
 
 
@@ -83,10 +85,10 @@ def test_the_old_rules_stay_available_after_a_revision(tmp_path: Path) -> None:
     versions = PackVersion.objects.filter(municipality=c.municipality, pack_id="osaka").order_by(
         "adopted_at", "id"
     )
-    assert [v.version for v in versions] == ["1.0.0", "1.1.0"]
+    assert [v.version for v in versions] == [INSTALLED, "99.0.0"]
     assert versions[0].text == _installed("osaka")
     event = AuditEvent.objects.get(action=Action.LIFECYCLE_PACK_ADOPT, target_id=str(version.pk))
-    assert event.before["version"] == "1.0.0" and event.after["version"] == "1.1.0"
+    assert event.before["version"] == INSTALLED and event.after["version"] == "99.0.0"
     assert event.actor == c.administrator
 
 

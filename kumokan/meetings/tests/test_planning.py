@@ -75,7 +75,15 @@ def test_lecture_with_registration_gives_the_measures_of_6_4_2_and_none_for_impo
 
     plan = plan_meeting(kitakyushu, example("lecture-with-registration"))
 
-    assert ids(plan.own.measures) == {*EVERYONE, *HOST, "meeting.lecture.secure-communication"}
+    # Kitakyushu 6.4(2)②③: secure communication, pre-registration, URL to participants only, a checker.
+    assert ids(plan.own.measures) == {
+        *EVERYONE,
+        *HOST,
+        "meeting.lecture.secure-communication",
+        "meeting.lecture.pre-registration",
+        "meeting.lecture.url-to-participants-only",
+        "meeting.lecture.attendance-checker",
+    }
     assert ids(plan.participants.measures) == set(EVERYONE)
 
 

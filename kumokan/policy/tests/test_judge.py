@@ -129,7 +129,13 @@ def test_overlay_cannot_come_first(pack_dir: Path, facts: dict) -> None:
 
 def test_second_municipality_pack_is_refused(pack_dir: Path, facts: dict) -> None:
     with pytest.raises(FactsError, match="must be overlays"):
-        judge(facts, ["sample", "sample"])
+        judge(facts, ["sample", "kobe"])
+
+
+@pytest.mark.parametrize("packs", [["sample", "sample"], ["sample", "extra", "extra"]])
+def test_a_pack_given_twice_is_refused(pack_dir: Path, facts: dict, packs: list[str]) -> None:
+    with pytest.raises(FactsError, match="given twice"):
+        judge(facts, packs)
 
 
 @pytest.mark.parametrize(

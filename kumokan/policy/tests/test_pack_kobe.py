@@ -150,7 +150,9 @@ def test_kobe_both_tracks_register_the_system_ledger_after_approval() -> None:
 
 def test_kobe_typical_high_track_saas_item_counts() -> None:
     counts = {phase: len(items) for phase, items in kobe(HIGH)["checklists"].items()}
-    assert counts == {"selection": 9, "procurement": 2, "build": 20, "operation": 11, "termination": 11}
+    # 3.5.1キ sets no IaaS/PaaS limit (+1 build); 3.7③ only where resident or similar data is stored
+    # (-1 build, -1 termination: no personal information and 機密性2 here).
+    assert counts == {"selection": 9, "procurement": 2, "build": 20, "operation": 11, "termination": 10}
 
 
 def test_kobe_typical_low_track_saas_item_counts() -> None:
@@ -211,13 +213,10 @@ def test_kobe_availability_design_is_not_asked_on_the_low_track() -> None:
     assert "build.design.availability" not in all_ids(kobe({**LOW, "availability": "2"}))
 
 
-@pytest.mark.parametrize("model", ["iaas", "paas", "other"])
-def test_kobe_virtual_machine_measures_where_the_city_configures_machines(model: str) -> None:
+@pytest.mark.parametrize("model", ["iaas", "paas", "other", "saas", "web_conference", "sns"])
+def test_kobe_virtual_machine_measures_for_every_service_model(model: str) -> None:
+    # 3.5.1キ names no service model; where no VM is configured the answer is 該当なし.
     assert clause(kobe({**HIGH, "service_model": model}), "build.access.virtual-machines") == "3.5.1キ"
-
-
-def test_kobe_virtual_machine_measures_not_for_saas() -> None:
-    assert "build.access.virtual-machines" not in ids(kobe(HIGH), "build")
 
 
 def test_kobe_high_track_operation_rules_cover_section_3_6_a_to_i() -> None:
@@ -239,10 +238,18 @@ def test_kobe_high_track_termination_follows_section_7_1() -> None:
     assert [c for c in clauses if c.startswith("7.1")] == [f"7.1{n}" for n in "①②③④⑤⑥"]
 
 
-def test_kobe_high_track_disposal_erases_by_deleting_the_key() -> None:
-    (item,) = [i for i in kobe(HIGH)["checklists"]["termination"] if i["id"] == "term.high.crypto-erase"]
+@pytest.mark.parametrize(
+    "extra",
+    [{"handles_personal_info": True}, {"handles_specific_personal_info": True}, {"confidentiality": "3"}],
+)
+def test_kobe_high_track_disposal_erases_by_deleting_the_key(extra: dict[str, Any]) -> None:
+    # 3.7③: 機密性の高い情報（住民情報等）を保存する場合は
+    judged = kobe({**HIGH, **extra})
+    (item,) = [i for i in judged["checklists"]["termination"] if i["id"] == "term.high.crypto-erase"]
     assert item["source"]["clause"] == "3.7③"
     assert "暗号化した鍵（暗号鍵）を削除する" in item["text"]
+    assert "build.crypto.encrypt-sensitive-data" in all_ids(judged)
+    assert {"term.high.crypto-erase", "build.crypto.encrypt-sensitive-data"}.isdisjoint(all_ids(kobe(HIGH)))
 
 
 def test_kobe_low_track_termination_only_retires_the_ledger_entry() -> None:
@@ -311,8 +318,9 @@ def test_kobe_clauses_present_raise_no_missing_clauses_finding() -> None:
 def test_kobe_terms_only_asks_whether_the_terms_are_acceptable() -> None:
     high = kobe({**HIGH, "terms_only": True})
     low = kobe({**LOW, "terms_only": True})
-    assert codes(high)["standard_terms_only"] == "warn"
-    assert codes(low)["standard_terms_only"] == "warn"
+    # 3.2エ / 4.2エ: 受容可能か判断する (a must: the judgment is explained before submission).
+    assert codes(high)["standard_terms_only"] == "block"
+    assert codes(low)["standard_terms_only"] == "block"
     assert {f["source"]["clause"] for f in high["findings"] if f["code"] == "standard_terms_only"} == {
         "3.2エ"
     }
@@ -345,7 +353,7 @@ def test_kobe_foreign_law_is_a_country_risk_not_a_refusal() -> None:
 def test_kobe_contractor_must_submit_the_requirements_sheet() -> None:
     result = kobe({**HIGH, "operated_by_contractor": True})
     (finding,) = [f for f in result["findings"] if f["code"] == "contractor_submission"]
-    assert finding["severity"] == "warn"
+    assert finding["severity"] == "block"  # 5.3: 提出させ…確認するものとする
     assert finding["source"]["clause"] == "5.3"
     assert "contractor_submission" not in codes(kobe(HIGH))
 

@@ -146,7 +146,9 @@ def test_osaka_configured_approver_fills_the_gap() -> None:
 def test_osaka_applicant_is_each_section(confidentiality: str) -> None:
     result = osaka(confidentiality=confidentiality)
     assert result["applicant"]["title"] == "各所属"
-    assert result["applicant"]["source"] == {"file": SEED, "clause": "第3章3"}
+    # The guideline names no applicant (第3章3 is about the life cycle): the city's setting.
+    assert result["applicant"]["source"] == {"file": SEED, "clause": "自治体の設定", "basis": "configuration"}
+    assert "第3章1.1(4)" in result["applicant"]["note"]
     assert result["self_approval"] is False
 
 
@@ -272,9 +274,11 @@ def test_osaka_paas_item_is_listed_for_paas_only(phase: str, item: str) -> None:
 
 @pytest.mark.parametrize(("phase", "item"), SAAS_ONLY)
 def test_osaka_saas_item_is_listed_for_saas_only(phase: str, item: str) -> None:
-    assert item in ids(osaka(), phase)
+    # 第1章1.1(1)①: ASP services count as SaaS; web conferences and SNS are read the same way.
+    for model in ("saas", "web_conference", "sns"):
+        assert item in ids(osaka(service_model=model), phase)
     assert item not in ids(osaka(service_model="iaas"), phase)
-    assert item not in ids(osaka(service_model="web_conference"), phase)
+    assert item not in ids(osaka(service_model="other"), phase)
 
 
 @pytest.mark.parametrize(("phase", "item"), SIER)
@@ -290,10 +294,12 @@ def test_osaka_sign_up_procurement_applies_only_to_standard_terms() -> None:
     assert "proc.saas.sign-up" in ids(terms_only, "procurement")
 
 
-def test_osaka_contracted_procurement_methods_do_not_apply_to_standard_terms() -> None:
-    for item in ("proc.saas.service-contract", "proc.saas.licence-procurement"):
-        assert item in ids(osaka(), "procurement")
-        assert item not in ids(osaka(terms_only=True), "procurement")
+def test_osaka_the_city_contract_does_not_apply_to_standard_terms_but_licence_procurement_does() -> None:
+    assert "proc.saas.service-contract" in ids(osaka(), "procurement")
+    assert "proc.saas.service-contract" not in ids(osaka(terms_only=True), "procurement")
+    # 第3章1.1(1): a licence bought from a reseller still comes under the provider's terms.
+    assert "proc.saas.licence-procurement" in ids(osaka(), "procurement")
+    assert "proc.saas.licence-procurement" in ids(osaka(terms_only=True), "procurement")
 
 
 def test_osaka_vpn_for_important_information_is_high_track_iaas_paas_only() -> None:
@@ -328,28 +334,30 @@ def test_osaka_foreign_governing_law_raises_a_warning() -> None:
     assert found["source"]["clause"] == "第4章3.7(1)⑤"
 
 
-def test_osaka_data_centre_abroad_raises_a_warning_on_either_track() -> None:
+def test_osaka_data_centre_abroad_must_be_checked_for_confidential_data() -> None:
+    # 第4章3.7(1)⑥: 特に機密性の高いデータを扱う場合は…確認する.
     assert "data_outside_japan" not in codes(osaka())
-    for confidentiality in ("1", "2"):
+    for confidentiality, severity in (("1", "info"), ("2", "block")):
         found = finding(osaka(data_location="SG", confidentiality=confidentiality), "data_outside_japan")
-        assert found["severity"] == "warn"
+        assert found["severity"] == severity
         assert found["source"]["clause"] == "第4章3.7(1)⑥"
 
 
 @pytest.mark.parametrize("model", ["iaas", "paas"])
 def test_osaka_iaas_paas_is_reminded_that_saas_is_the_default(model: str) -> None:
     found = finding(osaka(service_model=model), "saas_by_default")
-    assert found["severity"] == "info"
+    assert found["severity"] == "block"  # 第1章1.1: SaaS を基本とし、難しい場合に IaaS・PaaS
     assert "saas_by_default" not in codes(osaka())
 
 
-def test_osaka_private_cloud_is_reminded_of_the_public_cloud_premise() -> None:
-    assert finding(osaka(deployment="private"), "public_cloud_premise")["severity"] == "info"
+@pytest.mark.parametrize("deployment", ["private", "community", "government"])
+def test_osaka_non_public_cloud_is_reminded_of_the_public_cloud_premise(deployment: str) -> None:
+    # 第1章1.1(2): パブリック・クラウドの利用を前提に検討します.
+    assert finding(osaka(deployment=deployment), "public_cloud_premise")["severity"] == "warn"
     assert "public_cloud_premise" not in codes(osaka())
-    assert "public_cloud_premise" not in codes(osaka(deployment="community"))
 
 
-def test_osaka_only_the_missing_approver_blocks() -> None:
+def test_osaka_the_missing_approver_and_the_guideline_s_musts_block() -> None:
     everything = osaka(
         service_model="iaas",
         deployment="private",
@@ -361,7 +369,9 @@ def test_osaka_only_the_missing_approver_blocks() -> None:
         operated_by_contractor=True,
     )
     assert [f["code"] for f in everything["findings"] if f["severity"] == "block"] == [
-        "approver_not_configured"
+        "approver_not_configured",
+        "data_outside_japan",
+        "saas_by_default",
     ]
 
 

@@ -49,8 +49,8 @@ def overlay_ids(judgment: dict[str, Any], phase: str | None = None) -> list[str]
 
 
 def overlay_findings(judgment: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The overlay's findings by code (each code at most once)."""
-    found = [f for f in judgment["findings"] if f["pack"] == OVERLAY]
+    """The overlay's findings by code (each code at most once, merged with the city's: CONTRACT.md)."""
+    found = [f for f in judgment["findings"] if OVERLAY in f.get("packs", [f["pack"]])]
     assert len({f["code"] for f in found}) == len(found)
     return {f["code"]: f for f in found}
 
@@ -216,9 +216,12 @@ def test_iso27001_item_does_not_apply_off_the_public_cloud(deployment: str) -> N
     assert "st.confirm.1" not in overlay_ids(result)
 
 
-def test_iso27001_item_does_not_depend_on_the_city_track() -> None:
+def test_a_3b_class_takes_the_high_track_beside_the_iso27001_item() -> None:
+    # 自治体機密性3B is 機密性２以上: the stricter classification decides the track (CONTRACT.md), so the
+    # ★ item never stands beside Kobe's self-approval.
     result = with_overlay({**STAR, "confidentiality": "1"})
-    assert result["track"] == "low"
+    assert result["track"] == "high"
+    assert result["self_approval"] is False
     assert "st.confirm.1" in overlay_ids(result, "procurement")
 
 
@@ -257,9 +260,9 @@ def test_item_text_carries_no_pdf_artefacts() -> None:
 # ── findings ────────────────────────────────────────────────────────────────
 
 
-def test_3b_on_a_public_cloud_without_iso27001_warns_about_the_certification() -> None:
+def test_3b_on_a_public_cloud_without_iso27001_blocks_until_an_equivalent_level_is_shown() -> None:
     finding = overlay_findings(with_overlay(STAR))["certification_missing"]
-    assert finding["severity"] == "warn"
+    assert finding["severity"] == "block"  # 満たしていること
     assert "同等程度の水準" in finding["message"]
     assert finding["source"] == {"file": SEED, "clause": "確認事項 No.1"}
 
@@ -270,10 +273,17 @@ def test_iso27001_satisfies_the_certification_condition() -> None:
     )
 
 
+@pytest.mark.parametrize("certs", [["ISO27017"], ["ISMAP"]])
+def test_27017_and_ismap_answer_the_certification_condition(certs: list[str]) -> None:
+    # ISO/IEC 27017 presupposes 27001; ISMAP is 同等程度 as the pack states in its note.
+    assert "certification_missing" not in overlay_findings(with_overlay({**STAR, "certifications": certs}))
+    assert "ISMAP" in overlay_item(with_overlay(STAR), "st.confirm.1")["note"]
+
+
 def test_other_certifications_alone_still_ask_for_iso27001_or_an_equivalent_level() -> None:
-    # The seed names ISO/IEC 27001 only; whether ISMAP etc. is 同等程度 is for the applicant to show.
-    findings = overlay_findings(with_overlay({**STAR, "certifications": ["ISMAP", "SOC2"]}))
-    assert findings["certification_missing"]["severity"] == "warn"
+    # ISMAP-LIU covers low-impact SaaS only; SOC2 and CS-Mark are for the applicant to show as 同等程度.
+    findings = overlay_findings(with_overlay({**STAR, "certifications": ["ISMAP-LIU", "SOC2", "CS-Mark"]}))
+    assert findings["certification_missing"]["severity"] == "block"
 
 
 @pytest.mark.parametrize(
@@ -290,9 +300,9 @@ def test_no_certification_warning_outside_3b_3c_on_a_public_cloud(facts: dict[st
 
 
 @pytest.mark.parametrize("facts", [HIGH, LOW], ids=["high", "low"])
-def test_data_stored_abroad_warns(facts: dict[str, Any]) -> None:
+def test_data_stored_abroad_blocks(facts: dict[str, Any]) -> None:
     finding = overlay_findings(with_overlay({**facts, "data_location": "US"}))["data_outside_japan"]
-    assert finding["severity"] == "warn"
+    assert finding["severity"] == "block"  # 国内に指定すること / 保存されないこと
     assert finding["source"]["clause"] == "確認事項 No.2"
     assert "国内に指定" in finding["message"]
 
@@ -302,9 +312,9 @@ def test_data_stored_in_japan_raises_no_location_finding() -> None:
 
 
 @pytest.mark.parametrize("facts", [HIGH, LOW], ids=["high", "low"])
-def test_foreign_governing_law_warns(facts: dict[str, Any]) -> None:
+def test_foreign_governing_law_blocks(facts: dict[str, Any]) -> None:
     finding = overlay_findings(with_overlay({**facts, "governing_law": "US"}))["foreign_governing_law"]
-    assert finding["severity"] == "warn"
+    assert finding["severity"] == "block"  # 適用されること
     assert finding["message"] == "日本の裁判管轄、法令が適用されること。"
 
 
@@ -318,7 +328,7 @@ def test_a_compliant_use_raises_no_overlay_finding(city: str) -> None:
 
 
 @pytest.mark.parametrize("city", CITIES)
-def test_the_overlay_never_blocks_a_use(city: str) -> None:
+def test_the_overlay_s_unmet_conditions_block(city: str) -> None:
     worst = {
         **STAR,
         "municipal_confidentiality": "3C",
@@ -331,4 +341,4 @@ def test_the_overlay_never_blocks_a_use(city: str) -> None:
     }
     findings = overlay_findings(with_overlay(worst, city))
     assert set(findings) == {"certification_missing", "data_outside_japan", "foreign_governing_law"}
-    assert {f["severity"] for f in findings.values()} == {"warn"}
+    assert {f["severity"] for f in findings.values()} == {"block"}

@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kumokan.policy import FactsError, available, judge, load_pack
-from kumokan.policy.facts import Certification, Deployment, MunicipalConfidentiality, ServiceModel, UserScope
+from kumokan.policy.facts import (
+    MUNICIPAL_ORDER,
+    Certification,
+    Deployment,
+    MunicipalConfidentiality,
+    ServiceModel,
+    UserScope,
+)
 
 MUNICIPALITIES = sorted(pid for pid in available() if load_pack(pid).pack.kind == "municipality")
 OVERLAYS = sorted(pid for pid in available() if load_pack(pid).pack.kind == "overlay")
@@ -80,6 +87,26 @@ def check_judgment(judgment: dict[str, Any]) -> None:
         assert finding["severity"] in ("block", "warn", "info")
     if judgment["approver"] is None:
         assert "approver_not_configured" in [f["code"] for f in judgment["findings"]]
+    codes = [f["code"] for f in judgment["findings"]]
+    assert len(codes) == len(set(codes)), "one finding per code"
+    # Never both tracks' answers in one judgment (issue 15 point 3).
+    other = "low" if judgment["track"] == "high" else "high"
+    assert not [i for items in judgment["checklists"].values() for i in items if i["track"] == other]
+
+
+def says_high(pack_id: str, facts: dict[str, Any]) -> tuple[bool, bool | None]:
+    """What the city's own code and the MIC class each say (None: the pack maps no MIC class)."""
+    scale = load_pack(pack_id).pack.classification
+    assert scale is not None
+    conf = scale.confidentiality
+    codes = [lv.code for lv in conf.levels]
+    own = codes.index(facts["confidentiality"]) >= codes.index(conf.high_track_from)
+    municipal = facts.get("municipal_confidentiality")
+    if municipal is None:
+        return own, False
+    if conf.municipal_high_track_from is None:
+        return own, None
+    return own, MUNICIPAL_ORDER.index(municipal) >= MUNICIPAL_ORDER.index(conf.municipal_high_track_from)
 
 
 @pytest.mark.parametrize("pack_id", MUNICIPALITIES)
@@ -87,9 +114,39 @@ def check_judgment(judgment: dict[str, Any]) -> None:
 @given(data=st.data())
 def test_every_valid_set_of_facts_judges_and_cites(pack_id: str, data: st.DataObject) -> None:
     facts = data.draw(facts_for(pack_id))
-    check_judgment(judge(facts, [pack_id]))
+    own, municipal = says_high(pack_id, facts)
+    unmapped = municipal is None and not own
+    if unmapped and MUNICIPAL_ORDER.index(facts["municipal_confidentiality"]) >= MUNICIPAL_ORDER.index("2"):
+        with pytest.raises(FactsError) as caught:
+            judge(facts, [pack_id])
+        assert [p.where for p in caught.value.problems] == ["municipal_confidentiality"]
+        return
+    judged = judge(facts, [pack_id])
+    check_judgment(judged)
+    # The stricter classification decides the track.
+    assert judged["track"] == ("high" if own or municipal else "low")
     for overlay in OVERLAYS:
         check_judgment(judge(facts, [pack_id, overlay]))
+
+
+@pytest.mark.parametrize("pack_id", MUNICIPALITIES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_star_item_never_stands_beside_low_track_answers(pack_id: str, data: st.DataObject) -> None:
+    """Special terms' ★ item (3B/3C) and a city's low track never meet in one judgment."""
+    facts = data.draw(facts_for(pack_id))
+    facts = {
+        **facts,
+        "municipal_confidentiality": data.draw(st.sampled_from(["3B", "3C"])),
+        "deployment": "public",
+    }
+    try:
+        judged = judge(facts, [pack_id, "special-terms"])
+    except FactsError as refused:
+        assert [p.where for p in refused.problems] == ["municipal_confidentiality"]
+        return
+    assert judged["track"] == "high"
+    assert judged["self_approval"] is False
 
 
 @pytest.mark.parametrize("pack_id", MUNICIPALITIES)
