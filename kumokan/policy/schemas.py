@@ -62,6 +62,7 @@ class Person(TypedDict):
     role: Role
     source: Source
     configured: NotRequired[bool]
+    note: NotRequired[str]
 
 
 class ServiceManager(TypedDict):
@@ -70,6 +71,7 @@ class ServiceManager(TypedDict):
     rule: str
     designation: Designation
     source: Source
+    note: NotRequired[str]
 
 
 class Form(TypedDict):
@@ -102,6 +104,7 @@ class Item(TypedDict):
     group: NotRequired[str]
     text_en: NotRequired[str]
     evidence: NotRequired[str]
+    responsible: NotRequired[Role]
     note: NotRequired[str]
 
 
@@ -117,6 +120,7 @@ class Finding(TypedDict):
     message_en: NotRequired[str]
     note: NotRequired[str]
     sources: NotRequired[list[Source]]
+    packs: NotRequired[list[str]]
 
 
 class RecheckRule(TypedDict):
@@ -132,6 +136,7 @@ class RecheckRule(TypedDict):
     source: Source
     pack: str
     text_en: NotRequired[str]
+    note: NotRequired[str]
 
 
 class Checklists(TypedDict):

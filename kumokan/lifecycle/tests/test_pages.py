@@ -179,7 +179,7 @@ def test_the_termination_page_refuses_a_disposal_that_keeps_the_keys() -> None:
         {"disposal-method": "deletion", "disposal-note": "削除した"},
     )
     assert response.status_code == 400
-    assert "3.7③" in response.content.decode()
+    assert "No.19" in response.content.decode()
 
 
 def test_the_termination_steps_are_recorded_through_the_page_and_the_service_retires() -> None:

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_high_track_requires_crypto_erase_citing_the_judgments_termination_items() -> None:
-    e = in_operation(city("kobe"))
+    # Kobe 3.7③ applies where highly confidential information (住民情報等) is stored.
+    e = in_operation(city("kobe"), handles_personal_info=True)
     termination = actions.request_termination(acting_user=e.service_manager, entry=e, reason="移行のため")
     assert termination.crypto_erase_required is True
     cited = {(item["pack"], item["source"]["clause"]) for item in termination.crypto_erase_basis}
@@ -43,8 +44,16 @@ def test_crypto_erase_without_deleting_the_key_backups_is_refused() -> None:
                 note="削除した",
             )
         assert refused.value.code == "crypto_erase_required"
-        assert "3.7③" in refused.value.ja and "No.19" in refused.value.ja
+        assert "No.19" in refused.value.ja
     assert reload(termination).disposal_recorded_at is None
+
+
+def test_kobe_without_resident_information_still_crypto_erases_under_the_special_terms_only() -> None:
+    termination = actions.request_termination(
+        acting_user=(e := in_operation(city("kobe"))).service_manager, entry=e, reason="移行のため"
+    )
+    assert termination.crypto_erase_required is True
+    assert {item["pack"] for item in termination.crypto_erase_basis} == {"special-terms"}
 
 
 def test_amagasaki_high_track_asks_no_crypto_erase_where_its_judgment_does_not() -> None:

@@ -28,7 +28,13 @@ def test_every_judgment_matches_the_schema_and_declares_every_key(pack_id: str, 
     facts = data.draw(facts_for(pack_id))
     packs = [pack_id, *data.draw(st.lists(st.sampled_from(OVERLAYS), max_size=1))]
     for configured_approver in (None, "情報政策課長"):
-        judgment = json.loads(json.dumps(judge(facts, packs, configured_approver=configured_approver)))
+        try:
+            judged = judge(facts, packs, configured_approver=configured_approver)
+        except FactsError as refused:
+            # A MIC class the pack cannot map beside a low-track code (issue 15 point 3).
+            assert [p.where for p in refused.problems] == ["municipal_confidentiality"]
+            return
+        judgment = json.loads(json.dumps(judged))
         CLOSED.validate(judgment)
         assert FACTS.is_valid(facts)
 
