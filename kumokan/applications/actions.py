@@ -386,8 +386,13 @@ def submission_problems(
                 code="not_applicant",
             )
         )
-    one_function = municipality.pack().pack.workflow.one_application_per_function
-    if one_function is not None and len(application.functions) != 1:
+    workflow = municipality.pack().pack.workflow
+    one_function = workflow.one_application_per_function
+    if (
+        one_function is not None
+        and workflow.one_application_per_function_track in ("any", snapshot.judgment["track"])
+        and len(application.functions) > 1
+    ):
         problems.append(
             WorkflowError(
                 f"利用する機能ごとに申請してください（{one_function.clause}）。"

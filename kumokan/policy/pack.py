@@ -186,6 +186,8 @@ class Workflow(_Strict):
     """Procedural rules the web application follows."""
 
     one_application_per_function: Source | None = None  # Kitakyushu §5.2(1)①
+    # The track the rule stands in (Kitakyushu §5.2(1)① is in the 重要情報資産 procedure only).
+    one_application_per_function_track: Literal["high", "low", "any"] = "any"
     ledger_changes_reported_to: Report | None = None  # Kitakyushu §3.3②, §3.4②
 
 

@@ -79,14 +79,26 @@ def test_a_nonconforming_answer_does_not_stop_submission_but_needs_a_note() -> N
     assert actions.submission_problems(application) == []
 
 
-@pytest.mark.parametrize("functions", [[], ["申請受付", "決済"]])
-def test_kitakyushu_refuses_an_application_that_does_not_name_exactly_one_function(
-    functions: list[str],
-) -> None:
+def test_kitakyushu_refuses_a_high_track_application_naming_several_functions() -> None:
     c = f.city("kitakyushu", overlays=())
-    application = f.draft(c, functions=functions)
+    application = f.draft(c, functions=["申請受付", "決済"])
     f.answer_all(application)
     assert refusal_codes(c, application) == ["one_function"]
+
+
+@pytest.mark.parametrize(
+    ("high", "functions"),
+    [(True, []), (False, ["申請受付", "決済"]), (False, [])],
+    ids=["high-none", "low-two", "low-none"],
+)
+def test_kitakyushu_one_function_rule_binds_only_the_high_track_and_a_missing_name(
+    high: bool, functions: list[str]
+) -> None:
+    # 5.2(1)① stands in the 重要情報資産 procedure; no function named is one application for the service.
+    c = f.city("kitakyushu", overlays=())
+    application = f.draft(c, high=high, functions=functions)
+    f.answer_all(application)
+    assert "one_function" not in [p.code for p in actions.submission_problems(application)]
 
 
 def test_kitakyushu_accepts_one_function_and_catalogues_it() -> None:
