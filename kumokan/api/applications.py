@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field
 from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
-from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text
+from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import StoredJudgment, errors
 from kumokan.applications import actions
@@ -36,7 +36,6 @@ router = Router(tags=["applications"])
 VIEW = (Capability.APPLY, Capability.VIEW_APPLICATIONS)
 StatusValue = Literal["draft", "submitted", "returned", "approved", "rejected", "withdrawn"]
 AnswerValue = Literal["conforms", "does_not_conform", "not_applicable", "accepted", "mitigated"]
-Version = Field(ge=1, description="The version you looked at; a different current version is 409.")
 
 
 class ApplicationSummary(Schema):

@@ -11,10 +11,10 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
-from kumokan.api.applications import ApplicationSummary, DecisionOut, Version, decision_data, summary_data
+from kumokan.api.applications import ApplicationSummary, DecisionOut, decision_data, summary_data
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
-from kumokan.api.inputs import Id, Text
+from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing

@@ -60,3 +60,10 @@ Slug = Annotated[Required, Field(max_length=50)]
 FactsInput = Annotated[dict[str, Any], AfterValidator(_storable_json), WithJsonSchema(facts_json_schema())]
 # Ids as the database stores them (a 64-bit signed integer); anything else cannot name an object.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# The version of the object the caller read, on every change that can race with another's.
+Version = Field(
+    ge=1,
+    le=2**31 - 1,
+    description="The version you read: an older one is 409 stale_version (changed since), "
+    "a newer one 409 unknown_version (there is no such version).",
+)

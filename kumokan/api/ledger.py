@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
-from kumokan.api.inputs import Id, Required, Text
+from kumokan.api.inputs import Id, Required, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.core.permissions import Capability, can, municipalities_granting
@@ -31,7 +31,6 @@ router = Router(tags=["ledger"])
 StatusValue = Literal["approved", "in_operation", "suspended", "retired"]
 UserScopeValue = Literal["organisation", "department", "citizens", "contractors"]
 StepValue = Literal["start_operation", "suspend", "resume", "retire"]
-Version = Field(ge=1, description="The version you looked at; a different current version is 409.")
 STEP_ACTIONS = {
     EntryStep.START_OPERATION: actions.start_operation,
     EntryStep.SUSPEND: actions.suspend,

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from typing_extensions import TypedDict
 
 from kumokan.api.auth import requires
-from kumokan.api.inputs import Id, Text
+from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
 from kumokan.core.permissions import Capability
@@ -40,6 +40,7 @@ class RecheckChange(TypedDict):
 
 class TaskOut(Schema):
     id: int
+    version: int
     entry: int
     pack: str
     item: str
@@ -61,6 +62,7 @@ class TaskOut(Schema):
 
 class RecheckOut(Schema):
     id: int
+    version: int
     entry: int
     service: str
     trigger: str
@@ -87,6 +89,7 @@ class RecheckOut(Schema):
 class TaskDecision(Schema):
     model_config = ConfigDict(extra="forbid")
 
+    version: int = Version
     status: TaskStatusValue
     note: Text = Field("", description="Required for not_applicable and nonconforming.")
 
@@ -94,6 +97,7 @@ class TaskDecision(Schema):
 class RecheckAnswer(Schema):
     model_config = ConfigDict(extra="forbid")
 
+    version: int = Version
     result: Literal["conforms", "nonconforming"]
     note: Text = Field("", description="Required when it does not conform: what does not.")
 
@@ -105,6 +109,7 @@ def _username(user: Any) -> str | None:
 def task_data(task: ChecklistTask) -> dict[str, Any]:
     return {
         "id": task.pk,
+        "version": task.version,
         "entry": task.entry_id,
         "pack": task.pack_id,
         "item": task.item_id,
@@ -128,6 +133,7 @@ def task_data(task: ChecklistTask) -> dict[str, Any]:
 def recheck_data(recheck: Recheck) -> dict[str, Any]:
     return {
         "id": recheck.pk,
+        "version": recheck.version,
         "entry": recheck.entry_id,
         "service": str(recheck.entry),
         "trigger": recheck.trigger,
@@ -184,7 +190,7 @@ def get_task(request: HttpRequest, task_id: Id) -> dict[str, Any]:
 
 @router.post(
     "/tasks/{int:task_id}",
-    response={200: TaskOut, **errors(400, 401, 403, 404, 422)},
+    response={200: TaskOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Record a checklist task",
     operation_id="decide_task",
     auth=requires(Capability.VIEW_LEDGER),
@@ -193,7 +199,13 @@ def decide_task(request: HttpRequest, task_id: Id, payload: TaskDecision) -> dic
     """kumokan.lifecycle.actions.decide_task: the service manager or the person responsible (403 for others);
     evidence files are uploaded on the task's page."""
     task = get_object_or_404(_tasks_for(request.user), pk=task_id)
-    actions.decide_task(acting_user=request.user, task=task, status=payload.status, note=payload.note)
+    actions.decide_task(
+        acting_user=request.user,
+        task=task,
+        status=payload.status,
+        note=payload.note,
+        expected_version=payload.version,
+    )
     return task_data(get_object_or_404(_tasks_for(request.user), pk=task_id))
 
 
@@ -224,7 +236,7 @@ def get_recheck(request: HttpRequest, recheck_id: Id) -> dict[str, Any]:
 
 @router.post(
     "/rechecks/{int:recheck_id}/answer",
-    response={200: RecheckOut, **errors(400, 401, 403, 404, 422)},
+    response={200: RecheckOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Answer a re-check",
     operation_id="answer_recheck",
     auth=requires(Capability.VIEW_LEDGER),
@@ -233,6 +245,10 @@ def answer_recheck(request: HttpRequest, recheck_id: Id, payload: RecheckAnswer)
     """kumokan.lifecycle.actions.answer_recheck: only the service's manager (403 for others)."""
     recheck = get_object_or_404(_rechecks_for(request.user), pk=recheck_id)
     actions.answer_recheck(
-        acting_user=request.user, recheck=recheck, result=payload.result, note=payload.note
+        acting_user=request.user,
+        recheck=recheck,
+        result=payload.result,
+        note=payload.note,
+        expected_version=payload.version,
     )
     return recheck_data(get_object_or_404(_rechecks_for(request.user), pk=recheck_id))

@@ -34,7 +34,7 @@ from kumokan.applications.workflow import Transition, transition
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions import find_or_register_service
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import ConflictError, WorkflowError, check_version
 from kumokan.ledger.actions import register_entry
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
@@ -665,12 +665,7 @@ def _lock(application: Application, expected_version: int | None) -> Application
 
 
 def _check_version(locked: Application, expected_version: int | None) -> None:
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            f"この申請は他の人が先に更新しました（版 {expected_version} → {locked.version}）。"
-            "画面を更新して内容を確認してください。",
-            f"the application was changed by someone else (version {expected_version} → {locked.version}); reload",
-        )
+    check_version("申請", "application", locked.version, expected_version)
 
 
 def _require_applicant(acting_user: Any, application: Application) -> None:

@@ -14,7 +14,7 @@ from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.permissions import Capability, can
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
@@ -278,11 +278,7 @@ def _lock(acting_user: Any, entry: LedgerEntry, expected_version: int | None) ->
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked):
         raise PermissionDenied(_("台帳を変更できるのは、このサービスの管理者かシステム管理者です。"))
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            f"この台帳は他の人が先に更新しました（版 {expected_version} → {locked.version}）。画面を更新してやり直してください。",
-            f"the entry was changed by someone else (version {expected_version} → {locked.version}); reload",
-        )
+    check_version("台帳", "entry", locked.version, expected_version)
     return locked
 
 

@@ -27,7 +27,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
 from kumokan.core.permissions import Capability, can
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -94,6 +94,7 @@ def decide_task(
     status: str,
     note: str = "",
     evidence: UploadedFile | None = None,
+    expected_version: int | None = None,
 ) -> ChecklistTask:
     """Record a checklist task as confirmed, not applicable or nonconforming (or open it again)."""
     status = TaskStatus(status)
@@ -102,6 +103,7 @@ def decide_task(
         locked = ChecklistTask.objects.select_for_update().select_related("entry").get(pk=task.pk)
         _require_task_owner(acting_user, locked)
         _require_active(locked.entry)
+        check_version("チェック項目", "task", locked.version, expected_version)
         if status in (TaskStatus.NOT_APPLICABLE, TaskStatus.NONCONFORMING) and not note:
             raise WorkflowError(
                 "「該当なし」「不適合」には理由を記入してください。",
@@ -174,7 +176,9 @@ def assign_task(
 # ── re-checks ───────────────────────────────────────────────────────────────────────────────────
 
 
-def answer_recheck(*, acting_user: Any, recheck: Recheck, result: str, note: str) -> Recheck:
+def answer_recheck(
+    *, acting_user: Any, recheck: Recheck, result: str, note: str, expected_version: int | None = None
+) -> Recheck:
     """The service manager's answer: conforms, or does not conform and why (Kobe §6.1, §6.3)."""
     result = RecheckResult(result)
     note = note.strip()
@@ -183,6 +187,7 @@ def answer_recheck(*, acting_user: Any, recheck: Recheck, result: str, note: str
         locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
         if not acting_user.is_authenticated or entry.service_manager_id != acting_user.pk:
             raise PermissionDenied(_("Only the service manager of this service may answer its re-checks."))
+        check_version("再確認", "re-check", locked.version, expected_version)
         if locked.status != RecheckStatus.OPEN:
             raise WorkflowError(
                 "この再確認には既に回答済みです（または取り消されています）。",

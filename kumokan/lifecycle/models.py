@@ -111,7 +111,26 @@ class PackVersion(models.Model):
         return f"{self.municipality} {self.pack_id} {self.version}"
 
 
-class ChecklistTask(models.Model):
+class Versioned(models.Model):
+    """A row changed on the version its changer read (the API sends it back): every save raises it,
+    except a save of only the bookkeeping fields in `unversioned_fields` (reminders sent and the like)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    unversioned_fields: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or set(update_fields) - self.unversioned_fields):
+            self.version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+
+
+class ChecklistTask(Versioned):
     """One checklist item of a phase after approval, for one ledger entry, copied from its judgment."""
 
     entry = models.ForeignKey(
@@ -334,8 +353,10 @@ class IncidentNote(models.Model):
         return self.incident.entry.municipality
 
 
-class Recheck(models.Model):
+class Recheck(Versioned):
     """One re-check of one service: periodic, triggered by an event, ordered, or after a rules revision."""
+
+    unversioned_fields = frozenset({"reminded_at", "escalated_at"})
 
     entry = models.ForeignKey(
         "ledger.LedgerEntry", on_delete=models.PROTECT, related_name="rechecks", verbose_name=_("service")

@@ -123,7 +123,7 @@ def test_the_applicant_changes_a_draft_on_the_version_they_saw(api_as):
     assert response.status_code == 200, response.content
     assert response.json()["notes"] == "備考" and response.json()["version"] == 2
     stale = assert_error(client.patch(f"/applications/{application.pk}", {"version": 1, "notes": "x"}), 409)
-    assert stale["code"] == "conflict"
+    assert stale["code"] == "stale_version"
     assert f.fresh(application).notes == "備考"
 
 

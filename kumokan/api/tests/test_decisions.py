@@ -41,7 +41,7 @@ def test_a_decision_on_an_old_version_is_409(api_as):
         409,
     )
 
-    assert body["code"] == "conflict"
+    assert body["code"] == "stale_version"
     assert f.fresh(application).status == Status.SUBMITTED
 
 

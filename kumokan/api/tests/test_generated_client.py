@@ -195,7 +195,9 @@ def test_a_script_runs_the_workflow_through_the_generated_client(
         "lifecycle",
         "decide_task",
         task_id=tasks.results[0].id,
-        body=manager.model("TaskDecision", {"status": "confirmed", "note": "確認した"}),
+        body=manager.model(
+            "TaskDecision", {"version": tasks.results[0].version, "status": "confirmed", "note": "確認した"}
+        ),
     )
     assert task.status.value == "confirmed"
     assert manager.call("lifecycle", "get_task", task_id=task.id).confirmed_by == entry.service_manager

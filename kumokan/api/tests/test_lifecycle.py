@@ -45,7 +45,7 @@ def test_the_service_manager_records_a_task(api_as):
     task = ChecklistTask.objects.filter(entry=entry).first()
 
     response = api_as(entry.service_manager).post(
-        f"/tasks/{task.pk}", {"status": "confirmed", "note": "確認した"}
+        f"/tasks/{task.pk}", {"version": 1, "status": "confirmed", "note": "確認した"}
     )
 
     assert response.status_code == 200, response.content
@@ -63,11 +63,13 @@ def test_not_applicable_needs_a_reason(api_as):
     task = ChecklistTask.objects.filter(entry=entry).first()
 
     assert_error(
-        api_as(entry.service_manager).post(f"/tasks/{task.pk}", {"status": "not_applicable"}),
+        api_as(entry.service_manager).post(f"/tasks/{task.pk}", {"version": 1, "status": "not_applicable"}),
         400,
         "note_required",
     )
-    assert_error(api_as(entry.service_manager).post(f"/tasks/{task.pk}", {"status": "done"}), 422)
+    assert_error(
+        api_as(entry.service_manager).post(f"/tasks/{task.pk}", {"version": 1, "status": "done"}), 422
+    )
 
 
 def test_someone_who_only_sees_the_service_may_not_record_its_tasks(api_as):
@@ -76,7 +78,7 @@ def test_someone_who_only_sees_the_service_may_not_record_its_tasks(api_as):
     task = ChecklistTask.objects.filter(entry=entry).first()
 
     assert api_as(c.staff).get(f"/tasks/{task.pk}").status_code == 200
-    assert_error(api_as(c.staff).post(f"/tasks/{task.pk}", {"status": "confirmed"}), 403)
+    assert_error(api_as(c.staff).post(f"/tasks/{task.pk}", {"version": 1, "status": "confirmed"}), 403)
 
 
 def test_the_manager_answers_a_re_check(api_as):
@@ -88,13 +90,24 @@ def test_the_manager_answers_a_re_check(api_as):
     listed = client.get(f"/ledger/{entry.pk}/rechecks").json()["results"]
     assert [r["id"] for r in listed] == [recheck.pk] and listed[0]["trigger"] == "terms_changed"
     assert_error(
-        client.post(f"/rechecks/{recheck.pk}/answer", {"result": "nonconforming"}), 400, "note_required"
+        client.post(f"/rechecks/{recheck.pk}/answer", {"version": 1, "result": "nonconforming"}),
+        400,
+        "note_required",
     )
-    response = client.post(f"/rechecks/{recheck.pk}/answer", {"result": "conforms", "note": "変更なし"})
+    response = client.post(
+        f"/rechecks/{recheck.pk}/answer", {"version": 1, "result": "conforms", "note": "変更なし"}
+    )
 
     assert response.json()["status"] == "conforms"
     assert Recheck.objects.get(pk=recheck.pk).status == RecheckStatus.CONFORMS
-    assert_error(client.post(f"/rechecks/{recheck.pk}/answer", {"result": "conforms"}), 400, "not_open")
+    assert_error(
+        client.post(f"/rechecks/{recheck.pk}/answer", {"version": 1, "result": "conforms"}),
+        409,
+        "stale_version",
+    )
+    assert_error(
+        client.post(f"/rechecks/{recheck.pk}/answer", {"version": 2, "result": "conforms"}), 400, "not_open"
+    )
 
 
 def test_only_the_manager_answers_a_re_check(api_as):
@@ -103,7 +116,10 @@ def test_only_the_manager_answers_a_re_check(api_as):
     recheck = ordered_recheck(c, entry)
 
     assert_error(
-        api_as(c.security_manager).post(f"/rechecks/{recheck.pk}/answer", {"result": "conforms"}), 403
+        api_as(c.security_manager).post(
+            f"/rechecks/{recheck.pk}/answer", {"version": 1, "result": "conforms"}
+        ),
+        403,
     )
 
 
@@ -117,7 +133,27 @@ def test_another_municipalitys_tasks_and_re_checks_are_404(api_as):
 
     assert_error(client.get(f"/ledger/{entry.pk}/tasks"), 404)
     assert_error(client.get(f"/tasks/{task.pk}"), 404)
-    assert_error(client.post(f"/tasks/{task.pk}", {"status": "confirmed"}), 404)
+    assert_error(client.post(f"/tasks/{task.pk}", {"version": 1, "status": "confirmed"}), 404)
     assert_error(client.get(f"/rechecks/{recheck.pk}"), 404)
-    assert_error(client.post(f"/rechecks/{recheck.pk}/answer", {"result": "conforms"}), 404)
+    assert_error(client.post(f"/rechecks/{recheck.pk}/answer", {"version": 1, "result": "conforms"}), 404)
     assert_error(api_as(None).get(f"/rechecks/{recheck.pk}"), 401)
+
+
+def test_a_task_recorded_on_another_version_is_409_stale_or_unknown(api_as):
+    c = f.city("kobe")
+    entry = f.entry(c)
+    task = ChecklistTask.objects.filter(entry=entry).first()
+    client = api_as(entry.service_manager)
+
+    first = client.post(f"/tasks/{task.pk}", {"version": 1, "status": "confirmed"})
+    assert first.status_code == 200 and first.json()["version"] == 2
+
+    stale = assert_error(
+        client.post(f"/tasks/{task.pk}", {"version": 1, "status": "open"}), 409, "stale_version"
+    )
+    ahead = assert_error(
+        client.post(f"/tasks/{task.pk}", {"version": 7, "status": "open"}), 409, "unknown_version"
+    )
+    assert "changed by someone else" in stale["message_en"]
+    assert "has no version 7" in ahead["message_en"] and "他の人" not in ahead["message"]
+    assert ChecklistTask.objects.get(pk=task.pk).status == TaskStatus.CONFIRMED

@@ -81,9 +81,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/applications/{submitted}/decisions"): {"version": STALE, "outcome": "returned", "reason": "x"},
     ("PATCH", "/ledger/{entry}"): {"version": STALE, "reason": "x", "purpose": "x"},
     ("POST", "/ledger/{entry}/steps"): {"version": STALE, "step": "suspend", "reason": "x"},
-    ("POST", "/tasks/{task}"): {"status": "not_applicable", "note": "対象外"},
+    ("POST", "/tasks/{task}"): {"version": STALE, "status": "not_applicable", "note": "対象外"},
     # Refused for a missing note after the manager check: nothing is recorded.
-    ("POST", "/rechecks/{recheck}/answer"): {"result": "nonconforming", "note": ""},
+    ("POST", "/rechecks/{recheck}/answer"): {"version": 1, "result": "nonconforming", "note": ""},
 }
 
 
