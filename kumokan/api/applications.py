@@ -10,14 +10,14 @@ import datetime
 from typing import Any, Literal
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from ninja.responses import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
 from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
+from kumokan.api.idempotency import IdempotencyKey, create_once
 from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import StoredJudgment, errors
@@ -324,22 +324,28 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
     operation_id="create_application",
     auth=requires(Capability.APPLY),
 )
-def create_application(request: HttpRequest, payload: ApplicationCreate) -> HttpStatus:
+def create_application(
+    request: HttpRequest, payload: ApplicationCreate, idempotency_key: IdempotencyKey = None
+) -> HttpResponse:
     """Judges the facts and saves a draft in your department (kumokan.applications.actions.create_draft)."""
     municipality = municipality_for(request.user, payload.municipality, Capability.APPLY)
     department = _department(municipality, payload.department)
-    application = actions.create_draft(
-        acting_user=request.user,
-        municipality=municipality,
-        department=department,
-        facts=payload.facts,
-        business_scope=payload.business_scope,
-        period_start=payload.period_start,
-        period_end=payload.period_end,
-        user_scope_detail=payload.user_scope_detail,
-        notes=payload.notes,
-    )
-    return HttpStatus(201, _detail(request.user, application))
+
+    def create() -> tuple[int, dict[str, Any]]:
+        application = actions.create_draft(
+            acting_user=request.user,
+            municipality=municipality,
+            department=department,
+            facts=payload.facts,
+            business_scope=payload.business_scope,
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            user_scope_detail=payload.user_scope_detail,
+            notes=payload.notes,
+        )
+        return 201, _detail(request.user, application)
+
+    return create_once(request, idempotency_key, "create_application", payload, ApplicationDetail, create)
 
 
 def _department(municipality: Any, code: str) -> Department:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.responses import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
 from kumokan.api.applications import ApplicationSummary, DecisionOut, decision_data, summary_data
 from kumokan.api.auth import requires
 from kumokan.api.errors import InvalidInput
+from kumokan.api.idempotency import IdempotencyKey, create_once
 from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
@@ -70,7 +70,9 @@ def list_approvals(request: HttpRequest, filters: Query[Paging]) -> dict[str, An
     operation_id="decide",
     auth=requires(Capability.DECIDE),
 )
-def decide(request: HttpRequest, application_id: Id, payload: DecisionIn) -> HttpStatus:
+def decide(
+    request: HttpRequest, application_id: Id, payload: DecisionIn, idempotency_key: IdempotencyKey = None
+) -> HttpResponse:
     """kumokan.applications.actions.decide on the version you looked at (409 if it changed since).
 
     Only the approver the judgment routes the application to may decide it (403 for anyone else);
@@ -92,21 +94,22 @@ def decide(request: HttpRequest, application_id: Id, payload: DecisionIn) -> Htt
                 f"「{payload.service_manager}」は、この自治体のクラウドサービス管理者に指名できる利用者ではありません。",
                 f"{payload.service_manager!r} is not a person who can be designated service manager here",
             )
-    decision = actions.decide(
-        acting_user=request.user,
-        application=application,
-        outcome=payload.outcome,
-        reason=payload.reason,
-        expected_version=payload.version,
-        service_manager=manager,
-    )
-    application = application_for(request.user, application_id)
-    entry = getattr(application, "ledger_entry", None)
-    return HttpStatus(
-        201,
-        decision_data(decision)
-        | {
-            "application": summary_data(application, snapshot.track),
+
+    def create() -> tuple[int, dict[str, Any]]:
+        decision = actions.decide(
+            acting_user=request.user,
+            application=application,
+            outcome=payload.outcome,
+            reason=payload.reason,
+            expected_version=payload.version,
+            service_manager=manager,
+        )
+        decided = application_for(request.user, application_id)
+        entry = getattr(decided, "ledger_entry", None)
+        return 201, decision_data(decision) | {
+            "application": summary_data(decided, snapshot.track),
             "ledger_entry": entry.pk if entry else None,
-        },
-    )
+        }
+
+    key = idempotency_key
+    return create_once(request, key, f"decide {application_id}", payload, DecisionResult, create)

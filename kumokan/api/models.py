@@ -75,3 +75,35 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a create sent with an Idempotency-Key: the same key gets it again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="idempotent_requests",
+        verbose_name=_("User"),
+    )
+    key = models.CharField(_("Idempotency key"), max_length=200)
+    operation = models.CharField(_("Operation"), max_length=100)
+    # SHA-256 of the request body: the same key with another body is refused, not answered.
+    digest = models.CharField(_("SHA-256 digest"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("Status"))
+    response = models.JSONField(_("Response"))
+    created_at = models.DateTimeField(_("Created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Idempotent request")
+        verbose_name_plural = _("Idempotent requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="%(app_label)s_%(class)s_unique_key",
+                violation_error_message=_("This key was already used."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

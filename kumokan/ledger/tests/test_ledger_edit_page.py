@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from kumokan.applications.tests import factories as f
-from kumokan.ledger.models import LedgerChange
+from kumokan.ledger.models import LedgerChange, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +66,28 @@ def test_a_stale_version_is_a_conflict(client: Client) -> None:
     entry = f.entry(city)
     client.force_login(city.applicant)
 
+    read = entry.version
+    LedgerEntry.objects.filter(pk=entry.pk).update(version=read + 1)
+
+    response = client.post(
+        f"/ledger/{entry.pk}/edit/", edit_data(entry, purpose="窓口予約", reason="x", version=read)
+    )
+
+    assert "他の人が先に更新しました" in " ".join(response.context["form"].non_field_errors())
+
+
+def test_a_version_the_entry_never_had_is_not_blamed_on_someone_else(client: Client) -> None:
+    city = f.city()
+    entry = f.entry(city)
+    client.force_login(city.applicant)
+
     response = client.post(
         f"/ledger/{entry.pk}/edit/",
         edit_data(entry, purpose="窓口予約", reason="x", version=entry.version + 1),
     )
 
-    assert "他の人が先に更新しました" in " ".join(response.context["form"].non_field_errors())
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert f"版 {entry.version + 1} はありません" in errors and "他の人" not in errors
 
 
 def test_someone_who_does_not_manage_it_is_refused(client: Client) -> None:
