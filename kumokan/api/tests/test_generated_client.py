@@ -22,6 +22,8 @@ import httpx
 import pytest
 from django.core.wsgi import get_wsgi_application
 
+from kumokan.accounts.testing import device_for
+from kumokan.accounts.two_factor import requires_two_factor
 from kumokan.api.actions import issue_api_token
 from kumokan.applications.tests import factories as f
 
@@ -70,6 +72,8 @@ class Script:
     """One person's script: the generated client with their token, calling the app in this process."""
 
     def __init__(self, package: ModuleType, user: Any) -> None:
+        if requires_two_factor(user):
+            device_for(user)
         _token, text = issue_api_token(acting_user=None, user=user, name="script")
         self.package = package
         self.client = package.client.AuthenticatedClient(
