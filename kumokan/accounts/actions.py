@@ -6,11 +6,12 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kumokan.accounts.choices import LinkMethod
-from kumokan.accounts.models import ExternalIdentity, IdentityProvider
+from kumokan.accounts.models import ExternalIdentity, GroupRoleMapping, IdentityProvider
 from kumokan.accounts.two_factor import new_key, requires_two_factor
 from kumokan.api.actions import revoke_api_token
 from kumokan.api.models import ApiToken
@@ -18,6 +19,7 @@ from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.errors import WorkflowError
 from kumokan.tenancy.access import has_role
+from kumokan.tenancy.actions import grant_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
 
@@ -221,3 +223,55 @@ def save_identity_provider(*, acting_user: Any, provider: IdentityProvider) -> I
             municipality=provider.municipality,
         )
     return provider
+
+
+def approve_group_mapping(
+    *, acting_user: Any, provider: IdentityProvider, group: str, role: str
+) -> GroupRoleMapping:
+    """An administrator of the provider's municipality lets members of `group` get `role` at sign-in."""
+    if not _may_administer(acting_user, provider.municipality):
+        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+    group = group.strip()
+    if not group or role not in Role.values:
+        raise WorkflowError("グループと役割を指定してください。", "Give a group and a role.", code="invalid")
+    with transaction.atomic():
+        mapping, created = GroupRoleMapping.objects.get_or_create(
+            provider=provider, group=group, role=role, defaults={"approved_by": acting_user}
+        )
+        if created:
+            after = {"group_mapping": {"group": group, "role": role}}
+            record(
+                acting_user,
+                Action.ACCOUNT_SSO_PROVIDER,
+                provider,
+                None,
+                after,
+                municipality=provider.municipality,
+            )
+    return mapping
+
+
+def grant_roles_of_groups(*, provider: IdentityProvider, user: Any, groups: list[str]) -> list[str]:
+    """At sign-in: the city-wide roles approved for the person's provider groups (never taken away here).
+
+    Each grant is the approving administrator's (tenancy's grant_membership, audited); a mapping
+    whose approver is no longer an administrator grants nothing.
+    """
+    granted = []
+    for mapping in provider.group_mappings.filter(group__in=groups).select_related("approved_by"):
+        held = Membership.objects.filter(
+            user=user, municipality=provider.municipality, role=mapping.role, department=None
+        )
+        if held.exists():
+            continue
+        try:
+            grant_membership(
+                acting_user=mapping.approved_by,
+                user=user,
+                municipality=provider.municipality,
+                role=mapping.role,
+            )
+        except (PermissionDenied, WorkflowError):
+            continue
+        granted.append(mapping.role)
+    return granted

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kumokan.accounts.actions import (
+    approve_group_mapping,
     check_link,
     link_identity,
     remove_totp_devices,
@@ -24,7 +25,7 @@ from kumokan.accounts.actions import (
     unlock_account,
 )
 from kumokan.accounts.choices import LinkMethod
-from kumokan.accounts.models import ExternalIdentity, IdentityProvider, SignInRefusal
+from kumokan.accounts.models import ExternalIdentity, GroupRoleMapping, IdentityProvider, SignInRefusal
 from kumokan.errors import WorkflowError
 
 admin.site.unregister(AccessAttempt)
@@ -153,3 +154,24 @@ class SignInRefusalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(GroupRoleMapping)
+class GroupRoleMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An administrator approves that a provider group gives a role at sign-in (audited)."""
+
+    list_display = ["provider", "group", "role", "approved_by", "approved_at"]
+    list_filter = ["provider", "role"]
+    fields = ["provider", "group", "role"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        mapping = approve_group_mapping(
+            acting_user=request.user, provider=obj.provider, group=obj.group, role=obj.role
+        )
+        obj.pk = mapping.pk

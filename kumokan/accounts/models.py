@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.accounts.choices import LinkMethod, RefusalReason
+from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality
 
 
@@ -188,3 +189,35 @@ class SignInRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider.slug} {self.reason} {self.at:%Y-%m-%d %H:%M}"
+
+
+class GroupRoleMapping(models.Model):
+    """A provider group whose members get a city-wide role at sign-in, as an administrator approved."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        on_delete=models.CASCADE,
+        related_name="group_mappings",
+        verbose_name=_("identity provider"),
+    )
+    group = models.CharField(_("provider group"), max_length=200)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group to role mapping")
+        verbose_name_plural = _("group to role mappings")
+        ordering = ["provider", "group", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "group", "role"],
+                name="%(app_label)s_%(class)s_unique_group_role",
+                violation_error_message=_("This group already gives this role."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.slug}: {self.group} → {self.role}"

@@ -23,7 +23,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from mozilla_django_oidc.utils import generate_code_challenge
 
-from kumokan.accounts.actions import link_identity
+from kumokan.accounts.actions import grant_roles_of_groups, link_identity
 from kumokan.accounts.choices import LinkMethod, RefusalReason
 from kumokan.accounts.forms import LinkForm
 from kumokan.accounts.models import IdentityProvider
@@ -213,6 +213,9 @@ def _sign_in(
     request: HttpRequest, provider: IdentityProvider, user: Any, answer: ProviderAnswer, next_url: str
 ) -> HttpResponse:
     fill_names(user, answer.claims)
+    groups = answer.claims.get("groups")
+    if isinstance(groups, list):
+        grant_roles_of_groups(provider=provider, user=user, groups=[str(group) for group in groups])
     login(request, user, backend=SESSION_BACKEND)
     keep_session(request, provider, answer)
     if not Membership.objects.filter(user=user).exists():
