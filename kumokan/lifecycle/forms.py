@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django import forms
@@ -217,9 +218,25 @@ class PackUploadForm(forms.Form):
             text: str = upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
-        return text
+        return _unix_lines(text)
 
 
 class PackAdoptForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    """The previewed text, sent back as base64: a browser rewrites line ends in a field's value."""
+
+    text = forms.CharField(widget=forms.HiddenInput)
     digest = forms.CharField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(text: str, digest: str) -> dict[str, str]:
+        return {"text": base64.b64encode(text.encode("utf-8")).decode("ascii"), "digest": digest}
+
+    def clean_text(self) -> str:
+        try:
+            return base64.b64decode(self.cleaned_data["text"], validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            raise forms.ValidationError(_("The revision to adopt was not sent; upload it again.")) from None
+
+
+def _unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n")

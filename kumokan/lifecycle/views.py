@@ -558,7 +558,7 @@ def packs(request: HttpRequest) -> HttpResponse:
                 "items": [change_words(c) for c in preview.diff.items] if preview.diff else [],
                 "rechecks": [change_words(c) for c in preview.diff.rechecks] if preview.diff else [],
                 "affected": [(e, [change_words(c) for c in cs]) for e, cs in preview.affected],
-                "adopt_form": PackAdoptForm(initial={"text": preview.text, "digest": preview.digest}),
+                "adopt_form": PackAdoptForm(initial=PackAdoptForm.initial_for(preview.text, preview.digest)),
             },
         )
     versions = PackVersion.objects.filter(municipality=municipality).select_related("adopted_by")

@@ -11,6 +11,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
+from kumokan.lifecycle.forms import PackAdoptForm
 from kumokan.lifecycle.models import PackVersion, Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, city, in_operation
 from kumokan.lifecycle.tests.test_pack_revision import IAAS_ONLY_ITEM, _installed
@@ -99,7 +100,8 @@ def test_a_pack_the_municipality_does_not_use_is_refused(osaka) -> None:  # type
 def test_a_text_changed_after_its_preview_is_not_adopted(osaka) -> None:  # type: ignore[no-untyped-def]
     client = _client(osaka.administrator)
     adopt = dict(_upload(client, _revised()).context["adopt_form"].initial)
-    adopt["text"] = adopt["text"].replace('version: "1.1.0"', 'version: "1.2.0"')
+    changed = _revised().replace('version: "1.1.0"', 'version: "1.2.0"')
+    adopt["text"] = PackAdoptForm.initial_for(changed, adopt["digest"])["text"]
     client.post("/lifecycle/packs/adopt/?m=osaka", adopt)
     assert not PackVersion.objects.filter(version__in=["1.1.0", "1.2.0"]).exists()
 
