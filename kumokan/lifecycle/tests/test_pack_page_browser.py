@@ -13,7 +13,7 @@ from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import PackVersion, Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, city, in_operation
-from kumokan.lifecycle.tests.test_pack_page import _revised
+from kumokan.lifecycle.tests.test_pack_page import REVISED, _revised
 from kumokan.lifecycle.tests.test_pack_revision import IAAS_ONLY_ITEM, _installed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,13 +42,13 @@ def test_an_administrator_adopts_a_revision_from_the_rules_page(
     expect(page.locator("ul.changes")).to_contain_text("を変更")
     expect(page.locator("ul.affected")).to_contain_text("共通基盤サーバ")
     screenshot(page, "preview")
-    assert not PackVersion.objects.filter(version="1.1.0").exists()
+    assert not PackVersion.objects.filter(version=REVISED).exists()
 
     with page.expect_navigation():
         page.get_by_role("button", name="この版を採用する").click()
     expect(page.locator(".message--success")).to_contain_text("再確認を 1 件開きました")
     with page.expect_navigation():
-        page.get_by_role("link", name="1.1.0").click()
+        page.get_by_role("link", name=REVISED).click()
     expect(page.locator("pre.pack-text")).to_contain_text("OS を含む全てのソフトウェア")
     opened = Recheck.objects.filter(trigger=RecheckTrigger.PACK_REVISION)
     assert list(opened.values_list("entry", flat=True)) == [iaas.pk]
