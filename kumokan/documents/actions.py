@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -29,9 +30,10 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
-from kumokan.core.spreadsheet import ENCODINGS, compare_key
+from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
+    BACKGROUND_FROM_ROWS,
     DECISION_KINDS,
     Check,
     CheckedRow,
@@ -110,8 +112,114 @@ def check_upload(
     return ledger_import
 
 
+def upload(
+    *, acting_user: Any, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
+) -> LedgerImport:
+    """Keep an uploaded file and check it: at once when it is small, else by a background job
+    (kumokan.documents.tasks.check_import) whose progress the import's page shows."""
+    if estimate_rows(data) <= BACKGROUND_FROM_ROWS:
+        return check_upload(
+            acting_user=acting_user, municipality=municipality, name=name, data=data, encoding=encoding
+        )
+    if encoding not in ENCODINGS:
+        raise WorkflowError(
+            f"文字コード「{encoding}」は選べません。", f"unknown encoding {encoding!r}", code="encoding"
+        )
+    with transaction.atomic():
+        require_importer(acting_user, municipality)
+        name = name.replace("\x00", "")[:255] or "ledger"
+        ledger_import = LedgerImport(
+            municipality=municipality,
+            uploaded_by=acting_user,
+            original_name=name,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            encoding=encoding,
+            status=ImportStatus.CHECKING,
+        )
+        ledger_import.file.save(name, ContentFile(data), save=False)
+        ledger_import.save()
+        record(
+            acting_user,
+            Action.LEDGER_IMPORT_CHECK,
+            ledger_import,
+            None,
+            state_of(ledger_import, "original_name", "size", "sha256", "status"),
+        )
+        _enqueue("check", ledger_import, acting_user)
+    return ledger_import
+
+
+def run_check(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    """The background check of a kept file: every PROGRESS_EVERY rows its progress is written (the
+    check itself writes nothing), then the result, as recheck would."""
+    pk = ledger_import.pk
+
+    def progress(done: int, total: int) -> None:
+        LedgerImport.objects.filter(pk=pk).update(progress_done=done, progress_total=total)
+
+    require_importer(acting_user, ledger_import.municipality)
+    check = _check_kept(ledger_import, progress)
+    with transaction.atomic():
+        locked = _lock(acting_user, ledger_import)
+        if locked.status != ImportStatus.CHECKING:
+            return locked
+        before = state_of(locked, "status")
+        _keep_result(locked, check)
+        record(
+            acting_user,
+            Action.LEDGER_IMPORT_CHECK,
+            locked,
+            before,
+            state_of(locked, "status") | {"problems": len(check.problems)},
+        )
+    return locked
+
+
+def start_import(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    """Import a checked file: at once when it is small, else by a background job
+    (kumokan.documents.tasks.commit_import); see import_checked_file."""
+    if ledger_import.report.get("rows", 0) <= BACKGROUND_FROM_ROWS:
+        return import_checked_file(acting_user=acting_user, ledger_import=ledger_import)
+    with transaction.atomic():
+        locked = _lock(acting_user, ledger_import)
+        _require_checked(locked)
+        locked.status = ImportStatus.IMPORTING
+        locked.progress_done, locked.progress_total = 0, locked.report.get("new", 0)
+        locked.save(update_fields=["status", "progress_done", "progress_total"])
+        _enqueue("commit", locked, acting_user)
+    return locked
+
+
+def _enqueue(job: str, ledger_import: LedgerImport, acting_user: Any) -> None:
+    """Send the job once the transaction that set its state has committed."""
+    from kumokan.documents import tasks
+
+    task = tasks.check_import if job == "check" else tasks.commit_import
+    pk, user = ledger_import.pk, acting_user.pk
+    transaction.on_commit(lambda: task.delay(pk, user))
+
+
+def _keep_result(locked: LedgerImport, check: Check) -> None:
+    locked.status = _status(check)
+    locked.report = check.report()
+    locked.progress_done = locked.progress_total = check.report()["rows"]
+    locked.save(update_fields=["status", "report", "progress_done", "progress_total"])
+
+
 def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
-    """Check a kept file again (after the mapping or the departments changed)."""
+    """Check a kept file again (after the mapping or the departments changed); a large one by a
+    background job."""
+    if ledger_import.report.get("rows", 0) > BACKGROUND_FROM_ROWS:
+        with transaction.atomic():
+            locked = _lock(acting_user, ledger_import)
+            if locked.status in (ImportStatus.COMMITTED, ImportStatus.IMPORTING):
+                return locked
+            locked.status = ImportStatus.CHECKING
+            locked.progress_done = 0
+            locked.save(update_fields=["status", "progress_done"])
+            _enqueue("check", locked, acting_user)
+        return locked
     with transaction.atomic():
         locked = _lock(acting_user, ledger_import)
         before = state_of(locked, "status")
@@ -150,18 +258,23 @@ def choose_layout(
     return recheck(acting_user=acting_user, ledger_import=locked)
 
 
-def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def _require_checked(locked: LedgerImport, background: bool = False) -> None:
+    """Only a checked file is imported (by a background job: one it was started for)."""
+    if locked.status != (ImportStatus.IMPORTING if background else ImportStatus.CHECKED):
+        raise WorkflowError(
+            "このファイルは取り込める状態ではありません（確認で問題が見つかったか、取込み済みです）。",
+            f"the file cannot be imported in state {locked.status!r}",
+            code="import_state",
+        )
+
+
+def _commit(*, acting_user: Any, ledger_import: LedgerImport, background: bool = False) -> LedgerImport:
     """Import a checked file whole, or nothing: it is checked again inside the transaction, and any
     problem (say, a department deleted since the dry run) refuses it. Rows already in the ledger
     (same service, provider and department) are left as they are, so importing twice adds nothing."""
     with transaction.atomic():
         locked = _lock(acting_user, ledger_import)
-        if locked.status != ImportStatus.CHECKED:
-            raise WorkflowError(
-                "このファイルは取り込める状態ではありません（確認で問題が見つかったか、取込み済みです）。",
-                f"the file cannot be imported in state {locked.status!r}",
-                code="import_state",
-            )
+        _require_checked(locked, background)
         check = _check_kept(locked)
         if check.blocked:
             # Saved by a separate transaction below, once this one has rolled back.
@@ -172,7 +285,17 @@ def _commit(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
         locked.report = check.report()
         locked.created_count = len(check.new_rows)
         locked.committed_at = timezone.now()
-        locked.save(update_fields=["status", "report", "created_count", "committed_at"])
+        locked.progress_done = locked.progress_total = len(check.new_rows)
+        locked.save(
+            update_fields=[
+                "status",
+                "report",
+                "created_count",
+                "committed_at",
+                "progress_done",
+                "progress_total",
+            ]
+        )
         record(
             acting_user,
             Action.LEDGER_IMPORT_COMMIT,
@@ -197,12 +320,14 @@ class _Refused(WorkflowError):
         self.check = check
 
 
-def import_checked_file(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def import_checked_file(
+    *, acting_user: Any, ledger_import: LedgerImport, background: bool = False
+) -> LedgerImport:
     """Import a checked file whole, or nothing (see _commit). When the check inside the transaction
     finds problems, the file is marked refused with them, nothing else is written, and the
     WorkflowError is raised again."""
     try:
-        return _commit(acting_user=acting_user, ledger_import=ledger_import)
+        return _commit(acting_user=acting_user, ledger_import=ledger_import, background=background)
     except _Refused as refused:
         with transaction.atomic():
             locked = _lock(acting_user, ledger_import)
@@ -307,7 +432,12 @@ def _data(ledger_import: LedgerImport) -> bytes:
 
 
 def _check(
-    municipality: Municipality, data: bytes, encoding: str, sheet: str = "", header_row: int | None = None
+    municipality: Municipality,
+    data: bytes,
+    encoding: str,
+    sheet: str = "",
+    header_row: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Check:
     mapping = saved_mapping(municipality)
     try:
@@ -320,10 +450,10 @@ def _check(
         )
     except FileRefused as refused:
         return Check(encoding=encoding, mapping={}, ignored=[], problems=[refused.problem])
-    return check_table(table, municipality, mapping, saved_decisions(municipality))
+    return check_table(table, municipality, mapping, saved_decisions(municipality), progress)
 
 
-def _check_kept(ledger_import: LedgerImport) -> Check:
+def _check_kept(ledger_import: LedgerImport, progress: Callable[[int, int], None] | None = None) -> Check:
     """Check a kept file again, read as its importer chose (sheet, header row)."""
     return _check(
         ledger_import.municipality,
@@ -331,6 +461,7 @@ def _check_kept(ledger_import: LedgerImport) -> Check:
         ledger_import.encoding,
         ledger_import.sheet,
         ledger_import.header_row,
+        progress,
     )
 
 

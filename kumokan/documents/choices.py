@@ -29,6 +29,8 @@ class FileFormat(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked in the background")
+    IMPORTING = "importing", _("Being imported in the background")
     CHECKED = "checked", _("Checked, ready to import")
     DECISIONS = "decisions", _("Waiting for decisions on some values")
     REFUSED = "refused", _("Refused: see the problems")

@@ -44,6 +44,12 @@ from kumokan.tenancy.models import Department, Municipality
 
 # What the dry run asks a person to decide rather than refusing row by row (issue 16 point 3).
 DECISION_KINDS = ("classification", "department")
+# The most rows one file may hold; a larger ledger is imported in parts.
+ROW_LIMIT = 50_000
+# Files of more rows than this are checked and imported by a background job (kumokan.documents.tasks).
+BACKGROUND_FROM_ROWS = 300
+# How often (in rows) a background check reports its progress.
+PROGRESS_EVERY = 500
 # At least this many known column labels make a row the header (title rows and notes above it have fewer).
 HEADER_MINIMUM = 3
 
@@ -188,6 +194,15 @@ def read_table(
                 "the sheet holds no ledger rows (a header row, then the entries under it)",
             )
         )
+    if len(rows) > ROW_LIMIT:
+        raise FileRefused(
+            Problem(
+                None,
+                "",
+                f"行が多すぎます（{len(rows):,}行）。1回に取り込めるのは{ROW_LIMIT:,}行までです。ファイルを分けて取り込んでください。",
+                f"too many rows ({len(rows):,}); one file may hold at most {ROW_LIMIT:,}: import it in parts",
+            )
+        )
     number, cells = chosen.rows[index]
     headers = ["" if cell is None else str(cell) for cell in cells]
     return Table(headers, rows, used, sheet=chosen.name, sheets=names, header_row=number)
@@ -293,6 +308,7 @@ def check_table(
     municipality: Municipality,
     saved_mapping: dict[str, str],
     decisions: dict[str, dict[str, str]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Check:
     """The dry run: every row parsed and matched, every problem listed, every value that needs a
     decision (not yet in `decisions`, the municipality's saved ones) listed once. Writes nothing."""
@@ -311,7 +327,9 @@ def check_table(
         return check
     reader = _RowReader(municipality, decisions or {})
     seen: dict[tuple[Any, ...], int] = {}
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(table.rows))
         values, department, row_problems, undecided = reader.read(number, cells, positions, table.headers)
         check.problems += row_problems
         for kind, value in undecided:

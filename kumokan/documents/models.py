@@ -83,6 +83,9 @@ class LedgerImport(models.Model):
     status = models.CharField(_("Status"), max_length=20, choices=ImportStatus.choices)
     report = models.JSONField(_("Report"), default=dict)
     created_count = models.PositiveIntegerField(_("Entries created"), default=0)
+    # A background job's progress (rows checked of rows read), written as it goes.
+    progress_done = models.PositiveIntegerField(_("Rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("Rows in all"), default=0)
     committed_at = models.DateTimeField(_("Imported at"), null=True, blank=True)
 
     class Meta:

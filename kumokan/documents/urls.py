@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/ledger/imports/", views.ledger_import, name="import"),
     path("documents/ledger/imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("documents/ledger/imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("documents/ledger/imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("documents/ledger/imports/<int:pk>/layout/", views.import_layout, name="import_layout"),
     path("documents/ledger/imports/<int:pk>/decisions/", views.import_decisions, name="import_decisions"),
     path("documents/ledger/imports/<int:pk>/commit/", views.import_commit, name="import_commit"),

@@ -105,6 +105,9 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
 def _importable(request: HttpRequest) -> list[Municipality]:
     return [
         m
@@ -123,7 +126,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            ledger_import = actions.check_upload(
+            ledger_import = actions.upload(
                 acting_user=request.user,
                 municipality=form.cleaned_data["municipality"],
                 name=upload.name,
@@ -172,6 +175,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "layout_form": layout_form,
             "decisions_form": decisions_form,
             "may_commit": ledger_import.status == ImportStatus.CHECKED,
+            "running": ledger_import.status in RUNNING,
             # Open the mapping when the headers are the problem.
             "mapping_open": any(problem.row == report.get("header_row", 1) for problem in problems),
         },
@@ -193,6 +197,16 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         actions.recheck(acting_user=request.user, ledger_import=ledger_import)
         messages.success(request, _("The column mapping was saved and the file checked again."))
     return redirect(ledger_import.get_absolute_url())
+
+
+@requires(Capability.MANAGE_LEDGER)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far a background job is, for the import's page to poll; once it is done, the page reloads."""
+    ledger_import = _import_for(request, pk)
+    response = render(request, "documents/import_progress.html", {"ledger_import": ledger_import})
+    if ledger_import.status not in RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
@@ -248,10 +262,13 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
     try:
-        done = actions.import_checked_file(acting_user=request.user, ledger_import=ledger_import)
+        done = actions.start_import(acting_user=request.user, ledger_import=ledger_import)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
+        if done.status == ImportStatus.IMPORTING:
+            messages.success(request, _("The import runs in the background; this page shows how far it is."))
+            return redirect(ledger_import.get_absolute_url())
         messages.success(
             request,
             _("%(created)d entries were added to the ledger; %(existing)d were there already.")
