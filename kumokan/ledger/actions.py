@@ -251,7 +251,7 @@ def _step(
         locked = _lock(acting_user, entry, expected_version)
         move = transition(locked.status, step)
         reason = _reason(reason, move.reason_required)
-        gates.check_step(locked, step)
+        gates.check_step(locked, step, reason=reason)
         before = state_of(locked, "status")
         locked.status = move.target
         changed = ["status"]

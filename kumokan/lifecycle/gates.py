@@ -93,9 +93,10 @@ def operation_blockers(entry: LedgerEntry) -> list[dict[str, Any]]:
     ]
 
 
-def check_step(entry: LedgerEntry, step: str) -> None:
+def check_step(entry: LedgerEntry, step: str, *, reason: str = "") -> None:
     """Refuse a ledger step whose conditions in the service's life are not met."""
     if step == EntryStep.START_OPERATION:
+        _check_period_begun(entry, reason)
         _check_operation_gate(entry)
     elif step == EntryStep.RETIRE:
         _check_termination_done(entry)
@@ -119,6 +120,18 @@ def _check_operation_gate(entry: LedgerEntry) -> None:
         f"運用開始前に確認が必要な項目のうち、{len(missing)}件がまだ確認済みになっていません。\n{listed_ja}",
         f"{len(missing)} item(s) required before operation are not confirmed yet:\n{listed_en}",
         code="operation_gate",
+    )
+
+
+def _check_period_begun(entry: LedgerEntry, reason: str) -> None:
+    """Use before the approved period of use begins is outside the approval: only with a recorded reason."""
+    start = entry.period_start
+    if start is None or timezone.localdate() >= start or reason.strip():
+        return
+    raise WorkflowError(
+        f"承認された利用期間は{start:%Y年%m月%d日}からです。それより前に運用を開始する場合は理由を記録してください。",
+        f"the approved period of use begins on {start.isoformat()}; starting operation earlier needs a recorded reason",
+        code="before_period",
     )
 
 

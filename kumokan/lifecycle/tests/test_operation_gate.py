@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from kumokan.audit.choices import Action
+from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
 from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.gates import operation_blockers
@@ -76,4 +82,27 @@ def test_a_service_with_no_required_item_starts_at_once() -> None:
     assert (
         ledger_actions.start_operation(acting_user=e.service_manager, entry=e).status
         == EntryStatus.IN_OPERATION
+    )
+
+
+def test_operation_before_the_approved_period_begins_needs_a_recorded_reason() -> None:
+    e = entry(city("kobe", overlays=()))
+    LedgerEntry.objects.filter(pk=e.pk).update(period_start=timezone.localdate() + datetime.timedelta(days=7))
+    with pytest.raises(WorkflowError) as refused:
+        ledger_actions.start_operation(acting_user=e.service_manager, entry=reload(e))
+    assert refused.value.code == "before_period"
+    assert reload(e).status == EntryStatus.APPROVED
+    started = ledger_actions.start_operation(
+        acting_user=e.service_manager, entry=reload(e), reason="前倒しで試行運用を始めるため（課長了承済み）"
+    )
+    assert started.status == EntryStatus.IN_OPERATION
+    event = AuditEvent.objects.filter(action=Action.LEDGER_START_OPERATION, target_id=str(e.pk)).get()
+    assert event.after["reason"] == "前倒しで試行運用を始めるため（課長了承済み）"
+
+
+def test_operation_on_or_after_the_first_day_of_the_period_needs_no_reason() -> None:
+    e = entry(city("kobe", overlays=()))
+    LedgerEntry.objects.filter(pk=e.pk).update(period_start=timezone.localdate())
+    assert ledger_actions.start_operation(acting_user=e.service_manager, entry=reload(e)).status == (
+        EntryStatus.IN_OPERATION
     )
