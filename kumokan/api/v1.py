@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI, Swagger
 
 from kumokan.api import applications, catalog, decisions, errors, judgments, ledger, lifecycle, me
 from kumokan.api.auth import TokenAuth
+from kumokan.api.codes import document_error_codes
 from kumokan.api.renderers import Utf8JSONRenderer
 
 DESCRIPTION = """\
@@ -18,7 +21,8 @@ with exactly the rights that user has in the web UI; what another municipality h
 Errors are `{"code", "message" (Japanese), "message_en", "details": [{"field", "message", "message_en"}]}`:
 401 without a valid token, 403 for a role the action needs, 404 for what you may not see,
 400 for a step the object's state does not allow, 409 when the object changed since the version you
-sent, 422 for input that does not validate. No text may contain NUL (U+0000) or an unpaired
+sent (`stale_version`) or you sent a version it never had (`unknown_version`), 422 for input that does
+not validate. Each error response of each operation lists the codes it can carry (`x-error-codes`). No text may contain NUL (U+0000) or an unpaired
 surrogate (422, `unstorable_text`); text a step requires may not be empty or only spaces.
 
 **Lists.** Every list answers one page: `{"count", "page", "pages", "page_size", "next_page",
@@ -32,7 +36,15 @@ is an empty page (not 404); a cursor that cannot be read is 422. Lists whose obj
 that moment, for a script that keeps another system (an asset register, 情報システム台帳) in step.
 """
 
-api = NinjaAPI(
+
+class KumokanApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """ninja's document, with the error codes each operation can answer (kumokan.api.codes)."""
+        general = {status: code for status, (code, _message) in errors.STATUS_ERRORS.items()}
+        return document_error_codes(super().get_openapi_schema(**kwargs), general)
+
+
+api = KumokanApi(
     title="kumokan API",
     version="1",
     description=DESCRIPTION,

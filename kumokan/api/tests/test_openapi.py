@@ -118,3 +118,16 @@ def test_required_text_says_it_may_not_be_blank_or_hold_nul(schema, api_as):
     response = client.post(f"/applications/{application.pk}/explanations", body)
 
     assert assert_error(response, 422)["details"][0]["field"] == "explanation"
+
+
+def test_each_error_response_lists_the_codes_it_can_carry(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("4"):
+                    assert response["x-error-codes"], (method, path, status)
+                    assert response["description"] == "Codes: " + ", ".join(response["x-error-codes"]) + "."
+    decide = schema["paths"]["/api/v1/applications/{application_id}/decisions"]["post"]["responses"]
+    assert decide["409"]["x-error-codes"] == ["conflict", "stale_version", "unknown_version"]
+    assert "reason_required" in decide["400"]["x-error-codes"]
+    assert decide["422"]["x-error-codes"] == ["invalid_input", "idempotency_key_reused"]
