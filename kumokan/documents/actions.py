@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import JSONField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -44,7 +44,7 @@ from kumokan.documents.ledger_import import (
 )
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
-from kumokan.errors import WorkflowError
+from kumokan.errors import ConflictError, WorkflowError
 from kumokan.ledger.actions import TYPED_FIELD_IDS, build_entries, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.policy import load_pack
@@ -280,7 +280,14 @@ def _commit(*, acting_user: Any, ledger_import: LedgerImport, background: bool =
             # Saved by a separate transaction below, once this one has rolled back.
             raise _Refused(check)
         before = state_of(locked, "status")
-        _import_rows(acting_user, locked, check.new_rows)
+        try:
+            with transaction.atomic():
+                _import_rows(acting_user, locked, check.new_rows)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "同じ台帳の行を別の取込みが同時に登録しました。ファイルを確認し直してください。",
+                "another import created the same entries at the same time; check the file again",
+            ) from exc
         locked.status = ImportStatus.COMMITTED
         locked.report = check.report()
         locked.created_count = len(check.new_rows)
@@ -596,6 +603,9 @@ def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[Check
         entry.service_manager_department_name = values.get("service_manager_department_name", "")
         entry.fields = {field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids}
         entry.status = status
+        entry.import_key = hashlib.sha256(
+            json.dumps([row.department.pk, *_service_key(values)], ensure_ascii=False).encode()
+        ).hexdigest()
         if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED):
             entry.operation_started_at = now
         if status == EntryStatus.RETIRED:

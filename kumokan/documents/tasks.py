@@ -43,7 +43,9 @@ def commit_import(pk: int, user_pk: int) -> str:
     try:
         done = actions.import_checked_file(acting_user=user, ledger_import=ledger_import, background=True)
     except WorkflowError:
-        # Refused by the check inside the transaction: the import says why (import_checked_file).
+        # Refused by the check inside the transaction, the import says why (import_checked_file);
+        # beaten by another import of the same rows, it is left to be checked and started again.
+        LedgerImport.objects.filter(pk=pk, status=ImportStatus.IMPORTING).update(status=ImportStatus.CHECKED)
         return str(LedgerImport.objects.get(pk=pk).status)
     except Exception:
         log.exception("ledger import %s: the background import failed", pk)

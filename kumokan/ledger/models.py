@@ -81,6 +81,9 @@ class LedgerEntry(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
     operation_started_at = models.DateTimeField(_("運用開始日時"), null=True, blank=True)
     retired_at = models.DateTimeField(_("廃止日時"), null=True, blank=True)
+    # An imported entry's identity (its department, provider, service and function as compared,
+    # hashed): unique, so that two imports at once cannot both create it. NULL for approved entries.
+    import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("台帳")
@@ -103,6 +106,11 @@ class LedgerEntry(models.Model):
                 name="%(app_label)s_%(class)s_version_positive",
                 condition=Q(version__gte=1),
                 violation_error_message=_("版は1以上です。"),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "import_key"],
+                name="%(app_label)s_%(class)s_unique_import",
+                violation_error_message=_("This entry has been imported already."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_retired_has_date",

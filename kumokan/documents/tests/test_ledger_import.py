@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
@@ -601,3 +601,18 @@ def test_the_audit_chain_holds_after_an_import_with_a_record_for_each_new_row():
     assert events.filter(action=Action.PROVIDER_CREATE).count() == 7
     assert events.filter(action=Action.SERVICE_CREATE).count() == 40
     assert CloudService.objects.filter(provider__municipality=municipality).count() == 40
+
+
+def test_two_imports_at_once_cannot_create_the_same_entry_twice():
+    """Two imports of one file, both checked before either commits: the database refuses the second's
+    entries (ledger_ledgerentry_unique_import), so it writes nothing and says why."""
+    municipality, admin = empty_city()
+    first = check(municipality, admin, csv_file(row(), row(**{"所属": "hoiku"})))
+    second = check(municipality, admin, csv_file(row(), row(**{"所属": "hoiku"})), name="同じ台帳.csv")
+    rows_checked_before = actions._check_kept(second).new_rows
+    commit(admin, first)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # What the second import would write had its check run before the first committed.
+        actions._import_rows(admin, second, rows_checked_before)
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == 2
+    assert Application.objects.filter(municipality=municipality).count() == 2
