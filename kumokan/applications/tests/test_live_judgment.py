@@ -111,3 +111,15 @@ def test_in_english_the_items_show_the_packs_gloss(client: Client) -> None:
     assert "Approver" in page
     assert "Include the contents of the sheet" in page  # text_en of sel.high.include-requirements
     assert "情報セキュリティ管理者" in page  # the city's own titles stay as the pack writes them
+
+
+def test_the_pack_s_notes_stand_beside_the_rules_they_explain(client: Client) -> None:
+    # Issue 15 point 7: an interpretive choice is shown with the rule, so a city can see and change it.
+    city = f.city("amagasaki", overlays=())
+    client.force_login(city.applicant)
+
+    page = client.post("/applications/new/judgment/", form_data(city)).content.decode()
+
+    assert 'class="note"' in page
+    assert "4.2（１）の手続は情報セキュリティ管理者が申請する" in page  # the applicant: 3⑶ against 4.2（１）
+    assert "仮想マシンを構成しない場合は「該当なし」と回答する" in page  # an item's note

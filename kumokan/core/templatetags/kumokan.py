@@ -48,9 +48,12 @@ def badge(state: str) -> str:
 
 @register.filter
 def cite(source: dict[str, str] | None) -> str:
-    """A pack rule's source as "file clause" (the seed file and the clause's own numbering)."""
+    """A pack rule's source as "file clause" (the seed file and the clause's own numbering); a value no
+    seed states (basis contract or configuration) is cited by what it comes from alone, never the seed."""
     if not source:
         return ""
+    if source.get("basis", "seed") != "seed":
+        return str(source.get("clause", ""))
     return f"{source.get('file', '')} {source.get('clause', '')}".strip()
 
 
