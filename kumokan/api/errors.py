@@ -37,6 +37,10 @@ STATUS_ERRORS: dict[int, tuple[str, Promise]] = {
     409: ("conflict", _("Someone else changed this first: reload it and try again.")),
     413: ("too_large", _("The request is too large.")),
     422: ("invalid_input", _("The input is not valid.")),
+    429: (
+        "too_many_requests",
+        _("Too many requests: wait the seconds given in Retry-After, then try again."),
+    ),
     500: ("server_error", _("An unexpected error occurred. It has been logged.")),
 }
 

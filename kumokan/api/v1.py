@@ -10,6 +10,7 @@ from kumokan.api import applications, catalog, decisions, errors, judgments, led
 from kumokan.api.auth import TokenAuth
 from kumokan.api.codes import document_error_codes
 from kumokan.api.renderers import Utf8JSONRenderer
+from kumokan.api.throttling import AddressThrottle, TokenThrottle
 
 DESCRIPTION = """\
 kumokan (雲管): cloud service usage governance for Japanese local governments.
@@ -22,7 +23,8 @@ Errors are `{"code", "message" (Japanese), "message_en", "details": [{"field", "
 401 without a valid token, 403 for a role the action needs, 404 for what you may not see,
 400 for a step the object's state does not allow, 409 when the object changed since the version you
 sent (`stale_version`) or you sent a version it never had (`unknown_version`), 422 for input that does
-not validate. Each error response of each operation lists the codes it can carry (`x-error-codes`). No text may contain NUL (U+0000) or an unpaired
+not validate, 429 past the rate limits (per token and per address; wait the seconds in `Retry-After`).
+Each error response of each operation lists the codes it can carry (`x-error-codes`). No text may contain NUL (U+0000) or an unpaired
 surrogate (422, `unstorable_text`); text a step requires may not be empty or only spaces.
 
 **Lists.** Every list answers one page: `{"count", "page", "pages", "page_size", "next_page",
@@ -50,6 +52,7 @@ api = KumokanApi(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=TokenAuth(),
+    throttle=[TokenThrottle(), AddressThrottle()],
     renderer=Utf8JSONRenderer(),
     # No validator badge: Swagger UI would fetch it from its vendor's host.
     docs=Swagger(settings={"validatorUrl": None}),

@@ -237,6 +237,18 @@ if _proxy_ssl_header:
 # daily scan of due dates. Run `celery -A kumokan.config worker` and `celery -A kumokan.config beat`.
 CELERY_BROKER_URL = os.environ.get("KUMOKAN_REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+
+# Django's cache holds the API's rate-limit counts (kumokan.api.throttling). It must be shared by every
+# worker and instance, so it is Redis (the one the jobs use, unless KUMOKAN_CACHE_URL names another).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("KUMOKAN_CACHE_URL", CELERY_BROKER_URL),
+        "KEY_PREFIX": "kumokan",
+    }
+}
+API_RATE_PER_TOKEN = os.environ.get("KUMOKAN_API_RATE_PER_TOKEN", "300/m")
+API_RATE_PER_ADDRESS = os.environ.get("KUMOKAN_API_RATE_PER_ADDRESS", "600/m")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -16,3 +16,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # No checkpoint file unless a test gives one: the developer's var/ must not decide a test's outcome.
 AUDIT_CHECKPOINT_FILE = ""
+
+# The suite runs without Redis: each test process counts API requests in its own memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests make many API requests from one address within a minute; the limits' own tests set theirs.
+API_RATE_PER_TOKEN = API_RATE_PER_ADDRESS = "100000/m"
