@@ -20,4 +20,4 @@ AUDIT_CHECKPOINT_FILE = ""
 # The suite runs without Redis: each test process counts API requests in its own memory.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests make many API requests from one address within a minute; the limits' own tests set theirs.
-API_RATE_PER_TOKEN = API_RATE_PER_ADDRESS = "100000/m"
+API_RATE_PER_TOKEN = API_RATE_PER_ADDRESS = "100000/m"  # noqa: S105 (a rate, not a secret)
