@@ -17,6 +17,7 @@ from kumokan.api.actions import revoke_api_token
 from kumokan.api.models import ApiToken
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
+from kumokan.core.actors import is_system
 from kumokan.errors import WorkflowError
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.actions import grant_membership
@@ -205,7 +206,7 @@ def _provider_values(provider: IdentityProvider) -> dict[str, Any]:
 
 def save_identity_provider(*, acting_user: Any, provider: IdentityProvider) -> IdentityProvider:
     """Create or change a municipality's identity provider (a superuser's step; the secret is never stored)."""
-    if acting_user is not None and not acting_user.is_superuser:
+    if not is_system(acting_user) and not acting_user.is_superuser:
         raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
     provider.full_clean()
     with transaction.atomic():

@@ -1,6 +1,6 @@
 """Issuing and revoking API tokens.
 
-`acting_user=None` means kumokan itself (the `create_api_token` command, run by whoever runs the
+`acting_user=SYSTEM` is kumokan itself (the `create_api_token` command, run by whoever runs the
 server); a person issues and revokes only their own tokens, or any as a Django superuser.
 """
 
@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from kumokan.api.models import ApiToken, new_token_text, token_digest
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import is_system
 from kumokan.errors import WorkflowError
 
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 
 
 def _require_owner(acting_user: Any, owner: Any) -> None:
-    if acting_user is None or acting_user.is_superuser:
+    if is_system(acting_user) or acting_user.is_superuser:
         return
     if not acting_user.is_authenticated or not acting_user.is_active or acting_user.pk != owner.pk:
         raise PermissionDenied(_("You may only manage your own API tokens."))

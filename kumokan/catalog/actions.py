@@ -1,7 +1,7 @@
 """Every change of a municipality's catalogue: providers and services, certifications and their evidence,
 and imports of the ISMAP cloud service list.
 
-`acting_user=None` is kumokan itself (the daily check, `demo`); a person must hold a role granting
+`acting_user=SYSTEM` is kumokan itself (the daily check, `demo`); a person must hold a role granting
 MANAGE_CATALOG in the municipality (catalog.access.may_manage).
 """
 
@@ -40,6 +40,7 @@ from kumokan.catalog.models import (
     name_key,
 )
 from kumokan.catalog.validity import ismap_valid_until, status_on
+from kumokan.core.actors import person
 from kumokan.core.spreadsheet import normalise
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.lifecycle.models import Recheck
@@ -292,7 +293,7 @@ def add_certification_evidence(
     locked = _lock(certification, None)
     _require_manager(acting_user, locked.provider.municipality)
     name = (file.name or "evidence").rsplit("/", 1)[-1][:255]
-    evidence = CertificationEvidence(certification=locked, file_name=name, uploaded_by=acting_user)
+    evidence = CertificationEvidence(certification=locked, file_name=name, uploaded_by=person(acting_user))
     evidence.file.save(name, file, save=False)
     evidence.save()
     record(
@@ -388,7 +389,7 @@ def read_ismap_list_dry_run(
         rows=[row.to_json() for row in rows],
         report=report,
         previous=previous,
-        created_by=acting_user,
+        created_by=person(acting_user),
     )
     record(
         acting_user,
@@ -480,7 +481,7 @@ def commit_ismap_import(
         _report_lapse(acting_user, certification, today)
     before = state_of(locked, "status")
     locked.status = ImportStatus.COMMITTED
-    locked.committed_by = acting_user
+    locked.committed_by = person(acting_user)
     locked.committed_at = timezone.now()
     locked.save(update_fields=["status", "committed_by", "committed_at"])
     record(

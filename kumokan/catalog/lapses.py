@@ -17,6 +17,7 @@ from django.utils.translation import override
 from kumokan.catalog.choices import IN_FORCE
 from kumokan.catalog.models import Certification
 from kumokan.catalog.validity import expires_within, status_on
+from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions import open_event_recheck
@@ -75,7 +76,7 @@ def services_relying_on(certification: Certification, on: datetime.date) -> list
 
 
 def certification_lapsed(
-    certification: Certification, *, today: datetime.date, acting_user: Any = None
+    certification: Certification, *, today: datetime.date, acting_user: Any = SYSTEM
 ) -> list[Recheck]:
     """Open a re-check on every service that relied on the certification, and tell its service manager.
 

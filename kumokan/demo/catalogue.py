@@ -19,6 +19,7 @@ from kumokan.applications.models import Application
 from kumokan.catalog import actions as catalog
 from kumokan.catalog.models import Certification, CloudService, Provider
 from kumokan.catalog.tasks import check_certifications
+from kumokan.core.actors import SYSTEM
 from kumokan.policy.pack import Response
 from kumokan.tenancy.models import Department, Municipality
 
@@ -90,7 +91,7 @@ def load_certifications(municipality: Municipality, today: datetime.date | None 
             list(CloudService.objects.filter(provider=provider, name=service_name)) if service_name else []
         )
         catalog.add_certification(
-            acting_user=None,
+            acting_user=SYSTEM,
             provider=provider,
             kind=kind,
             registration_number=number,

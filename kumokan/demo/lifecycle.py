@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions as lifecycle
@@ -40,7 +41,7 @@ def _adopt_installed_packs(municipality: Municipality) -> None:
         if PackVersion.objects.filter(municipality=municipality, pack_id=pack_id).exists():
             continue
         text = installed[pack_id].read_text(encoding="utf-8")
-        lifecycle.adopt_pack_version(acting_user=None, municipality=municipality, text=text)
+        lifecycle.adopt_pack_version(acting_user=SYSTEM, municipality=municipality, text=text)
 
 
 def _due_dates(municipality: Municipality) -> None:

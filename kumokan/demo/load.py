@@ -19,6 +19,7 @@ from kumokan.applications import actions as applications
 from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome
 from kumokan.applications.models import Application
+from kumokan.core.actors import SYSTEM
 from kumokan.demo.catalogue import load_certifications, load_contractor_submission
 from kumokan.demo.data import EMAIL_DOMAIN, SERVICES, City, Service, people
 from kumokan.demo.from_pack import city_for
@@ -86,7 +87,7 @@ def _municipality(city: City) -> Municipality:
     municipality = Municipality.objects.filter(slug=city.slug).first()
     if municipality is None:
         municipality = tenancy.create_municipality(
-            acting_user=None,
+            acting_user=SYSTEM,
             slug=city.slug,
             name=city.name,
             pack_id=city.slug,
@@ -95,7 +96,7 @@ def _municipality(city: City) -> Municipality:
     if city.configured_approver and not municipality.configured_approver:
         title, role = city.configured_approver
         municipality = tenancy.configure_approver(
-            acting_user=None, municipality=municipality, title=title, role=role
+            acting_user=SYSTEM, municipality=municipality, title=title, role=role
         )
     return municipality
 
@@ -105,7 +106,7 @@ def _departments(city: City, municipality: Municipality) -> dict[str, Department
     for code, name in city.departments:
         if code not in found:
             found[code] = tenancy.add_department(
-                acting_user=None, municipality=municipality, name=name, code=code
+                acting_user=SYSTEM, municipality=municipality, name=name, code=code
             )
     return found
 
@@ -128,7 +129,7 @@ def _people(
         department = departments[person.department] if person.department else None
         for role in person.roles:
             tenancy.ensure_membership(
-                acting_user=None, user=user, municipality=municipality, role=role, department=department
+                acting_user=SYSTEM, user=user, municipality=municipality, role=role, department=department
             )
         users[person.username] = user
     return users

@@ -26,6 +26,7 @@ from django.utils.translation import override
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
+from kumokan.core.actors import SYSTEM, is_system, person
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger import actions as ledger_actions
@@ -338,7 +339,7 @@ def remind_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         before = state_of(locked, "reminded_at")
         locked.reminded_at = timezone.now()
         locked.save(update_fields=["reminded_at"])
-        record(None, Action.LIFECYCLE_RECHECK_REMIND, locked, before, state_of(locked, "reminded_at"))
+        record(SYSTEM, Action.LIFECYCLE_RECHECK_REMIND, locked, before, state_of(locked, "reminded_at"))
         entry = locked.entry
         with _default_language():
             text = _("The %(kind)s of %(service)s is due on %(date)s.") % {
@@ -368,7 +369,7 @@ def escalate_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         entry = locked.entry
         recipients = [entry.service_manager, *overseers(entry)]
         after = state_of(locked, "escalated_at") | {"told": sorted({u.get_username() for u in recipients})}
-        record(None, Action.LIFECYCLE_RECHECK_ESCALATE, locked, before, after)
+        record(SYSTEM, Action.LIFECYCLE_RECHECK_ESCALATE, locked, before, after)
         with _default_language():
             text = _("The %(kind)s of %(service)s was due on %(date)s and has not been answered.") % {
                 "kind": locked.get_trigger_display(),
@@ -394,7 +395,7 @@ def adopt_pack_version(
     use, kumokan.policy.diff.affected_items decides from the service's own facts and track whether a
     changed item applies to it; only those services get a re-check, listing exactly those items.
     """
-    if acting_user is not None and not (
+    if not is_system(acting_user) and not (
         acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR)
     ):
         raise PermissionDenied(_("Only an administrator of the municipality may adopt a pack version."))
@@ -422,7 +423,7 @@ def adopt_pack_version(
             version=new.version,
             digest=digest,
             text=text,
-            adopted_by=acting_user,
+            adopted_by=person(acting_user),
         )
         rechecks: list[Recheck] = []
         if previous is not None:
@@ -487,7 +488,7 @@ def configure_lifecycle(
     incident_procedure: str,
 ) -> LifecycleSettings:
     """Set the values the municipality's rules leave open (the administrator)."""
-    if acting_user is not None and not has_role(acting_user, municipality, Role.ADMINISTRATOR):
+    if not is_system(acting_user) and not has_role(acting_user, municipality, Role.ADMINISTRATOR):
         raise PermissionDenied(_("Only an administrator of the municipality may change these settings."))
     if default_recheck_interval_months < 1 or reminder_days < 0 or triggered_recheck_days < 1:
         raise WorkflowError(
@@ -1000,7 +1001,7 @@ def regenerate_calendar_feed(*, acting_user: Any) -> CalendarFeed:
 
 
 def open_event_recheck(
-    entry: LedgerEntry, trigger: RecheckTrigger, *, today: datetime.date, acting_user: Any = None
+    entry: LedgerEntry, trigger: RecheckTrigger, *, today: datetime.date, acting_user: Any = SYSTEM
 ) -> Recheck:
     """A re-check of one service opened by an event kumokan notices itself (a lapsing certification:
     kumokan.catalog.lapses), due after the municipality's triggered_recheck_days; runs in the caller's

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import OrderStatus, RecheckStatus, RecheckTrigger
@@ -43,7 +44,7 @@ def settings_for(municipality: Any) -> LifecycleSettings:
 
 
 def schedule_periodic_rechecks(
-    entry: LedgerEntry, *, today: datetime.date, acting_user: Any = None
+    entry: LedgerEntry, *, today: datetime.date, acting_user: Any = SYSTEM
 ) -> list[Recheck]:
     """Open the next re-check of every periodic rule of a service in operation that has none open.
 

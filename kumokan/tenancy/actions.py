@@ -1,6 +1,6 @@
 """Setting up a municipality: its rules, departments, approver setting and who holds which role.
 
-`acting_user=None` means kumokan itself (a management command such as `demo`); a person must be a
+`acting_user=SYSTEM` is kumokan itself (a management command such as `demo`; None is refused); a person must be a
 Django superuser (municipalities) or the municipality's administrator (everything else).
 """
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import is_system
 from kumokan.errors import WorkflowError
 from kumokan.policy import UnknownPack, load_pack
 from kumokan.tenancy.access import has_role, is_staff_member
@@ -22,7 +23,7 @@ from kumokan.tenancy.models import Department, Membership, Municipality
 
 
 def _require_administrator(acting_user: Any, municipality: Municipality) -> None:
-    if acting_user is None or acting_user.is_superuser:
+    if is_system(acting_user) or acting_user.is_superuser:
         return
     if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
         raise PermissionDenied(_("Only the municipality's system administrator can do this."))
@@ -51,7 +52,7 @@ def create_municipality(
     overlay_pack_ids: list[str] | tuple[str, ...] = (),
 ) -> Municipality:
     """Register a municipality that judges with `pack_id` and the overlays."""
-    if acting_user is not None and not acting_user.is_superuser:
+    if not is_system(acting_user) and not acting_user.is_superuser:
         raise PermissionDenied(_("Only a superuser can register a municipality."))
     overlays = list(overlay_pack_ids)
     _check_packs(pack_id, overlays)
@@ -150,7 +151,7 @@ def ensure_membership(
     contractor to a department's role; that takes the administrator's grant_membership.
     Returns (membership, created). Must run inside the calling action's transaction.
     """
-    if acting_user is not None and not is_staff_member(user, municipality):
+    if not is_system(acting_user) and not is_staff_member(user, municipality):
         raise WorkflowError(
             "この利用者はこの自治体の職員として登録されていません。",
             "the person is not on this municipality's staff",

@@ -16,6 +16,7 @@ from kumokan.accounts.tests.oidc import (
     ProviderBrowser,
     TestProvider,
 )
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.actions import create_municipality, grant_membership
 from kumokan.tenancy.models import Municipality
 
@@ -24,7 +25,7 @@ PASSWORD = "long enough passphrase 42"
 
 @pytest.fixture
 def kobe(db: Any) -> Municipality:
-    return create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    return create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def person(kobe: Municipality) -> Any:
     def person(username: str, role: str | None = None, **fields: Any) -> Any:
         user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
         if role:
-            grant_membership(acting_user=None, user=user, municipality=kobe, role=role)
+            grant_membership(acting_user=SYSTEM, user=user, municipality=kobe, role=role)
         return user
 
     return person

@@ -18,6 +18,7 @@ from kumokan.accounts.tests.conftest import PASSWORD, sso
 from kumokan.accounts.tests.oidc import ProviderBrowser
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.actions import create_municipality, grant_membership
 
 
@@ -142,11 +143,11 @@ def test_a_preferred_username_equal_to_a_username_signs_no_one_in(
 def test_another_citys_user_is_not_reached_through_this_citys_provider(
     client: Client, idp, test_provider, provider_browser, person
 ) -> None:
-    amagasaki = create_municipality(acting_user=None, slug="amagasaki", name="尼崎市", pack_id="amagasaki")
+    amagasaki = create_municipality(acting_user=SYSTEM, slug="amagasaki", name="尼崎市", pack_id="amagasaki")
     other = get_user_model().objects.create_user(
         "yamada", email="yamada@city.amagasaki.hyogo.jp", password=PASSWORD
     )
-    grant_membership(acting_user=None, user=other, municipality=amagasaki, role="applicant")
+    grant_membership(acting_user=SYSTEM, user=other, municipality=amagasaki, role="applicant")
     test_provider.person("sub-yamada", email="yamada@city.amagasaki.hyogo.jp", email_verified=True)
 
     response = sso(client, provider_browser, "sub-yamada")
@@ -243,9 +244,9 @@ def test_an_administrator_links_an_account_in_the_admin(client: Client, idp, per
 
 def test_the_admin_refuses_to_link_another_citys_account_with_the_reason(client: Client, idp) -> None:
     admin = get_user_model().objects.create_superuser("root", password=PASSWORD)
-    amagasaki = create_municipality(acting_user=None, slug="amagasaki", name="尼崎市", pack_id="amagasaki")
+    amagasaki = create_municipality(acting_user=SYSTEM, slug="amagasaki", name="尼崎市", pack_id="amagasaki")
     yamada = get_user_model().objects.create_user("yamada", password=PASSWORD)
-    grant_membership(acting_user=None, user=yamada, municipality=amagasaki, role="applicant")
+    grant_membership(acting_user=SYSTEM, user=yamada, municipality=amagasaki, role="applicant")
     client.force_login(admin)
 
     response = client.post(

@@ -18,6 +18,7 @@ from kumokan.accounts.models import ExternalIdentity, SignInRefusal
 from kumokan.accounts.tests.conftest import sign_in, sso
 from kumokan.accounts.tests.oidc import ProviderBrowser
 from kumokan.accounts.tests.test_sso_linking import refusal_reason, signed_in_as
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.access import display_name
 
 
@@ -125,7 +126,7 @@ def test_an_id_token_from_another_issuer_is_refused(
     )
     test_provider.person("sub-tanaka")
     idp.issuer = "https://idp.another-city.example.jp"
-    save_identity_provider(acting_user=None, provider=idp)
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
 
     response = sso(client, provider_browser, "sub-tanaka")
 
@@ -139,7 +140,7 @@ def test_an_unreachable_provider_is_a_page(
 ) -> None:
     test_provider.person("sub-tanaka")
     idp.token_endpoint = "http://127.0.0.1:9/token"
-    save_identity_provider(acting_user=None, provider=idp)
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
 
     response = sso(client, provider_browser, "sub-tanaka")
 
@@ -168,7 +169,7 @@ def test_a_disabled_account_is_told_so(client: Client, idp, test_provider, provi
     tanaka.save()
     test_provider.person("sub-tanaka", preferred_username="tanaka")
     idp.create_users = True
-    save_identity_provider(acting_user=None, provider=idp)
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
 
     response = sso(client, provider_browser, "sub-tanaka")
 
@@ -196,7 +197,7 @@ def test_creation_on_makes_an_account_without_roles_named_by_the_name_claim(
     person("admin", "administrator", last_name="管理", first_name="花子")
     person("kobe-yamada", "applicant")
     idp.create_users = True
-    save_identity_provider(acting_user=None, provider=idp)
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
     test_provider.person("sub-yamada", preferred_username="yamada", name="山田 太郎")
 
     response = sso(client, provider_browser, "sub-yamada")
@@ -222,7 +223,7 @@ def test_the_secret_may_come_from_a_file(idp, tmp_path, monkeypatch) -> None:
     secret = tmp_path / "secret"
     secret.write_text("from a file\n")
     idp.client_secret_env, idp.client_secret_file = "", str(secret)
-    save_identity_provider(acting_user=None, provider=idp)
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
 
     assert idp.client_secret() == "from a file"
 

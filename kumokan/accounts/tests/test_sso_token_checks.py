@@ -25,6 +25,7 @@ from kumokan.accounts.sso import ProviderClient
 from kumokan.accounts.tests.conftest import sso
 from kumokan.accounts.tests.oidc import CLIENT_ID
 from kumokan.accounts.tests.test_sso_linking import refusal_reason, signed_in_as
+from kumokan.core.actors import SYSTEM
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -111,7 +112,7 @@ def test_userinfo_about_another_subject_signs_no_one_in(
     )
     test_provider.person("sub-tanaka")
     idp.userinfo_endpoint = wrong_userinfo
-    save_identity_provider(acting_user=None, provider=idp)
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
 
     response = sso(client, provider_browser, "sub-tanaka")
 

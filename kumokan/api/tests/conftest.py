@@ -14,6 +14,7 @@ from kumokan.accounts.testing import device_for
 from kumokan.accounts.two_factor import requires_two_factor
 from kumokan.api.actions import issue_api_token
 from kumokan.api.tests.support import ApiClient
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.actions import add_department, create_municipality, grant_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
@@ -21,17 +22,17 @@ from kumokan.tenancy.models import Department, Municipality
 
 @pytest.fixture
 def kobe(db: Any) -> Municipality:
-    return create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    return create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
 
 
 @pytest.fixture
 def osaka(db: Any) -> Municipality:
-    return create_municipality(acting_user=None, slug="osaka", name="大阪市", pack_id="osaka")
+    return create_municipality(acting_user=SYSTEM, slug="osaka", name="大阪市", pack_id="osaka")
 
 
 @pytest.fixture
 def kobe_it(kobe: Municipality) -> Department:
-    return add_department(acting_user=None, municipality=kobe, name="デジタル戦略部", code="digital")
+    return add_department(acting_user=SYSTEM, municipality=kobe, name="デジタル戦略部", code="digital")
 
 
 @pytest.fixture
@@ -42,7 +43,11 @@ def make_user(db: Any) -> Callable[..., Any]:
         user = get_user_model().objects.create_user(username=username, password="unused-in-api-tests")
         for municipality, role, department in roles:
             grant_membership(
-                acting_user=None, user=user, municipality=municipality, role=Role(role), department=department
+                acting_user=SYSTEM,
+                user=user,
+                municipality=municipality,
+                role=Role(role),
+                department=department,
             )
         return user
 
@@ -61,7 +66,7 @@ def api_as() -> Callable[[Any], ApiClient]:
             return ApiClient(None)
         if requires_two_factor(user):
             device_for(user)
-        _token, text = issue_api_token(acting_user=None, user=user, name="tests")
+        _token, text = issue_api_token(acting_user=SYSTEM, user=user, name="tests")
         return ApiClient(text)
 
     return api_as

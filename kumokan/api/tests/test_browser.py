@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from kumokan.api.models import ApiToken
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.actions import create_municipality, grant_membership
 
 RECORD_VIOLATIONS = """
@@ -33,9 +34,9 @@ def watch(page: Page) -> list[str]:
 
 @pytest.mark.browser
 def test_issue_a_token_and_try_it_in_the_api_docs(page: Page, login, screenshot) -> None:
-    kobe = create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    kobe = create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
     user = get_user_model().objects.create_user("tanaka", password="correct horse battery", last_name="田中")
-    grant_membership(acting_user=None, user=user, municipality=kobe, role="staff")
+    grant_membership(acting_user=SYSTEM, user=user, municipality=kobe, role="staff")
     problems = watch(page)
     login(page, "tanaka", "correct horse battery")
 

@@ -26,6 +26,7 @@ from kumokan.accounts.testing import device_for
 from kumokan.accounts.two_factor import requires_two_factor
 from kumokan.api.actions import issue_api_token
 from kumokan.applications.tests import factories as f
+from kumokan.core.actors import SYSTEM
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "kumokan_generated_client"
@@ -74,7 +75,7 @@ class Script:
     def __init__(self, package: ModuleType, user: Any) -> None:
         if requires_two_factor(user):
             device_for(user)
-        _token, text = issue_api_token(acting_user=None, user=user, name="script")
+        _token, text = issue_api_token(acting_user=SYSTEM, user=user, name="script")
         self.package = package
         self.client = package.client.AuthenticatedClient(
             base_url="http://testserver",

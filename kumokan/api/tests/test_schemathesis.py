@@ -17,6 +17,7 @@ from schemathesis.config import SchemathesisConfig
 from kumokan.accounts.testing import device_for
 from kumokan.api.actions import issue_api_token
 from kumokan.applications.tests import factories as f
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
 
@@ -59,7 +60,7 @@ def token(db: Any, keep_test_connection: None) -> str:
                 user=c.applicant, municipality=c.municipality, department=c.department, role=role
             )
     device_for(c.applicant)  # its roles require a second factor, as every token user's do there
-    _token, text = issue_api_token(acting_user=None, user=c.applicant, name="schemathesis")
+    _token, text = issue_api_token(acting_user=SYSTEM, user=c.applicant, name="schemathesis")
     return text
 
 

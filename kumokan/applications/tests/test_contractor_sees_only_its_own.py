@@ -22,6 +22,7 @@ from kumokan.applications.tests import factories as f
 from kumokan.catalog import actions as catalog_actions
 from kumokan.catalog.models import Provider
 from kumokan.catalog.tests.ismap_sample import row, workbook
+from kumokan.core.actors import SYSTEM
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.tenancy.choices import Role
@@ -87,7 +88,7 @@ def world() -> dict[str, Any]:
     entry = LedgerEntry.objects.get(application=secret)
     provider = Provider.objects.get(name="秘密の提供者株式会社")
     certification = catalog_actions.add_certification(
-        acting_user=None,
+        acting_user=SYSTEM,
         provider=provider,
         kind="ISO27001",
         registration_number="IS 000001",

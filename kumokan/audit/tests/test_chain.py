@@ -25,6 +25,7 @@ from kumokan.audit.models import (
     canonical_content,
     chain_hash,
 )
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.actions import create_municipality
 from kumokan.tenancy.models import Municipality
 
@@ -32,7 +33,7 @@ from kumokan.tenancy.models import Municipality
 @pytest.fixture
 def trail(db: Any) -> list[AuditEvent]:
     """Five records: a municipality created, then four changes by a named person."""
-    kobe = create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    kobe = create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
     actor = get_user_model().objects.create_user("kyoka", last_name="京香")
     for n in range(4):
         with transaction.atomic():
@@ -153,9 +154,9 @@ def test_deleting_an_account_keeps_the_chain_valid(trail: list[AuditEvent]) -> N
 
 
 def test_each_municipality_has_a_chain_of_its_own(trail: list[AuditEvent]) -> None:
-    osaka = create_municipality(acting_user=None, slug="osaka", name="大阪市", pack_id="osaka")
+    osaka = create_municipality(acting_user=SYSTEM, slug="osaka", name="大阪市", pack_id="osaka")
     with transaction.atomic():
-        record(None, Action.LEDGER_EDIT, osaka, None, {"note": "大阪"})
+        record(SYSTEM, Action.LEDGER_EDIT, osaka, None, {"note": "大阪"})
 
     first, second = AuditEvent.objects.filter(municipality=osaka).order_by("id")
     assert first.previous_hash == GENESIS_HASH
@@ -170,7 +171,7 @@ def test_each_municipality_has_a_chain_of_its_own(trail: list[AuditEvent]) -> No
 
 def test_a_record_of_no_municipality_is_chained_apart(trail: list[AuditEvent]) -> None:
     with transaction.atomic():
-        event = record(None, Action.LEDGER_EDIT, get_user_model().objects.get(), None, {"note": "全体"})
+        event = record(SYSTEM, Action.LEDGER_EDIT, get_user_model().objects.get(), None, {"note": "全体"})
 
     assert event.municipality_id is None
     assert event.previous_hash == GENESIS_HASH
@@ -228,7 +229,7 @@ def test_a_checkpoint_vouches_for_the_records_up_to_it(trail: list[AuditEvent], 
     call_command("audit_checkpoint", stdout=io.StringIO())
     kobe = trail[0].municipality
     with transaction.atomic():
-        record(None, Action.LEDGER_EDIT, kobe, None, {"note": "後"})
+        record(SYSTEM, Action.LEDGER_EDIT, kobe, None, {"note": "後"})
 
     report = verify_report()
 
@@ -278,7 +279,7 @@ def test_a_changed_checkpoint_is_found(trail: list[AuditEvent], checkpoints: Pat
 
 
 def test_checkpoints_are_appended_one_line_per_chain(trail: list[AuditEvent], checkpoints: Path) -> None:
-    create_municipality(acting_user=None, slug="osaka", name="大阪市", pack_id="osaka")
+    create_municipality(acting_user=SYSTEM, slug="osaka", name="大阪市", pack_id="osaka")
 
     call_command("audit_checkpoint", stdout=io.StringIO())
     call_command("audit_checkpoint", stdout=io.StringIO())

@@ -16,20 +16,21 @@ from django.test import Client
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.actions import create_municipality, grant_membership
 from kumokan.tenancy.models import Municipality
 
 
 @pytest.fixture
 def cities(db: Any) -> tuple[Municipality, Municipality]:
-    kobe = create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
-    osaka = create_municipality(acting_user=None, slug="osaka", name="大阪市", pack_id="osaka")
+    kobe = create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
+    osaka = create_municipality(acting_user=SYSTEM, slug="osaka", name="大阪市", pack_id="osaka")
     return kobe, osaka
 
 
 def member(username: str, city: Municipality, role: str) -> Any:
     user = get_user_model().objects.create_user(username, last_name='=HYPERLINK("x")')
-    grant_membership(acting_user=None, user=user, municipality=city, role=role)
+    grant_membership(acting_user=SYSTEM, user=user, municipality=city, role=role)
     return user
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from kumokan.catalog import actions
 from kumokan.catalog.models import Certification, CloudService, Provider
+from kumokan.core.actors import SYSTEM
 
 
 def provider(municipality: Any, name: str = "株式会社クラウド自治") -> Provider:
@@ -33,7 +34,7 @@ def ismap(
 ) -> Certification:
     """An ISMAP registration of the provider, recorded by kumokan itself."""
     return actions.add_certification(
-        acting_user=None,
+        acting_user=SYSTEM,
         provider=provider(municipality, provider_name),
         kind="ISMAP",
         registration_number=number,

@@ -14,6 +14,7 @@ from kumokan.catalog.choices import CertificationStatus, ImportStatus
 from kumokan.catalog.models import Certification, CertificationEvidence, IsmapImport
 from kumokan.catalog.tests import factories as cf
 from kumokan.catalog.tests.ismap_sample import row, workbook
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,7 @@ def test_a_new_application_from_the_catalogue_reuses_the_certifications_in_force
 ) -> None:
     service = registration.services.get()
     actions.add_certification(
-        acting_user=None,
+        acting_user=SYSTEM,
         provider=registration.provider,
         kind="ISO27001",
         valid_until=datetime.date(2020, 3, 31),

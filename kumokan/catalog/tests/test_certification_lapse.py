@@ -15,6 +15,7 @@ from kumokan.catalog.choices import CertificationStatus
 from kumokan.catalog.models import CloudService
 from kumokan.catalog.tasks import check_certifications
 from kumokan.catalog.tests import factories as cf
+from kumokan.core.actors import SYSTEM
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
@@ -105,7 +106,7 @@ def test_a_lapse_opens_its_rechecks_once_however_often_the_check_runs(kobe: dict
 def test_a_renewal_applied_for_in_time_keeps_the_services_out_of_recheck(kobe: dict) -> None:
     with at(VALID_UNTIL - datetime.timedelta(days=90)):
         actions.apply_for_renewal(
-            acting_user=None,
+            acting_user=SYSTEM,
             certification=kobe["registration"],
             applied_on=VALID_UNTIL - datetime.timedelta(days=90),
         )
@@ -119,7 +120,7 @@ def test_a_renewal_applied_for_in_time_keeps_the_services_out_of_recheck(kobe: d
 def test_a_withdrawal_opens_the_rechecks_at_once(kobe: dict) -> None:
     with at(datetime.date(2024, 2, 1)):
         actions.withdraw_certification(
-            acting_user=None,
+            acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
             reason="ISMAP 運営委員会による登録の取消し",
@@ -148,7 +149,7 @@ def test_a_registration_renewed_after_its_lapse_is_reported_again_at_its_next_la
     with at(VALID_UNTIL - datetime.timedelta(days=20)):
         check_certifications()
         renewed = actions.edit_certification(
-            acting_user=None,
+            acting_user=SYSTEM,
             certification=kobe["registration"],
             changes={"audit_period_end": datetime.date(2024, 3, 31)},
         )
@@ -162,7 +163,7 @@ def test_a_registration_renewed_after_its_lapse_is_reported_again_at_its_next_la
 def test_a_retired_or_not_yet_operating_service_is_not_rechecked(kobe: dict) -> None:
     with at(datetime.date(2024, 2, 1)):
         actions.withdraw_certification(
-            acting_user=None,
+            acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
             reason="取消し",
@@ -187,7 +188,7 @@ def test_the_service_manager_opens_the_recheck_of_a_withdrawn_certification(kobe
 
     with at(datetime.date(2024, 2, 1)):
         actions.withdraw_certification(
-            acting_user=None,
+            acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
             reason="取消し",
@@ -206,7 +207,7 @@ def test_the_same_provider_s_services_in_another_city_are_not_rechecked(kobe: di
         elsewhere = in_operation(osaka, manager=osaka.head)
     with at(datetime.date(2024, 2, 1)):
         actions.withdraw_certification(
-            acting_user=None,
+            acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
             reason="取消し",

@@ -21,6 +21,7 @@ from kumokan.applications.tests import factories as f
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.actions import grant_membership
@@ -118,7 +119,7 @@ def test_simultaneous_writers_keep_one_unforked_audit_chain() -> None:
     race(
         30,
         lambda i: grant_membership(
-            acting_user=None, user=people[i], municipality=city.municipality, role="staff"
+            acting_user=SYSTEM, user=people[i], municipality=city.municipality, role="staff"
         ),
     )
 
@@ -137,7 +138,7 @@ def test_one_citys_long_write_does_not_hold_another_citys_audit_records() -> Non
     def kobe_import() -> None:
         try:
             with transaction.atomic():
-                record(None, Action.LEDGER_EDIT, kobe, None, {"note": "長い取込"})
+                record(SYSTEM, Action.LEDGER_EDIT, kobe, None, {"note": "長い取込"})
                 kobe_holds_its_head.set()
                 waited.append(osaka_done.wait(timeout=20))
         finally:
@@ -147,7 +148,7 @@ def test_one_citys_long_write_does_not_hold_another_citys_audit_records() -> Non
         try:
             kobe_holds_its_head.wait(timeout=20)
             with transaction.atomic():
-                record(None, Action.LEDGER_EDIT, osaka, None, {"note": "並行"})
+                record(SYSTEM, Action.LEDGER_EDIT, osaka, None, {"note": "並行"})
             osaka_done.set()
         finally:
             connections.close_all()

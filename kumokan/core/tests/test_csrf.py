@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.core.tests.test_tenant_isolation_crawl import PARAMETER, routes
 from kumokan.tenancy.actions import create_municipality, grant_membership
 from kumokan.tenancy.choices import Role
@@ -27,10 +28,10 @@ def every_post_path() -> list[str]:
 
 
 def test_no_page_accepts_a_post_without_the_csrf_token(db: Any) -> None:
-    kobe = create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    kobe = create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
     user = get_user_model().objects.create_user("kanri", password="long enough passphrase 42")
     for role in (Role.APPLICANT, Role.ADMINISTRATOR, Role.SERVICE_MANAGER, Role.AUDITOR):
-        grant_membership(acting_user=None, user=user, municipality=kobe, role=role)
+        grant_membership(acting_user=SYSTEM, user=user, municipality=kobe, role=role)
     signed_in, anonymous = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     signed_in.force_login(user)
     before = AuditEvent.objects.count()

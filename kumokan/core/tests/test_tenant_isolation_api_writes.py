@@ -28,6 +28,7 @@ from kumokan.api.actions import issue_api_token
 from kumokan.api.models import ApiToken
 from kumokan.api.v1 import api
 from kumokan.applications.models import Application
+from kumokan.core.actors import SYSTEM
 from kumokan.core.tests.test_tenant_isolation_crawl import kobe, osaka_people, owned_by
 from kumokan.tenancy.actions import grant_membership
 from kumokan.tenancy.choices import Role
@@ -179,7 +180,7 @@ def test_no_api_write_of_another_municipality_reaches_this_one(kobe: Municipalit
     document = api.get_openapi_schema()
     owner = get_user_model().objects.create_user("kobe-every-role")
     for role in Role:
-        grant_membership(acting_user=None, user=owner, municipality=kobe, role=role.value)
+        grant_membership(acting_user=SYSTEM, user=owner, municipality=kobe, role=role.value)
     # Drafts are their applicant's, re-checks their service manager's: any of Kobe's people will do.
     people = get_user_model().objects.filter(memberships__municipality=kobe).distinct().order_by("pk")
     # Everyone has a device, so that a refusal is the tenant boundary's, not the two-factor rule's.

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from kumokan.api.actions import issue_api_token
 from kumokan.applications.models import Application
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.demo.load import load_demo
 from kumokan.tenancy.actions import create_municipality, grant_membership
 from kumokan.tenancy.choices import Role
@@ -115,14 +116,14 @@ def kobe(transactional_db: Any) -> Municipality:
 @pytest.fixture
 def osaka_people(transactional_db: Any) -> dict[str, Any]:
     """One Osaka user per role, plus one holding every role."""
-    osaka = create_municipality(acting_user=None, slug="osaka", name="大阪市", pack_id="osaka")
+    osaka = create_municipality(acting_user=SYSTEM, slug="osaka", name="大阪市", pack_id="osaka")
     people: dict[str, Any] = {}
     model = get_user_model()
     everything = model.objects.create_user("osaka-every-role")
     for role in Role:
         user = model.objects.create_user(f"osaka-{role.value}")
-        grant_membership(acting_user=None, user=user, municipality=osaka, role=role.value)
-        grant_membership(acting_user=None, user=everything, municipality=osaka, role=role.value)
+        grant_membership(acting_user=SYSTEM, user=user, municipality=osaka, role=role.value)
+        grant_membership(acting_user=SYSTEM, user=everything, municipality=osaka, role=role.value)
         people[role.value] = user
     people["every role"] = everything
     return people

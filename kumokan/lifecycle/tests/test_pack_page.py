@@ -11,6 +11,7 @@ from django.test import Client
 
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.forms import PackAdoptForm
@@ -47,7 +48,7 @@ def _upload(client: Client, text: str, slug: str = "osaka"):  # type: ignore[no-
 @pytest.fixture
 def osaka():  # type: ignore[no-untyped-def]
     c = city("osaka", approver=OSAKA_APPROVER)
-    actions.adopt_pack_version(acting_user=None, municipality=c.municipality, text=_installed("osaka"))
+    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     return c
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
@@ -77,7 +78,7 @@ def test_only_iaas_services_get_a_recheck_listing_exactly_the_changed_item(tmp_p
 
 def test_the_old_rules_stay_available_after_a_revision(tmp_path: Path) -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=None, municipality=c.municipality, text=_installed("osaka"))
+    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     revised = _revised_osaka(tmp_path).read_text(encoding="utf-8")
     version, _ = actions.adopt_pack_version(
         acting_user=c.administrator, municipality=c.municipality, text=revised
@@ -94,9 +95,9 @@ def test_the_old_rules_stay_available_after_a_revision(tmp_path: Path) -> None:
 
 def test_the_same_text_is_adopted_once() -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=None, municipality=c.municipality, text=_installed("osaka"))
+    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=None, municipality=c.municipality, text=_installed("osaka"))
+        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     assert refused.value.code == "already_adopted"
 
 
@@ -104,14 +105,14 @@ def test_an_invalid_pack_is_refused_with_its_problems() -> None:
     c = _osaka()
     broken = _installed("osaka").replace("kind: municipality", "kind: city", 1)
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=None, municipality=c.municipality, text=broken)
+        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=broken)
     assert refused.value.code == "pack_invalid" and "kind" in refused.value.en
 
 
 def test_a_pack_the_municipality_does_not_use_is_refused() -> None:
     c = _osaka()
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=None, municipality=c.municipality, text=_installed("kobe"))
+        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("kobe"))
     assert refused.value.code == "pack_not_used"
 
 

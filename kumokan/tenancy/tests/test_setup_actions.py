@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from kumokan.applications.tests import factories as f
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 from kumokan.tenancy import actions
 from kumokan.tenancy.choices import Role
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_create_municipality_checks_the_packs_and_is_audited() -> None:
     municipality = actions.create_municipality(
-        acting_user=None, slug="kobe", name="神戸市", pack_id="kobe", overlay_pack_ids=["special-terms"]
+        acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe", overlay_pack_ids=["special-terms"]
     )
     assert municipality.pack_ids() == ["kobe", "special-terms"]
     event = AuditEvent.objects.get(action="municipality.create")
@@ -30,7 +31,7 @@ def test_create_municipality_checks_the_packs_and_is_audited() -> None:
 def test_create_municipality_refuses_unknown_or_misplaced_packs(pack_id: str, overlays: list[str]) -> None:
     with pytest.raises(WorkflowError):
         actions.create_municipality(
-            acting_user=None, slug="x", name="x", pack_id=pack_id, overlay_pack_ids=overlays
+            acting_user=SYSTEM, slug="x", name="x", pack_id=pack_id, overlay_pack_ids=overlays
         )
 
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kumokan.accounts.actions import save_identity_provider
 from kumokan.accounts.models import IdentityProvider
 from kumokan.accounts.sso import TIMEOUT_SECONDS
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 from kumokan.tenancy.models import Municipality
 
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         provider.recheck_minutes = options["recheck_minutes"]
         provider.is_active = not options["inactive"]
         try:
-            save_identity_provider(acting_user=None, provider=provider)
+            save_identity_provider(acting_user=SYSTEM, provider=provider)
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
         except WorkflowError as exc:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kumokan.accounts.two_factor import has_device, requires_two_factor
 from kumokan.api.actions import issue_api_token
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
                 "themselves at /api-tokens/ (or ask for it here again)."
             )
         try:
-            _token, text = issue_api_token(acting_user=None, user=user, name=name)
+            _token, text = issue_api_token(acting_user=SYSTEM, user=user, name=name)
         except WorkflowError as exc:
             raise CommandError(exc.en) from exc
         self.stderr.write(f"Token {name!r} for {username}. Keep it now: it cannot be shown again.")

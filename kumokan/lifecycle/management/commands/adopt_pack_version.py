@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions import adopt_pack_version
 from kumokan.policy import available
@@ -39,7 +40,9 @@ class Command(BaseCommand):
             ]
         for text in texts:
             try:
-                version, rechecks = adopt_pack_version(acting_user=None, municipality=municipality, text=text)
+                version, rechecks = adopt_pack_version(
+                    acting_user=SYSTEM, municipality=municipality, text=text
+                )
             except WorkflowError as exc:
                 self.stdout.write(f"{municipality.slug}: {exc.en}")
                 continue
