@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from kumokan.accounts.models import ExternalIdentity
 from kumokan.accounts.tests.conftest import PASSWORD, configure_provider
 from kumokan.accounts.tests.oidc import CLIENT_SECRET, SECRET_VARIABLE, TestProvider
+from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.access import display_name
 from kumokan.tenancy.actions import create_municipality, grant_membership
 
@@ -31,9 +32,9 @@ def live_provider(live_server: Any, tmp_path: Any) -> Iterator[TestProvider]:
 def test_first_link_later_sign_in_and_sign_out_at_both_ends(
     page: Any, live_server: Any, live_provider: TestProvider, monkeypatch: Any, screenshot: Any
 ) -> None:
-    kobe = create_municipality(acting_user=None, slug="kobe", name="神戸市", pack_id="kobe")
+    kobe = create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
     tanaka = get_user_model().objects.create_user("tanaka", email="tanaka@city.kobe.lg.jp", password=PASSWORD)
-    grant_membership(acting_user=None, user=tanaka, municipality=kobe, role="applicant")
+    grant_membership(acting_user=SYSTEM, user=tanaka, municipality=kobe, role="applicant")
     monkeypatch.setenv(SECRET_VARIABLE, CLIENT_SECRET)
     configure_provider(live_provider, "kobe", "kobe")
     live_provider.person("sub-tanaka", email="tanaka@city.kobe.lg.jp", email_verified=True, name="田中 一郎")
