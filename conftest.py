@@ -1,8 +1,20 @@
-"""The browser harness: real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API.
+"""The browser harness and the rules that keep the suite parallel.
 
-Mark browser tests with @pytest.mark.browser. The `page` fixture opens a fresh browser context on
-pytest-django's live_server (Japanese locale, Tokyo time) and saves a screenshot of the last state
-to artifacts/screenshots/<test name>.png when the test ends; `screenshot(page, "step")` saves more.
+Browser: real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API. Mark browser tests
+with @pytest.mark.browser. The `page` fixture opens a fresh browser context on pytest-django's
+live_server (Japanese locale, Tokyo time) and saves a screenshot of the last state to
+artifacts/screenshots/<test name>.png when the test ends; `screenshot(page, "step")` saves more.
+
+xdist rules: scripts/test runs the suite with pytest-xdist (`-n auto --dist loadfile`): each worker
+is a separate process with its own test database (test_kumokan_gw0, …), and a whole test file runs on
+one worker, so module-scoped fixtures are built once. A test must therefore
+- take ports from the kernel (bind to port 0, or pytest-django's live_server), never a fixed port;
+- write files under tmp_path / tmp_path_factory (per test, per worker), not in the checkout or /tmp
+  under a fixed name; screenshots are named after the test, so browser test names stay unique;
+- share nothing through Redis, the environment or a global cache without the worker's own key:
+  the environment's PYTEST_XDIST_WORKER (gw0, gw1…; unset without xdist) names the worker, e.g.
+  test_queue.py takes its Redis database number from it;
+- not depend on the order of test files or on another file's tests having run.
 """
 
 from __future__ import annotations

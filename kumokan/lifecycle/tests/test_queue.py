@@ -27,7 +27,10 @@ from kumokan.lifecycle.tasks import scan_due_dates
 from kumokan.lifecycle.tests.factories import city, in_operation
 from kumokan.notifications.models import Notification
 
-REDIS_URL = os.environ.get("KUMOKAN_TEST_REDIS_URL", "")
+# Each pytest-xdist worker (gw0, gw1…) uses a Redis database of its own, so none takes another's task.
+_redis = urlsplit(os.environ.get("KUMOKAN_TEST_REDIS_URL", ""))
+_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_URL = urlunsplit(_redis._replace(path=f"/{_worker}")) if _redis.netloc else ""
 ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = [
