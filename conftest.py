@@ -1,9 +1,14 @@
-"""The browser harness and the rules that keep the suite parallel.
+"""The browser harness, the one-database marker and the rules that keep the suite parallel.
 
 Browser: real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API. Mark browser tests
 with @pytest.mark.browser. The `page` fixture opens a fresh browser context on pytest-django's
 live_server (Japanese locale, Tokyo time) and saves a screenshot of the last state to
 artifacts/screenshots/<test name>.png when the test ends; `screenshot(page, "step")` saves more.
+
+One database: a test that uses no database (no `db`, `transactional_db`, `django_db` marker or
+`live_server`), and every browser test, is marked `one_database` at collection; scripts/test runs those
+on the SQLite pass only (`-m "not one_database"` on PostgreSQL). Mark a database test
+@pytest.mark.one_database yourself when its result cannot depend on the database engine.
 
 xdist rules: scripts/test runs the suite with pytest-xdist (`-n auto --dist loadfile`): each worker
 is a separate process with its own test database (test_kumokan_gw0, …), and a whole test file runs on
@@ -44,6 +49,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+# Fixtures through which a test reaches the database (live_server asks for transactional_db itself).
+DATABASE_FIXTURES = {"_django_db_helper", "live_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `one_database` what gives the same result on any database: see the module's docstring."""
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if not uses_database or item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.one_database)
 
 
 @pytest.fixture(scope="session")
