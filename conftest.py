@@ -110,6 +110,25 @@ def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureReque
 
 
 @pytest.fixture
+def html_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A Chromium page with no server behind it: `html_page.set_content(html)` renders HTML fetched in-process.
+
+    For checks of the markup itself (escaping), which need no live_server and no transactional database;
+    nothing is fetched, so scripts and styles the page links to are not loaded.
+    """
+    context = browser.new_context(
+        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+        save_screenshot(page, request.node.name)
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
     """screenshot(page, "step") saves artifacts/screenshots/<test name>-step.png."""
 

@@ -2,10 +2,14 @@
 
 The payloads go into the free-text facts of applications and ledger entries (service name, provider,
 purpose) and, through every form each person can reach (spider.py), into every text field they can
-fill in (notes, reasons, explanations, names…). Then each person opens the pages they can reach.
+fill in (notes, reasons, explanations, names…). Then the pages each person can reach are fetched
+in-process and rendered in one Chromium page without a server: no Content-Security-Policy header stands
+between the markup and the browser, so this checks the escaping itself (the policy has its own tests).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +20,6 @@ from kumokan.core.tests.spider import crawl
 
 SCRIPT = "<script>window.__xss=1</script>"
 ATTRIBUTE = '"><img src=x onerror=window.__xss=1>'
-PASSWORD = "long enough passphrase 42"
 PAGES_PER_PERSON = 30
 
 
@@ -33,7 +36,7 @@ def fill_every_text_field(client: Client, payload: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_markup_in_every_text_field_renders_as_text(page: Page, login, screenshot) -> None:
+def test_markup_in_every_text_field_renders_as_text(db: Any, html_page: Page) -> None:
     city = f.city("kobe")
     for n, payload in enumerate((SCRIPT, ATTRIBUTE)):
         text = {"service_name": f"{payload} 台帳{n}", "provider": payload, "purpose": payload}
@@ -43,25 +46,26 @@ def test_markup_in_every_text_field_renders_as_text(page: Page, login, screensho
     people = [city.applicant, city.security_manager, city.head, city.administrator]
     pages: dict[str, list[str]] = {}
     for n, person in enumerate(people):
-        person.set_password(PASSWORD)
-        person.save()
         client = Client()
         client.force_login(person)
         pages[person.username] = fill_every_text_field(client, (SCRIPT, ATTRIBUTE)[n % 2])
 
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    html_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     executed: list[str] = []
     shown_as_text = False
     for person in people:
-        page.context.clear_cookies()
-        login(page, person.username, PASSWORD)
+        client = Client()  # the forms above included signing out
+        client.force_login(person)
         for path in pages[person.username][:PAGES_PER_PERSON]:
-            page.goto(path)
-            if page.evaluate("window.__xss") is not None:
+            response = client.get(path)
+            # A form above may have withdrawn or moved what the page showed: render whatever it answers.
+            html_page.evaluate("window.__xss = undefined")  # set_content keeps the window object
+            html_page.set_content(response.content.decode("utf-8", "replace"))
+            main = html_page.evaluate("document.querySelector('main')?.innerText ?? ''")
+            if html_page.evaluate("window.__xss") is not None:
                 executed.append(f"{person.username} {path}")
-            shown_as_text = shown_as_text or SCRIPT in page.locator("main").inner_text()
-    page.goto("/ledger/")
+            shown_as_text = shown_as_text or SCRIPT in main
 
     assert executed == []
     assert dialogs == []
