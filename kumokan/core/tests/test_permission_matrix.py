@@ -12,10 +12,12 @@ Expected outcome of one request, in the order the guards apply:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -160,6 +162,22 @@ class Kobe:
         return "allowed"
 
 
+@pytest.fixture(scope="module")
+def kobe(django_db_setup: None, django_db_blocker: Any) -> Iterator[Kobe]:
+    """The demo, loaded once for this module in a transaction rolled back after its last test.
+
+    Each test runs in a savepoint inside it (pytest-django's `db`), so neither sees the other's requests.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield Kobe()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 def outcome(client: Client, method: str, url: str) -> str:
     response = getattr(client, method)(url)
     if response.status_code == 403:
@@ -173,9 +191,8 @@ def outcome(client: Client, method: str, url: str) -> str:
 
 
 @pytest.mark.django_db
-def test_every_role_gets_what_the_table_grants_on_every_page() -> None:
+def test_every_role_gets_what_the_table_grants_on_every_page(kobe: Kobe) -> None:
     assert set(guarded_views()) | {"home"} == set(VIEWS), "every page of the journey is in the matrix"
-    kobe = Kobe()
     wrong = []
     for username, user in sorted(kobe.users.items()):
         client = Client()
@@ -192,8 +209,7 @@ def test_every_role_gets_what_the_table_grants_on_every_page() -> None:
 
 
 @pytest.mark.django_db
-def test_another_municipalitys_people_reach_nothing_of_kobe() -> None:
-    kobe = Kobe()
+def test_another_municipalitys_people_reach_nothing_of_kobe(kobe: Kobe) -> None:
     osaka = f.city("osaka", approver=("デジタル統括室長", "approver"))
     people = [getattr(osaka, name) for name in ("applicant", "head", "staff", "security_manager", "approver")]
     people += [osaka.chief, osaka.system_department, osaka.administrator]
