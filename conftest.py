@@ -19,7 +19,8 @@ one worker, so module-scoped fixtures are built once. A test must therefore
 - share nothing through Redis, the environment or a global cache without the worker's own key:
   the environment's PYTEST_XDIST_WORKER (gw0, gw1…; unset without xdist) names the worker, e.g.
   test_queue.py takes its Redis database number from it;
-- not depend on the order of test files or on another file's tests having run.
+- not depend on the order of test files or on another file's tests having run;
+- have a node id of its own (collection stops otherwise: xdist would run only one of them).
 """
 
 from __future__ import annotations
@@ -54,8 +55,19 @@ DATABASE_FIXTURES = {"_django_db_helper", "live_server"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `one_database` what gives the same result on any database: see the module's docstring."""
+    """Mark `one_database` what gives the same result on any database: see the module's docstring.
+
+    And give every test a node id of its own: pytest-xdist's --dist loadfile keeps its work by node id,
+    so of several tests with one id it would run only the first. Schemathesis (4.32 on pytest 9) names
+    all the operations of test_schemathesis.py alike; their names (test…[GET /api/v1/…]) differ.
+    """
+    seen: set[str] = set()
     for item in items:
+        if not item.nodeid.endswith(f"::{item.name}") and item.parent is not None and hasattr(item, "_id"):
+            item._id = item.parent.id.child(item.name)  # type: ignore[attr-defined]
+        if item.nodeid in seen:
+            raise pytest.UsageError(f"two tests are named {item.nodeid}: xdist would run only one")
+        seen.add(item.nodeid)
         uses_database = item.get_closest_marker("django_db") is not None or bool(
             DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         )
