@@ -20,7 +20,7 @@ from kumokan.catalog.choices import ServiceModel
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.documents.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.ledger.models import LedgerEntry
-from kumokan.tenancy.access import department_name, display_name
+from kumokan.tenancy.access import department_name, display_name, position_title
 
 # The packs name a form by id and title only; the seeds' titles say what it is. The first marker
 # found wins: 申請書兼許可書 is an application-and-permit form, 確認結果 / 確認事項 a checklist to
@@ -186,8 +186,10 @@ class _Context:
             "date": both_dates(timezone.localdate(submitted)),
             "addressee": self.snapshot.approver_title
             or (self.judgment.get("approver") or {}).get("title", ""),
+            # The applicant's own title (the city's name for the most senior role they hold), not the
+            # role the rules expect to apply: a 職員 who applies is printed as 職員, not as 所属長.
             "applicant": Signatory(
-                title=self.judgment["applicant"]["title"],
+                title=position_title(application.applicant, application.municipality),
                 department=application.department.name,
                 name=display_name(application.applicant),
             ),
