@@ -16,13 +16,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import override
 
-from kumokan.audit.actions import record_many
+from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStep
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.choices import TaskStatus, TerminationStatus
-from kumokan.lifecycle.models import ChecklistTask, Termination
+from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, TaskStatus, TerminationStatus
+from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Termination
 from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
 
@@ -108,6 +108,30 @@ def follow_step(entry: LedgerEntry, step: str, *, acting_user: Any) -> None:
         schedule_periodic_rechecks(entry, today=timezone.localdate(), acting_user=acting_user)
     elif step == EntryStep.RETIRE:
         cancel_open_rechecks(entry, acting_user=acting_user)
+        close_open_tasks(entry, acting_user=acting_user)
+
+
+RETIRED_TASK_NOTE = "利用終了（廃止）により、実施しないまま終了した。"
+
+
+def close_open_tasks(entry: LedgerEntry, *, acting_user: Any) -> int:
+    """A retired service leaves no checklist task 未着手: each open one ends 該当なし with the reason stated."""
+    tasks = list(ChecklistTask.objects.select_for_update().filter(entry=entry, status=TaskStatus.OPEN))
+    if not tasks:
+        return 0
+    now = timezone.now()
+    fields = ("status", "note", "confirmed_by", "confirmed_at")
+    rows = []
+    for task in tasks:
+        before = state_of(task, *fields)
+        task.status = TaskStatus.NOT_APPLICABLE
+        task.note = "\n".join(part for part in (task.note, RETIRED_TASK_NOTE) if part)
+        task.confirmed_by, task.confirmed_at = acting_user, now
+        task.version += 1
+        rows.append((task, before, state_of(task, *fields)))
+    ChecklistTask.objects.bulk_update(tasks, [*fields, "version"])
+    record_many(acting_user, Action.LIFECYCLE_TASK_DECIDE, rows, municipality=entry.municipality)
+    return len(tasks)
 
 
 def _check_operation_gate(entry: LedgerEntry) -> None:
@@ -144,6 +168,7 @@ def _check_termination_done(entry: LedgerEntry) -> None:
             code="termination_missing",
         )
     if termination.status == TerminationStatus.COMPLETED:
+        _check_nothing_left_open(entry)
         return
     steps = termination.open_steps()
     with override("ja"):
@@ -155,6 +180,20 @@ def _check_termination_done(entry: LedgerEntry) -> None:
         f"the termination is not complete (open: {en})",
         code="termination_open",
     )
+
+
+def _check_nothing_left_open(entry: LedgerEntry) -> None:
+    """Incidents and corrective actions are closed with their outcome before the service retires."""
+    incidents = Incident.objects.filter(entry=entry).exclude(status=IncidentStatus.CLOSED).count()
+    corrective = CorrectiveAction.objects.filter(entry=entry, status=CorrectiveStatus.OPEN).count()
+    if incidents or corrective:
+        raise WorkflowError(
+            f"対応中のインシデントが{incidents}件、是正処置が{corrective}件あります。"
+            "結果を記録して閉じてから廃止してください。",
+            f"{incidents} incident(s) and {corrective} corrective action(s) are still open: "
+            "close each with its outcome before retiring the service",
+            code="open_matters",
+        )
 
 
 def _clause(item: dict[str, Any]) -> str:

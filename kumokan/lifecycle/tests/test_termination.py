@@ -16,7 +16,15 @@ from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions
-from kumokan.lifecycle.choices import AccountOutcome, DisposalMethod, TerminationStatus, TerminationStep
+from kumokan.lifecycle.choices import (
+    AccountOutcome,
+    DisposalMethod,
+    TaskStatus,
+    TerminationStatus,
+    TerminationStep,
+)
+from kumokan.lifecycle.gates import RETIRED_TASK_NOTE
+from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.tests.factories import city, entry, in_operation, reload, retired, terminated_up_to
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +193,33 @@ def test_a_completed_termination_cannot_be_changed() -> None:
     e = retired(in_operation(city("kobe")))
     with pytest.raises(WorkflowError):
         actions.record_termination_plan(acting_user=e.service_manager, termination=e.termination, text="変更")
+
+
+def test_retirement_leaves_no_checklist_task_not_started_and_states_why() -> None:
+    # Issue 15 point 6: a retired service's open items end with a stated outcome, never 未着手.
+    e = in_operation(city("kobe"))
+    open_before = set(
+        ChecklistTask.objects.filter(entry=e, status=TaskStatus.OPEN).values_list("pk", flat=True)
+    )
+    assert open_before
+    assert retired(e).status == EntryStatus.RETIRED
+    closed = ChecklistTask.objects.filter(pk__in=open_before)
+    assert set(closed.values_list("status", flat=True)) == {TaskStatus.NOT_APPLICABLE}
+    assert all(RETIRED_TASK_NOTE in task.note and task.confirmed_at for task in closed)
+    events = AuditEvent.objects.filter(
+        action=Action.LIFECYCLE_TASK_DECIDE, target_id__in=[str(pk) for pk in open_before]
+    )
+    assert events.count() == len(open_before)
+
+
+def test_retirement_is_refused_while_an_incident_is_open() -> None:
+    e = in_operation(city("kobe"))
+    actions.report_incident(
+        acting_user=e.service_manager, entry=e, title="誤送信", description="宛先を誤った"
+    )
+    termination = terminated_up_to(e, TerminationStep.SPECIAL_ACCOUNTS)
+    with pytest.raises(WorkflowError) as refused:
+        actions.complete_termination(acting_user=e.service_manager, termination=termination, note="完了")
+    assert refused.value.code == "open_matters"
+    assert reload(e).status == EntryStatus.IN_OPERATION
+    assert ChecklistTask.objects.filter(entry=e, status=TaskStatus.OPEN).exists()
