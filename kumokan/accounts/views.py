@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 
 from kumokan.accounts.actions import enrol_totp_device, remove_totp_devices
 from kumokan.accounts.forms import TokenForm
+from kumokan.accounts.signals import two_factor_checked
 from kumokan.accounts.two_factor import (
     PENDING_KEY_SESSION_KEY,
     base32_secret,
@@ -64,9 +65,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 request.session.cycle_key()
+                two_factor_checked(request, user, accepted=True)
                 return redirect(_next_url(request))
         else:
             form.add_error("token", _("The code is wrong or has expired."))
+            two_factor_checked(request, user, accepted=False)
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 

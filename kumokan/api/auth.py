@@ -11,13 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from kumokan.accounts.addresses import client_address
 from kumokan.accounts.two_factor import has_device, requires_two_factor
 from kumokan.api.models import TOKEN_PREFIX, ApiToken, token_digest
+from kumokan.audit.actions import record
+from kumokan.audit.choices import Action
 from kumokan.core.permissions import Capability, allows
 
 # Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
@@ -51,7 +55,10 @@ class TokenAuth(HttpBearer):
             )
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+            # Token use is audited as often as it is stamped (at most once a minute per token).
+            with transaction.atomic():
+                ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+                record(user, Action.API_TOKEN_USE, api_token, None, {"address": client_address(request)})
             api_token.last_used_at = now
         request.user = user
         if self.capabilities and not any(allows(user, capability) for capability in self.capabilities):
