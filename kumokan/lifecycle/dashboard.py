@@ -31,6 +31,9 @@ OVERSEEING_ROLES = (Role.SECURITY_MANAGER, Role.CHIEF, Role.APPROVER, Role.AUDIT
 COMING_DUE_DAYS = 60
 # The overdue and coming-due lists stay readable: the earliest items, and how many more there are.
 LIST_LIMIT = 15
+# 「他 N 件」 opens the whole list of its section (?all=overdue), still bounded for a shared deployment.
+FULL_LIST_LIMIT = 1000
+DUE_SECTIONS = ("overdue", "coming_due")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def certifications_coming_due(municipality: Any, until: datetime.date) -> list[D
     return []
 
 
-def dashboard_for(user: Any, municipality: Any) -> dict[str, Any]:
+def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict[str, Any]:
+    """The dashboard; `full` names a due section (DUE_SECTIONS) to list whole instead of its earliest."""
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=COMING_DUE_DAYS)
     oversees = any(has_role(user, municipality, role) for role in OVERSEEING_ROLES)
@@ -99,13 +103,17 @@ def dashboard_for(user: Any, municipality: Any) -> dict[str, Any]:
         "open_orders": RecheckOrder.objects.filter(municipality=municipality, status=OrderStatus.OPEN)
         if oversees
         else RecheckOrder.objects.none(),
-        "overdue": _earliest(municipality, watcher, before=today),
+        "full": full if full in DUE_SECTIONS else None,
+        "overdue": _earliest(
+            municipality, watcher, before=today, limit=FULL_LIST_LIMIT if full == "overdue" else LIST_LIMIT
+        ),
         "coming_due": _earliest(
             municipality,
             watcher,
             since=today,
             until=horizon,
             extra=certifications_coming_due(municipality, horizon),
+            limit=FULL_LIST_LIMIT if full == "coming_due" else LIST_LIMIT,
         ),
         **_service_counts(municipality, visible),
     }
@@ -119,9 +127,10 @@ def _earliest(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     extra: Sequence[DueItem] = (),
+    limit: int = LIST_LIMIT,
 ) -> dict[str, Any]:
     """The open items due in the range, of the municipality (or only the watcher's own, when one is given):
-    their count and the earliest LIST_LIMIT of them."""
+    their count and the earliest `limit` of them."""
 
     def dated(field: str) -> dict[str, datetime.date]:
         bounds = {"lt": before, "gte": since, "lte": until}
@@ -145,9 +154,9 @@ def _earliest(
         corrective = corrective.filter(owner=watcher)
     kinds = ((tasks, "due_date"), (rechecks, "due_date"), (corrective, "deadline"))
     count = sum(kind.count() for kind, _ in kinds) + len(extra)
-    first = [kind.order_by(order, "pk")[:LIST_LIMIT] for kind, order in kinds]
+    first = [kind.order_by(order, "pk")[:limit] for kind, order in kinds]
     items = sorted([*_items(*first), *extra], key=lambda item: (item.due_date, item.uid))  # type: ignore[arg-type]
-    return {"items": items[:LIST_LIMIT], "more": max(0, count - LIST_LIMIT), "count": count}
+    return {"items": items[:limit], "more": max(0, count - limit), "count": count}
 
 
 def _items(

@@ -84,7 +84,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lifecycle/dashboard.html",
-        {"municipalities": municipalities, "board": dashboard_for(request.user, chosen)},
+        {
+            "municipalities": municipalities,
+            "board": dashboard_for(request.user, chosen, full=request.GET.get("all")),
+        },
     )
 
 

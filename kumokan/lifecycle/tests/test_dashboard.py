@@ -101,6 +101,25 @@ def test_the_chief_sees_every_overdue_item_counted_and_the_earliest_listed(
     assert board["coming_due"]["count"] == 2
 
 
+def test_and_n_more_links_to_the_whole_list_of_its_section(monkeypatch: pytest.MonkeyPatch) -> None:
+    c, first = _kobe_with_due_work()
+    other = copies(first, ["他課のサービス"], department=c.other_department, service_manager=c.other_head)[0]
+    ChecklistTask.objects.filter(entry=other).delete()
+    _tasks_of_copies(first, [other])
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 3)
+    client = Client()
+    client.force_login(c.chief)
+
+    page = client.get("/lifecycle/", headers={"accept-language": "ja"}).content.decode()
+    link = f'href="?m={c.municipality.slug}&amp;all=overdue#overdue" data-more="overdue"'
+    assert link in page and "他 1 件" in page.split(link)[1][:40]
+
+    whole = client.get(f"/lifecycle/?m={c.municipality.slug}&all=overdue")
+    assert len(whole.context["board"]["overdue"]["items"]) == 4
+    assert whole.context["board"]["overdue"]["more"] == 0
+    assert 'data-more="overdue"' not in whole.content.decode()
+
+
 def test_a_service_manager_sees_only_their_own_overdue_items() -> None:
     c, first = _kobe_with_due_work()
     other = copies(first, ["他課のサービス"], department=c.other_department, service_manager=c.other_head)[0]
