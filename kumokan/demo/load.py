@@ -119,9 +119,14 @@ def _people(
     # One hash for the one shared password: hashing it per user would take seconds for nothing.
     hashed = make_password(password)
     for person in people(city):
-        user, _ = model.objects.get_or_create(username=person.username)
+        username = person.username
+        # Two cities' demos in one database never share an account (a shared one would be a member of
+        # both): the first city loaded keeps the plain names, another one's are prefixed with its slug.
+        if Membership.objects.filter(user__username=username).exclude(municipality=municipality).exists():
+            username = f"{municipality.slug}-{person.username}"
+        user, _ = model.objects.get_or_create(username=username)
         user.last_name, user.first_name = person.last_name, person.first_name
-        user.email = f"{person.username}@{EMAIL_DOMAIN}"
+        user.email = f"{username}@{EMAIL_DOMAIN}"
         user.is_active = True
         user.is_staff = Role.ADMINISTRATOR in person.roles
         user.password = hashed
@@ -138,13 +143,13 @@ def _people(
 def _logins(municipality: Municipality, users: dict[str, Any]) -> list[Login]:
     titles = role_titles(municipality)
     logins = []
-    for username, user in users.items():
+    for user in users.values():
         memberships = Membership.objects.filter(user=user, municipality=municipality).select_related(
             "department"
         )
         logins.append(
             Login(
-                username=username,
+                username=user.username,
                 name=f"{user.last_name} {user.first_name}",
                 titles=sorted({titles[m.role] for m in memberships}),
                 departments=sorted({m.department.name for m in memberships if m.department}),

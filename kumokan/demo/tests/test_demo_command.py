@@ -98,3 +98,19 @@ def test_running_the_demo_again_duplicates_nothing_and_prints_every_login(
     users = get_user_model().objects
     assert users.get(username="admin").is_staff
     assert users.get(username="applicant").check_password("demo-pass-123")
+
+
+def test_two_cities_demos_in_one_database_share_no_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    run("kobe", monkeypatch)
+    output = run("osaka", monkeypatch)
+    run("osaka", monkeypatch)  # again: the same prefixed accounts, nothing new
+
+    shared = [
+        user.username
+        for user in get_user_model().objects.all()
+        if Membership.objects.filter(user=user).values("municipality").distinct().count() > 1
+    ]
+    assert shared == []
+    assert "  osaka-applicant " in output and "  osaka-approver " in output
+    osaka = Municipality.objects.get(slug="osaka")
+    assert has_role(get_user_model().objects.get(username="osaka-approver"), osaka, APPROVER_ROLE["osaka"])
