@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("kumokan.procurement.urls")),
     path("", include("kumokan.documents.urls")),
 ]
+
+# Error pages in the site's layout; 403 and 404 are Django's handlers with templates/403.html and 404.html.
+handler500 = "kumokan.core.views.server_error"

@@ -3,8 +3,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -57,3 +58,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the site's layout (handler500). Django's own renders it without the request, so
+    the header would lose its navigation and language; if the failure was the database that the
+    navigation reads, the page is rendered without the request instead of failing a second time."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the error page must answer whatever broke
+        return HttpResponseServerError(loader.get_template("500.html").render())
