@@ -4,9 +4,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.test import Client
 
-from kumokan.applications.models import ChecklistAnswer, FindingExplanation
+from kumokan.applications.models import Application, ChecklistAnswer, FindingExplanation
 from kumokan.applications.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -124,12 +125,15 @@ def test_a_stale_version_is_a_conflict(client: Client) -> None:
     city = f.city()
     application = f.draft(city)
     item = selection_items(application)[0]
+    read = application.version
+    # Someone else saves the application after this page was read.
+    Application.objects.filter(pk=application.pk).update(version=F("version") + 1)
     client.force_login(city.applicant)
 
     response = client.post(
         f"/applications/{application.pk}/checklist/",
         {
-            "version": application.version - 1 if application.version > 1 else 99,
+            "version": read,
             f"answer:kobe:{item['id']}": "conforms",
         },
     )

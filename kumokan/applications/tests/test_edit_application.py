@@ -1,8 +1,10 @@
 """Changing the facts of a draft: judged again, versioned, and closed once submitted."""
 
 import pytest
+from django.db.models import F
 from django.test import Client
 
+from kumokan.applications.models import Application
 from kumokan.applications.tests import factories as f
 from kumokan.applications.tests.test_new_application_page import form_data
 
@@ -27,11 +29,14 @@ def test_changing_the_classification_judges_again(client: Client) -> None:
 def test_a_stale_version_is_a_conflict(client: Client) -> None:
     city = f.city()
     application = f.draft(city)
+    read = application.version
+    # Someone else saves the application after this page was read.
+    Application.objects.filter(pk=application.pk).update(version=F("version") + 1)
     client.force_login(city.applicant)
 
     response = client.post(
         f"/applications/{application.pk}/edit/",
-        form_data(city, purpose="別の目的", version=application.version + 1),
+        form_data(city, purpose="別の目的", version=read),
     )
 
     assert response.status_code == 200

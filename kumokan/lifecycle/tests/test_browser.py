@@ -61,7 +61,8 @@ def test_a_recheck_order_is_answered_by_the_manager_and_closes(page: Page, login
 
 @pytest.mark.browser
 def test_a_termination_is_taken_to_retired(page: Page, login, screenshot) -> None:
-    e = in_operation(city("kobe"))
+    # Kobe 3.7③ (crypto-erase) applies where resident information (住民情報等) is stored.
+    e = in_operation(city("kobe"), handles_personal_info=True)
     _with_password(e.service_manager)
     login(page, e.service_manager.username, PASSWORD)
 
