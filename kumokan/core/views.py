@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,8 @@ from kumokan.core.permissions import Capability, allows
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
 
 MANAGED_LISTED = 15
 
@@ -67,4 +70,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     try:
         return render(request, "500.html", status=500)
     except Exception:  # the error page must answer whatever broke
+        logger.exception("The 500 page could not be rendered with the request")
+    try:
         return HttpResponseServerError(loader.get_template("500.html").render())
+    except Exception:  # e.g. a static file missing from the manifest: the layout itself is broken
+        logger.exception("The 500 page could not be rendered")
+    return HttpResponseServerError(
+        "<!doctype html><meta charset=utf-8><title>500</title>"
+        "<h1>サーバーでエラーが起きました / Server error</h1>"
+        "<p>時間をおいてもう一度お試しください。 / Please try again later.</p>"
+    )

@@ -28,6 +28,8 @@ from kumokan.api.actions import issue_api_token
 from kumokan.api.models import ApiToken
 from kumokan.api.v1 import api
 from kumokan.applications.models import Application
+from kumokan.audit.choices import Action
+from kumokan.audit.models import AuditChainHead, AuditEvent
 from kumokan.core.actors import SYSTEM
 from kumokan.core.tests.test_tenant_isolation_crawl import kobe, osaka_people, owned_by
 from kumokan.tenancy.actions import grant_membership
@@ -38,7 +40,8 @@ __all__ = ["kobe", "osaka_people"]  # fixtures shared with the page crawl
 WRITES = ("post", "patch", "put", "delete")
 REFUSED = {403, 404}
 IDS_PER_PARAMETER = 2
-# Changed by any authenticated request (at most once a minute), not by the operation.
+# Changed by any authenticated request (at most once a minute), not by the operation; so is the
+# audit row of the token's use (issue 13, hole 8), left out of the fingerprint below.
 NOT_COMPARED = {(ApiToken, "last_used_at")}
 
 
@@ -149,7 +152,12 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for model in [get_user_model(), *(m for m in apps.get_models() if m.__module__.startswith("kumokan"))]:
         fields = [f.attname for f in model._meta.concrete_fields if (model, f.name) not in NOT_COMPARED]
-        for row in model._default_manager.order_by("pk").values_list(*fields):
+        if model is AuditChainHead:
+            continue  # advances with every audit row; the rows themselves are compared
+        rows = model._default_manager.order_by("pk")
+        if model is AuditEvent:
+            rows = rows.exclude(action=Action.API_TOKEN_USE)
+        for row in rows.values_list(*fields):
             digest.update(repr(row).encode())
     return digest.hexdigest()
 
