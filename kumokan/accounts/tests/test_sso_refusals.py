@@ -5,6 +5,7 @@ Through the real OpenID Connect provider on loopback (kumokan.accounts.tests.oid
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from axes.models import AccessAttempt
@@ -14,12 +15,18 @@ from django.test import Client
 
 from kumokan.accounts.actions import save_identity_provider
 from kumokan.accounts.choices import LinkMethod, RefusalReason
-from kumokan.accounts.models import ExternalIdentity, SignInRefusal
+from kumokan.accounts.models import ExternalIdentity, IdentityProvider, SignInRefusal
 from kumokan.accounts.tests.conftest import sign_in, sso
 from kumokan.accounts.tests.oidc import ProviderBrowser
 from kumokan.accounts.tests.test_sso_linking import refusal_reason, signed_in_as
 from kumokan.core.actors import SYSTEM
 from kumokan.tenancy.access import display_name
+
+
+def linked_by_administrator(idp: IdentityProvider, user: Any, subject: str) -> ExternalIdentity:
+    return ExternalIdentity.objects.create(
+        provider=idp, subject=subject, user=user, method=LinkMethod.ADMINISTRATOR
+    )
 
 
 def test_refused_sign_ins_never_lock_the_address_for_password_users(
@@ -40,9 +47,7 @@ def test_a_linked_person_signs_in_by_sso_from_an_address_locked_by_wrong_passwor
     idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
     for n in range(settings.AXES_FAILURE_LIMIT):
         sign_in(Client(), f"guess{n}", "wrong password")
@@ -58,9 +63,7 @@ def test_a_replayed_answer_is_a_page_not_an_error(
     client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
     callback = provider_browser.visit(client.get("/sso/kobe/")["Location"], "sub-tanaka")
     client.get(callback)
@@ -77,9 +80,7 @@ def test_a_used_code_with_a_fresh_state_is_refused_by_the_provider(
     client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
     used = provider_browser.visit(client.get("/sso/kobe/")["Location"], "sub-tanaka")
     client.get(used)
@@ -105,9 +106,7 @@ def test_a_wrong_signing_key_signs_no_one_in(
     client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
     test_provider.impostor_key(True)
 
@@ -121,9 +120,7 @@ def test_an_id_token_from_another_issuer_is_refused(
     client: Client, idp, test_provider, provider_browser, person
 ) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
     idp.issuer = "https://idp.another-city.example.jp"
     save_identity_provider(acting_user=SYSTEM, provider=idp)
@@ -162,9 +159,7 @@ def test_a_missing_client_secret_is_a_page(
 
 def test_a_disabled_account_is_told_so(client: Client, idp, test_provider, provider_browser, person) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     tanaka.is_active = False
     tanaka.save()
     test_provider.person("sub-tanaka", preferred_username="tanaka")
@@ -230,9 +225,7 @@ def test_the_secret_may_come_from_a_file(idp, tmp_path, monkeypatch) -> None:
 
 def test_a_second_browser_of_the_same_person_needs_no_new_link(idp, test_provider, person) -> None:
     tanaka = person("tanaka", "applicant")
-    ExternalIdentity.objects.create(
-        provider=idp, subject="sub-tanaka", user=tanaka, method=LinkMethod.ADMINISTRATOR
-    )
+    linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
     client = Client()
 
