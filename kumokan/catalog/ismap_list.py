@@ -15,7 +15,7 @@ Every row needs 有効期限 or the end of its 監査対象期間. The header ro
 rows that has a 登録番号 cell, so title rows above it are skipped; columns may come in any order, and
 columns not listed here (サービス概要, 言明対象範囲, 監査機関 …) are ignored. Header and cell text is
 NFKC-normalised (全角 and 半角 read alike; kumokan.core.spreadsheet), header spaces and line breaks are ignored, and dates may be
-Excel dates or text as kumokan.documents.wareki reads it (2023/3/31, 2023年3月31日, 令和5年3月31日, R5.3.31).
+Excel dates or text as kumokan.core.wareki reads it (2023/3/31, 2023年3月31日, 令和5年3月31日, R5.3.31).
 
 Where a row gives its audit period, the registration's validity is the rule's (validity.ismap_valid_until,
 ISMAP 基本規程 3.5); an 有効期限 that differs from it is reported as a warning, not silently used.
@@ -35,7 +35,7 @@ from kumokan.core.spreadsheet import (
     normalise,
     read_workbook,
 )
-from kumokan.documents.wareki import DateFormatError, parse_date, parse_period
+from kumokan.core.wareki import DateFormatError, parse_date, parse_period
 
 # Field → the header names that mean it, in their compared form (kumokan.core.spreadsheet.compare_key).
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -30,6 +30,7 @@ from kumokan.core.spreadsheet import (
     read_spreadsheet,
     widen_kana,
 )
+from kumokan.core.wareki import DateFormatError, parse_date, parse_period
 from kumokan.documents.ledger_table import (
     FORMULA_STARTS,
     Column,
@@ -37,7 +38,6 @@ from kumokan.documents.ledger_table import (
     import_columns_for,
     short_forms,
 )
-from kumokan.documents.wareki import DateFormatError, parse_date, parse_period
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.models import Department, Municipality

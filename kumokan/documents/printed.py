@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from kumokan.applications.choices import Answer, Outcome, UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.catalog.choices import ServiceModel
+from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
-from kumokan.documents.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.access import department_name, display_name, position_title
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kumokan.documents.wareki import (
+from kumokan.core.wareki import (
     FIRST_DAY,
     DateFormatError,
     parse_date,
