@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
-from kumokan.applications.evidence import evidence_path, evidence_storage
+from kumokan.core.private_files import evidence_storage, private_name
 
 
 class Application(models.Model):
@@ -163,6 +163,11 @@ class JudgmentSnapshot(models.Model):
 
     def findings(self, severity: str | None = None) -> list[dict[str, Any]]:
         return [f for f in self.judgment["findings"] if severity is None or f["severity"] == severity]
+
+
+def evidence_path(answer: Any, filename: str) -> str:
+    """municipality/application/random name (kumokan.core.private_files)."""
+    return private_name(answer.application.municipality.slug, answer.application_id, filename=filename)
 
 
 class ChecklistAnswer(models.Model):

@@ -43,6 +43,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.prefill import application_initial
 from kumokan.core.permissions import Capability, granted_roles, municipalities_granting, requires
+from kumokan.core.private_files import attachment
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
@@ -442,9 +443,7 @@ def evidence(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
     """An evidence file, to whoever may see the application (the files are served by no other URL)."""
     application = application_for(request.user, pk)
     answer = get_object_or_404(ChecklistAnswer, application=application, pk=answer_pk)
-    if not answer.evidence:
-        raise Http404
-    return FileResponse(answer.evidence.open("rb"), as_attachment=True, filename=answer.evidence_name or None)
+    return attachment(answer.evidence, answer.evidence_name or None)
 
 
 # ── deciding ────────────────────────────────────────────────────────────────

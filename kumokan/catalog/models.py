@@ -4,8 +4,6 @@ of the ISMAP cloud service list."""
 from __future__ import annotations
 
 import unicodedata
-import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +14,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.applications.evidence import evidence_storage
 from kumokan.catalog.choices import (
     ISMAP_KINDS,
     CertificationKind,
@@ -25,6 +22,7 @@ from kumokan.catalog.choices import (
     ImportStatus,
     ServiceModel,
 )
+from kumokan.core.private_files import evidence_storage, private_name
 
 
 def name_key(name: str) -> str:
@@ -116,9 +114,10 @@ class CloudService(models.Model):
 
 def certification_file_path(evidence: Any, filename: str) -> str:
     """municipality/certifications/certification/random name: the uploader's file name never becomes a path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
     certification = evidence.certification
-    return f"{certification.provider.municipality.slug}/certifications/{certification.pk}/{uuid.uuid4().hex}{suffix}"
+    return private_name(
+        certification.provider.municipality.slug, "certifications", certification.pk, filename=filename
+    )
 
 
 class Certification(models.Model):

@@ -31,6 +31,7 @@ from kumokan.catalog.choices import ISMAP_KINDS, ImportStatus
 from kumokan.catalog.forms import CertificationForm, EvidenceForm, IsmapUploadForm, RenewalForm, WithdrawForm
 from kumokan.catalog.models import Certification
 from kumokan.core.permissions import Capability, allows, requires
+from kumokan.core.private_files import attachment
 from kumokan.errors import WorkflowError
 
 # Errors of the certification actions that belong to one field of the form.
@@ -224,7 +225,7 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence file, to whoever may see the catalogue (the files are served by no other URL)."""
     kept = evidence_for(request.user, pk, evidence_pk)
-    return FileResponse(kept.file.open("rb"), as_attachment=True, filename=kept.file_name)
+    return attachment(kept.file, kept.file_name)
 
 
 @requires(Capability.MANAGE_CATALOG)

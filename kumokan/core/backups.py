@@ -36,8 +36,8 @@ PG_DUMP_MAGIC = b"PGDMP"
 # Where uploaded files live, by the name their folder has in a backup. Every FileField's storage must be
 # one of these (kumokan/core/tests/test_backup_restore.py checks it).
 FILE_STORAGES = {
-    "evidence": "kumokan.applications.evidence.evidence_storage",
-    "imports": "kumokan.documents.models.import_storage",
+    "evidence": "kumokan.core.private_files.evidence_storage",
+    "imports": "kumokan.core.private_files.import_storage",
 }
 MANIFEST = "manifest.json"
 DATABASE = "database"

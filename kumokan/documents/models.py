@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.private_files import import_storage, private_name
 from kumokan.documents.choices import ImportStatus
-
-
-def import_storage() -> Storage:
-    """STORAGES["imports"] when the deployment configures it, else var/imports, which no URL serves."""
-    if "imports" in settings.STORAGES:
-        return storages["imports"]
-    return FileSystemStorage(location=settings.BASE_DIR / "var" / "imports", base_url="/imports-not-served/")
 
 
 def import_path(ledger_import: Any, filename: str) -> str:
     """municipality/random name: the uploader's file name never becomes a path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{ledger_import.municipality.slug}/{uuid.uuid4().hex}{suffix}"
+    return private_name(ledger_import.municipality.slug, filename=filename)
 
 
 class ImportMapping(models.Model):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.applications.evidence import evidence_storage
+from kumokan.core.private_files import evidence_storage, private_name
 from kumokan.lifecycle.choices import (
     AccountOutcome,
     CorrectiveStatus,
@@ -36,9 +34,8 @@ USER = settings.AUTH_USER_MODEL
 
 def lifecycle_file_path(obj: Any, filename: str) -> str:
     """municipality/lifecycle/entry/random name: the uploader's file name never becomes a path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
     entry = obj.entry
-    return f"{entry.municipality.slug}/lifecycle/{entry.pk}/{uuid.uuid4().hex}{suffix}"
+    return private_name(entry.municipality.slug, "lifecycle", entry.pk, filename=filename)
 
 
 class LifecycleSettings(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kumokan.catalog.models import Provider
 from kumokan.core.permissions import Capability, can, municipalities_granting, requires
+from kumokan.core.private_files import attachment
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus
@@ -218,11 +219,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.VIEW_LEDGER)
 def task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     found = _task_for(request.user, pk)
-    if not found.evidence:
-        raise Http404
-    return FileResponse(
-        found.evidence.open("rb"), as_attachment=True, filename=found.evidence_name or "evidence"
-    )
+    return attachment(found.evidence, found.evidence_name or "evidence")
 
 
 # ── re-checks and orders ────────────────────────────────────────────────────────────────────────
@@ -499,11 +496,7 @@ def termination_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def termination_plan(request: HttpRequest, pk: int) -> HttpResponse:
     found = entry_for(request.user, pk)
     current = get_object_or_404(Termination, entry=found)
-    if not current.plan_file:
-        raise Http404
-    return FileResponse(
-        current.plan_file.open("rb"), as_attachment=True, filename=current.plan_file_name or "plan"
-    )
+    return attachment(current.plan_file, current.plan_file_name or "plan")
 
 
 # ── settings ────────────────────────────────────────────────────────────────────────────────────

@@ -2,7 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kumokan.applications.evidence
+import kumokan.applications.models
+import kumokan.core.private_files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -205,8 +206,8 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=300,
-                storage=kumokan.applications.evidence.evidence_storage,
-                upload_to=kumokan.applications.evidence.evidence_path,
+                storage=kumokan.core.private_files.evidence_storage,
+                upload_to=kumokan.applications.models.evidence_path,
                 verbose_name="evidence",
             ),
         ),

@@ -118,7 +118,7 @@ def test_the_evidence_form_field_refuses_a_disguised_file_and_cleans_the_name() 
 def test_stored_evidence_has_no_public_url(client, settings) -> None:
     from django.core.files.base import ContentFile
 
-    from kumokan.applications.evidence import evidence_storage
+    from kumokan.core.private_files import evidence_storage
 
     storage = evidence_storage()
     name = storage.save("kobe/1/secret.pdf", ContentFile(PDF))

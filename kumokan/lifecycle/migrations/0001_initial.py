@@ -3,7 +3,7 @@
 import django.core.serializers.json
 import django.db.models.deletion
 import django.utils.timezone
-import kumokan.applications.evidence
+import kumokan.core.private_files
 import kumokan.lifecycle.models
 from django.conf import settings
 from django.db import migrations, models
@@ -193,7 +193,7 @@ class Migration(migrations.Migration):
                 ('crypto_erase_required', models.BooleanField(default=False, verbose_name='crypto-erase required')),
                 ('crypto_erase_basis', models.JSONField(blank=True, default=list, verbose_name='basis of the disposal method')),
                 ('plan_text', models.TextField(blank=True, verbose_name='migration or termination plan')),
-                ('plan_file', models.FileField(blank=True, max_length=300, storage=kumokan.applications.evidence.evidence_storage, upload_to=kumokan.lifecycle.models.lifecycle_file_path, verbose_name='plan document')),
+                ('plan_file', models.FileField(blank=True, max_length=300, storage=kumokan.core.private_files.evidence_storage, upload_to=kumokan.lifecycle.models.lifecycle_file_path, verbose_name='plan document')),
                 ('plan_file_name', models.CharField(blank=True, max_length=255, verbose_name='plan file name')),
                 ('plan_recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='plan recorded at')),
                 ('users_notified_on', models.DateField(blank=True, null=True, verbose_name='users notified on')),
@@ -235,7 +235,7 @@ class Migration(migrations.Migration):
                 ('required_before_operation', models.BooleanField(default=False, verbose_name='required before operation')),
                 ('status', models.CharField(choices=[('open', 'Not started'), ('confirmed', 'Confirmed'), ('not_applicable', 'Not applicable'), ('nonconforming', 'Nonconforming')], default='open', max_length=20, verbose_name='status')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
-                ('evidence', models.FileField(blank=True, max_length=300, storage=kumokan.applications.evidence.evidence_storage, upload_to=kumokan.lifecycle.models.lifecycle_file_path, verbose_name='evidence')),
+                ('evidence', models.FileField(blank=True, max_length=300, storage=kumokan.core.private_files.evidence_storage, upload_to=kumokan.lifecycle.models.lifecycle_file_path, verbose_name='evidence')),
                 ('evidence_name', models.CharField(blank=True, max_length=255, verbose_name='evidence file name')),
                 ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
