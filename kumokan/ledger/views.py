@@ -176,6 +176,10 @@ def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except WorkflowError as exc:
+        if exc.code == "operation_gate":
+            # The open items are a checklist on the service's page, where they can be confirmed at once.
+            messages.error(request, _("Operation cannot start yet: confirm the open items below first."))
+            return redirect(reverse("lifecycle:entry", args=[entry.pk]) + "#gate")
         messages.error(request, exc.message)
     else:
         messages.success(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,69 @@ def decide_task(
         locked.save(update_fields=changed)
         record(acting_user, Action.LIFECYCLE_TASK_DECIDE, locked, before, state_of(locked, *fields))
     return locked
+
+
+@dataclass(frozen=True)
+class TaskConfirmation:
+    """One item of a bulk confirmation: the task as read, and the evidence attached to it (if any)."""
+
+    task: ChecklistTask
+    expected_version: int | None = None
+    evidence: UploadedFile | None = None
+
+
+def confirm_tasks(
+    *, acting_user: Any, entry: LedgerEntry, confirmations: Sequence[TaskConfirmation], note: str = ""
+) -> list[ChecklistTask]:
+    """Confirm several checklist tasks of one entry at once, each through decide_task: all or none.
+
+    Every refusal is collected (each item named) before anything is undone, so the person sees them all.
+    """
+    if not confirmations:
+        raise WorkflowError(
+            "確認済みにする項目を選んでください。", "choose the items to confirm", code="nothing_chosen"
+        )
+    stored: list[ChecklistTask] = []
+    refusals: list[WorkflowError] = []
+    try:
+        with transaction.atomic():
+            for confirmation in confirmations:
+                task = confirmation.task
+                if task.entry_id != entry.pk:
+                    raise WorkflowError(
+                        "別のサービスの項目が含まれています。",
+                        "an item of another service was sent",
+                        code="other_entry",
+                    )
+                try:
+                    with transaction.atomic():
+                        done = decide_task(
+                            acting_user=acting_user,
+                            task=task,
+                            status=TaskStatus.CONFIRMED,
+                            note=note,
+                            evidence=confirmation.evidence,
+                            expected_version=confirmation.expected_version,
+                        )
+                except WorkflowError as exc:
+                    label = f"〔{task.source.get('clause', '')}〕{task.text[:40]}"
+                    refusals.append(WorkflowError(f"{label}: {exc.ja}", f"{label}: {exc.en}", code=exc.code))
+                else:
+                    stored.append(done)
+            if refusals:
+                raise WorkflowError(
+                    f"{len(refusals)}件の項目を確認済みにできませんでした。どの項目も記録していません。",
+                    f"{len(refusals)} item(s) could not be confirmed; nothing was recorded",
+                    code="tasks_refused",
+                    details=tuple(refusals),
+                )
+    except BaseException:
+        # The rows are rolled back; the files stored for them would be orphans in the evidence storage.
+        for done in stored:
+            if done.evidence and any(c.evidence is not None and c.task.pk == done.pk for c in confirmations):
+                done.evidence.storage.delete(done.evidence.name)
+        raise
+    return stored
 
 
 def assign_task(

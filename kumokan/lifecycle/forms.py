@@ -56,6 +56,53 @@ class TaskForm(forms.Form):
     evidence = EvidenceFileField(label=_("Evidence (optional)"), required=False)
 
 
+class GateForm(forms.Form):
+    """The open items required before operation that the person may record, confirmed several at once.
+
+    Per task: a check box `t<pk>`, the version read `t<pk>-version`, and a file `t<pk>-evidence` where
+    the pack names the evidence the item expects.
+    """
+
+    note = forms.CharField(
+        label=_("How they were confirmed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with each item confirmed."),
+    )
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            task = row["task"]
+            if task is None or not row["may_record"]:
+                continue
+            self.fields[f"t{task.pk}"] = forms.BooleanField(label=task.text, required=False)
+            self.fields[f"t{task.pk}-version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=task.version, required=False
+            )
+            if row["item"].get("evidence"):
+                self.fields[f"t{task.pk}-evidence"] = EvidenceFileField(
+                    label=_("Evidence (for example: %(hint)s)") % {"hint": row["item"]["evidence"]},
+                    required=False,
+                )
+        for row in rows:
+            task = row["task"]
+            row["field"] = self[f"t{task.pk}"] if f"t{task.pk}" in self.fields else None
+            row["version_field"] = self[f"t{task.pk}-version"] if row["field"] else None
+            evidence = f"t{task.pk}-evidence" if task else ""
+            row["evidence_field"] = self[evidence] if evidence in self.fields else None
+
+    def chosen(self) -> list[tuple[Any, int, Any]]:
+        """(task, version read, evidence file or None) for each item ticked."""
+        data = self.cleaned_data
+        return [
+            (row["task"], data[f"t{row['task'].pk}-version"], data.get(f"t{row['task'].pk}-evidence"))
+            for row in self.rows
+            if row["field"] is not None and data.get(f"t{row['task'].pk}")
+        ]
+
+
 class AssignForm(forms.Form):
     responsible = PersonChoiceField(
         label=_("Responsible"), queryset=get_user_model().objects.none(), required=False

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -36,6 +37,7 @@ from kumokan.lifecycle.forms import (
     CompletionForm,
     CorrectiveForm,
     DisposalForm,
+    GateForm,
     IncidentForm,
     NoteForm,
     NoticeForm,
@@ -124,7 +126,47 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 @requires(Capability.VIEW_LEDGER)
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "lifecycle/entry.html", _entry_context(request, entry_for(request.user, pk)))
+
+
+@require_POST
+@requires(Capability.VIEW_LEDGER)
+def confirm_gate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm several of the items required before operation at once (each through decide_task)."""
     found = entry_for(request.user, pk)
+    context = _entry_context(request, found, data=request.POST, files=request.FILES)
+    form = context["gate_form"]
+    if form is None:
+        raise PermissionDenied(_("There is nothing here you may confirm."))
+    if form.is_valid():
+        try:
+            done = actions.confirm_tasks(
+                acting_user=request.user,
+                entry=found,
+                confirmations=[
+                    actions.TaskConfirmation(task=task, expected_version=version, evidence=evidence)
+                    for task, version, evidence in form.chosen()
+                ],
+                note=form.cleaned_data["note"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+            for detail in exc.details:
+                form.add_error(None, detail.message)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d item is confirmed.", "%(n)d items are confirmed.", len(done))
+                % {"n": len(done)},
+            )
+            return redirect(reverse("lifecycle:entry", args=[found.pk]) + "#gate")
+    context = _entry_context(request, found, gate_form=form)
+    return render(request, "lifecycle/entry.html", context, status=400)
+
+
+def _entry_context(
+    request: HttpRequest, found: LedgerEntry, *, data: Any = None, files: Any = None, gate_form: Any = None
+) -> dict[str, Any]:
     tasks = list(found.tasks.select_related("responsible", "confirmed_by"))
     current = CURRENT_PHASES.get(found.status, ())
     phases = [
@@ -138,32 +180,45 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         for phase, label in TaskPhase.choices
     ]
     manage = can(request.user, Capability.MANAGE_LEDGER, found)
-    return render(
-        request,
-        "lifecycle/entry.html",
-        {
-            "entry": found,
-            "phases": [p for p in phases if p["tasks"]],
-            "blockers": _blocker_tasks(found, tasks) if found.status == EntryStatus.APPROVED else [],
-            "rechecks": found.rechecks.order_by("-due_date", "-id"),
-            "incidents": found.incidents.all(),
-            "corrective_actions": found.corrective_actions.select_related("owner"),
-            "termination": Termination.objects.filter(entry=found).first(),
-            "may_manage": manage,
-            "may_correct": found.status in ACTIVE and (manage or governs(request.user, found.municipality)),
-            "corrective_form": CorrectiveForm(
-                municipality=found.municipality,
-                initial={
-                    "owner": found.service_manager,
-                    "deadline": timezone.localdate() + datetime.timedelta(days=30),
-                },
-            ),
-            "close_forms": {
-                c.pk: CloseCorrectiveForm(prefix=f"c{c.pk}") for c in found.corrective_actions.all()
+    gate: dict[str, Any] = {}
+    if found.status == EntryStatus.APPROVED:
+        rows = [
+            {
+                "item": item,
+                "task": task,
+                "may_record": task is not None and (manage or task.responsible_id == request.user.pk),
+            }
+            for item, task in _blocker_tasks(found, tasks)
+        ]
+        required = sum(1 for t in tasks if t.required_before_operation)
+        if gate_form is None and any(row["may_record"] for row in rows):
+            gate_form = GateForm(data, files, rows=rows)
+        gate = {
+            "rows": gate_form.rows if gate_form else rows,
+            "required": max(required, len(rows)),
+            "confirmed": max(required, len(rows)) - len(rows),
+        }
+    return {
+        "entry": found,
+        "phases": [p for p in phases if p["tasks"]],
+        "gate": gate,
+        "gate_form": gate_form,
+        "rechecks": found.rechecks.order_by("-due_date", "-id"),
+        "incidents": found.incidents.all(),
+        "corrective_actions": found.corrective_actions.select_related("owner"),
+        "termination": Termination.objects.filter(entry=found).first(),
+        "may_manage": manage,
+        "may_correct": found.status in ACTIVE and (manage or governs(request.user, found.municipality)),
+        "corrective_form": CorrectiveForm(
+            municipality=found.municipality,
+            initial={
+                "owner": found.service_manager,
+                "deadline": timezone.localdate() + datetime.timedelta(days=30),
             },
-            "today": timezone.localdate(),
-        },
-    )
+        ),
+        "close_forms": {c.pk: CloseCorrectiveForm(prefix=f"c{c.pk}") for c in found.corrective_actions.all()},
+        "today": timezone.localdate(),
+    }
 
 
 @requires(Capability.VIEW_LEDGER)

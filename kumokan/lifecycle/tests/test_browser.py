@@ -124,19 +124,22 @@ def test_the_gate_refuses_operation_until_the_build_items_are_confirmed(
         page.locator("main form button.button--primary").click()
 
     start_operation()
-    expect(page.locator(".messages")).to_contain_text("3.3③(ア)")
-    expect(page.locator(".messages")).to_contain_text("3.3③(ウ)")
+    # Refused, the manager lands on the open items as a checklist and confirms them in one go.
+    expect(page).to_have_url(f"{page.url.split('/lifecycle')[0]}/lifecycle/entries/{e.pk}/#gate")
+    expect(page.locator(".messages")).to_contain_text("まだ運用を開始できません")
+    expect(page.locator("#gate-progress")).to_contain_text("3件中0件確認済み")
+    expect(page.locator("#gate")).to_contain_text("3.3③(ア)")
     screenshot(page, "refused")
     assert reload(e).status == EntryStatus.APPROVED
 
-    page.goto(f"/lifecycle/entries/{e.pk}/")
-    expect(page.locator("#gate")).to_contain_text("3件")
-    for _ in range(3):
-        page.locator("#gate li a").first.click()
-        page.get_by_label("確認済み").check()
-        page.get_by_label("備考").fill("手順書を確認した。")
-        page.get_by_role("button", name="保存").click()
+    gate = page.locator("#gate")
+    for box in gate.get_by_role("checkbox").all():
+        box.check()
+    gate.get_by_label("確認の方法").fill("手順書を確認した。")
+    gate.get_by_role("button", name="チェックした項目を確認済みにする").click()
+    expect(page.locator(".messages")).to_contain_text("3件を確認済みにしました")
     expect(page.locator("#gate")).to_contain_text("運用を開始できます")
+    expect(page.locator("#gate-progress")).to_contain_text("3件中3件確認済み")
 
     start_operation()
     expect(page.locator(".messages")).to_contain_text("稼働中")
