@@ -30,7 +30,6 @@ from kumokan.catalog.choices import (
 )
 from kumokan.catalog.ismap_list import ListFormatError, ListRow, compare_lists, read_ismap_list
 from kumokan.catalog.ismap_matching import ROW_FIELDS, plan_catalog_changes
-from kumokan.catalog.lapses import certification_lapsed, lapsing
 from kumokan.catalog.models import (
     Certification,
     CertificationEvidence,
@@ -39,11 +38,11 @@ from kumokan.catalog.models import (
     Provider,
     name_key,
 )
-from kumokan.catalog.validity import ismap_valid_until, status_on
+from kumokan.catalog.signals import certification_lapsed
+from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
 from kumokan.core.actors import person
 from kumokan.core.spreadsheet import normalise
 from kumokan.errors import ConflictError, WorkflowError
-from kumokan.lifecycle.models import Recheck
 from kumokan.tenancy.models import Municipality
 
 
@@ -328,11 +327,17 @@ def refresh_certification(certification: Certification, *, today: datetime.date)
         return True
 
 
-def report_lapse(certification: Certification, *, today: datetime.date) -> list[Recheck]:
+def report_lapse(certification: Certification, *, today: datetime.date) -> list[Any]:
     """Open the re-checks of a lapsing certification's services once (the daily check)."""
     with transaction.atomic():
         locked = Certification.objects.select_for_update().get(pk=certification.pk)
         return _report_lapse(None, locked, today)
+
+
+def unreported_lapses(on: datetime.date) -> list[Certification]:
+    """Certifications lapsing on `on` whose re-checks have not been opened yet."""
+    candidates = Certification.objects.filter(lapse_reported_at__isnull=True).select_related("provider")
+    return [certification for certification in candidates.order_by("id") if lapsing(certification, on)]
 
 
 # ── the ISMAP cloud service list ────────────────────────────────────────────
@@ -617,10 +622,13 @@ def _settle(
         certification.lapse_reported_at = None
 
 
-def _report_lapse(acting_user: Any, locked: Certification, today: datetime.date) -> list[Recheck]:
+def _report_lapse(acting_user: Any, locked: Certification, today: datetime.date) -> list[Any]:
     if locked.lapse_reported_at is not None or not lapsing(locked, today):
         return []
-    rechecks = certification_lapsed(locked, today=today, acting_user=acting_user)
+    responses = certification_lapsed.send(
+        sender=Certification, certification=locked, today=today, acting_user=acting_user
+    )
+    rechecks = [recheck for _receiver, opened in responses for recheck in opened]
     locked.lapse_reported_at = timezone.now()
     locked.save(update_fields=["lapse_reported_at"])
     record(

@@ -8,9 +8,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from kumokan.catalog.actions import refresh_certification, report_lapse
+from kumokan.catalog.actions import refresh_certification, report_lapse, unreported_lapses
 from kumokan.catalog.choices import CertificationStatus
-from kumokan.catalog.lapses import unreported_lapses
 from kumokan.catalog.models import Certification
 
 

@@ -15,6 +15,8 @@ import calendar
 import datetime
 from typing import Any
 
+from django.conf import settings
+
 from kumokan.catalog.choices import IN_FORCE, ISMAP_KINDS, CertificationStatus
 
 ISMAP_VALIDITY_MONTHS = 16  # 1年4ヶ月
@@ -78,6 +80,15 @@ def expires_within(certification: Any, on: datetime.date, days: int) -> bool:
     if certification.kind in ISMAP_KINDS and certification.renewal_applied_on is not None:
         return False
     return (certification.valid_until - on).days <= days
+
+
+def lapsing(certification: Any, on: datetime.date) -> bool:
+    """Withdrawn, expired, or valid for no more than the warning days (settings) with no renewal pending:
+    the services approved on it are re-checked (kumokan.lifecycle.lapses)."""
+    status = status_on(certification, on)
+    if status not in IN_FORCE:
+        return True
+    return expires_within(certification, on, settings.CERTIFICATION_EXPIRY_NOTICE_DAYS)
 
 
 def _status(

@@ -274,7 +274,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # A certification valid for this many days or fewer (with no renewal pending) opens re-checks of the
-# services approved on it (kumokan.catalog.lapses).
+# services approved on it (kumokan.lifecycle.lapses).
 CERTIFICATION_EXPIRY_NOTICE_DAYS = int(os.environ.get("KUMOKAN_CERTIFICATION_NOTICE_DAYS", "60"))
 
 # Signing in (kumokan.accounts): django-axes locks a username out after repeated wrong passwords

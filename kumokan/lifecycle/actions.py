@@ -1068,7 +1068,7 @@ def open_event_recheck(
     entry: LedgerEntry, trigger: RecheckTrigger, *, today: datetime.date, acting_user: Any = SYSTEM
 ) -> Recheck:
     """A re-check of one service opened by an event kumokan notices itself (a lapsing certification:
-    kumokan.catalog.lapses), due after the municipality's triggered_recheck_days; runs in the caller's
+    kumokan.lifecycle.lapses), due after the municipality's triggered_recheck_days; runs in the caller's
     transaction, which tells the service manager."""
     due_date = today + datetime.timedelta(days=settings_for(entry.municipality).triggered_recheck_days)
     return _open_recheck(acting_user, entry, trigger, due_date)

@@ -32,7 +32,7 @@ class RecheckTrigger(models.TextChoices):
     PERSONNEL_CHANGE = "personnel_change", _("Personnel change")
     ORDERED = "ordered", _("Ordered check")
     PACK_REVISION = "pack_revision", _("Rules revised")
-    # A certification the service was approved on runs out or is withdrawn (kumokan.catalog.lapses).
+    # A certification the service was approved on runs out or is withdrawn (kumokan.lifecycle.lapses).
     CERTIFICATION_LAPSED = "certification_lapsed", _("Certification lapsing")
 
 

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from kumokan.catalog.choices import IN_FORCE
 from kumokan.catalog.models import Certification
-from kumokan.catalog.validity import expires_within, status_on
+from kumokan.catalog.validity import lapsing, status_on
 from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -26,14 +25,6 @@ from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.rules import snapshot_of
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
-
-
-def lapsing(certification: Certification, on: datetime.date) -> bool:
-    """Withdrawn, expired, or valid for no more than the warning days (settings) with no renewal pending."""
-    status = status_on(certification, on)
-    if status not in IN_FORCE:
-        return True
-    return expires_within(certification, on, settings.CERTIFICATION_EXPIRY_NOTICE_DAYS)
 
 
 def covers(certification: Certification, entry: LedgerEntry) -> bool:
@@ -80,8 +71,8 @@ def certification_lapsed(
 ) -> list[Recheck]:
     """Open a re-check on every service that relied on the certification, and tell its service manager.
 
-    Runs inside the caller's transaction (kumokan.catalog.actions.report_lapse, which records that the
-    lapse was reported so that it is reported once).
+    Runs inside the caller's transaction, as the receiver of kumokan.catalog.signals.certification_lapsed
+    (kumokan.catalog.actions records that the lapse was reported, so that it is reported once).
     """
     rechecks = []
     for entry in services_relying_on(certification, today):
@@ -113,7 +104,8 @@ def certification_lapsed(
     return rechecks
 
 
-def unreported_lapses(on: datetime.date) -> list[Certification]:
-    """Certifications lapsing on `on` whose re-checks have not been opened yet."""
-    candidates = Certification.objects.filter(lapse_reported_at__isnull=True).select_related("provider")
-    return [certification for certification in candidates.order_by("id") if lapsing(certification, on)]
+def on_certification_lapsed(
+    sender: Any, *, certification: Certification, today: datetime.date, acting_user: Any, **kwargs: Any
+) -> list[Recheck]:
+    """Receives kumokan.catalog.signals.certification_lapsed (connected in LifecycleConfig.ready)."""
+    return certification_lapsed(certification, today=today, acting_user=acting_user)
