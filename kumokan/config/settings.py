@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kumokan.accounts",
     "kumokan.meetings",
     "kumokan.procurement",
+    "kumokan.rulebook",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -520,7 +520,7 @@ def adopt_pack_version(
                     message = _(
                         "The rules were revised (%(pack)s %(old)s → %(new)s): re-check %(service)s."
                     ) % {
-                        "pack": new.id,
+                        "pack": new.rules_name,
                         "old": old.version,
                         "new": new.version,
                         "service": entry,

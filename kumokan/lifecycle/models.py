@@ -28,6 +28,7 @@ from kumokan.lifecycle.choices import (
     TerminationStatus,
     TerminationStep,
 )
+from kumokan.policy import PolicyError, load_pack
 
 USER = settings.AUTH_USER_MODEL
 
@@ -106,6 +107,14 @@ class PackVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.pack_id} {self.version}"
+
+    @property
+    def rules_name(self) -> str:
+        """The rules' name as people say it, from the installed pack (its id when none is installed)."""
+        try:
+            return load_pack(self.pack_id).pack.rules_name
+        except PolicyError:
+            return self.pack_id
 
 
 class Versioned(models.Model):

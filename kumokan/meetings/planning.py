@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from kumokan.core.templatetags.kumokan import in_language
 from kumokan.policy import meeting
 from kumokan.policy.facts import MeetingFacts, MeetingRole
-from kumokan.policy.pack import Pack
 from kumokan.tenancy.models import Municipality
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.yaml"
@@ -26,11 +25,6 @@ EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.yaml"
 
 def _english() -> bool:
     return (get_language() or "ja").startswith("en")
-
-
-def rules_name(pack: Pack) -> str:
-    """The rules' name as people say it: issuer and title (北九州市クラウドサービス利用基準), the issuer once."""
-    return pack.title if pack.title.startswith(pack.issuer) else f"{pack.issuer}{pack.title}"
 
 
 class NoMeetingRules(Exception):
@@ -174,5 +168,5 @@ def invitation_text(plan: MeetingPlan, details: Invitation) -> str:
             *(_cited(finding, "message") for finding in plan.participants.findings),
             "",
         ]
-    lines.append(_("The numbers in brackets are the clauses of %(rules)s.") % {"rules": rules_name(pack)})
+    lines.append(_("The numbers in brackets are the clauses of %(rules)s.") % {"rules": pack.rules_name})
     return "\n".join(lines)

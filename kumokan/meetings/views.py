@@ -25,7 +25,6 @@ from kumokan.meetings.planning import (
     examples_for,
     invitation_text,
     plan_meeting,
-    rules_name,
 )
 from kumokan.meetings.printing import printed_plan
 from kumokan.tenancy.models import Municipality
@@ -69,7 +68,7 @@ def _page(
     context: dict[str, Any] = {
         "municipality": municipality,
         "pack": municipality.pack().pack,
-        "rules": rules_name(municipality.pack().pack),
+        "rules": municipality.pack().pack.rules_name,
         "form": form,
         "plan": plan,
         "examples": examples,

@@ -301,6 +301,18 @@ class Pack(_Strict):
             raise ValueError("seed file names look like 003_458251fa9e15d94e.txt")
         return value
 
+    @property
+    def rules_name(self) -> str:
+        """The rules' name as people say it: the city and the title, the city once (北九州市クラウドサービス利用基準).
+
+        An overlay is named by its title alone (its issuer may be 発行者の記載なし); a remark in the
+        issuer's brackets (みどり野市（架空の例示自治体）) is left out of the name.
+        """
+        if self.kind == "overlay":
+            return self.title
+        city = self.issuer.split("（", 1)[0]
+        return self.title if self.title.startswith(city) else f"{city}{self.title}"
+
     def source_file(self, source: Source) -> str:
         if source.file:
             return source.file

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.catalog.choices import ServiceModel
 from kumokan.policy import judge
 from kumokan.policy.facts import ServiceModel as FactServiceModel
-from kumokan.policy.pack import Pack
 from kumokan.procurement.judging import natural_key
 from kumokan.tenancy.models import Municipality
 
@@ -39,11 +38,6 @@ COLUMNS = (
         {"service_model": FactServiceModel.SAAS.value, "operated_by_contractor": True},
     ),
 )
-
-
-def rules_name(pack: Pack) -> str:
-    """The rules' name as people say it: issuer and title, the issuer once (大阪市クラウドサービス関連ガイドライン)."""
-    return pack.title if pack.title.startswith(pack.issuer) else f"{pack.issuer}{pack.title}"
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from kumokan.procurement.judging import (
 )
 from kumokan.procurement.models import Procurement
 from kumokan.procurement.printing import annex_form, settings_checklist_form
-from kumokan.procurement.responsibility import responsibility_matrix, rules_name
+from kumokan.procurement.responsibility import responsibility_matrix
 from kumokan.procurement.sla import render_sla_pdf, render_sla_xlsx, sla_sheet
 from kumokan.tenancy.models import Municipality
 
@@ -441,7 +441,7 @@ def responsibility_split(request: HttpRequest) -> HttpResponse:
         "procurement/responsibility.html",
         {
             "municipality": municipality,
-            "rules": rules_name(municipality.pack().pack),
+            "rules": municipality.pack().pack.rules_name,
             "matrix": responsibility_matrix(municipality),
         },
     )

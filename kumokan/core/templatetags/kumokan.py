@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from kumokan.applications.choices import Status
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
+from kumokan.policy import PolicyError, load_pack
+from kumokan.rulebook.citations import citation
 from kumokan.tenancy.access import display_name
 
 register = template.Library()
@@ -48,13 +52,27 @@ def badge(state: str) -> str:
 
 @register.filter
 def cite(source: dict[str, str] | None) -> str:
-    """A pack rule's source as "file clause" (the seed file and the clause's own numbering); a value no
-    seed states (basis contract or configuration) is cited by what it comes from alone, never the seed."""
-    if not source:
+    """A pack rule's source as the rules' name and clause, linked to the clause in the rulebook."""
+    found = citation(source)
+    if found is None:
         return ""
-    if source.get("basis", "seed") != "seed":
-        return str(source.get("clause", ""))
-    return f"{source.get('file', '')} {source.get('clause', '')}".strip()
+    if found.url is None:
+        return found.text
+    return format_html('<a href="{}">{}</a>', found.url, found.text)
+
+
+@register.filter
+def rules_of(packs: list[dict[str, str]] | None) -> str:
+    """The packs a judgment was made with, by name and version, each linked to its rulebook."""
+    links = []
+    for ref in packs or ():
+        try:
+            name = load_pack(ref["id"]).pack.rules_name
+        except PolicyError:
+            name = ref["id"]
+        url = reverse("rulebook:pack", args=[ref["id"]])
+        links.append(format_html('<a href="{}">{}</a>（{}）', url, name, ref.get("version", "")))
+    return format_html_join("、", "{}", ((link,) for link in links))
 
 
 @register.filter

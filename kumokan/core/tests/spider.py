@@ -105,6 +105,7 @@ class _Parser(HTMLParser):
 class Crawl:
     pages: dict[str, int] = field(default_factory=dict)  # path -> status
     html: list[str] = field(default_factory=list)  # the paths that answered 200 with a page
+    bodies: dict[str, str] = field(default_factory=dict)  # path -> the page's HTML
     forms: list[Form] = field(default_factory=list)
 
 
@@ -130,8 +131,9 @@ def crawl(client: Any, start: str = "/", limit: int = 150) -> Crawl:
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         found.html.append(path)
+        found.bodies[path] = response.content.decode("utf-8", "replace")
         parser = _Parser(path)
-        parser.feed(response.content.decode("utf-8", "replace"))
+        parser.feed(found.bodies[path])
         found.forms += [form for form in parser.forms if form.method == "post"]
         queue += [link.split("#")[0] for link in parser.links if link.split("#")[0]]
     return found

@@ -1,12 +1,15 @@
-"""The `cite` filter: a seed clause with its file; a value no seed states, by what it comes from alone."""
+"""The `cite` filter: a seed clause by the rules' name and its clause; a value no seed states, by what it
+comes from alone."""
 
 from __future__ import annotations
 
 from kumokan.core.templatetags.kumokan import cite
 
 
-def test_a_seed_clause_is_cited_with_its_file() -> None:
-    assert cite({"file": "003_458251fa9e15d94e.txt", "clause": "5.1.1"}) == "003_458251fa9e15d94e.txt 5.1.1"
+def test_a_seed_clause_is_cited_by_the_rules_name_never_the_file() -> None:
+    html = cite({"file": "003_458251fa9e15d94e.txt", "clause": "5.1.1"})
+    assert ">神戸市外部サービス利用基準5.1.1</a>" in html
+    assert "003_458251fa9e15d94e.txt" not in html
 
 
 def test_a_value_of_the_contract_or_the_city_names_no_seed_file() -> None:

@@ -1,0 +1,67 @@
+"""A rule's source as a person reads it: the rules' name and the clause, linked to the clause in the rulebook.
+
+Judgments (and everything stored from them) cite a seed by its file name, as CONTRACT.md requires; a page
+never shows that name. The packs that can be loaded say which rules each file is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from kumokan.policy import PackError, available, load_pack
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One pack's rules: the id the rulebook's address uses and the name people say."""
+
+    pack_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    text: str  # 尼崎市クラウドサービスの利用に関する規定（２以上）4⑴ア
+    url: str | None  # the clause in the rulebook; None where the value comes from no seed clause
+
+
+def rules_by_file() -> dict[str, Rules]:
+    """Every seed or document file the loadable packs cite, with the pack that holds its rules.
+
+    A municipality's pack wins over an overlay or an example that cites the same file.
+    """
+    found: dict[str, Rules] = {}
+    for pack_id in sorted(available()):
+        try:
+            pack = load_pack(pack_id).pack
+        except PackError:
+            continue  # a broken pack on the search path is reported by `kumokan policy validate`
+        file = pack.seed or (pack.document.file if pack.document else None)
+        if file is None:
+            continue
+        if file not in found or pack.kind == "municipality":
+            found[file] = Rules(pack_id, pack.rules_name)
+    return found
+
+
+def anchor(clause: str) -> str:
+    """The fragment that names one clause on the rulebook page (the same on the page and in every link)."""
+    return "clause-" + re.sub(r"\s+", "_", clause.strip())
+
+
+def citation(source: dict[str, Any] | None) -> Citation | None:
+    """The citation of a judgment's `source` (a value no seed states is cited by what it comes from)."""
+    if not source:
+        return None
+    clause = str(source.get("clause", "")).strip()
+    if source.get("basis", "seed") != "seed":
+        return Citation(clause, None)
+    rules = rules_by_file().get(str(source.get("file", "")))
+    if rules is None:
+        return Citation(clause, None)
+    url = reverse("rulebook:pack", args=[rules.pack_id]) + "#" + anchor(clause)
+    return Citation(f"{rules.name}{clause}", url)

@@ -1,0 +1,222 @@
+"""A pack as a rulebook: every rule grouped by its clause, in the order the city's rules give them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kumokan.applications.forms import FactsForm
+from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
+from kumokan.meetings.forms import MeetingForm
+from kumokan.policy.conditions import Condition, to_data
+from kumokan.policy.pack import Basis, Pack, Source
+from kumokan.rulebook.citations import anchor
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # what the rule is, in words (Checklist item, Finding, Re-check, Form …)
+    text: str
+    phase: str = ""
+    track: str = ""  # the track's label where the rule holds on one track only
+    conditions: str = ""  # when it applies, in words
+    note: str = ""
+    evidence: str = ""
+    severity: str = ""
+
+
+@dataclass
+class Clause:
+    clause: str
+    anchor: str
+    rules: list[Rule] = field(default_factory=list)
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
+
+
+def _fields() -> dict[str, forms.Field]:
+    return {**FactsForm.base_fields, **MeetingForm.base_fields}
+
+
+def _label(name: str) -> str:
+    found = _fields().get(name)
+    return str(found.label) if found is not None and found.label else name
+
+
+def _value(name: str, value: Any, pack: Pack) -> str:
+    """A fact's value as the form offering it names it (a classification code as the pack's level)."""
+    if pack.classification is not None and name in ("confidentiality", "availability"):
+        scale = getattr(pack.classification, name)
+        for level in scale.levels:
+            if level.code == value:
+                return level.label
+    found = _fields().get(name)
+    for code, label in getattr(found, "choices", ()) or ():
+        if str(code) == str(value):
+            return str(label)
+    return str(value)
+
+
+def in_words(condition: Condition | None, pack: Pack) -> str:
+    """When a rule applies, as a sentence in the active language (empty: it always applies)."""
+    return _words(to_data(condition), pack) if condition is not None else ""
+
+
+def _words(data: Any, pack: Pack) -> str:
+    ((op, arg),) = data.items()
+    if op in ("all", "any"):
+        joined = (_(" and ") if op == "all" else _(" or ")).join(_words(part, pack) for part in arg)
+        return f"（{joined}）" if not _english() else f"({joined})"
+    if op == "not":
+        return _("not: %(condition)s") % {"condition": _words(arg, pack)}
+    if op == "track":
+        return _track_label(pack, arg)
+    if op == "fact":
+        return _label(arg)
+    ((name, value),) = arg.items()
+    label = _label(name)
+    if op == "eq":
+        return _("%(fact)s is %(value)s") % {"fact": label, "value": _value(name, value, pack)}
+    if op == "ne":
+        return _("%(fact)s is not %(value)s") % {"fact": label, "value": _value(name, value, pack)}
+    values = (", " if _english() else "、").join(
+        _value(name, v, pack) for v in (value if isinstance(value, list) else [value])
+    )
+    if op == "in":
+        return _("%(fact)s is one of %(values)s") % {"fact": label, "values": values}
+    if op == "has_any":
+        return _("%(fact)s include any of %(values)s") % {"fact": label, "values": values}
+    if op == "at_least":
+        return _("%(fact)s is %(value)s or higher") % {"fact": label, "value": values}
+    return _("%(fact)s is %(value)s or lower") % {"fact": label, "value": values}
+
+
+def _track_label(pack: Pack, track: str) -> str:
+    if pack.tracks is None or track not in ("high", "low"):
+        return ""
+    return getattr(pack.tracks, track).label
+
+
+def _text(text: str, text_en: str | None) -> str:
+    return text_en if _english() and text_en else text
+
+
+def _organisation(pack: Pack) -> Iterable[tuple[Source, Rule]]:
+    """Who applies, approves and manages, the forms and the ledger's fields: the rules the items rest on."""
+    for entry in pack.roles:
+        yield entry.source, Rule(_("Role"), entry.title)
+    if pack.tracks is not None:
+        for code in ("high", "low"):
+            track = getattr(pack.tracks, code)
+            yield track.source, Rule(_("Track"), track.label)
+            yield (
+                track.applicant.source,
+                Rule(
+                    _("Applicant"), track.applicant.title, track=track.label, note=track.applicant.note or ""
+                ),
+            )
+            if track.approver is not None:
+                yield (
+                    track.approver.source,
+                    Rule(
+                        _("Approver"), track.approver.title, track=track.label, note=track.approver.note or ""
+                    ),
+                )
+            if track.approver_gap is not None:
+                yield (
+                    track.approver_gap.source,
+                    Rule(_("Approver"), track.approver_gap.message, track=track.label),
+                )
+            manager = track.service_manager
+            yield (
+                manager.source,
+                Rule(
+                    _("Service manager"),
+                    f"{manager.title}：{manager.rule}",
+                    track=track.label,
+                    note=manager.note or "",
+                ),
+            )
+            for form in track.forms:
+                yield form.source, Rule(_("Form"), f"{form.id} {form.title}", track=track.label)
+    for ledger_field in pack.ledger_fields:
+        yield ledger_field.source, Rule(_("Ledger field"), ledger_field.label)
+
+
+def _rules(pack: Pack) -> Iterable[tuple[Source, Rule]]:
+    yield from _organisation(pack)
+    for item in pack.items:
+        yield (
+            item.source,
+            Rule(
+                _("Checklist item"),
+                _text(item.text, item.text_en),
+                phase=str(PHASE_LABELS.get(item.phase.value, item.phase.value)),
+                track=_track_label(pack, item.track),
+                conditions=in_words(item.when, pack),
+                note=item.note or "",
+                evidence=item.evidence or "",
+            ),
+        )
+    for finding in pack.findings:
+        yield (
+            finding.source,
+            Rule(
+                _("Finding"),
+                _text(finding.message, finding.message_en),
+                track=_track_label(pack, finding.track),
+                conditions=in_words(finding.when, pack),
+                note=finding.note or "",
+                severity=str(SEVERITY_LABELS.get(finding.severity.value, "")),
+            ),
+        )
+    for recheck in pack.rechecks:
+        yield (
+            recheck.source,
+            Rule(
+                _("Re-check"),
+                _text(recheck.text, recheck.text_en),
+                track=_track_label(pack, recheck.track),
+                conditions=in_words(recheck.when, pack),
+                note=recheck.note or "",
+            ),
+        )
+    if pack.meeting is not None:
+        for measure in pack.meeting.measures:
+            yield (
+                measure.source,
+                Rule(
+                    _("Web-conference measure"),
+                    _text(measure.text, measure.text_en),
+                    conditions=in_words(measure.when, pack),
+                    note=measure.note or "",
+                ),
+            )
+
+
+def rulebook(pack: Pack, query: str = "") -> list[Clause]:
+    """The pack's rules grouped by clause, clauses in the order the pack first cites them.
+
+    Only rules citing a seed clause are listed (a value the contract or the city sets has no clause),
+    and with a query only the rules whose clause, text, conditions or note contain it.
+    """
+    wanted = query.strip().casefold()
+    clauses: dict[str, Clause] = {}
+    for source, rule in _rules(pack):
+        if source.basis != Basis.SEED:
+            continue
+        if wanted and not any(
+            wanted in part.casefold()
+            for part in (source.clause, rule.text, rule.conditions, rule.note, rule.evidence, rule.kind)
+        ):
+            continue
+        clause = clauses.setdefault(source.clause, Clause(source.clause, anchor(source.clause)))
+        clause.rules.append(rule)
+    return list(clauses.values())
