@@ -94,9 +94,10 @@ def create_draft(
         )
     judged = judge_facts(municipality, facts)
     # Otherwise a contractor's submission of the requirement sheet (Kobe §5.3), if its role allows it.
-    by_contractor = not routing.may_apply(acting_user, department, judged.judgment)
-    if by_contractor and not routing.may_apply(acting_user, department, judged.judgment, contractor=True):
-        raise PermissionDenied(_("You have no role that may apply for this department."))
+    by_contractor = not routing.may_apply(acting_user, department, judged.judgment) and routing.may_apply(
+        acting_user, department, judged.judgment, contractor=True
+    )
+    routing.check_may_apply(acting_user, department, judged.judgment, contractor=by_contractor)
     _check_period(period_start, period_end)
     application = Application.objects.create(
         municipality=municipality,
@@ -150,10 +151,9 @@ def update_draft(
     if "facts" in changes:
         judged = judge_facts(locked.municipality, changes["facts"])
         if judged.facts != locked.facts:
-            if not routing.may_apply(
+            routing.check_may_apply(
                 acting_user, locked.department, judged.judgment, contractor=locked.submitted_by_contractor
-            ):
-                raise PermissionDenied(_("You have no role that may apply for a use like this."))
+            )
             locked.facts = judged.facts
             locked.service = _service(acting_user, locked.municipality, judged)
             changed += ["facts", "service"]
@@ -379,13 +379,7 @@ def submission_problems(
         snapshot.judgment,
         contractor=application.submitted_by_contractor,
     ):
-        problems.append(
-            WorkflowError(
-                "申請者がこの所属で申請する役割を持っていません。",
-                "the applicant holds no applying role in this department",
-                code="not_applicant",
-            )
-        )
+        problems.append(routing.not_the_applicant(application.department, snapshot.judgment))
     workflow = municipality.pack().pack.workflow
     one_function = workflow.one_application_per_function
     if (

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.errors import WorkflowError
@@ -67,11 +69,47 @@ def approvers(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[
     return users_with_role(application.municipality, role, department).exclude(pk=application.applicant_id)
 
 
+def applying_roles(judgment: dict[str, Any]) -> set[str]:
+    """The roles that apply under this judgment: the role the pack names as the track's applicant."""
+    return _roles_applying_as(str(judgment["applicant"]["role"]))
+
+
+def _roles_applying_as(role: str) -> set[str]:
+    """Where the pack's applicant is its 職員 (staff), kumokan's applicant role applies too: its holders
+    are staff. Where it names an office, only its holders apply (Kitakyushu 5.2(1)①: on the 重要情報資産
+    track the 所属長 applies to the CISO, so a plain applicant of the department does not)."""
+    return {role, Role.APPLICANT.value} if role == Role.STAFF else {role}
+
+
+def _applies_on_some_track(user: Any, department: Department) -> bool:
+    """Whether `user` holds in `department` a role that applies on one of the pack's tracks."""
+    tracks = department.municipality.pack().pack.tracks
+    if tracks is None:
+        return False
+    roles = {Role.APPLICANT.value}
+    for track in (tracks.high, tracks.low):
+        roles |= _roles_applying_as(track.applicant.role.value)
+    return Membership.objects.filter(
+        user=user, municipality_id=department.municipality_id, department=department, role__in=roles
+    ).exists()
+
+
+def applicants(department: Department, judgment: dict[str, Any]) -> QuerySet[Any]:
+    """Everyone who may apply in `department` under this judgment (not as a contractor), by username."""
+    memberships = Membership.objects.filter(
+        municipality_id=department.municipality_id, department=department, role__in=applying_roles(judgment)
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user"))
+        .order_by("username")
+    )
+
+
 def may_apply(
     user: Any, department: Department, judgment: dict[str, Any], *, contractor: bool = False
 ) -> bool:
-    """Whether `user` may apply in `department`: kumokan's applicant role, or the role the pack names
-    as applicant on the judged track (e.g. Kitakyushu's 所属長 on the high track).
+    """Whether `user` may apply in `department` under this judgment: see applying_roles.
 
     With `contractor`: whether the user may submit as the department's contractor, which needs the
     contractor role there and facts for which the pack has the contractor submit the checklist.
@@ -81,10 +119,39 @@ def may_apply(
     if contractor:
         roles = {Role.CONTRACTOR.value} if contractor_submits(judgment) else set()
     else:
-        roles = {Role.APPLICANT.value, judgment["applicant"]["role"]}
+        roles = applying_roles(judgment)
     return Membership.objects.filter(
         user=user, municipality_id=department.municipality_id, department=department, role__in=roles
     ).exists()
+
+
+def check_may_apply(user: Any, department: Department, judgment: dict[str, Any], *, contractor: bool) -> None:
+    """Refuse `user` unless may_apply: a WorkflowError citing the pack's clause when the user applies
+    in `department` on another track (these facts put the use on a track someone else applies for),
+    else PermissionDenied (no applying role here, or a contractor where none submits)."""
+    if may_apply(user, department, judgment, contractor=contractor):
+        return
+    if not contractor and user.is_active and _applies_on_some_track(user, department):
+        raise not_the_applicant(department, judgment)
+    raise PermissionDenied(_("You have no role that may apply for this department."))
+
+
+def not_the_applicant(department: Department, judgment: dict[str, Any]) -> WorkflowError:
+    """The refusal when someone who applies elsewhere is not the applicant this judgment's track names,
+    citing the pack's clause (e.g. Kitakyushu 5.2(1)①: on the 重要情報資産 track the 所属長 applies)."""
+    applicant = judgment["applicant"]
+    title = applicant["title"]
+    source = applicant["source"]
+    cited = f"{source['file']} {source['clause']}"
+    label = judgment.get("track_label") or judgment["track"]
+    return WorkflowError(
+        f"「{label}」の利用申請は{title}が行います（{cited}）。"
+        f"あなたは{department.name}の{title}として登録されていないため、この内容では申請できません。"
+        f"{title}に申請を依頼してください。",
+        f"on this track ({label}) the application is made by the {title} ({cited}); you are not registered "
+        f"as the {title} of {department.name}, so you cannot apply for this use: ask the {title} to apply",
+        code="not_applicant",
+    )
 
 
 def contractor_submits(judgment: dict[str, Any]) -> bool:
@@ -94,7 +161,7 @@ def contractor_submits(judgment: dict[str, Any]) -> bool:
 
 def contractor_reviewers(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[Any]:
     """Who confirms a contractor's submission: the applying roles of the commissioning department."""
-    roles = {Role.APPLICANT.value, snapshot.judgment["applicant"]["role"]}
+    roles = applying_roles(snapshot.judgment) | {Role.APPLICANT.value}
     memberships = Membership.objects.filter(
         municipality_id=application.municipality_id, department_id=application.department_id, role__in=roles
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kumokan.applications import actions as applications
 from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome
+from kumokan.applications.judging import judge_facts
 from kumokan.applications.models import Application
 from kumokan.core.actors import SYSTEM
 from kumokan.demo.catalogue import load_certifications, load_contractor_submission
@@ -169,7 +170,6 @@ def _build(
     service: Service,
 ) -> None:
     department = departments[service.department]
-    applicant = users_with_role(municipality, Role.APPLICANT, department).order_by("username").first()
     facts = {
         "service_name": service.name,
         "provider": service.provider,
@@ -180,6 +180,8 @@ def _build(
     }
     if municipality.pack().pack.workflow.one_application_per_function is not None:
         facts["functions"] = [service.function]
+    # Whoever the track's rule lets apply there (Kitakyushu 5.2(1)①: the 所属長 on the high track).
+    applicant = routing.applicants(department, judge_facts(municipality, facts).judgment).first()
     application = applications.create_draft(
         acting_user=applicant,
         municipality=municipality,

@@ -119,13 +119,19 @@ def draft(
     **overrides: Any,
 ) -> Application:
     return actions.create_draft(
-        acting_user=applicant or c.applicant,
+        acting_user=applicant or default_applicant(c, high=high),
         municipality=c.municipality,
         department=department or c.department,
         facts=facts(c.slug, high=high, **overrides),
         business_scope="住民票の写しの交付申請の受付",
         user_scope_detail="住民課の職員",
     )
+
+
+def default_applicant(c: City, *, high: bool = True) -> Any:
+    """Who applies for the city's track: the applicant, except Kitakyushu's high track, where the
+    所属長 applies (001 5.2(1)①)."""
+    return c.head if high and c.slug == "kitakyushu" else c.applicant
 
 
 def answer_all(application: Application, *, phase: str | None = "selection", by: Any = None) -> None:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def refusal_codes(c: f.City, application) -> list[str]:  # type: ignore[no-untyped-def]
     with pytest.raises(WorkflowError) as refused:
-        actions.submit(acting_user=c.applicant, application=application)
+        actions.submit(acting_user=application.applicant, application=application)
     assert refused.value.code == "not_ready"
     assert f.fresh(application).status == Status.DRAFT
     return [p.code for p in refused.value.details]

@@ -230,11 +230,11 @@ def test_every_character_of_every_pack_prints_in_the_embedded_fonts(pack_id):
 
 
 def test_application_pdf_prints_the_applicants_own_title_not_the_role_the_rules_expect():
-    # Kitakyushu's high track expects a 所属長 to apply; the person who applied holds the applicant
-    # role, so the form prints the city's title for that role beside their name (issue 17, point 4).
-    _c, application = approved("kitakyushu")
+    # Kitakyushu's low track names 職員 as applicant; the person who applied holds the applicant role,
+    # so the form prints the city's title for that role beside their name (issue 17, point 4).
+    _c, application = approved("kitakyushu", high=False)
     form = printed_forms(application)[0]
-    assert application.snapshots.latest("id").judgment["applicant"]["title"] == "所属長"
+    assert application.snapshots.latest("id").judgment["applicant"]["title"] == "職員"
     assert form.applicant.title == "申請者"
     assert form.applicant.name == "申請 花子"
     text = pdf_text(render_pdf(form))
