@@ -33,6 +33,7 @@ from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle import gates
 from kumokan.lifecycle.access import governors, governs, is_member, overseers
 from kumokan.lifecycle.choices import (
     AccountOutcome,
@@ -44,6 +45,7 @@ from kumokan.lifecycle.choices import (
     RecheckResult,
     RecheckStatus,
     RecheckTrigger,
+    TaskPhase,
     TaskStatus,
     TerminationStatus,
     TerminationStep,
@@ -87,6 +89,25 @@ def _default_language() -> Any:
 
 
 # ── phase checklists ────────────────────────────────────────────────────────────────────────────
+
+
+def open_checklists(*, acting_user: Any, entry: LedgerEntry) -> int:
+    """Open the phase checklists of a service that entered the ledger already in operation (an imported
+    ledger gives it none, kumokan.lifecycle.gates.open_tasks_of_new_entries): every item of its
+    judgment that is not a task yet becomes one, as on approval; how many."""
+    with transaction.atomic():
+        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        if not can(acting_user, Capability.MANAGE_LEDGER, locked):
+            raise PermissionDenied(_("Only the service manager or an administrator may open its checklists."))
+        _require_active(locked)
+        opened = gates.open_phase_tasks(locked, acting_user=acting_user)
+        if not opened:
+            raise WorkflowError(
+                "このサービスのチェックリストは既に作成されています。",
+                "the checklists of this service are open already",
+                code="unchanged",
+            )
+    return opened
 
 
 def decide_task(
@@ -860,6 +881,8 @@ def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) ->
                 "termination was already requested",
                 code="duplicate",
             )
+        # The termination items to record on the way: an entry imported in operation has none yet.
+        gates.open_phase_tasks(locked, acting_user=acting_user, phases=[TaskPhase.TERMINATION])
         basis = crypto_erase_items(snapshot_of(locked))
         termination = Termination.objects.create(
             entry=locked,

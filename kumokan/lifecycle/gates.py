@@ -1,6 +1,7 @@
 """What the ledger's own steps require of a service's life, called from kumokan.ledger.actions.
 
-- registration opens the phase checklists (procurement, build, operation, termination);
+- registration on approval opens the phase checklists (procurement, build, operation, termination);
+  an entry imported already in operation gets them when they are asked for (open_tasks_of_new_entries);
 - start_operation is refused until every item required before operation is confirmed
   (Kitakyushu §3.3③'s three procedures, Amagasaki (２以上)4.3, seed 004 運用・保守時 No.3);
 - retire is refused while a termination step is open (Kobe §7.1⑥, Amagasaki (２以上)4.5);
@@ -11,45 +12,88 @@ Everything here runs inside the ledger action's transaction, on its locked row.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from itertools import islice
 from typing import Any
 
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import override
 
 from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.errors import WorkflowError
-from kumokan.ledger.choices import EntryStep
+from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, TaskStatus, TerminationStatus
+from kumokan.lifecycle.choices import (
+    CorrectiveStatus,
+    IncidentStatus,
+    TaskPhase,
+    TaskStatus,
+    TerminationStatus,
+)
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Termination
 from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
 
 
-def open_phase_tasks(entry: LedgerEntry, *, acting_user: Any) -> list[ChecklistTask]:
-    """Copy the judgment's items of the phases after approval into tasks of the entry (missing ones only)."""
+def open_phase_tasks(
+    entry: LedgerEntry, *, acting_user: Any, phases: Collection[str] = tuple(TaskPhase.values)
+) -> int:
+    """Copy the judgment's items of the phases after approval (or of the given ones) into tasks of the
+    entry, the missing ones only; how many were opened."""
     existing = set(ChecklistTask.objects.filter(entry=entry).values_list("pack_id", "item_id"))
-    return _open_tasks([(entry, phase_items(snapshot_of(entry)))], existing, acting_user)
+    items = [
+        (position, item)
+        for position, item in enumerate(phase_items(snapshot_of(entry)))
+        if item["phase"] in phases and (item["pack"], item["id"]) not in existing
+    ]
+    return _open_tasks([(entry, items)], acting_user)
 
 
-def open_tasks_of_new_entries(
-    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Any
-) -> list[ChecklistTask]:
-    """open_phase_tasks for entries just created, each given with its judgment, in one batch."""
-    return _open_tasks([(entry, phase_items_of(judgment)) for entry, judgment in entries], set(), acting_user)
+def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Any) -> int:
+    """The tasks of entries just created, each given with its judgment, in one batch.
+
+    An entry registered on approval gets every item of the phases after approval: the gate before
+    operation may require any of them. An entry imported already in operation (or suspended, or
+    retired) went through those phases before kumokan knew it: its tasks are opened when asked for
+    (open_phase_tasks: by its manager from the service's page, the termination items when termination
+    is requested), not ~75 at once for each of ten thousand imported rows."""
+    return _open_tasks(
+        [
+            (entry, list(enumerate(phase_items_of(judgment))))
+            for entry, judgment in entries
+            if entry.status == EntryStatus.APPROVED
+        ],
+        acting_user,
+    )
 
 
-def _open_tasks(
-    entries: list[tuple[LedgerEntry, list[dict[str, Any]]]],
-    existing: set[tuple[str, str]],
-    acting_user: Any,
-) -> list[ChecklistTask]:
-    opened: list[tuple[LedgerEntry, list[ChecklistTask]]] = []
-    for entry, items in entries:
-        tasks = [
-            ChecklistTask(
-                entry=entry,
+# Tasks are written by executemany in batches of this many rows: a batch's rows are built as it is sent,
+# so the memory held stays the same whatever the number of entries.
+TASK_BATCH = 2000
+
+
+def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, dict[str, Any]]]]], acting_user: Any) -> int:
+    """Insert the tasks of each entry's (position, item) pairs, and one audit row per entry naming them.
+
+    Entries of one kind share their judgment's item dicts: each item's column values are prepared for
+    the database once (its text, its source as JSON) and only the entry and the person responsible
+    change from row to row. executemany of prepared rows, because building a model instance per task
+    cost ~0.7 ms each (bench/ledger_import.py; BENCHMARKS.md)."""
+    entries = [(entry, items) for entry, items in entries if items]
+    if not entries:
+        return 0
+    connection = connections[router.db_for_write(ChecklistTask)]
+    fields = [f for f in ChecklistTask._meta.concrete_fields if not f.primary_key]
+    entry_at = fields.index(ChecklistTask._meta.get_field("entry"))
+    responsible_at = fields.index(ChecklistTask._meta.get_field("responsible"))
+    prepared: dict[tuple[int, int], list[Any]] = {}
+
+    def template(position: int, item: dict[str, Any]) -> list[Any]:
+        key = (id(item), position)
+        if key not in prepared:
+            task = ChecklistTask(
                 pack_id=item["pack"],
                 item_id=item["id"],
                 phase=item["phase"],
@@ -58,25 +102,37 @@ def _open_tasks(
                 text=item["text"],
                 source=item["source"],
                 required_before_operation=bool(item.get("required_before_operation")),
-                responsible=entry.service_manager,
             )
-            for position, item in enumerate(items)
-            if (item["pack"], item["id"]) not in existing
-        ]
-        if tasks:
-            opened.append((entry, tasks))
-    created = ChecklistTask.objects.bulk_create([task for _entry, tasks in opened for task in tasks])
-    if opened:
-        record_many(
-            acting_user,
-            Action.LIFECYCLE_TASKS_OPEN,
-            [
-                (entry, None, {"tasks": [f"{t.pack_id}:{t.item_id}" for t in tasks]})
-                for entry, tasks in opened
-            ],
-            municipality=opened[0][0].municipality,
-        )
-    return created
+            prepared[key] = [f.get_db_prep_save(f.pre_save(task, True), connection) for f in fields]
+        return prepared[key]
+
+    def rows() -> Iterator[list[Any]]:
+        for entry, items in entries:
+            for position, item in items:
+                row = list(template(position, item))
+                row[entry_at], row[responsible_at] = entry.pk, entry.service_manager_id
+                yield row
+
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, values as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(ChecklistTask._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    count = 0
+    pending = rows()
+    with connection.cursor() as cursor:
+        while batch := list(islice(pending, TASK_BATCH)):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    record_many(
+        acting_user,
+        Action.LIFECYCLE_TASKS_OPEN,
+        [(entry, None, {"tasks": [f"{i['pack']}:{i['id']}" for _p, i in items]}) for entry, items in entries],
+        municipality=entries[0][0].municipality,
+    )
+    return count
 
 
 def operation_blockers(entry: LedgerEntry) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("packs/<int:pk>/", views.pack_version, name="pack_version"),
     path("entries/<int:pk>/", views.entry, name="entry"),
     path("entries/<int:pk>/gate/", views.confirm_gate, name="confirm_gate"),
+    path("entries/<int:pk>/checklists/", views.open_checklists, name="open_checklists"),
     path("entries/<int:pk>/corrective/", views.corrective_new, name="corrective_new"),
     path("entries/<int:pk>/termination/", views.termination, name="termination"),
     path("entries/<int:pk>/termination/plan-document/", views.termination_plan, name="termination_plan"),

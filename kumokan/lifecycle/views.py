@@ -208,6 +208,9 @@ def _entry_context(
         "corrective_actions": found.corrective_actions.select_related("owner"),
         "termination": Termination.objects.filter(entry=found).first(),
         "may_manage": manage,
+        # Imported already in operation: its checklists open when its manager asks (gates).
+        "checklists_unopened": found.status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
+        and all(t.phase == TaskPhase.TERMINATION for t in tasks),
         "may_correct": found.status in ACTIVE and (manage or governs(request.user, found.municipality)),
         "corrective_form": CorrectiveForm(
             municipality=found.municipality,
@@ -219,6 +222,23 @@ def _entry_context(
         "close_forms": {c.pk: CloseCorrectiveForm(prefix=f"c{c.pk}") for c in found.corrective_actions.all()},
         "today": timezone.localdate(),
     }
+
+
+@require_POST
+@requires(Capability.VIEW_LEDGER)
+def open_checklists(request: HttpRequest, pk: int) -> HttpResponse:
+    found = entry_for(request.user, pk)
+    try:
+        opened = actions.open_checklists(acting_user=request.user, entry=found)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d checklist item is now a task.", "%(n)d checklist items are now tasks.", opened)
+            % {"n": opened},
+        )
+    return redirect(f"{_entry_url(found)}#checklists")
 
 
 @requires(Capability.VIEW_LEDGER)
