@@ -7,3 +7,8 @@ class ApiConfig(AppConfig):
     label = "api"
     verbose_name = _("REST API")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kumokan.api.webhooks import register
+
+        register()

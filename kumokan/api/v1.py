@@ -11,6 +11,7 @@ from kumokan.api.auth import TokenAuth
 from kumokan.api.codes import document_error_codes
 from kumokan.api.renderers import Utf8JSONRenderer
 from kumokan.api.throttling import AddressThrottle, TokenThrottle
+from kumokan.api.webhooks import document_webhooks
 
 DESCRIPTION = """\
 kumokan (雲管): cloud service usage governance for Japanese local governments.
@@ -41,9 +42,11 @@ that moment, for a script that keeps another system (an asset register, 情報�
 
 class KumokanApi(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """ninja's document, with the error codes each operation can answer (kumokan.api.codes)."""
+        """ninja's document, with the error codes each operation can answer (kumokan.api.codes) and the
+        webhooks kumokan sends (kumokan.api.webhooks)."""
         general = {status: code for status, (code, _message) in errors.STATUS_ERRORS.items()}
-        return document_error_codes(super().get_openapi_schema(**kwargs), general)
+        schema = document_error_codes(super().get_openapi_schema(**kwargs), general)
+        return document_webhooks(schema)
 
 
 api = KumokanApi(

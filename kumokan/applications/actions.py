@@ -43,6 +43,8 @@ from kumokan.tenancy.access import display_name
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.webhooks.choices import EventType
+from kumokan.webhooks.events import emit
 
 # What create_draft takes and update_draft may change, besides the facts.
 TEXT_FIELDS = ("business_scope", "user_scope_detail", "notes")
@@ -64,6 +66,11 @@ _DECISION_ACTIONS = {
     Outcome.APPROVED: Action.APPLICATION_APPROVE,
     Outcome.REJECTED: Action.APPLICATION_REJECT,
     Outcome.RETURNED: Action.APPLICATION_RETURN,
+}
+# What the city's other systems hear of a decision (a returned application is not decided yet).
+_DECISION_EVENTS = {
+    Outcome.APPROVED: EventType.APPLICATION_APPROVED,
+    Outcome.REJECTED: EventType.APPLICATION_REJECTED,
 }
 _AUDITED = ("status", "version", "service", "facts", *TEXT_FIELDS, *DATE_FIELDS)
 _ANSWER_STATE = ("answer", "note", "evidence")
@@ -640,6 +647,8 @@ def _decide(
             municipality=locked.municipality,
             verb=verb,
         )
+    if outcome in _DECISION_EVENTS:
+        emit(_DECISION_EVENTS[outcome], locked.municipality, decision)
     return decision
 
 

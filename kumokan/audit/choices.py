@@ -86,3 +86,8 @@ class Action(models.TextChoices):
     PROCUREMENT_LINK_ENTRY = "procurement.link_entry", _("Procurement linked to its ledger entry")
     PROCUREMENT_ANNEX_ISSUE = "procurement.annex_issue", _("Special-terms annex issued")
     PROCUREMENT_ANNEX_ANSWER = "procurement.annex_answer", _("Contractor's answers recorded")
+    WEBHOOK_CREATE = "webhook.create", _("Webhook subscription made")
+    WEBHOOK_UPDATE = "webhook.update", _("Webhook subscription changed")
+    WEBHOOK_ROTATE_SECRET = "webhook.rotate_secret", _("Webhook signing secret rotated")
+    WEBHOOK_DISABLE = "webhook.disable", _("Webhook subscription turned off after failing")
+    WEBHOOK_REDELIVER = "webhook.redeliver", _("Webhook delivery sent again")

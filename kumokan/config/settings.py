@@ -1,6 +1,7 @@
 """kumokan's settings: every value that differs between machines comes from a KUMOKAN_* variable."""
 
 import hashlib
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "kumokan.meetings",
     "kumokan.procurement",
     "kumokan.rulebook",
+    "kumokan.webhooks",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -273,7 +275,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kumokan.audit.write_checkpoints",
         "schedule": crontab(minute="*/15"),
     },
+    # Webhook deliveries that are due and not on the queue (it was down, or a message was lost).
+    "webhooks-send-due-deliveries": {
+        "task": "kumokan.webhooks.send_due_deliveries",
+        "schedule": crontab(minute="*"),
+    },
 }
+
+# Webhooks (kumokan.webhooks, docs/webhooks.md): a city's receivers are reached over https only in
+# production; link-local and metadata addresses never, loopback and private ones only in the networks
+# listed here (a city's receiver inside a network kumokan reaches, e.g. 10.20.0.0/16).
+WEBHOOK_REQUIRE_HTTPS = not DEBUG
+WEBHOOK_ALLOWED_NETWORKS = env_list("KUMOKAN_WEBHOOK_ALLOWED_NETWORKS", "")
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"KUMOKAN_WEBHOOK_ALLOWED_NETWORKS: {_error}") from _error
+WEBHOOK_TIMEOUT_SECONDS = 10
+# A failed attempt is tried again after each of these delays in turn (seconds): 1 minute to 12 hours,
+# about 21 hours in all, then the delivery has failed (the administrator can redeliver it).
+WEBHOOK_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200)
+# Failed attempts in a row (over all its deliveries) after which a subscription is turned off.
+WEBHOOK_DISABLE_AFTER = 20
 # A certification valid for this many days or fewer (with no renewal pending) opens re-checks of the
 # services approved on it (kumokan.lifecycle.lapses).
 CERTIFICATION_EXPIRY_NOTICE_DAYS = int(os.environ.get("KUMOKAN_CERTIFICATION_NOTICE_DAYS", "60"))

@@ -21,3 +21,6 @@ AUDIT_CHECKPOINT_FILE = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests make many API requests from one address within a minute; the limits' own tests set theirs.
 API_RATE_PER_TOKEN = API_RATE_PER_ADDRESS = "100000/m"  # noqa: S105 (a rate, not a secret)
+
+# The webhook tests' receivers listen on the loopback address (the address tests set their own).
+WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]

@@ -56,6 +56,7 @@ class Capability(StrEnum):
     ORDER_RECHECK = "order_recheck"  # order re-checks of a service or of every service of a provider
     CONFIGURE_LIFECYCLE = "configure_lifecycle"  # the re-check interval and incident procedure settings
     EXPORT_AUDIT = "export_audit"  # download the municipality's audit trail with its chain hashes
+    MANAGE_WEBHOOKS = "manage_webhooks"  # the municipality's webhook subscriptions and their delivery log
 
 
 PACK_APPLICANT = "pack:applicant"
@@ -132,6 +133,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.CONFIGURE_LIFECYCLE: frozenset({Role.ADMINISTRATOR}),
     # The auditor checks the record independently of those who wrote it.
     Capability.EXPORT_AUDIT: frozenset({Role.AUDITOR}),
+    # Which of the city's systems hear of its decisions is the city's system administration.
+    Capability.MANAGE_WEBHOOKS: frozenset({Role.ADMINISTRATOR}),
 }
 
 

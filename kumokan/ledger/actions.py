@@ -31,6 +31,8 @@ from kumokan.tenancy.access import (
 )
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
+from kumokan.webhooks.choices import EventType
+from kumokan.webhooks.events import emit
 
 # Pack ledger field ids that have their own typed column; any other id goes into `fields`.
 TYPED_FIELD_IDS = frozenset(
@@ -266,6 +268,13 @@ def _step(
         _save_change(acting_user, locked, changed, before, after, reason or str(move.step.label))
         record(acting_user, _STEP_ACTIONS[step], locked, before, after | {"reason": reason})
         gates.follow_step(locked, step, acting_user=acting_user)
+        emit(
+            EventType.LEDGER_ENTRY_STATUS_CHANGED,
+            locked.municipality,
+            locked,
+            previous_status=before["status"],
+            reason=reason,
+        )
         _report(
             acting_user,
             locked,

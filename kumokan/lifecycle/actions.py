@@ -76,6 +76,8 @@ from kumokan.policy import PackError, load_file
 from kumokan.policy.diff import affected_items
 from kumokan.tenancy.access import display_name, has_role
 from kumokan.tenancy.choices import Role
+from kumokan.webhooks.choices import EventType
+from kumokan.webhooks.events import emit
 
 # A service whose use has not ended: it may be re-checked, have incidents and be terminated.
 ACTIVE_STATUSES = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
@@ -455,6 +457,7 @@ def escalate_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         recipients = [entry.service_manager, *overseers(entry)]
         after = state_of(locked, "escalated_at") | {"told": sorted({u.get_username() for u in recipients})}
         record(SYSTEM, Action.LIFECYCLE_RECHECK_ESCALATE, locked, before, after)
+        emit(EventType.RECHECK_OVERDUE, entry.municipality, locked)
         with _default_language():
             text = _("The %(kind)s of %(service)s was due on %(date)s and has not been answered.") % {
                 "kind": locked.get_trigger_display(),

@@ -1,0 +1,97 @@
+"""Where kumokan may send a webhook: a refused address is refused when the URL is saved and again,
+after resolving the name, at every delivery (the name may since point elsewhere).
+
+A city's administrator types the URL, so it must not reach what only kumokan's own host can: the cloud
+metadata service and other link-local addresses are always refused; loopback, private and other
+non-public addresses too, unless the deployment lists their network in KUMOKAN_WEBHOOK_ALLOWED_NETWORKS
+(a city's receiver inside its own network). Production settings accept https only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from kumokan.errors import WorkflowError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Metadata services outside the link-local ranges (AWS's IPv6 one, Alibaba Cloud's).
+METADATA_ADDRESSES = frozenset(
+    {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+)
+
+
+class Destination:
+    """A checked URL: its scheme, host, port, the path with its query, and the addresses to connect to."""
+
+    def __init__(self, scheme: str, host: str, port: int, target: str, addresses: list[IPAddress]) -> None:
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.target = target
+        self.addresses = addresses
+
+
+def _refuse(japanese: str, english: str) -> WorkflowError:
+    return WorkflowError(japanese, english, code="url")
+
+
+def address_refusal(address: IPAddress) -> str | None:
+    """Why kumokan will not connect to `address` (English), or None if it may."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_link_local or address in METADATA_ADDRESSES:
+        return "a link-local or metadata address"
+    allowed = [ipaddress.ip_network(network) for network in settings.WEBHOOK_ALLOWED_NETWORKS]
+    if any(address.version == network.version and address in network for network in allowed):
+        return None
+    if not address.is_global or address.is_multicast:
+        return "an address that is not public (loopback, private or reserved)"
+    return None
+
+
+def check_url(url: str, *, resolve: bool = True) -> Destination:
+    """The destination `url` names, or WorkflowError (code `url`) saying why kumokan will not send there."""
+    parts = urlsplit(url.strip())
+    schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
+    if parts.scheme not in schemes:
+        raise _refuse(
+            "受信先の URL は https:// で始めてください。", "the receiver URL must start with https://"
+        )
+    if parts.username or parts.password:
+        raise _refuse(
+            "受信先の URL に利用者名やパスワードを含めないでください。",
+            "the receiver URL may not hold a user name or password",
+        )
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise _refuse(
+            "受信先の URL のポート番号が正しくありません。", "the receiver URL's port is not valid"
+        ) from exc
+    if not host:
+        raise _refuse("受信先の URL にホスト名がありません。", "the receiver URL names no host")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if not resolve:
+        return Destination(parts.scheme, host, port, target, [])
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _refuse(
+            f"受信先のホスト「{host}」の名前を解決できません。",
+            f"the receiver host {host!r} does not resolve",
+        ) from exc
+    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
+    for address in addresses:
+        reason = address_refusal(address)
+        if reason is not None:
+            raise _refuse(
+                f"受信先「{host}」は送信できないアドレス（{address}）を指しています。",
+                f"the receiver {host!r} points at {address}, {reason}",
+            )
+    return Destination(parts.scheme, host, port, target, addresses)
