@@ -39,6 +39,6 @@ def create_judgment(request: HttpRequest, payload: JudgmentRequest) -> HttpRespo
     """
     municipality = municipality_for(request.user, payload.municipality, Capability.APPLY)
     judgment = judge(
-        payload.facts, municipality.pack_ids(), configured_approver=municipality.configured_approver
+        payload.facts, municipality.packs(), configured_approver=municipality.configured_approver
     )
     return json_response(judgment)

@@ -39,7 +39,7 @@ def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
 
     Usable by a view to preview the judgment before anything is saved.
     """
-    judgment = judge(facts, municipality.pack_ids(), configured_approver=municipality.configured_approver)
+    judgment = judge(facts, municipality.packs(), configured_approver=municipality.configured_approver)
     role, title = resolve_approver(municipality, judgment)
     return Judged(facts=canonical_facts(facts), judgment=judgment, approver_role=role, approver_title=title)
 

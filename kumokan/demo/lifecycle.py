@@ -17,9 +17,9 @@ from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions as lifecycle
 from kumokan.lifecycle.choices import OrderTrigger, RecheckResult, TaskStatus
-from kumokan.lifecycle.models import ChecklistTask, Incident, PackVersion, RecheckOrder
+from kumokan.lifecycle.models import ChecklistTask, Incident, RecheckOrder
 from kumokan.policy import available
-from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.models import Municipality, PackVersion
 
 # Two services of this provider are in the demo's ledger (入所申込 in operation, 保育料 approved).
 ORDER_PROVIDER = "株式会社すくすくソリューションズ"

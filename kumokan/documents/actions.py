@@ -47,7 +47,6 @@ from kumokan.documents.models import ImportMapping, LedgerImport
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.ledger.actions import TYPED_FIELD_IDS, build_entries, new_entry
 from kumokan.ledger.choices import EntryStatus
-from kumokan.policy import load_pack
 from kumokan.policy.conditions import uses
 from kumokan.tenancy.access import display_name, has_role
 from kumokan.tenancy.actions import add_department
@@ -511,8 +510,8 @@ class _Judge:
     def __init__(self, municipality: Municipality) -> None:
         self.municipality = municipality
         names = {"confidentiality", "availability"}
-        for pack_id in municipality.pack_ids():
-            pack = load_pack(pack_id).pack
+        for loaded in municipality.packs():
+            pack = loaded.pack
             for rule in (*pack.items, *pack.findings, *pack.rechecks):
                 names.update(name for _operator, name, _values in uses(rule.when))
         self.names = frozenset(names)

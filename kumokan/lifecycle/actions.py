@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import tempfile
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,7 +56,6 @@ from kumokan.lifecycle.models import (
     Incident,
     IncidentNote,
     LifecycleSettings,
-    PackVersion,
     Recheck,
     RecheckOrder,
     Termination,
@@ -72,10 +70,12 @@ from kumokan.lifecycle.schedule import (
 )
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
-from kumokan.policy import PackError, load_file
+from kumokan.policy import PackError, load_text
 from kumokan.policy.diff import affected_items
+from kumokan.policy.pack import Pack
 from kumokan.tenancy.access import display_name, has_role
 from kumokan.tenancy.choices import Role
+from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -477,10 +477,13 @@ def escalate_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
 def adopt_pack_version(
     *, acting_user: Any, municipality: Any, text: str
 ) -> tuple[PackVersion, list[Recheck]]:
-    """Move the municipality to this text of one of its packs, and re-check the services it touches.
+    """Put this text of one of the municipality's packs in force, and re-check the services it touches.
 
-    The first adoption of a pack records the baseline and opens nothing. Later, for every service in
-    use, kumokan.policy.diff.affected_items decides from the service's own facts and track whether a
+    From then on every judgment there uses this text (Municipality.pack_in_force); judgments already
+    made keep the version they record. The text may be one adopted before: going back to it is one
+    more adoption (PackAdoption), judged against the text in force like any revision. The first
+    adoption of a pack records the baseline and opens nothing. Later, for every service in use,
+    kumokan.policy.diff.affected_items decides from the service's own facts and track whether a
     changed item applies to it; only those services get a re-check, listing exactly those items.
     """
     if not is_system(acting_user) and not (
@@ -497,25 +500,31 @@ def adopt_pack_version(
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     today = timezone.localdate()
     with transaction.atomic():
-        adopted = PackVersion.objects.select_for_update().filter(municipality=municipality, pack_id=new.id)
-        if adopted.filter(digest=digest).exists():
+        # One adoption at a time per municipality: each reads the text in force it replaces.
+        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        current = municipality.adopted_version(new.id)
+        if current is not None and current.digest == digest:
             raise WorkflowError(
-                f"{municipality}はパック「{new.id}」のこの版（{new.version}）を既に採用しています。",
-                f"{municipality} has already adopted this text of {new.id} ({new.version})",
+                f"{municipality}ではパック「{new.id}」のこの版（{new.version}）が既に適用中です。",
+                f"this text of {new.id} ({new.version}) is already in force in {municipality}",
                 code="already_adopted",
             )
-        previous = adopted.order_by("-adopted_at", "-id").first()
-        version = PackVersion.objects.create(
+        version, _created = PackVersion.objects.get_or_create(
             municipality=municipality,
             pack_id=new.id,
-            version=new.version,
             digest=digest,
-            text=text,
+            defaults={"version": new.version, "text": text, "adopted_by": person(acting_user)},
+        )
+        adoption = PackAdoption.objects.create(
+            municipality=municipality,
+            pack_id=new.id,
+            version=version,
+            previous=current,
             adopted_by=person(acting_user),
         )
         rechecks: list[Recheck] = []
-        if previous is not None:
-            old = _load_pack_text(previous.text)
+        if current is not None:
+            old = _load_pack_text(current.text)
             due = today + datetime.timedelta(days=settings_for(municipality).triggered_recheck_days)
             entries = LedgerEntry.objects.select_for_update().filter(
                 municipality=municipality, status__in=ACTIVE_STATUSES
@@ -559,10 +568,12 @@ def adopt_pack_version(
         record(
             acting_user,
             Action.LIFECYCLE_PACK_ADOPT,
-            version,
-            {"version": previous.version, "digest": previous.digest} if previous else None,
-            state_of(version, "pack_id", "version", "digest") | {"rechecks": [r.pk for r in rechecks]},
+            adoption,
+            {"version": current.version, "digest": current.digest} if current else None,
+            state_of(version, "pack_id", "version", "digest")
+            | {"adopted_before": not _created, "rechecks": [r.pk for r in rechecks]},
         )
+    municipality.forget_packs_in_force()
     return version, rechecks
 
 
@@ -1122,23 +1133,16 @@ def _open_recheck(
     return recheck
 
 
-def _load_pack_text(text: str) -> Any:
+def _load_pack_text(text: str) -> Pack:
     """Validate a pack's YAML text with the engine's own loader; returns the Pack."""
-    with tempfile.TemporaryDirectory(prefix="kumokan-pack-") as directory:
-        path = Path(directory) / "pack.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            return load_file(path).pack
-        except PackError as exc:
-            # Name the place in the pack, not the temporary file it was checked in.
-            where = [p.where.replace(str(path), "pack") for p in exc.problems]
-            raise WorkflowError(
-                "パックに誤りがあります:\n"
-                + "\n".join(f"{w}: {p.ja}" for w, p in zip(where, exc.problems, strict=True)),
-                "the pack is not valid:\n"
-                + "\n".join(f"{w}: {p.en}" for w, p in zip(where, exc.problems, strict=True)),
-                code="pack_invalid",
-            ) from exc
+    try:
+        return load_text(text).pack
+    except PackError as exc:
+        raise WorkflowError(
+            "パックに誤りがあります:\n" + "\n".join(f"{p.where}: {p.ja}" for p in exc.problems),
+            "the pack is not valid:\n" + "\n".join(f"{p.where}: {p.en}" for p in exc.problems),
+            code="pack_invalid",
+        ) from None
 
 
 def _require_task_owner(acting_user: Any, task: ChecklistTask) -> None:

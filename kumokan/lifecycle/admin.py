@@ -19,12 +19,12 @@ from kumokan.lifecycle.models import (
     CorrectiveAction,
     Incident,
     LifecycleSettings,
-    PackVersion,
     Recheck,
     RecheckOrder,
     Termination,
 )
 from kumokan.policy import available
+from kumokan.tenancy.models import PackVersion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

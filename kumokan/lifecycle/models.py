@@ -28,7 +28,6 @@ from kumokan.lifecycle.choices import (
     TerminationStatus,
     TerminationStep,
 )
-from kumokan.policy import PolicyError, load_pack
 
 USER = settings.AUTH_USER_MODEL
 
@@ -73,48 +72,6 @@ class LifecycleSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
-
-
-class PackVersion(models.Model):
-    """The text of one pack version a municipality adopted, kept so the old rules stay available."""
-
-    municipality = models.ForeignKey(
-        "tenancy.Municipality",
-        on_delete=models.CASCADE,
-        related_name="pack_versions",
-        verbose_name=_("municipality"),
-    )
-    pack_id = models.CharField(_("pack"), max_length=50)
-    version = models.CharField(_("version"), max_length=50)
-    digest = models.CharField(_("digest"), max_length=64)
-    text = models.TextField(_("pack text (YAML)"))
-    adopted_at = models.DateTimeField(_("adopted at"), default=timezone.now)
-    adopted_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("adopted by")
-    )
-
-    class Meta:
-        verbose_name = _("adopted pack version")
-        verbose_name_plural = _("adopted pack versions")
-        ordering = ["municipality", "pack_id", "-adopted_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "pack_id", "digest"],
-                name="%(app_label)s_%(class)s_unique_text",
-                violation_error_message=_("This municipality has already adopted this text of the pack."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.municipality} {self.pack_id} {self.version}"
-
-    @property
-    def rules_name(self) -> str:
-        """The rules' name as people say it, from the installed pack (its id when none is installed)."""
-        try:
-            return load_pack(self.pack_id).pack.rules_name
-        except PolicyError:
-            return self.pack_id
 
 
 class Versioned(models.Model):
@@ -394,7 +351,7 @@ class Recheck(Versioned):
         verbose_name=_("incident"),
     )
     pack_version = models.ForeignKey(
-        PackVersion,
+        "tenancy.PackVersion",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -7,19 +7,16 @@ whose applicable items change (kumokan.policy.diff.affected_items, as adopt_pack
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions import ACTIVE_STATUSES
-from kumokan.lifecycle.models import PackVersion
 from kumokan.lifecycle.rules import snapshot_of
-from kumokan.policy import Problem, load_file, validate_file
+from kumokan.policy import PackError, Problem, load_text
 from kumokan.policy.diff import Change, PackDiff, affected_items, diff_packs
 from kumokan.policy.pack import Pack
-from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.models import Municipality, PackVersion
 
 
 @dataclass
@@ -31,11 +28,12 @@ class Preview:
     current: PackVersion | None = None  # the version in force (None: the first adoption)
     diff: PackDiff | None = None
     affected: list[tuple[LedgerEntry, list[Change]]] = field(default_factory=list)
-    already_adopted: bool = False
+    in_force: bool = False  # this very text is the version in force
+    adopted_before: PackVersion | None = None  # this text was adopted before: adopting it goes back to it
 
     @property
     def adoptable(self) -> bool:
-        return self.pack is not None and not self.problems and not self.already_adopted
+        return self.pack is not None and not self.problems and not self.in_force
 
 
 def preview_revision(municipality: Municipality, text: str) -> Preview:
@@ -54,11 +52,13 @@ def preview_revision(municipality: Municipality, text: str) -> Preview:
         )
         return preview
     preview.pack = pack
-    adopted = PackVersion.objects.filter(municipality=municipality, pack_id=pack.id)
-    preview.already_adopted = adopted.filter(digest=preview.digest).exists()
-    preview.current = adopted.order_by("-adopted_at", "-id").first()
+    preview.current = municipality.adopted_version(pack.id)
     if preview.current is None:
         return preview
+    preview.in_force = preview.current.digest == preview.digest
+    preview.adopted_before = PackVersion.objects.filter(
+        municipality=municipality, pack_id=pack.id, digest=preview.digest
+    ).first()
     old, _ = pack_problems(preview.current.text)
     if old is None:
         return preview
@@ -74,13 +74,10 @@ def preview_revision(municipality: Municipality, text: str) -> Preview:
 
 def pack_problems(text: str) -> tuple[Pack | None, list[Problem]]:
     """The pack in `text` (None if invalid) and every problem, each placed as `pack:LINE: field`."""
-    with tempfile.TemporaryDirectory(prefix="kumokan-pack-") as directory:
-        path = Path(directory) / "pack.yaml"
-        path.write_text(text, encoding="utf-8")
-        problems = validate_file(path)
-        pack = None if problems else load_file(path).pack
-    where = str(path)
-    return pack, [Problem(p.where.replace(where, "pack"), p.ja, p.en) for p in problems]
+    try:
+        return load_text(text).pack, []
+    except PackError as exc:
+        return None, list(exc.problems)
 
 
 def change_words(change: Change) -> dict[str, Any]:

@@ -57,14 +57,13 @@ from kumokan.lifecycle.models import (
     ChecklistTask,
     CorrectiveAction,
     Incident,
-    PackVersion,
     Recheck,
     RecheckOrder,
     Termination,
 )
 from kumokan.lifecycle.revisions import change_words, preview_revision
 from kumokan.lifecycle.schedule import settings_for
-from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.models import Municipality, PackVersion
 
 ACTIVE = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 # The checklists shown unfolded on a service's page: those of the phase it is in.

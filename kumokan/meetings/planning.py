@@ -108,10 +108,10 @@ def plan_meeting(municipality: Municipality, facts: dict[str, Any]) -> MeetingPl
     if municipality.pack().pack.meeting is None:
         raise NoMeetingRules(municipality)
     checked = MeetingFacts.model_validate(facts).model_dump(mode="json")
-    own = meeting(checked, municipality.pack_id)
+    own = meeting(checked, municipality.pack())
     participants = None
     if checked["role"] == MeetingRole.HOST:
-        judged = meeting({**checked, "role": MeetingRole.PARTICIPANT.value}, municipality.pack_id)
+        judged = meeting({**checked, "role": MeetingRole.PARTICIPANT.value}, municipality.pack())
         participants = Party(judged["measures"], judged["findings"])
     return MeetingPlan(
         municipality=municipality,

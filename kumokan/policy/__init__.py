@@ -2,7 +2,7 @@
 
 from kumokan.policy.errors import FactsError, PackError, PolicyError, Problem, UnknownPack
 from kumokan.policy.judge import Judgment, judge, meeting
-from kumokan.policy.loader import LoadedPack, available, load_file, load_pack, validate_file
+from kumokan.policy.loader import LoadedPack, available, load_file, load_pack, load_text, validate_file
 
 __all__ = [
     "FactsError",
@@ -16,6 +16,7 @@ __all__ = [
     "judge",
     "load_file",
     "load_pack",
+    "load_text",
     "meeting",
     "validate_file",
 ]

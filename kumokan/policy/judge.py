@@ -19,11 +19,13 @@ M = TypeVar("M", bound=BaseModel)
 
 def judge(
     facts: Mapping[str, Any] | Facts,
-    pack_ids: Sequence[str],
+    pack_ids: Sequence[str | LoadedPack],
     *,
     configured_approver: str | None = None,
 ) -> Judgment:
     """The judgment of CONTRACT.md for these facts under these packs (municipality first, then overlays).
+
+    A pack is named by its id (the installed file) or given loaded (a municipality's adopted text).
 
     `configured_approver` is the municipality's setting for a track whose seed names no approver.
     """
@@ -103,9 +105,9 @@ def judge(
     }
 
 
-def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str) -> Judgment:
+def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str | LoadedPack) -> Judgment:
     """The web-conference measures and findings for one meeting (Kitakyushu §6)."""
-    loaded = load_pack(pack_id)
+    loaded = _loaded(pack_id)
     pack = loaded.pack
     if pack.meeting is None:
         raise FactsError(
@@ -266,10 +268,15 @@ def _classification(pack: Pack, facts: Facts) -> dict[str, Any]:
     }
 
 
-def _packs(pack_ids: Sequence[str]) -> list[LoadedPack]:
-    if not pack_ids:
+def _loaded(pack: str | LoadedPack) -> LoadedPack:
+    return load_pack(pack) if isinstance(pack, str) else pack
+
+
+def _packs(given: Sequence[str | LoadedPack]) -> list[LoadedPack]:
+    if not given:
         raise FactsError([Problem("pack", "パックを指定してください", "name at least one pack")])
-    repeated = sorted({p for p in pack_ids if list(pack_ids).count(p) > 1})
+    pack_ids = [p if isinstance(p, str) else p.id for p in given]
+    repeated = sorted({p for p in pack_ids if pack_ids.count(p) > 1})
     if repeated:
         shown = ", ".join(repeated)
         raise FactsError(
@@ -279,7 +286,7 @@ def _packs(pack_ids: Sequence[str]) -> list[LoadedPack]:
                 )
             ]
         )
-    packs = [load_pack(pack_id) for pack_id in pack_ids]
+    packs = [_loaded(pack) for pack in given]
     problems = []
     if packs[0].pack.kind != "municipality":
         problems.append(

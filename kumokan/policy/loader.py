@@ -42,7 +42,7 @@ class LoadedPack:
     """A validated pack with what identifies the exact text it was read from."""
 
     pack: Pack
-    path: Path
+    path: Path | None  # None: read from stored text (a municipality's adopted version), not a file
     digest: str
 
     @property
@@ -122,6 +122,31 @@ def load_file(path: Path) -> LoadedPack:
         raise PackError(problems)
     loaded = LoadedPack(pack=pack, path=path, digest=hashlib.sha256(raw).hexdigest()[:16])
     _cache[path] = (key, loaded)
+    return loaded
+
+
+_texts: dict[str, LoadedPack] = {}
+_TEXTS_KEPT = 64
+
+
+def load_text(text: str) -> LoadedPack:
+    """Read and validate a pack from its text (a stored, adopted version), or raise PackError.
+
+    Its digest is that of the text as UTF-8, as `load_file` computes it from the file's bytes, so
+    the same text has the same digest wherever it was read from. Parsed once per digest.
+    """
+    raw = text.encode("utf-8")
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    cached = _texts.get(digest)
+    if cached is not None:
+        return cached
+    pack, problems = _parse(Path("pack"), raw)
+    if pack is None:
+        raise PackError(problems)
+    loaded = LoadedPack(pack=pack, path=None, digest=digest)
+    if len(_texts) >= _TEXTS_KEPT:
+        _texts.pop(next(iter(_texts)))
+    _texts[digest] = loaded
     return loaded
 
 

@@ -25,7 +25,7 @@ APPROVER_NOT_CONFIGURED = "approver_not_configured"
 
 def judge_procurement(municipality: Municipality, facts: dict[str, Any]) -> dict[str, Any]:
     """The judgment of the procurement's facts under the municipality's packs (raises FactsError per key)."""
-    return judge(facts, municipality.pack_ids(), configured_approver=municipality.configured_approver)
+    return judge(facts, municipality.packs(), configured_approver=municipality.configured_approver)
 
 
 def canonical_facts(facts: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +40,9 @@ def special_terms_items(
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """The special-terms items that apply to the facts (judged under the city's pack and the overlay), and the packs."""
     packs = [
-        municipality.pack_id,
-        *[p for p in municipality.overlay_pack_ids if p != SPECIAL_TERMS],
-        SPECIAL_TERMS,
+        municipality.pack(),
+        *[municipality.pack_in_force(p) for p in municipality.overlay_pack_ids if p != SPECIAL_TERMS],
+        municipality.pack_in_force(SPECIAL_TERMS),
     ]
     judgment = judge(facts, packs, configured_approver=municipality.configured_approver)
     items = [

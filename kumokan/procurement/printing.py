@@ -12,7 +12,6 @@ from kumokan.core.templatetags.kumokan import in_language
 from kumokan.documents.choices import FormKind
 from kumokan.documents.choices import Phase as PrintedPhase
 from kumokan.documents.printed import ItemRow, PrintedForm, Row, Section, Signatory, both_dates
-from kumokan.policy import load_pack
 from kumokan.policy.pack import Phase
 from kumokan.procurement.choices import ContractorAnswer
 from kumokan.procurement.forms import describe
@@ -54,7 +53,7 @@ def annex_form(annex: ProcurementAnnex) -> PrintedForm:
         number=annex.number,
         kind=FormKind.REQUIREMENT_SHEET,
         form_id=_("Annex %(number)s to the specification") % {"number": annex.number},
-        title=load_pack(SPECIAL_TERMS).pack.title,
+        title=procurement.municipality.pack_in_force(SPECIAL_TERMS).pack.title,
         municipality=procurement.municipality.name,
         date=both_dates(timezone.localdate(annex.issued_at)),
         addressee=f"{procurement.municipality.name} {procurement.department.name}",

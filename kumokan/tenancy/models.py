@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.policy import LoadedPack, load_pack
+from kumokan.policy import LoadedPack, PolicyError, load_pack, load_text
 from kumokan.tenancy.choices import Role
 
 
@@ -53,8 +54,39 @@ class Municipality(models.Model):
         return [self.pack_id, *self.overlay_pack_ids]
 
     def pack(self) -> LoadedPack:
-        """The municipality's own pack (raises kumokan.policy.UnknownPack if it is missing)."""
-        return load_pack(self.pack_id)
+        """The municipality's own pack in force (raises kumokan.policy.UnknownPack if it is missing)."""
+        return self.pack_in_force(self.pack_id)
+
+    def packs(self) -> list[LoadedPack]:
+        """The packs to judge with, in force: the municipality's own first, then its overlays."""
+        return [self.pack_in_force(pack_id) for pack_id in self.pack_ids()]
+
+    def pack_in_force(self, pack_id: str) -> LoadedPack:
+        """The text of `pack_id` this municipality adopted last; the installed file until it adopts one.
+
+        An upgrade of kumokan that ships a new pack file changes nothing for a municipality until it
+        adopts that text (lifecycle.actions.adopt_pack_version). Read once per instance.
+        """
+        memo: dict[str, LoadedPack] = self.__dict__.setdefault("_packs_in_force", {})
+        loaded = memo.get(pack_id)
+        if loaded is None:
+            adopted = self.adopted_version(pack_id)
+            loaded = memo[pack_id] = load_pack(pack_id) if adopted is None else load_text(adopted.text)
+        return loaded
+
+    def adopted_version(self, pack_id: str) -> PackVersion | None:
+        """The text of `pack_id` this municipality adopted last (None: it has adopted none)."""
+        adoption = (
+            PackAdoption.objects.filter(municipality=self, pack_id=pack_id)
+            .select_related("version")
+            .order_by("-id")
+            .first()
+        )
+        return adoption.version if adoption is not None else None
+
+    def forget_packs_in_force(self) -> None:
+        """After an adoption: read the packs in force again."""
+        self.__dict__.pop("_packs_in_force", None)
 
     @property
     def configured_approver(self) -> str | None:
@@ -154,3 +186,92 @@ class Membership(models.Model):
         super().clean()
         if self.department_id and self.department.municipality_id != self.municipality_id:
             raise ValidationError({"department": _("The department does not belong to the municipality.")})
+
+
+class PackVersion(models.Model):
+    """One text of a pack a municipality adopted, kept so the rules of any past judgment stay readable."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="pack_versions", verbose_name=_("municipality")
+    )
+    pack_id = models.CharField(_("pack"), max_length=50)
+    version = models.CharField(_("version"), max_length=50)
+    digest = models.CharField(_("digest"), max_length=64)
+    text = models.TextField(_("pack text (YAML)"))
+    # When and by whom this text was first adopted; every adoption, re-adoptions included, is a PackAdoption.
+    adopted_at = models.DateTimeField(_("adopted at"), default=timezone.now)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adopted by"),
+    )
+
+    class Meta:
+        verbose_name = _("adopted pack version")
+        verbose_name_plural = _("adopted pack versions")
+        ordering = ["municipality", "pack_id", "-adopted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "pack_id", "digest"],
+                name="%(app_label)s_%(class)s_unique_text",
+                violation_error_message=_("This municipality has already adopted this text of the pack."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.pack_id} {self.version}"
+
+    @property
+    def rules_name(self) -> str:
+        """The rules' name as people say it, from this text (its pack id if the text no longer loads)."""
+        try:
+            return load_text(self.text).pack.rules_name
+        except PolicyError:
+            return self.pack_id
+
+
+class PackAdoption(models.Model):
+    """One adoption of a pack text: the latest per (municipality, pack) is the text in force.
+
+    Going back to an earlier text is one more adoption of that text, so the log shows every move.
+    A version stays while an adoption names it (RESTRICT); both go with their municipality.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="pack_adoptions", verbose_name=_("municipality")
+    )
+    pack_id = models.CharField(_("pack"), max_length=50)
+    version = models.ForeignKey(
+        PackVersion, on_delete=models.RESTRICT, related_name="adoptions", verbose_name=_("adopted version")
+    )
+    previous = models.ForeignKey(
+        PackVersion,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version before"),
+    )
+    adopted_at = models.DateTimeField(_("adopted at"), default=timezone.now)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adopted by"),
+    )
+
+    class Meta:
+        verbose_name = _("pack adoption")
+        verbose_name_plural = _("pack adoptions")
+        ordering = ["municipality", "pack_id", "-id"]
+        indexes = [
+            models.Index(fields=["municipality", "pack_id", "-id"], name="tenancy_adoption_current_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.pack_id} {self.version.version}"

@@ -15,9 +15,10 @@ from kumokan.core.actors import SYSTEM
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.forms import PackAdoptForm
-from kumokan.lifecycle.models import PackVersion, Recheck
+from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, city, in_operation
 from kumokan.lifecycle.tests.test_pack_revision import IAAS_ONLY_ITEM, _installed
+from kumokan.tenancy.models import PackVersion
 
 pytestmark = pytest.mark.django_db
 REVISED = "99.0.0"  # above any installed version

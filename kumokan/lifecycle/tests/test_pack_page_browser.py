@@ -12,10 +12,11 @@ from playwright.sync_api import Page, expect
 from kumokan.core.actors import SYSTEM
 from kumokan.lifecycle import actions
 from kumokan.lifecycle.choices import RecheckTrigger
-from kumokan.lifecycle.models import PackVersion, Recheck
+from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, city, in_operation
 from kumokan.lifecycle.tests.test_pack_page import REVISED, _revised
 from kumokan.lifecycle.tests.test_pack_revision import IAAS_ONLY_ITEM, _installed
+from kumokan.tenancy.models import PackVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple 7"
