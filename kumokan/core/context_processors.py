@@ -9,13 +9,17 @@ from django.http import HttpRequest
 from kumokan.core.permissions import Capability, allows
 from kumokan.notifications.models import Notification
 from kumokan.tenancy.access import memberships_of
+from kumokan.tenancy.vocabulary import vocabulary
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"terms": vocabulary(None)}
+    memberships = memberships_of(user)
     return {
+        # The words of the user's city (the first where they hold roles in several): see vocabulary.py.
+        "terms": vocabulary(memberships[0].municipality if memberships else None),
         "nav": {
             "apply": allows(user, Capability.APPLY),
             "decide": allows(user, Capability.DECIDE),
@@ -24,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "procurement": allows(user, Capability.VIEW_PROCUREMENT),
             "meetings": allows(user, Capability.PLAN_MEETING),
             # A token acts as its user; without a role (or superuser) it could reach nothing.
-            "api_tokens": user.is_superuser or bool(memberships_of(user)),
+            "api_tokens": user.is_superuser or bool(memberships),
             "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
-        }
+        },
     }

@@ -30,6 +30,7 @@ from kumokan.ledger.access import entries_for
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import vocabulary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,7 +89,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if fmt == FileFormat.XLSX:
         # openpyxl writes the sheet to disk row by row and zips it on save; the file is then streamed.
         out = tempfile.TemporaryFile()
-        write_xlsx(export_rows(entries, columns), out, sheet_title=str(_("Ledger")))
+        write_xlsx(export_rows(entries, columns), out, sheet_title=vocabulary(municipality).ledger)
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX)
     cp932 = fmt == FileFormat.CSV_CP932

@@ -153,8 +153,29 @@ class Form(_Strict):
     source: Source
 
 
+class Term(_Strict):
+    """One word of the city's vocabulary, as its rules write it (外部サービス, 情報システム台帳)."""
+
+    word: str = Field(min_length=1)
+    source: Source
+
+
+class Terms(_Strict):
+    """The city's own names for what every page names; a page says the generic word where none is given.
+
+    The service manager's name is the one the pack's roles give (`service_manager`).
+    """
+
+    service: Term | None = (
+        None  # what the rules call the services they govern: クラウドサービス, 外部サービス
+    )
+    ledger: Term | None = None  # the register of services in use: 台帳, 情報システム台帳
+
+
 class Track(_Strict):
     label: str = Field(min_length=1)
+    # The seed's short words for the track where tables have no room for the label (機密性２以上).
+    short_label: Term | None = None
     source: Source
     applicant: Person
     approver: Person | None
@@ -287,6 +308,7 @@ class Pack(_Strict):
     classification: Classification | None = None
     roles: tuple[RoleTitle, ...] = ()
     tracks: Tracks | None = None
+    terms: Terms = Terms()
     ledger_fields: tuple[LedgerField, ...] = ()
     workflow: Workflow = Workflow()
     items: tuple[Item, ...] = ()

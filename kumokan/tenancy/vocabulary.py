@@ -1,0 +1,73 @@
+"""The city's own words for what every page, PDF, export and notification names (issue 17 point 1).
+
+One owner: the municipality's pack says what its rules call the services, their manager, the ledger and
+the two tracks; where it says nothing, the generic word in the active language stands in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kumokan.policy import PolicyError
+from kumokan.policy.pack import Pack, Role
+from kumokan.tenancy.models import Municipality
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    service: str  # クラウドサービス, 外部サービス
+    service_manager: str  # クラウドサービス管理者, 外部サービス管理者
+    ledger: str  # 台帳, 情報システム台帳
+    track_labels: dict[str, str]  # "high"/"low" -> the pack's label (機密性２以上の情報を取り扱う場合)
+    track_short_labels: dict[str, str]  # -> the seed's short words where it has them, else the label
+
+    def track(self, code: str, *, short: bool = False) -> str:
+        labels = self.track_short_labels if short else self.track_labels
+        return labels.get(code, code)
+
+
+def _generic() -> Vocabulary:
+    return Vocabulary(
+        service=_("cloud service"),
+        service_manager=_("Service manager"),
+        ledger=_("Ledger"),
+        track_labels={},
+        track_short_labels={},
+    )
+
+
+def vocabulary_of_pack(pack: Pack) -> Vocabulary:
+    """The pack's words; in English the generic English ones (the packs give no English for them)."""
+    generic = _generic()
+    if (get_language() or "ja").startswith("en"):
+        return Vocabulary(generic.service, generic.service_manager, generic.ledger, generic.track_labels, {})
+    manager = pack.title_of(Role.SERVICE_MANAGER)
+    if manager is None and pack.tracks is not None:
+        manager = pack.tracks.high.service_manager.title
+    labels: dict[str, str] = {}
+    short: dict[str, str] = {}
+    if pack.tracks is not None:
+        for code in ("high", "low"):
+            track = getattr(pack.tracks, code)
+            labels[code] = track.label
+            short[code] = track.short_label.word if track.short_label else track.label
+    return Vocabulary(
+        service=pack.terms.service.word if pack.terms.service else generic.service,
+        service_manager=manager or generic.service_manager,
+        ledger=pack.terms.ledger.word if pack.terms.ledger else generic.ledger,
+        track_labels=labels,
+        track_short_labels=short,
+    )
+
+
+def vocabulary(municipality: Municipality | None) -> Vocabulary:
+    """The municipality's words (the generic ones without a municipality or with its pack missing)."""
+    if municipality is None:
+        return _generic()
+    try:
+        return vocabulary_of_pack(municipality.pack().pack)
+    except PolicyError:
+        return _generic()
