@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("kumokan.procurement.urls")),
     path("", include("kumokan.documents.urls")),
     path("", include("kumokan.rulebook.urls")),
+    path("", include("kumokan.webhooks.urls")),
 ]
 
 # Error pages in the site's layout; 403 and 404 are Django's handlers with templates/403.html and 404.html.

@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "catalog": allows(user, Capability.VIEW_CATALOG),
             "procurement": allows(user, Capability.VIEW_PROCUREMENT),
             "meetings": allows(user, Capability.PLAN_MEETING),
+            "webhooks": allows(user, Capability.MANAGE_WEBHOOKS),
             # A token acts as its user; without a role (or superuser) it could reach nothing.
             "api_tokens": user.is_superuser or bool(memberships),
             "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
