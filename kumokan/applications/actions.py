@@ -403,18 +403,14 @@ def submission_problems(
                 code="one_function",
             )
         )
-    explained = set(application.explanations.values_list("pack_id", "code"))
-    for finding in snapshot.findings("block"):
-        if finding["code"] == "approver_not_configured":
-            continue
-        if (finding["pack"], finding["code"]) not in explained:
-            problems.append(
-                WorkflowError(
-                    f"重大な指摘事項に説明がありません: {finding['message']}",
-                    f"a blocking finding has no explanation: {finding['code']}",
-                    code="unexplained_finding",
-                )
+    for finding in unexplained_findings(application, snapshot):
+        problems.append(
+            WorkflowError(
+                f"重大な指摘事項に説明がありません: {finding['message']}",
+                f"a blocking finding has no explanation: {finding['code']}",
+                code="unexplained_finding",
             )
+        )
     missing = unanswered_items(application, snapshot, Phase.SELECTION)
     if missing:
         problems.append(
@@ -425,6 +421,20 @@ def submission_problems(
             )
         )
     return problems
+
+
+def findings_to_explain(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:
+    """The blocking findings the applicant explains before submitting (a missing approver is the city's)."""
+    return [f for f in snapshot.findings("block") if f["code"] != "approver_not_configured"]
+
+
+def unexplained_findings(
+    application: Application, snapshot: JudgmentSnapshot | None = None
+) -> list[dict[str, Any]]:
+    """The findings to explain that have no explanation yet."""
+    snapshot = snapshot or _current(application)
+    explained = set(application.explanations.values_list("pack_id", "code"))
+    return [f for f in findings_to_explain(snapshot) if (f["pack"], f["code"]) not in explained]
 
 
 def unanswered_items(

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.applications.actions import ANSWERS_FOR
+from kumokan.applications.actions import ANSWERS_FOR, findings_to_explain
 from kumokan.applications.choices import Outcome, UserScope
 from kumokan.applications.models import Application, ChecklistAnswer, FindingExplanation, JudgmentSnapshot
 from kumokan.catalog.choices import ServiceModel
@@ -348,8 +348,7 @@ class ChecklistForm(forms.Form):
             )
 
     def blocking_findings(self) -> list[dict[str, Any]]:
-        """The findings that need the applicant's explanation (a missing approver is the city's to fix)."""
-        return [f for f in self.snapshot.findings("block") if f["code"] != "approver_not_configured"]
+        return findings_to_explain(self.snapshot)
 
     def phases(self) -> list[tuple[str, Any, list[ItemRow], bool]]:
         """(phase, label, rows, any row invalid) for every phase that has items, in the order phases happen."""
@@ -446,6 +445,15 @@ class WithdrawForm(forms.Form):
     reason = _text(_("Reason"), required=False, rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ExplainForm(forms.Form):
+    """One blocking finding's explanation, given on the review page where the finding stops submission."""
+
+    pack = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class VersionForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/judgment/", views.edit_judgment, name="edit_judgment"),
     path("applications/<int:pk>/checklist/", views.checklist, name="checklist"),
     path("applications/<int:pk>/review/", views.review, name="review"),
+    path("applications/<int:pk>/explain/", views.explain, name="explain"),
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:pk>/evidence/<int:answer_pk>/", views.evidence, name="evidence"),

@@ -30,6 +30,7 @@ from kumokan.applications.forms import (
     TEXT_FACTS,
     ChecklistForm,
     DecisionForm,
+    ExplainForm,
     FactsForm,
     VersionForm,
     WithdrawForm,
@@ -330,25 +331,66 @@ def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Appl
 @requires(Capability.APPLY)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
+    return render(request, "applications/review.html", _review_context(application))
+
+
+@require_POST
+@requires(Capability.APPLY)
+def explain(request: HttpRequest, pk: int) -> HttpResponse:
+    """Explain a blocking finding from the review page, where it stops the submission."""
+    application = own_application(request.user, pk)
+    form = ExplainForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.explain_finding(
+                acting_user=request.user,
+                application=application,
+                pack_id=form.cleaned_data["pack"],
+                code=form.cleaned_data["code"],
+                explanation=form.cleaned_data["explanation"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except WorkflowError as exc:
+            form.add_error("explanation", exc.message)
+        else:
+            messages.success(request, _("The explanation is saved."))
+            return redirect(reverse("applications:review", args=[application.pk]) + "#findings")
+    application.refresh_from_db()
+    context = _review_context(application, failed=form)
+    return render(request, "applications/review.html", context, status=400)
+
+
+def _review_context(application: Application, failed: ExplainForm | None = None) -> dict[str, Any]:
     snapshot = _snapshot(application)
     may_submit = bool({Step.SUBMIT, Step.RESUBMIT} & set(steps_from(application.status)))
     problems = actions.submission_problems(application, snapshot) if may_submit else []
-    return render(
-        request,
-        "applications/review.html",
-        {
-            "application": application,
-            "snapshot": snapshot,
-            "judgment": snapshot.judgment,
-            "may_submit": may_submit,
-            "submission_problems": problems,
-            "unanswered": actions.unanswered_items(application, snapshot, Phase.SELECTION),
-            "later_unanswered": len(actions.unanswered_items(application, snapshot))
-            - len(actions.unanswered_items(application, snapshot, Phase.SELECTION)),
-            "form": VersionForm(initial={"version": application.version}),
-            **_record(application),
-        },
-    )
+    unexplained = []
+    for finding in actions.unexplained_findings(application, snapshot) if may_submit else []:
+        form = ExplainForm(
+            initial={"pack": finding["pack"], "code": finding["code"], "version": application.version}
+        )
+        if (
+            failed is not None
+            and failed.data.get("pack") == finding["pack"]
+            and failed.data.get("code") == finding["code"]
+        ):
+            form = failed
+        # Several of these forms share the page: ids of their own.
+        form.auto_id = f"id_{finding['pack']}_{finding['code']}_%s"
+        unexplained.append({"finding": finding, "form": form})
+    return {
+        "application": application,
+        "snapshot": snapshot,
+        "judgment": snapshot.judgment,
+        "may_submit": may_submit,
+        "submission_problems": problems,
+        "unexplained": unexplained,
+        "unanswered": actions.unanswered_items(application, snapshot, Phase.SELECTION),
+        "later_unanswered": len(actions.unanswered_items(application, snapshot))
+        - len(actions.unanswered_items(application, snapshot, Phase.SELECTION)),
+        "form": VersionForm(initial={"version": application.version}),
+        **_record(application),
+    }
 
 
 @require_POST

@@ -5,6 +5,7 @@ from django.test import Client
 
 from kumokan.applications.models import Decision
 from kumokan.applications.tests import factories as f
+from kumokan.audit.models import AuditEvent
 from kumokan.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,68 @@ def test_withdrawing_is_confirmed_first(client: Client) -> None:
         {"version": application.version, "confirmed": "on", "reason": "別の方法にする"},
     )
     assert f.fresh(application).status == "withdrawn"
+
+
+def test_a_blocking_finding_is_explained_on_the_review_page_where_it_blocks(client: Client) -> None:
+    city = f.city()
+    application = f.draft(city, required_clauses_present=False)
+    f.answer_all(application)
+    application = f.fresh(application)
+    client.force_login(city.applicant)
+
+    page = client.get(f"/applications/{application.pk}/review/").content.decode()
+    assert 'id="finding-kobe-required_clauses_missing"' in page
+    assert f'action="/applications/{application.pk}/explain/"' in page
+    assert f'href="/applications/{application.pk}/checklist/#finding-kobe-required_clauses_missing"' in page
+
+    response = client.post(
+        f"/applications/{application.pk}/explain/",
+        {
+            "pack": "kobe",
+            "code": "required_clauses_missing",
+            "version": application.version,
+            "explanation": "提供者と特約を締結し、必要な条項を担保している。",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/applications/{application.pk}/review/#findings"
+    explained = f.fresh(application).explanations.get()
+    assert explained.code == "required_clauses_missing" and explained.explained_by == city.applicant
+    assert AuditEvent.objects.filter(action="application.explain_finding").count() == 1
+    page = client.get(f"/applications/{application.pk}/review/").content.decode()
+    assert 'id="finding-kobe-required_clauses_missing"' not in page
+    assert 'disabled aria-disabled="true"' not in page
+
+
+def test_an_empty_explanation_is_refused_on_the_review_page_and_nothing_is_saved(client: Client) -> None:
+    city = f.city()
+    application = f.draft(city, required_clauses_present=False)
+    client.force_login(city.applicant)
+    response = client.post(
+        f"/applications/{application.pk}/explain/",
+        {
+            "pack": "kobe",
+            "code": "required_clauses_missing",
+            "version": application.version,
+            "explanation": " ",
+        },
+    )
+    assert response.status_code == 400
+    assert "field--invalid" in response.content.decode()
+    assert not f.fresh(application).explanations.exists()
+
+
+def test_only_the_applicant_explains_and_only_by_post(client: Client) -> None:
+    city = f.city()
+    application = f.draft(city, required_clauses_present=False)
+    data = {
+        "pack": "kobe",
+        "code": "required_clauses_missing",
+        "version": application.version,
+        "explanation": "説明",
+    }
+    client.force_login(city.applicant)
+    assert client.get(f"/applications/{application.pk}/explain/").status_code == 405
+    client.force_login(city.staff)
+    assert client.post(f"/applications/{application.pk}/explain/", data).status_code in (403, 404)
+    assert not f.fresh(application).explanations.exists()
