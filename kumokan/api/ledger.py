@@ -23,6 +23,7 @@ from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.forms import LedgerFilterForm
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.workflow import steps_from
+from kumokan.lifecycle import entries
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department
 
@@ -31,12 +32,6 @@ router = Router(tags=["ledger"])
 StatusValue = Literal["approved", "in_operation", "suspended", "retired"]
 UserScopeValue = Literal["organisation", "department", "citizens", "contractors"]
 StepValue = Literal["start_operation", "suspend", "resume", "retire"]
-STEP_ACTIONS = {
-    EntryStep.START_OPERATION: actions.start_operation,
-    EntryStep.SUSPEND: actions.suspend,
-    EntryStep.RESUME: actions.resume,
-    EntryStep.RETIRE: actions.retire,
-}
 
 
 class EntryOut(Schema):
@@ -307,7 +302,7 @@ def update_entry(request: HttpRequest, entry_id: Id, payload: EntryUpdate) -> di
 )
 def take_step(request: HttpRequest, entry_id: Id, payload: StepIn) -> dict[str, Any]:
     entry = _managed_entry(request.user, entry_id)
-    STEP_ACTIONS[EntryStep(payload.step)](
+    entries.STEP_ACTIONS[EntryStep(payload.step)](
         acting_user=request.user, entry=entry, reason=payload.reason, expected_version=payload.version
     )
     return _detail(request.user, entry_for(request.user, entry_id))

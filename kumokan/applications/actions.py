@@ -30,12 +30,12 @@ from kumokan.applications.models import (
     FindingExplanation,
     JudgmentSnapshot,
 )
+from kumokan.applications.signals import application_approved
 from kumokan.applications.workflow import Transition, transition
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions import find_or_register_service
 from kumokan.errors import ConflictError, WorkflowError, check_version
-from kumokan.ledger.actions import register_entry
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.policy.pack import Phase, Response
@@ -626,7 +626,8 @@ def _decide(
             role=Role.SERVICE_MANAGER,
             department=locked.department,
         )
-        entry = register_entry(
+        [(_receiver, entry)] = application_approved.send(
+            sender=Application,
             acting_user=acting_user,
             application=locked,
             decision=decision,

@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Domain apps: append their includes below, one per line.
     path("", include("kumokan.api.urls")),
-    path("lifecycle/", include("kumokan.lifecycle.urls")),
+    path("", include("kumokan.lifecycle.urls")),
     path("", include("kumokan.applications.urls")),
     path("", include("kumokan.catalog.urls")),
     path("", include("kumokan.ledger.urls")),

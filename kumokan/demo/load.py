@@ -28,6 +28,7 @@ from kumokan.demo.lifecycle import load_lifecycle_demo
 from kumokan.ledger import actions as ledger
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions as lifecycle
+from kumokan.lifecycle import entries
 from kumokan.lifecycle.choices import AccountOutcome, DisposalMethod, TaskStatus, TerminationStep
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.policy.pack import Designation, Response
@@ -228,7 +229,7 @@ def _after_approval(users: dict[str, Any], application: Application, service: Se
         lifecycle.decide_task(
             acting_user=manager, task=task, status=TaskStatus.CONFIRMED, note="手順書と納品物で確認した。"
         )
-    entry = ledger.start_operation(acting_user=manager, entry=entry, reason="運用を開始した。")
+    entry = entries.start_operation(acting_user=manager, entry=entry, reason="運用を開始した。")
     if service.department == "jumin":
         entry = ledger.edit_entry(
             acting_user=manager,
@@ -237,7 +238,7 @@ def _after_approval(users: dict[str, Any], application: Application, service: Se
             reason="契約更新に伴い利用期間を延長",
         )
     if service.state == "suspended":
-        ledger.suspend(acting_user=manager, entry=entry, reason=service.reason)
+        entries.suspend(acting_user=manager, entry=entry, reason=service.reason)
     elif service.state == "retired":
         _terminate(entry, service.reason)
 

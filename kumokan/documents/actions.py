@@ -45,8 +45,9 @@ from kumokan.documents.ledger_import import (
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
 from kumokan.errors import ConflictError, WorkflowError
-from kumokan.ledger.actions import TYPED_FIELD_IDS, build_entries, new_entry
+from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
+from kumokan.lifecycle.entries import build_entries
 from kumokan.policy.conditions import uses
 from kumokan.tenancy.access import display_name, has_role
 from kumokan.tenancy.actions import add_department

@@ -10,16 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import UserScope
-from kumokan.applications.models import Application, Decision, JudgmentSnapshot
-from kumokan.audit.actions import record, record_many, state_of
+from kumokan.applications.models import Application, Decision
+from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
-from kumokan.ledger.choices import EntryStatus, EntryStep
+from kumokan.ledger.choices import EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
-from kumokan.lifecycle import gates
-from kumokan.lifecycle.schedule import schedule_first_rechecks
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.tenancy.access import (
@@ -31,8 +29,6 @@ from kumokan.tenancy.access import (
 )
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
-from kumokan.webhooks.choices import EventType
-from kumokan.webhooks.events import emit
 
 # Pack ledger field ids that have their own typed column; any other id goes into `fields`.
 TYPED_FIELD_IDS = frozenset(
@@ -65,25 +61,10 @@ _MANAGER_COLUMNS = (
 )
 
 
-def register_entry(
-    *,
-    acting_user: Any,
-    application: Application,
-    decision: Decision,
-    snapshot: JudgmentSnapshot,
-    service_manager: Any,
-) -> LedgerEntry:
-    """Record an approved application in the ledger (status 承認済み); runs inside `decide`."""
-    entry = new_entry(application, decision, snapshot.judgment)
-    _set_manager(entry, service_manager)
-    build_entries(acting_user, [(entry, snapshot.judgment, {})], action=Action.LEDGER_REGISTER)
-    _report(acting_user, entry, f"「{entry}」が台帳に登録されました（{entry.department}）。")
-    return entry
-
-
 def new_entry(application: Application, decision: Decision, judgment: dict[str, Any]) -> LedgerEntry:
     """The ledger entry an approved application makes, unsaved and without its service manager:
-    the approval path (register_entry) and the ledger import (kumokan.documents.actions) both start here."""
+    the approval path (kumokan.lifecycle.entries.register_entry) and the ledger import
+    (kumokan.documents.actions) both start here."""
     facts = application.facts
     level = judgment["classification"]["confidentiality"]
     return LedgerEntry(
@@ -112,35 +93,6 @@ def new_entry(application: Application, decision: Decision, judgment: dict[str, 
     )
 
 
-def build_entries(
-    acting_user: Any,
-    entries: list[tuple[LedgerEntry, dict[str, Any], dict[str, Any]]],
-    *,
-    action: Action,
-) -> None:
-    """Save new ledger entries, each given with the judgment it was approved under and what its audit
-    row adds (the import's file and row), in one batch: the entries, one audit row each, the phase
-    checklist tasks the judgment lists and, for those already in operation, their first re-checks.
-
-    Every entry comes to be through here, one approved application or ten thousand imported rows, so
-    that an imported entry meets the same gate before operation as an approved one."""
-    if not entries:
-        return
-    municipality = entries[0][0].municipality
-    LedgerEntry.objects.bulk_create([entry for entry, _judgment, _extra in entries])
-    record_many(
-        acting_user,
-        action,
-        [(entry, None, _entry_state(entry) | extra) for entry, _judgment, extra in entries],
-        municipality=municipality,
-    )
-    judged = [(entry, judgment) for entry, judgment, _extra in entries]
-    gates.open_tasks_of_new_entries(judged, acting_user=acting_user)
-    schedule_first_rechecks(
-        [(e, j) for e, j in judged if e.status == EntryStatus.IN_OPERATION], acting_user=acting_user
-    )
-
-
 def edit_entry(
     *,
     acting_user: Any,
@@ -162,9 +114,9 @@ def edit_entry(
             code="field",
         )
     with transaction.atomic():
-        locked = _lock(acting_user, entry, expected_version)
+        locked = lock_entry(acting_user, entry, expected_version)
         step = transition(locked.status, EntryStep.EDIT)
-        reason = _reason(reason, step.reason_required)
+        reason = given_reason(reason, step.reason_required)
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for name, value in changes.items():
@@ -172,7 +124,7 @@ def edit_entry(
                 if value.pk != locked.service_manager_id:
                     _require_eligible_manager(value, locked)
                     before |= state_of(locked, *_MANAGER_COLUMNS)
-                    _set_manager(locked, value)
+                    set_manager(locked, value)
                     ensure_membership(
                         acting_user=acting_user,
                         user=value,
@@ -204,86 +156,13 @@ def edit_entry(
                 "the period ends before it starts",
                 code="period",
             )
-        _save_change(acting_user, locked, list(after), before, after, reason)
+        save_change(acting_user, locked, list(after), before, after, reason)
         record(acting_user, Action.LEDGER_EDIT, locked, before, after | {"reason": reason})
-        _report(acting_user, locked, f"「{locked}」の台帳が変更されました: {reason}")
+        report_change(acting_user, locked, f"「{locked}」の台帳が変更されました: {reason}")
     return locked
 
 
-def start_operation(
-    *, acting_user: Any, entry: LedgerEntry, reason: str = "", expected_version: int | None = None
-) -> LedgerEntry:
-    """承認済み → 稼働中: the service goes into use."""
-    return _step(acting_user, entry, EntryStep.START_OPERATION, reason, expected_version)
-
-
-def suspend(
-    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
-) -> LedgerEntry:
-    """稼働中 → 停止中, e.g. when a nonconformity cannot be corrected (Kobe §6.2)."""
-    return _step(acting_user, entry, EntryStep.SUSPEND, reason, expected_version)
-
-
-def resume(
-    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
-) -> LedgerEntry:
-    """停止中 → 稼働中."""
-    return _step(acting_user, entry, EntryStep.RESUME, reason, expected_version)
-
-
-def retire(
-    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
-) -> LedgerEntry:
-    """→ 廃止済み (Kobe §7.2); the entry stays in the ledger."""
-    return _step(acting_user, entry, EntryStep.RETIRE, reason, expected_version)
-
-
-_STEP_ACTIONS = {
-    EntryStep.START_OPERATION: Action.LEDGER_START_OPERATION,
-    EntryStep.SUSPEND: Action.LEDGER_SUSPEND,
-    EntryStep.RESUME: Action.LEDGER_RESUME,
-    EntryStep.RETIRE: Action.LEDGER_RETIRE,
-}
-
-
-def _step(
-    acting_user: Any, entry: LedgerEntry, step: EntryStep, reason: str, expected_version: int | None
-) -> LedgerEntry:
-    with transaction.atomic():
-        locked = _lock(acting_user, entry, expected_version)
-        move = transition(locked.status, step)
-        reason = _reason(reason, move.reason_required)
-        gates.check_step(locked, step, reason=reason)
-        before = state_of(locked, "status")
-        locked.status = move.target
-        changed = ["status"]
-        now = timezone.now()
-        if step == EntryStep.START_OPERATION:
-            locked.operation_started_at = now
-            changed.append("operation_started_at")
-        elif step == EntryStep.RETIRE:
-            locked.retired_at = now
-            changed.append("retired_at")
-        after = state_of(locked, *changed)
-        _save_change(acting_user, locked, changed, before, after, reason or str(move.step.label))
-        record(acting_user, _STEP_ACTIONS[step], locked, before, after | {"reason": reason})
-        gates.follow_step(locked, step, acting_user=acting_user)
-        emit(
-            EventType.LEDGER_ENTRY_STATUS_CHANGED,
-            locked.municipality,
-            locked,
-            previous_status=before["status"],
-            reason=reason,
-        )
-        _report(
-            acting_user,
-            locked,
-            f"「{locked}」の台帳の状態が「{EntryStatus(move.target).label}」になりました。{reason}",
-        )
-    return locked
-
-
-def _lock(acting_user: Any, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
+def lock_entry(acting_user: Any, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked):
         raise PermissionDenied(_("台帳を変更できるのは、このサービスの管理者かシステム管理者です。"))
@@ -301,14 +180,14 @@ def _require_eligible_manager(manager: Any, entry: LedgerEntry) -> None:
         )
 
 
-def _reason(reason: str, required: bool) -> str:
+def given_reason(reason: str, required: bool) -> str:
     reason = reason.strip()
     if required and not reason:
         raise WorkflowError("理由を入力してください。", "give a reason", code="reason_required")
     return reason
 
 
-def _save_change(
+def save_change(
     acting_user: Any,
     entry: LedgerEntry,
     changed: list[str],
@@ -330,7 +209,7 @@ def _save_change(
     )
 
 
-def _set_manager(entry: LedgerEntry, manager: Any) -> None:
+def set_manager(entry: LedgerEntry, manager: Any) -> None:
     entry.service_manager = manager
     entry.service_manager_name = display_name(manager)
     entry.service_manager_title = position_title(manager, entry.municipality)
@@ -353,7 +232,7 @@ def _merged_fields(entry: LedgerEntry, values: dict[str, Any]) -> dict[str, Any]
     return {**entry.fields, **{k: v.strip() for k, v in values.items()}}
 
 
-def _entry_state(entry: LedgerEntry) -> dict[str, Any]:
+def entry_state(entry: LedgerEntry) -> dict[str, Any]:
     state = state_of(
         entry,
         "application",
@@ -377,7 +256,7 @@ def _entry_state(entry: LedgerEntry) -> dict[str, Any]:
     return state
 
 
-def _report(acting_user: Any, entry: LedgerEntry, text: str) -> None:
+def report_change(acting_user: Any, entry: LedgerEntry, text: str) -> None:
     """Tell whoever the pack says ledger changes are reported to (Kitakyushu §3.3②, §3.4②)."""
     reported_to = entry.municipality.pack().pack.workflow.ledger_changes_reported_to
     if reported_to is None or reported_to.track not in ("any", entry.track):

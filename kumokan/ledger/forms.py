@@ -199,11 +199,3 @@ class EntryForm(forms.Form):
         if self.entry.fields:
             changes["fields"] = {key: data.get(f"field:{key}") or "" for key in self.entry.fields}
         return changes
-
-
-class StepForm(forms.Form):
-    """One status step (start operation, suspend, resume, retire), confirmed before it is taken."""
-
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -15,7 +14,6 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from kumokan.applications.choices import Outcome, Track, UserScope
 from kumokan.core.permissions import Capability, can, municipalities_granting, requires
@@ -23,10 +21,10 @@ from kumokan.errors import WorkflowError
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
-from kumokan.ledger.forms import EntryForm, LedgerFilterForm, StepForm
+from kumokan.ledger.forms import EntryForm, LedgerFilterForm
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.paging import PAGE_SIZE, page_of
-from kumokan.ledger.workflow import steps_from, transition
+from kumokan.ledger.workflow import steps_from
 
 __all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
 COLUMNS = (
@@ -39,17 +37,12 @@ COLUMNS = (
     ("status", gettext_lazy("Status")),
     ("updated", gettext_lazy("Updated")),
 )
-STEP_ACTIONS: dict[str, Callable[..., LedgerEntry]] = {
-    EntryStep.START_OPERATION: actions.start_operation,
-    EntryStep.SUSPEND: actions.suspend,
-    EntryStep.RESUME: actions.resume,
-    EntryStep.RETIRE: actions.retire,
-}
+# The status steps are lifecycle's (kumokan.lifecycle.entries), which checks its gate.
 STEP_URLS = {
-    EntryStep.START_OPERATION: "ledger:start",
-    EntryStep.SUSPEND: "ledger:suspend",
-    EntryStep.RESUME: "ledger:resume",
-    EntryStep.RETIRE: "ledger:retire",
+    EntryStep.START_OPERATION: "lifecycle:start",
+    EntryStep.SUSPEND: "lifecycle:suspend",
+    EntryStep.RESUME: "lifecycle:resume",
+    EntryStep.RETIRE: "lifecycle:retire",
 }
 # Values that read better by their label than by their code in the change history.
 _CHOICE_LABELS: dict[str, Any] = {"status": EntryStatus, "user_scope": UserScope, "track": Track}
@@ -137,55 +130,6 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The ledger entry is updated."))
             return redirect(entry)
     return render(request, "ledger/edit.html", {"entry": entry, "form": form})
-
-
-@require_POST
-@requires(Capability.MANAGE_LEDGER)
-def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Start operation, suspend, resume or retire: asked again, then taken by the ledger action."""
-    entry = entry_for(request.user, pk)
-    if not can(request.user, Capability.MANAGE_LEDGER, entry):
-        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest()
-    try:
-        move = transition(entry.status, EntryStep(step))
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return redirect(entry)
-    if move.reason_required and not form.cleaned_data["reason"].strip():
-        form.add_error("reason", _("Give a reason."))
-    if form.errors or not form.cleaned_data["confirmed"]:
-        return render(
-            request,
-            "ledger/confirm_step.html",
-            {
-                "entry": entry,
-                "form": form,
-                "step": step,
-                "label": EntryStep(step).label,
-                "target": move.target,
-            },
-        )
-    try:
-        STEP_ACTIONS[step](
-            acting_user=request.user,
-            entry=entry,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except WorkflowError as exc:
-        if exc.code == "operation_gate":
-            # The open items are a checklist on the service's page, where they can be confirmed at once.
-            messages.error(request, _("Operation cannot start yet: confirm the open items below first."))
-            return redirect(reverse("lifecycle:entry", args=[entry.pk]) + "#gate")
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The entry is now “%(status)s”.") % {"status": EntryStatus(move.target).label}
-        )
-    return redirect(entry)
 
 
 def _field_labels(entry: LedgerEntry) -> dict[str, str]:

@@ -29,10 +29,9 @@ from kumokan.catalog.models import Provider
 from kumokan.core.actors import SYSTEM, is_system, person
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import gates
+from kumokan.lifecycle import entries, gates
 from kumokan.lifecycle.access import governors, governs, is_member, overseers
 from kumokan.lifecycle.choices import (
     AccountOutcome,
@@ -856,7 +855,7 @@ def close_corrective_action(
             if entry.status == EntryStatus.IN_OPERATION:
                 with _default_language():
                     reason = _("Cannot be corrected: %(result)s") % {"result": result}
-                ledger_actions.suspend(acting_user=acting_user, entry=entry, reason=reason)
+                entries.suspend(acting_user=acting_user, entry=entry, reason=reason)
             with _default_language():
                 text = _("%(service)s cannot be corrected and its use is stopped: %(result)s") % {
                     "service": entry,
@@ -1069,7 +1068,7 @@ def complete_termination(*, acting_user: Any, termination: Termination, note: st
         locked.completion_note, locked.completed_by, locked.completed_at = note, acting_user, timezone.now()
         locked.save(update_fields=list(fields))
         record(acting_user, Action.LIFECYCLE_TERMINATION_COMPLETE, locked, before, state_of(locked, *fields))
-        ledger_actions.retire(acting_user=acting_user, entry=locked.entry, reason=note)
+        entries.retire(acting_user=acting_user, entry=locked.entry, reason=note)
     return locked
 
 

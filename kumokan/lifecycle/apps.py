@@ -8,8 +8,13 @@ class LifecycleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kumokan.applications.signals import application_approved
         from kumokan.catalog.signals import certification_lapsed
+        from kumokan.lifecycle.entries import on_application_approved
         from kumokan.lifecycle.lapses import on_certification_lapsed
+
+        # An approved application is entered in the ledger, with its phase checklists.
+        application_approved.connect(on_application_approved, dispatch_uid="kumokan.lifecycle.entries")
 
         # A lapsing certification opens re-checks of the services approved on it.
         certification_lapsed.connect(on_certification_lapsed, dispatch_uid="kumokan.lifecycle.lapses")

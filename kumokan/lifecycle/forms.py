@@ -287,3 +287,11 @@ class PackAdoptForm(forms.Form):
 
 def _unix_lines(text: str) -> str:
     return text.replace("\r\n", "\n")
+
+
+class StepForm(forms.Form):
+    """One status step (start operation, suspend, resume, retire), confirmed before it is taken."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +23,10 @@ from kumokan.core.permissions import Capability, can, municipalities_granting, r
 from kumokan.core.private_files import attachment
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for, entry_for
-from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions
+from kumokan.ledger.workflow import transition
+from kumokan.lifecycle import actions, entries
 from kumokan.lifecycle.access import governs, is_member
 from kumokan.lifecycle.calendar import feed_for
 from kumokan.lifecycle.choices import OrderScope, RecheckStatus, TaskPhase, TaskStatus, TerminationStep
@@ -48,6 +49,7 @@ from kumokan.lifecycle.forms import (
     RecheckAnswerForm,
     ResolutionForm,
     SettingsForm,
+    StepForm,
     TaskForm,
     TerminationRequestForm,
 )
@@ -73,6 +75,58 @@ CURRENT_PHASES = {
     EntryStatus.SUSPENDED: (TaskPhase.OPERATION,),
     EntryStatus.RETIRED: (TaskPhase.TERMINATION,),
 }
+
+
+# ── the ledger entry's status steps ─────────────────────────────────────────────────────────
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Start operation, suspend, resume or retire: asked again, then taken by kumokan.lifecycle.entries."""
+    entry = entry_for(request.user, pk)
+    if not can(request.user, Capability.MANAGE_LEDGER, entry):
+        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    try:
+        move = transition(entry.status, EntryStep(step))
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(entry)
+    if move.reason_required and not form.cleaned_data["reason"].strip():
+        form.add_error("reason", _("Give a reason."))
+    if form.errors or not form.cleaned_data["confirmed"]:
+        return render(
+            request,
+            "lifecycle/confirm_step.html",
+            {
+                "entry": entry,
+                "form": form,
+                "step": step,
+                "label": EntryStep(step).label,
+                "target": move.target,
+            },
+        )
+    try:
+        entries.STEP_ACTIONS[step](
+            acting_user=request.user,
+            entry=entry,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as exc:
+        if exc.code == "operation_gate":
+            # The open items are a checklist on the service's page, where they can be confirmed at once.
+            messages.error(request, _("Operation cannot start yet: confirm the open items below first."))
+            return redirect(reverse("lifecycle:entry", args=[entry.pk]) + "#gate")
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The entry is now “%(status)s”.") % {"status": EntryStatus(move.target).label}
+        )
+    return redirect(entry)
 
 
 # ── the dashboard and the calendar ──────────────────────────────────────────────────────────────

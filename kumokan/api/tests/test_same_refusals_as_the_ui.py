@@ -38,7 +38,7 @@ PAIRS = [
     ("GET", "/ledger", "ledger:list", None),
     ("GET", "/ledger/{entry}", "ledger:detail", "{entry}"),
     ("PATCH", "/ledger/{entry}", "ledger:edit", "{entry}"),
-    ("POST", "/ledger/{entry}/steps", "ledger:suspend", "{entry}"),
+    ("POST", "/ledger/{entry}/steps", "lifecycle:suspend", "{entry}"),
     ("GET", "/providers", "catalog:providers", None),
     ("GET", "/providers/{provider}", "catalog:provider", "{provider}"),
     ("GET", "/services", "catalog:providers", None),
@@ -52,7 +52,12 @@ PAIRS = [
 ]
 # Pages that take only POST are asked with POST; the others with GET, except where an operation records
 # something: then the page is posted the same form (the action itself refuses whom it refuses).
-POST_PAGES = {"applications:submit", "applications:withdraw", "applications:new_judgment", "ledger:suspend"}
+POST_PAGES = {
+    "applications:submit",
+    "applications:withdraw",
+    "applications:new_judgment",
+    "lifecycle:suspend",
+}
 PAGE_FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/tasks/{task}"): {"status": "not_applicable", "note": "対象外"},
     ("POST", "/rechecks/{recheck}/answer"): {"result": "nonconforming", "note": ""},

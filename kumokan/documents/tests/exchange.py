@@ -9,7 +9,6 @@ from typing import Any
 from openpyxl import load_workbook
 
 from kumokan.applications.tests import factories as f
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
@@ -37,9 +36,9 @@ def city_with_ledger() -> tuple[f.City, list[LedgerEntry]]:
     LedgerEntry.objects.filter(pk=first.pk).update(
         period_start=datetime.date(2025, 4, 1), period_end=datetime.date(2028, 3, 31)
     )
-    ledger_actions.start_operation(acting_user=c.administrator, entry=entries[0])
-    ledger_actions.start_operation(acting_user=c.administrator, entry=entries[2])
-    ledger_actions.suspend(acting_user=c.administrator, entry=entries[2], reason="是正措置中")
+    entries.start_operation(acting_user=c.administrator, entry=entries[0])
+    entries.start_operation(acting_user=c.administrator, entry=entries[2])
+    entries.suspend(acting_user=c.administrator, entry=entries[2], reason="是正措置中")
     return c, [LedgerEntry.objects.get(pk=e.pk) for e in entries]
 
 

@@ -15,10 +15,10 @@ from kumokan.documents.choices import ImportStatus
 from kumokan.documents.tests.exchange import empty_city
 from kumokan.documents.tests.test_ledger_import import HEADER, check, commit, csv_file, problems, row
 from kumokan.errors import WorkflowError
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import actions as lifecycle_actions
+from kumokan.lifecycle import entries
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.lifecycle.rules import phase_items, recheck_rules, snapshot_of
@@ -52,10 +52,10 @@ def test_an_imported_approved_entry_reaches_operation_through_the_gate(pack_id):
     assert AuditEvent.objects.filter(action=Action.LIFECYCLE_TASKS_OPEN, target_id=str(entry.pk)).count() == 1
     if tasks.filter(required_before_operation=True).exists():
         with pytest.raises(WorkflowError) as refused:
-            ledger_actions.start_operation(acting_user=entry.service_manager, entry=entry)
+            entries.start_operation(acting_user=entry.service_manager, entry=entry)
         assert refused.value.code == "operation_gate"
     confirm_required(entry)
-    started = ledger_actions.start_operation(acting_user=entry.service_manager, entry=entry)
+    started = entries.start_operation(acting_user=entry.service_manager, entry=entry)
     assert started.status == EntryStatus.IN_OPERATION
     periodic = recheck_rules(snapshot_of(entry), "periodic")
     assert Recheck.objects.filter(entry=entry).count() == len(periodic)

@@ -8,21 +8,21 @@ from django.core.exceptions import PermissionDenied
 from kumokan.applications.tests import factories as f
 from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
-from kumokan.ledger import actions
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import TRANSITIONS, steps_from
 from kumokan.lifecycle import actions as lifecycle_actions
+from kumokan.lifecycle import entries
 from kumokan.lifecycle.choices import TerminationStep
 from kumokan.lifecycle.tests import factories as lifecycle
 
 pytestmark = pytest.mark.django_db
 
 STEPS = {
-    EntryStep.START_OPERATION: actions.start_operation,
-    EntryStep.SUSPEND: actions.suspend,
-    EntryStep.RESUME: actions.resume,
-    EntryStep.RETIRE: actions.retire,
+    EntryStep.START_OPERATION: entries.start_operation,
+    EntryStep.SUSPEND: entries.suspend,
+    EntryStep.RESUME: entries.resume,
+    EntryStep.RETIRE: entries.retire,
 }
 PATH = {
     EntryStatus.APPROVED: [],
@@ -123,7 +123,7 @@ def test_status_steps_are_refused_to_others_than_manager_and_administrator() -> 
     entry = f.entry(c)
     lifecycle.confirm_required(entry)
     with pytest.raises(PermissionDenied):
-        actions.start_operation(acting_user=c.security_manager, entry=entry)
+        entries.start_operation(acting_user=c.security_manager, entry=entry)
     assert (
-        actions.start_operation(acting_user=c.administrator, entry=entry).status == EntryStatus.IN_OPERATION
+        entries.start_operation(acting_user=c.administrator, entry=entry).status == EntryStatus.IN_OPERATION
     )

@@ -6,9 +6,8 @@ from typing import Any
 
 from kumokan.applications.tests import factories
 from kumokan.applications.tests.factories import City, city, member, user
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions
+from kumokan.lifecycle import actions, entries
 from kumokan.lifecycle.choices import AccountOutcome, DisposalMethod, TaskStatus, TerminationStep
 from kumokan.lifecycle.models import ChecklistTask, Termination
 
@@ -54,7 +53,7 @@ def in_operation(c: City, **kwargs: Any) -> LedgerEntry:
     """A ledger entry of city `c` that has gone 稼働中 through the gate."""
     e = entry(c, **kwargs)
     confirm_required(e)
-    return ledger_actions.start_operation(acting_user=e.service_manager, entry=e)
+    return entries.start_operation(acting_user=e.service_manager, entry=e)
 
 
 def terminated_up_to(e: LedgerEntry, last: TerminationStep | None) -> Termination:

@@ -9,9 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from kumokan.errors import WorkflowError
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import actions
+from kumokan.lifecycle import actions, entries
 from kumokan.lifecycle.choices import CorrectiveStatus
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import City, city, in_operation, reload
@@ -64,9 +63,7 @@ def test_a_service_that_cannot_be_corrected_is_suspended_and_can_resume() -> Non
     assert suspended.status == EntryStatus.SUSPENDED
     assert suspended.changes.first().reason.endswith("提供者が多要素認証に対応していない。")
     assert c.chief.notifications.filter(verb="corrective_action").count() == 1
-    resumed = ledger_actions.resume(
-        acting_user=e.service_manager, entry=suspended, reason="提供者が対応した。"
-    )
+    resumed = entries.resume(acting_user=e.service_manager, entry=suspended, reason="提供者が対応した。")
     assert resumed.status == EntryStatus.IN_OPERATION
 
 

@@ -12,10 +12,9 @@ from django.utils import timezone
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions
+from kumokan.lifecycle import actions, entries
 from kumokan.lifecycle.choices import (
     AccountOutcome,
     DisposalMethod,
@@ -87,11 +86,11 @@ def test_the_low_track_needs_no_crypto_erase() -> None:
 def test_retirement_is_refused_while_a_termination_step_is_open() -> None:
     e = in_operation(city("kobe"))
     with pytest.raises(WorkflowError) as refused:
-        ledger_actions.retire(acting_user=e.service_manager, entry=e, reason="終了")
+        entries.retire(acting_user=e.service_manager, entry=e, reason="終了")
     assert refused.value.code == "termination_missing"
     terminated_up_to(e, TerminationStep.DISPOSAL)
     with pytest.raises(WorkflowError) as refused:
-        ledger_actions.retire(acting_user=e.service_manager, entry=e, reason="終了")
+        entries.retire(acting_user=e.service_manager, entry=e, reason="終了")
     assert refused.value.code == "termination_open"
     assert "利用者アカウントの削除" in refused.value.ja or "user accounts" in refused.value.en
     assert reload(e).status == EntryStatus.IN_OPERATION

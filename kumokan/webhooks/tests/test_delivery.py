@@ -15,8 +15,8 @@ from kumokan.applications.tests import factories as f
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.config import celery_app
-from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle import entries
 from kumokan.lifecycle.tasks import escalate_overdue
 from kumokan.lifecycle.tests.factories import in_operation
 from kumokan.webhooks import actions
@@ -85,9 +85,7 @@ def test_a_ledger_entrys_status_changes_are_sent(receiver, eager, django_capture
 
     with django_capture_on_commit_callbacks(execute=True):
         entry = in_operation(c)
-        ledger_actions.suspend(
-            acting_user=entry.service_manager, entry=entry, reason="設定不備の是正まで停止"
-        )
+        entries.suspend(acting_user=entry.service_manager, entry=entry, reason="設定不備の是正まで停止")
 
     started, suspended = (verified(request, secret) for request in city_system.requests)
     assert started["type"] == suspended["type"] == "ledger_entry.status_changed"
