@@ -58,6 +58,8 @@ VIEWS: dict[str, tuple[str | None, str]] = {
     "notifications:read_all": (None, "post"),
 }
 NAMESPACES = ("applications", "ledger", "notifications")
+# The ledger entry's status steps, which lifecycle serves (kumokan.lifecycle.entries checks its gate).
+LEDGER_STEPS = ("lifecycle:start", "lifecycle:suspend", "lifecycle:resume", "lifecycle:retire")
 
 
 def guarded_views() -> dict[str, Any]:
@@ -68,7 +70,9 @@ def guarded_views() -> dict[str, Any]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and namespace in NAMESPACES:
+            elif isinstance(pattern, URLPattern) and (
+                namespace in NAMESPACES or f"{namespace}:{pattern.name}" in LEDGER_STEPS
+            ):
                 found[f"{namespace}:{pattern.name}"] = pattern.callback
 
     walk(get_resolver().url_patterns, None)
