@@ -330,6 +330,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("KUMOKAN_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (expired page, cookies off) answers in the site's layout, in the reader's language.
+CSRF_FAILURE_VIEW = "kumokan.core.views.csrf_failure"
 
 # Single sign-on: each municipality's identity providers are set in the database (admin, or
 # `manage.py sso_provider`), their client secrets in the environment or a file (README). The one

@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("kumokan.webhooks.urls")),
 ]
 
-# Error pages in the site's layout; 403 and 404 are Django's handlers with templates/403.html and 404.html.
+# Error pages in the site's layout; 403 and 404 are Django's handlers with templates/403.html and 404.html;
+# 400 and 500 are ours (Django's render them without the request); a CSRF refusal is CSRF_FAILURE_VIEW.
 handler500 = "kumokan.core.views.server_error"
+handler400 = "kumokan.core.views.bad_request"

@@ -63,6 +63,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 400 page in the site's layout (handler400; Django's own renders it without the request)."""
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused for its missing or stale security token: why, in the layout, and what to do."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page in the site's layout (handler500). Django's own renders it without the request, so
     the header would lose its navigation and language; if the failure was the database that the

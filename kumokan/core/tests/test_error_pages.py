@@ -10,6 +10,7 @@ from django.test import Client
 
 from kumokan.accounts.tests.conftest import PASSWORD, sign_in
 from kumokan.applications.tests.factories import city
+from kumokan.lifecycle.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,11 @@ HEADINGS = {
     403: {"ja": "権限がありません", "en": "Not allowed"},
     404: {"ja": "ページが見つかりません", "en": "Page not found"},
     500: {"ja": "サーバーエラー", "en": "Server error"},
+    400: {"ja": "リクエストを処理できません", "en": "Bad request"},
 }
 
 
-def _in_layout(html: str, status: int) -> None:
+def _in_layout(html: str, status: int | str) -> None:
     assert 'class="site-header"' in html and 'href="#main"' in html, "the site's layout"
     assert f'data-error="{status}"' in html
     assert "data-way-back" in html
@@ -41,7 +43,8 @@ def _get(user, url: str, language: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 @pytest.mark.parametrize(
-    ("status", "url"), [(403, "/lifecycle/settings/"), (404, "/no-such-page/"), (500, "/boom/")]
+    ("status", "url"),
+    [(403, "/lifecycle/settings/"), (404, "/no-such-page/"), (500, "/boom/"), (400, "/suspicious/")],
 )
 def test_each_error_page_is_in_the_layout_with_navigation_and_a_way_back(
     status: int, url: str, language: str
@@ -71,3 +74,19 @@ def test_the_429_of_a_locked_out_sign_in_is_in_the_layout(language: str, heading
     _in_layout(html, 429)
     assert heading in html
     assert 'href="/login/" data-way-back' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("ja", "送信を受け付けませんでした"), ("en", "The form was not accepted")]
+)
+def test_a_form_refused_for_its_security_token_is_in_the_layout(language: str, heading: str) -> None:
+    staff = city("kobe").staff
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+    client.force_login(staff)
+    response = client.post("/lifecycle/calendar/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    _in_layout(html, "403-csrf")
+    assert 'class="site-nav"' in html and f'<html lang="{language}">' in html
+    assert heading in html
+    assert not CalendarFeed.objects.filter(user=staff).exists(), "nothing was recorded"
