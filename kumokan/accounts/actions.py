@@ -12,9 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kumokan.accounts.choices import LinkMethod
 from kumokan.accounts.models import ExternalIdentity, GroupRoleMapping, IdentityProvider
+from kumokan.accounts.signals import two_factor_removed
 from kumokan.accounts.two_factor import new_key, requires_two_factor
-from kumokan.api.actions import revoke_api_token
-from kumokan.api.models import ApiToken
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.core.actors import is_system
@@ -59,9 +58,8 @@ def remove_totp_devices(*, acting_user: Any, user: Any) -> None:
             return
         TOTPDevice.objects.filter(user=locked).delete()
         record(acting_user, Action.ACCOUNT_TWO_FACTOR_REMOVE, locked, {"devices": names}, {"devices": []})
-        # A token issued while the second factor guarded the account does not outlive it.
-        for token in ApiToken.objects.active().filter(user=locked):
-            revoke_api_token(acting_user=acting_user, token=token)
+        # A token issued while the second factor guarded the account does not outlive it (the API's).
+        two_factor_removed.send(sender=TOTPDevice, acting_user=acting_user, user=locked)
 
 
 def unlock_account(*, acting_user: Any, username: str) -> int:

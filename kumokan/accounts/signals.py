@@ -12,12 +12,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from kumokan.accounts.addresses import client_address
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
+
+# A user's two-factor devices were removed: sent inside remove_totp_devices' transaction with
+# `acting_user` and `user`. The API revokes the user's tokens (kumokan.api.actions), for a token issued
+# while the second factor guarded the account does not outlive it; an error there undoes the removal.
+two_factor_removed = Signal()
 
 
 def _record(actor: Any, action: Action, target: Any, request: HttpRequest | None, **after: Any) -> None:

@@ -66,3 +66,10 @@ def revoke_api_token(*, acting_user: Any, token: ApiToken) -> ApiToken:
     locked.save(update_fields=["revoked_at"])
     record(acting_user, Action.API_TOKEN_REVOKE, locked, before, state_of(locked, "revoked_at"))
     return locked
+
+
+def revoke_tokens_of(sender: Any, *, acting_user: Any, user: Any, **kwargs: Any) -> None:
+    """Revoke every active token of `user`: receives kumokan.accounts.signals.two_factor_removed
+    (connected in ApiConfig.ready)."""
+    for token in ApiToken.objects.active().filter(user=user):
+        revoke_api_token(acting_user=acting_user, token=token)

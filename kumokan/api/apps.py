@@ -9,6 +9,10 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kumokan.accounts.signals import two_factor_removed
+        from kumokan.api.actions import revoke_tokens_of
         from kumokan.api.webhooks import register
 
         register()
+        # Removing a user's second factor revokes their API tokens.
+        two_factor_removed.connect(revoke_tokens_of, dispatch_uid="kumokan.api.actions.revoke_tokens_of")
