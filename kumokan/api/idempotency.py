@@ -4,11 +4,12 @@ A script that lost the answer to a create (a timeout, a dropped connection) send
 with the same key and gets the object it created, not a second one. The key is the caller's own (per
 user); with another body it is refused (422 idempotency_key_reused). A refused request stores nothing,
 so the same key may be sent again. Concurrent requests with one key wait on the key's row: the second
-gets the first one's answer.
+gets the first one's answer. A key is kept for RETENTION, then forgotten (kumokan.api.tasks, hourly).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
@@ -24,13 +25,18 @@ from kumokan.api.inputs import Text
 from kumokan.api.models import IdempotentRequest
 from kumokan.api.renderers import dumps, json_response
 
+# How long a key's first answer is kept: a script retries within minutes, and a day covers a night's
+# batch run. The hourly job deletes older keys; after that the same key creates again.
+RETENTION = datetime.timedelta(hours=24)
+
 IdempotencyKey = Header[
     Annotated[Text, Field(min_length=1, max_length=200)] | None,
     {
         "default": None,
         "alias": "Idempotency-Key",
         "description": "Any string of yours (e.g. a UUID), at most 200 characters: a repeated key returns "
-        "the first answer instead of creating again; with another body it is 422 idempotency_key_reused.",
+        "the first answer instead of creating again; with another body it is 422 idempotency_key_reused. "
+        "A key is kept 24 hours; after that it may be used again.",
     },
 ]
 REPLAYED_HEADER = "Idempotent-Replayed"

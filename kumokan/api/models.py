@@ -104,6 +104,7 @@ class IdempotentRequest(models.Model):
                 violation_error_message=_("This key was already used."),
             ),
         ]
+        indexes = [models.Index(fields=["created_at"], name="api_idempotent_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key}"

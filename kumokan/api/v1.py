@@ -25,7 +25,9 @@ Errors are `{"code", "message" (Japanese), "message_en", "details": [{"field", "
 400 for a step the object's state does not allow, 409 when the object changed since the version you
 sent (`stale_version`) or you sent a version it never had (`unknown_version`), 422 for input that does
 not validate, 429 past the rate limits (per token and per address; wait the seconds in `Retry-After`).
-Each error response of each operation lists the codes it can carry (`x-error-codes`). No text may contain NUL (U+0000) or an unpaired
+Each error response of each operation lists the codes it can carry (`x-error-codes`).
+The creating operations take an `Idempotency-Key` header: the same key again (within 24 hours, then
+it is forgotten) returns the first answer with `Idempotent-Replayed: true` instead of creating twice. No text may contain NUL (U+0000) or an unpaired
 surrogate (422, `unstorable_text`); text a step requires may not be empty or only spaces.
 
 **Lists.** Every list answers one page: `{"count", "page", "pages", "page_size", "next_page",

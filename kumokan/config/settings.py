@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kumokan.audit.write_checkpoints",
         "schedule": crontab(minute="*/15"),
     },
+    # Idempotency-Keys past their retention (kumokan.api.idempotency.RETENTION: 24 hours).
+    "api-forget-idempotency-keys": {
+        "task": "kumokan.api.forget_idempotency_keys",
+        "schedule": crontab(minute=17),
+    },
     # Webhook deliveries that are due and not on the queue (it was down, or a message was lost).
     "webhooks-send-due-deliveries": {
         "task": "kumokan.webhooks.send_due_deliveries",
