@@ -34,6 +34,8 @@ LIST_LIMIT = 15
 # 「他 N 件」 opens the whole list of its section (?all=overdue), still bounded for a shared deployment.
 FULL_LIST_LIMIT = 1000
 DUE_SECTIONS = ("overdue", "coming_due")
+# A person's own open checklist tasks read for the dashboard (grouped by service; the rest are counted).
+MY_TASKS_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,7 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
         "municipality": municipality,
         "today": today,
         "oversees": oversees,
-        "my_tasks": ChecklistTask.objects.filter(
-            responsible=user,
-            status=TaskStatus.OPEN,
-            entry__municipality=municipality,
-            entry__status__in=ACTIVE,
-        )
-        .select_related("entry")
-        # Undated items last on both databases (SQLite puts NULL first, PostgreSQL last).
-        .order_by(F("due_date").asc(nulls_last=True), "entry__service_name", "position")[:50],
+        **_my_services(user, municipality, horizon),
         "my_rechecks": Recheck.objects.filter(
             entry__service_manager=user, entry__municipality=municipality, status=RecheckStatus.OPEN
         ).select_related("entry", "order"),
@@ -117,6 +111,29 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
         ),
         **_service_counts(municipality, visible),
     }
+
+
+def _my_services(user: Any, municipality: Any, horizon: datetime.date) -> dict[str, Any]:
+    """The user's open checklist tasks grouped by service: those due by `horizon` (or overdue) shown, the
+    rest (due later or undated) for folding away, and each service's whole count of open tasks."""
+    mine = ChecklistTask.objects.filter(
+        responsible=user, status=TaskStatus.OPEN, entry__municipality=municipality, entry__status__in=ACTIVE
+    )
+    tasks = list(
+        mine.select_related("entry")
+        # Undated items last on both databases (SQLite puts NULL first, PostgreSQL last).
+        .order_by(F("due_date").asc(nulls_last=True), "entry__service_name", "position")[:MY_TASKS_LIMIT]
+    )
+    counts = dict(mine.order_by().values_list("entry").annotate(n=Count("pk")))
+    services: dict[int, dict[str, Any]] = {}
+    for task in tasks:
+        group = services.setdefault(task.entry_id, {"entry": task.entry, "due": [], "later": []})
+        due = task.due_date is not None and task.due_date <= horizon
+        group["due" if due else "later"].append(task)
+    for group in services.values():
+        group["count"] = counts.get(group["entry"].pk, 0)
+        group["unlisted"] = group["count"] - len(group["due"]) - len(group["later"])
+    return {"my_tasks": tasks, "my_services": list(services.values())}
 
 
 def _earliest(

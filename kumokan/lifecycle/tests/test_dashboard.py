@@ -183,3 +183,26 @@ def test_my_tasks_list_dated_items_first_on_every_database() -> None:
 
     dated = [task.due_date for task in tasks if task.due_date is not None]
     assert dated and [task.due_date for task in tasks[: len(dated)]] == sorted(dated)
+
+
+def test_a_managers_own_items_are_grouped_by_service_with_what_is_not_due_folded() -> None:
+    c = city("kitakyushu", overlays=())
+    first, second = entry(c), entry(c, service_name="ウェブ会議サービス")
+    manager = first.service_manager
+    assert second.service_manager == manager
+    _due(first, -3, responsible=manager)
+    _due(second, 10, responsible=manager)
+    ChecklistTask.objects.filter(entry__in=[first, second], due_date__isnull=True).update(responsible=manager)
+    client = Client()
+    client.force_login(manager)
+    html = client.get("/lifecycle/").content.decode()
+
+    for e in (first, second):
+        open_count = ChecklistTask.objects.filter(entry=e, status=TaskStatus.OPEN).count()
+        block = html.split(f'id="service-tasks-{e.pk}"')[1].split("</section>")[0]
+        assert f"未着手 {open_count}件" in block
+        shown, folded = block.split('<details class="later-tasks">')
+        assert shown.count("<li>") == 1, "only the item due soon is unfolded"
+        assert f"まだ期限の来ない項目 {open_count - 1}件" in folded
+    assert html.index(f'id="service-tasks-{first.pk}"') < html.index(f'id="service-tasks-{second.pk}"')
+    assert '<details class="later-tasks" open' not in html
