@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.errors import WorkflowError
 from kumokan.policy.pack import Designation
+from kumokan.rulebook.citations import citation
 from kumokan.tenancy.access import display_name, has_role, is_eligible_service_manager, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
@@ -141,8 +142,8 @@ def not_the_applicant(department: Department, judgment: dict[str, Any]) -> Workf
     citing the pack's clause (e.g. Kitakyushu 5.2(1)①: on the 重要情報資産 track the 所属長 applies)."""
     applicant = judgment["applicant"]
     title = applicant["title"]
-    source = applicant["source"]
-    cited = f"{source['file']} {source['clause']}"
+    found = citation(applicant["source"])
+    cited = found.text if found else ""
     label = judgment.get("track_label") or judgment["track"]
     return WorkflowError(
         f"「{label}」の利用申請は{title}が行います（{cited}）。"

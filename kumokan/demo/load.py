@@ -246,6 +246,12 @@ def _after_approval(users: dict[str, Any], application: Application, service: Se
 def _terminate(entry: LedgerEntry, reason: str) -> None:
     manager = entry.service_manager
     termination = lifecycle.request_termination(acting_user=manager, entry=entry, reason=reason)
+    if termination.approval_required:  # Kobe §7.1①: the 情報セキュリティ管理者 approves first
+        termination = lifecycle.approve_termination(
+            acting_user=lifecycle.termination_approvers(termination).first(),
+            termination=termination,
+            note="後継サービスへの移行を確認した。",
+        )
     termination = lifecycle.record_termination_plan(
         acting_user=manager,
         termination=termination,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -60,7 +61,7 @@ from kumokan.lifecycle.models import (
     Termination,
     new_feed_token,
 )
-from kumokan.lifecycle.rules import crypto_erase_items, recheck_rules, snapshot_of
+from kumokan.lifecycle.rules import crypto_erase_items, recheck_rules, snapshot_of, termination_approval
 from kumokan.lifecycle.schedule import (
     RECHECK_FIELDS,
     close_order_if_answered,
@@ -72,7 +73,8 @@ from kumokan.notifications.choices import Verb
 from kumokan.policy import PackError, load_text
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
-from kumokan.tenancy.access import display_name, has_role
+from kumokan.rulebook.citations import citation
+from kumokan.tenancy.access import display_name, has_role, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 from kumokan.webhooks.choices import EventType
@@ -897,6 +899,7 @@ def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) ->
         # The termination items to record on the way: an entry imported in operation has none yet.
         gates.open_phase_tasks(locked, acting_user=acting_user, phases=[TaskPhase.TERMINATION])
         basis = crypto_erase_items(snapshot_of(locked))
+        approval = termination_approval(locked)
         termination = Termination.objects.create(
             entry=locked,
             reason=reason,
@@ -905,13 +908,23 @@ def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) ->
             crypto_erase_basis=[
                 {"pack": i["pack"], "id": i["id"], "text": i["text"], "source": i["source"]} for i in basis
             ],
+            approval_required=approval is not None,
+            approval_basis=approval or {},
         )
         record(
             acting_user,
             Action.LIFECYCLE_TERMINATION_REQUEST,
             termination,
             None,
-            state_of(termination, "entry", "reason", "crypto_erase_required", "status"),
+            state_of(
+                termination,
+                "entry",
+                "reason",
+                "crypto_erase_required",
+                "approval_required",
+                "approval_basis",
+                "status",
+            ),
         )
         with _default_language():
             text = _("%(who)s requested to end the use of %(service)s: %(reason)s") % {
@@ -920,13 +933,88 @@ def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) ->
                 "reason": reason,
             }
         notify(
-            [*overseers(locked), *governors(locked.municipality)],
+            [*overseers(locked), *governors(locked.municipality), *termination_approvers(termination)],
             text,
             termination.get_absolute_url(),
             municipality=locked.municipality,
             verb=Verb.TERMINATION,
         )
     return termination
+
+
+def termination_approvers(termination: Termination) -> Any:
+    """Who may approve this application to stop the use: the holders of the role the pack names
+    (Kobe §7.1①: the 情報セキュリティ管理者), never the one who applied; nobody where none is required."""
+    if not termination.approval_required:
+        return get_user_model().objects.none()
+    role = termination.approval_basis["role"]
+    return users_with_role(termination.entry.municipality, role).exclude(pk=termination.requested_by_id)
+
+
+def approve_termination(*, acting_user: Any, termination: Termination, note: str = "") -> Termination:
+    """The approver the pack names approves the application to stop the use (Kobe §7.1①): from then
+    on the information and the accounts may be disposed of."""
+    with transaction.atomic():
+        locked = Termination.objects.select_for_update().select_related("entry").get(pk=termination.pk)
+        if not locked.approval_required:
+            raise WorkflowError(
+                "この利用終了には承認の手続がありません。",
+                "this termination needs no approval",
+                code="approval_not_required",
+            )
+        if not termination_approvers(locked).filter(pk=acting_user.pk, is_active=True).exists():
+            raise PermissionDenied(
+                _("Only the %(title)s may approve this application to stop the use.")
+                % {"title": locked.approval_basis["title"]}
+            )
+        if locked.status != TerminationStatus.IN_PROGRESS:
+            raise WorkflowError(
+                "この利用終了は既に完了しています。", "this termination is already complete", code="completed"
+            )
+        if locked.approved_at is not None:
+            raise WorkflowError(
+                "この利用中止の申請は既に承認されています。",
+                "this application to stop the use is already approved",
+                code="already_approved",
+            )
+        fields = ("approved_by", "approved_at", "approval_note")
+        before = state_of(locked, *fields)
+        locked.approved_by, locked.approved_at, locked.approval_note = (
+            acting_user,
+            timezone.now(),
+            note.strip(),
+        )
+        locked.save(update_fields=list(fields))
+        _record_step(acting_user, locked, TerminationStep.APPROVAL, before, *fields)
+        with _default_language():
+            text = _("%(who)s approved ending the use of %(service)s.") % {
+                "who": display_name(acting_user),
+                "service": locked.entry,
+            }
+        notify(
+            _users([locked.requested_by_id, locked.entry.service_manager_id]),
+            text,
+            locked.get_absolute_url(),
+            municipality=locked.entry.municipality,
+            verb=Verb.TERMINATION,
+        )
+    return locked
+
+
+def _require_approval(termination: Termination) -> None:
+    """Refuse disposal before the approval the pack asks for (Kobe §7.1①, before ④⑤), citing it."""
+    if not termination.approval_required or termination.approved_at is not None:
+        return
+    basis = termination.approval_basis
+    found = citation(basis["source"])
+    cited = found.text if found else ""
+    raise WorkflowError(
+        f"情報やアカウントの廃棄は、{basis['title']}が利用中止の申請を承認した後に行います（{cited}）。"
+        f"{basis['title']}の承認を待ってください。",
+        f"the information and the accounts are disposed of only after the {basis['title']} has approved "
+        f"the application to stop the use ({cited}); wait for the approval",
+        code="termination_not_approved",
+    )
 
 
 def record_termination_plan(
@@ -988,6 +1076,7 @@ def record_disposal(
     note = note.strip()
     with transaction.atomic():
         locked = _lock_termination(acting_user, termination)
+        _require_approval(locked)
         if locked.crypto_erase_required and (
             method != DisposalMethod.CRYPTO_ERASE or not key_backups_deleted
         ):
@@ -1034,6 +1123,7 @@ def confirm_accounts(*, acting_user: Any, termination: Termination, step: str, o
     field, at_field = _ACCOUNT_FIELDS[step]
     with transaction.atomic():
         locked = _lock_termination(acting_user, termination)
+        _require_approval(locked)
         before = state_of(locked, field, at_field)
         setattr(locked, field, outcome)
         setattr(locked, at_field, timezone.now())
@@ -1188,8 +1278,6 @@ def _record_step(
 
 
 def _users(pks: Iterable[int]) -> Any:
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(pk__in=list(pks), is_active=True).order_by("username")
 
 

@@ -94,6 +94,7 @@ class TerminationStatus(models.TextChoices):
 class TerminationStep(models.TextChoices):
     """The steps of ending a service's use, in the order they are usually done."""
 
+    APPROVAL = "approval", _("Approval of the application to stop the use")
     PLAN = "plan", _("Migration or termination plan")
     NOTICE = "notice", _("Notice to users")
     DISPOSAL = "disposal", _("Disposal of the information")

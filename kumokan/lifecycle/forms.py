@@ -200,6 +200,12 @@ class TerminationRequestForm(forms.Form):
     reason = forms.CharField(label=_("Why the use ends"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class TerminationApprovalForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note on the approval (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class PlanForm(forms.Form):
     text = forms.CharField(
         label=_("Migration or termination plan"), required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -516,6 +516,16 @@ class Termination(models.Model):
     crypto_erase_required = models.BooleanField(_("crypto-erase required"), default=False)
     crypto_erase_basis = models.JSONField(_("basis of the disposal method"), default=list, blank=True)
 
+    # Copied from the pack when the termination starts (Kobe §7.1①): whose approval the application to
+    # stop the use needs before the information and accounts are disposed of; {} when none.
+    approval_required = models.BooleanField(_("approval required"), default=False)
+    approval_basis = models.JSONField(_("basis of the approval"), default=dict, blank=True)
+    approved_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approval_note = models.TextField(_("approval note"), blank=True)
+
     plan_text = models.TextField(_("migration or termination plan"), blank=True)
     plan_file = models.FileField(
         _("plan document"),
@@ -567,6 +577,28 @@ class Termination(models.Model):
         verbose_name_plural = _("terminations")
         ordering = ["-requested_at", "-id"]
         constraints = [
+            # Kobe §7.1①④⑤: the information and the accounts are disposed of after the approval.
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_disposal_after_approval",
+                condition=Q(approval_required=False)
+                | Q(approved_at__isnull=False)
+                | Q(
+                    disposal_recorded_at__isnull=True,
+                    user_accounts_at__isnull=True,
+                    admin_accounts_at__isnull=True,
+                    special_accounts_at__isnull=True,
+                ),
+                violation_error_message=_(
+                    "The information and the accounts are disposed of only after the application to stop "
+                    "the use is approved."
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_approved_by_whom",
+                condition=Q(approved_at__isnull=True, approved_by__isnull=True)
+                | Q(approved_at__isnull=False, approved_by__isnull=False, approval_required=True),
+                violation_error_message=_("An approval names who approved it, and only a required one."),
+            ),
             # Kobe §3.7③, seed 004 運用・保守時 No.19: the key and every backup of it are deleted.
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_crypto_erase_when_required",
@@ -606,7 +638,8 @@ class Termination(models.Model):
 
     def step_times(self) -> dict[TerminationStep, Any]:
         """When each step was recorded (None: still open), in the order they are usually done."""
-        return {
+        approval = {TerminationStep.APPROVAL: self.approved_at} if self.approval_required else {}
+        return approval | {
             TerminationStep.PLAN: self.plan_recorded_at,
             TerminationStep.NOTICE: self.notice_recorded_at,
             TerminationStep.DISPOSAL: self.disposal_recorded_at,

@@ -14,6 +14,7 @@ from kumokan.applications.choices import Outcome
 from kumokan.applications.models import Decision, JudgmentSnapshot
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import RecheckTrigger, TaskPhase
+from kumokan.policy.judge import source_data
 
 # The packs carry no structured disposal method. A termination item that speaks of deleting the
 # encryption key (暗号鍵) asks for crypto-erase: Kobe §3.7③ and seed 004 運用・保守時 No.19 both do.
@@ -79,6 +80,17 @@ def crypto_erase_items(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:
     if snapshot.track != "high":
         return []
     return [item for item in snapshot.items(TaskPhase.TERMINATION) if CRYPTO_ERASE_MARK in item["text"]]
+
+
+def termination_approval(entry: LedgerEntry) -> dict[str, Any] | None:
+    """Who must approve the application to stop using this service before its information is disposed
+    of, as the municipality's pack says for the entry's track (Kobe §7.1①): {"role", "title", "source"},
+    or None where the pack asks for no approval."""
+    pack = entry.municipality.pack().pack
+    rule = pack.workflow.termination_approved_by
+    if rule is None or rule.track not in ("any", entry.track):
+        return None
+    return {"role": rule.role.value, "title": rule.title, "source": source_data(pack, rule.source)}
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -29,6 +29,11 @@ urlpatterns = [
         name="termination_plan",
     ),
     path(
+        "lifecycle/entries/<int:pk>/termination/approval/",
+        views.termination_approve,
+        name="termination_approve",
+    ),
+    path(
         "lifecycle/entries/<int:pk>/termination/<str:step>/", views.termination_step, name="termination_step"
     ),
     path("lifecycle/tasks/<int:pk>/", views.task, name="task"),

@@ -29,7 +29,14 @@ from kumokan.ledger.workflow import transition
 from kumokan.lifecycle import actions, entries
 from kumokan.lifecycle.access import governs, is_member
 from kumokan.lifecycle.calendar import feed_for
-from kumokan.lifecycle.choices import OrderScope, RecheckStatus, TaskPhase, TaskStatus, TerminationStep
+from kumokan.lifecycle.choices import (
+    OrderScope,
+    RecheckStatus,
+    TaskPhase,
+    TaskStatus,
+    TerminationStatus,
+    TerminationStep,
+)
 from kumokan.lifecycle.dashboard import dashboard_for
 from kumokan.lifecycle.forms import (
     AccountsForm,
@@ -51,6 +58,7 @@ from kumokan.lifecycle.forms import (
     SettingsForm,
     StepForm,
     TaskForm,
+    TerminationApprovalForm,
     TerminationRequestForm,
 )
 from kumokan.lifecycle.gates import operation_blockers
@@ -590,6 +598,28 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@requires(Capability.VIEW_LEDGER)
+def termination_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approver the pack names approves the application to stop the use (Kobe §7.1①)."""
+    found = entry_for(request.user, pk)
+    current = get_object_or_404(Termination, entry=found)
+    form = TerminationApprovalForm(request.POST, prefix="approval")
+    if form.is_valid():
+        try:
+            actions.approve_termination(
+                acting_user=request.user, termination=current, note=form.cleaned_data["note"]
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The application to stop the use is approved."))
+            return redirect("lifecycle:termination", pk=found.pk)
+    context = _termination_context(request, found, current, TerminationRequestForm())
+    context["approval_form"] = form
+    return render(request, "lifecycle/termination.html", context, status=400)
+
+
+@require_POST
 @requires(Capability.MANAGE_LEDGER)
 def termination_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     found = entry_for(request.user, pk)
@@ -852,10 +882,17 @@ def _termination_context(
 ) -> dict[str, Any]:
     manage = can(request.user, Capability.MANAGE_LEDGER, found)
     open_steps = current.open_steps() if current else []
+    awaiting_approval = bool(current and current.approval_required and current.approved_at is None)
     return {
         "entry": found,
         "termination": current,
         "may_manage": manage,
+        "awaiting_approval": awaiting_approval,
+        "may_approve": awaiting_approval
+        and current is not None
+        and current.status == TerminationStatus.IN_PROGRESS
+        and actions.termination_approvers(current).filter(pk=request.user.pk).exists(),
+        "approval_form": TerminationApprovalForm(prefix="approval"),
         "may_request": manage and current is None and found.status in ACTIVE,
         "request_form": request_form,
         "open_steps": open_steps,

@@ -210,6 +210,9 @@ class Workflow(_Strict):
     # The track the rule stands in (Kitakyushu §5.2(1)① is in the 重要情報資産 procedure only).
     one_application_per_function_track: Literal["high", "low", "any"] = "any"
     ledger_changes_reported_to: Report | None = None  # Kitakyushu §3.3②, §3.4②
+    # Who approves an application to stop using a service before its information is disposed of
+    # (Kobe §7.1①: the 外部サービス管理者 applies to the 情報セキュリティ管理者), and on which track.
+    termination_approved_by: Report | None = None
 
 
 class Item(_Strict):

@@ -29,7 +29,7 @@ def test_a_plain_applicant_is_refused_on_the_important_information_track_citing_
     with pytest.raises(WorkflowError) as refused:
         f.draft(c, applicant=c.applicant)
     assert refused.value.code == "not_applicant"
-    assert "所属長" in refused.value.ja and "001_4592fdea49096e9a.txt 5.2(1)①" in refused.value.ja
+    assert "所属長" in refused.value.ja and "北九州市" in refused.value.ja and "5.2(1)①" in refused.value.ja
     assert "重要情報資産を取り扱う場合" in refused.value.ja
     assert "5.2(1)①" in refused.value.en and "所属長" in refused.value.en
     assert not Application.objects.exists()

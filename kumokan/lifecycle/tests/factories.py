@@ -64,7 +64,12 @@ def terminated_up_to(e: LedgerEntry, last: TerminationStep | None) -> Terminatio
     )
     steps = list(TerminationStep)
     for step in steps[: steps.index(last) + 1] if last else []:
-        if step == TerminationStep.PLAN:
+        if step == TerminationStep.APPROVAL:
+            if termination.approval_required:  # Kobe §7.1①: the 情報セキュリティ管理者 approves
+                termination = actions.approve_termination(
+                    acting_user=actions.termination_approvers(termination).first(), termination=termination
+                )
+        elif step == TerminationStep.PLAN:
             termination = actions.record_termination_plan(
                 acting_user=manager,
                 termination=termination,

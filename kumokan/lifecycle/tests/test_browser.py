@@ -62,8 +62,9 @@ def test_a_recheck_order_is_answered_by_the_manager_and_closes(page: Page, login
 @pytest.mark.browser
 def test_a_termination_is_taken_to_retired(page: Page, login, screenshot) -> None:
     # Kobe 3.7③ (crypto-erase) applies where resident information (住民情報等) is stored.
-    e = in_operation(city("kobe"), handles_personal_info=True)
-    _with_password(e.service_manager)
+    c = city("kobe")
+    e = in_operation(c, handles_personal_info=True)
+    _with_password(e.service_manager, c.security_manager)
     login(page, e.service_manager.username, PASSWORD)
 
     page.goto(f"/lifecycle/entries/{e.pk}/termination/")
@@ -83,6 +84,28 @@ def test_a_termination_is_taken_to_retired(page: Page, login, screenshot) -> Non
     page.locator("#step-notice").get_by_label("周知の方法").fill("庁内ポータルで周知")
     page.locator("#step-notice").get_by_role("button", name="記録する").click()
 
+    # Kobe 7.1①: nothing is disposed of before the 情報セキュリティ管理者 approves the application.
+    expect(page.locator("#approval-status")).to_have_text("承認待ち")
+    expect(page.locator("#approval")).to_contain_text("7.1①")
+    disposal = page.locator("#step-disposal")
+    disposal.get_by_label("暗号化消去（暗号鍵の削除）").check()
+    disposal.get_by_label("暗号鍵のバックアップも全て削除した").check()
+    disposal.get_by_label("廃棄の記録").fill("暗号鍵を削除した。")
+    disposal.get_by_role("button", name="記録する").click()
+    expect(page.locator("#step-disposal")).to_contain_text(
+        "情報セキュリティ管理者が利用中止の申請を承認した後"
+    )
+    screenshot(page, "disposal-before-approval-refused")
+
+    _switch(page, login, c.security_manager)
+    page.goto(f"/lifecycle/entries/{e.pk}/termination/")
+    page.locator("#step-approval").get_by_label("承認時の記録（任意）").fill("移行先を確認した。")
+    page.get_by_role("button", name="利用中止の申請を承認する").click()
+    expect(page.locator("#approval-status")).to_have_text("承認")
+    screenshot(page, "approved")
+
+    _switch(page, login, e.service_manager)
+    page.goto(f"/lifecycle/entries/{e.pk}/termination/")
     disposal = page.locator("#step-disposal")
     disposal.get_by_label("職員による削除").check()
     disposal.get_by_label("廃棄の記録").fill("全データを削除した。")
