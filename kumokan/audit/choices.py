@@ -41,6 +41,7 @@ class Action(models.TextChoices):
     LIFECYCLE_ORDER_CREATE = "lifecycle.order_create", _("Re-check ordered")
     LIFECYCLE_ORDER_CLOSE = "lifecycle.order_close", _("Re-check order closed")
     LIFECYCLE_PACK_ADOPT = "lifecycle.pack_adopt", _("Pack version adopted")
+    LIFECYCLE_PACK_PREVIEW = "lifecycle.pack_preview", _("Pack revision checked")
     LIFECYCLE_SETTINGS = "lifecycle.settings", _("Lifecycle settings changed")
     LIFECYCLE_INCIDENT_REPORT = "lifecycle.incident_report", _("Incident reported")
     LIFECYCLE_INCIDENT_HANDLE = "lifecycle.incident_handle", _("Incident handling started")

@@ -8,7 +8,6 @@ notifications are rows now and e-mail on commit (kumokan.notifications.actions.n
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,7 +69,7 @@ from kumokan.lifecycle.schedule import (
 )
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
-from kumokan.policy import PackError, load_text
+from kumokan.policy import PackError, load_text, text_digest
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
 from kumokan.rulebook.citations import citation
@@ -498,7 +497,7 @@ def adopt_pack_version(
             f"{municipality} does not use the pack {new.id!r}",
             code="pack_not_used",
         )
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    digest = text_digest(text)
     today = timezone.localdate()
     with transaction.atomic():
         # One adoption at a time per municipality: each reads the text in force it replaces.

@@ -1,19 +1,23 @@
-"""What adopting an uploaded pack revision would do, before anyone adopts it (issue 19 point 5).
+"""What adopting a pack text would do, before anyone adopts it (issue 19 point 5).
 
-Read-only: validation problems by line, the changes against the version in force, and the services
-whose applicable items change (kumokan.policy.diff.affected_items, as adopt_pack_version decides).
+Validation problems by line, the changes against the version in force, and the services whose
+applicable items change (kumokan.policy.diff.affected_items, as adopt_pack_version decides). It
+changes nothing but the audit trail, which records who checked which text and what it showed.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
+from kumokan.audit.actions import record
+from kumokan.audit.choices import Action
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions import ACTIVE_STATUSES
 from kumokan.lifecycle.rules import snapshot_of
-from kumokan.policy import PackError, Problem, load_text
+from kumokan.policy import PackError, Problem, load_text, text_digest
 from kumokan.policy.diff import Change, PackDiff, affected_items, diff_packs
 from kumokan.policy.pack import Pack
 from kumokan.tenancy.models import Municipality, PackVersion
@@ -36,9 +40,42 @@ class Preview:
         return self.pack is not None and not self.problems and not self.in_force
 
 
-def preview_revision(municipality: Municipality, text: str) -> Preview:
-    """Validate `text` as a revision of one of the municipality's packs and say what adopting it would do."""
-    preview = Preview(text=text, digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+def preview_revision(*, acting_user: Any, municipality: Municipality, text: str) -> Preview:
+    """Validate `text` as a revision of one of the municipality's packs and say what adopting it would do.
+
+    Audited: the digest checked, its problems, its changes and the services it would re-check.
+    """
+    preview = _preview(municipality, text)
+    diff = preview.diff
+    with transaction.atomic():
+        record(
+            acting_user,
+            Action.LIFECYCLE_PACK_PREVIEW,
+            municipality,
+            None,
+            {
+                "pack_id": preview.pack.id if preview.pack else None,
+                "version": preview.pack.version if preview.pack else None,
+                "digest": preview.digest,
+                "current": preview.current.version if preview.current else None,
+                "in_force": preview.in_force,
+                "adopted_before": preview.adopted_before.pk if preview.adopted_before else None,
+                "problems": [f"{p.where}: {p.en}" for p in preview.problems[:50]],
+                "changes": {
+                    kind: [c.id for c in (diff.items + diff.rechecks) if c.kind == kind]
+                    for kind in ("added", "removed", "changed")
+                }
+                | {"sections": diff.sections}
+                if diff
+                else None,
+                "affected": [entry.pk for entry, _changes in preview.affected],
+            },
+        )
+    return preview
+
+
+def _preview(municipality: Municipality, text: str) -> Preview:
+    preview = Preview(text=text, digest=text_digest(text))
     pack, preview.problems = pack_problems(text)
     if pack is None:
         return preview

@@ -18,6 +18,7 @@ urlpatterns = [
     path("lifecycle/packs/", views.packs, name="packs"),
     path("lifecycle/packs/adopt/", views.pack_adopt, name="pack_adopt"),
     path("lifecycle/packs/<int:pk>/", views.pack_version, name="pack_version"),
+    path("lifecycle/packs/<int:pk>/return/", views.pack_return, name="pack_return"),
     path("lifecycle/entries/<int:pk>/", views.entry, name="entry"),
     path("lifecycle/entries/<int:pk>/gate/", views.confirm_gate, name="confirm_gate"),
     path("lifecycle/entries/<int:pk>/checklists/", views.open_checklists, name="open_checklists"),

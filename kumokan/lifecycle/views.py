@@ -73,7 +73,8 @@ from kumokan.lifecycle.models import (
 )
 from kumokan.lifecycle.revisions import change_words, preview_revision
 from kumokan.lifecycle.schedule import settings_for
-from kumokan.tenancy.models import Municipality, PackVersion
+from kumokan.policy import text_digest
+from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 
 ACTIVE = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 # The checklists shown unfolded on a service's page: those of the phase it is in.
@@ -698,28 +699,53 @@ def _administered(request: HttpRequest) -> Municipality:
 
 @requires(Capability.CONFIGURE_LIFECYCLE)
 def packs(request: HttpRequest) -> HttpResponse:
-    """The adopted versions of the municipality's packs, and the upload of a revision to preview."""
+    """The versions of the municipality's packs and their adoptions, and the upload of a revision to preview."""
     municipality = _administered(request)
     form = PackUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        preview = preview_revision(municipality, form.cleaned_data["file"])
-        return render(
-            request,
-            "lifecycle/pack_preview.html",
-            {
-                "municipality": municipality,
-                "preview": preview,
-                "items": [change_words(c) for c in preview.diff.items] if preview.diff else [],
-                "rechecks": [change_words(c) for c in preview.diff.rechecks] if preview.diff else [],
-                "affected": [(e, [change_words(c) for c in cs]) for e, cs in preview.affected],
-                "adopt_form": PackAdoptForm(initial=PackAdoptForm.initial_for(preview.text, preview.digest)),
-            },
-        )
-    versions = PackVersion.objects.filter(municipality=municipality).select_related("adopted_by")
+        return _pack_preview(request, municipality, form.cleaned_data["file"])
+    versions = list(PackVersion.objects.filter(municipality=municipality).select_related("adopted_by"))
+    in_force = {municipality.adopted_version(pack_id) for pack_id in municipality.pack_ids()}
+    adoptions = PackAdoption.objects.filter(municipality=municipality).select_related(
+        "version", "previous", "adopted_by"
+    )
     return render(
         request,
         "lifecycle/packs.html",
-        {"municipality": municipality, "form": form, "versions": versions},
+        {
+            "municipality": municipality,
+            "form": form,
+            "versions": [(version, version in in_force) for version in versions],
+            "adoptions": adoptions.order_by("-id")[:100],
+        },
+    )
+
+
+@require_POST
+@requires(Capability.CONFIGURE_LIFECYCLE)
+def pack_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """What going back to an adopted version would do; adopting it again is confirmed on that page."""
+    version = get_object_or_404(
+        PackVersion.objects.select_related("municipality"),
+        pk=pk,
+        municipality__in=municipalities_granting(request.user, Capability.CONFIGURE_LIFECYCLE),
+    )
+    return _pack_preview(request, version.municipality, version.text)
+
+
+def _pack_preview(request: HttpRequest, municipality: Municipality, text: str) -> HttpResponse:
+    preview = preview_revision(acting_user=request.user, municipality=municipality, text=text)
+    return render(
+        request,
+        "lifecycle/pack_preview.html",
+        {
+            "municipality": municipality,
+            "preview": preview,
+            "items": [change_words(c) for c in preview.diff.items] if preview.diff else [],
+            "rechecks": [change_words(c) for c in preview.diff.rechecks] if preview.diff else [],
+            "affected": [(e, [change_words(c) for c in cs]) for e, cs in preview.affected],
+            "adopt_form": PackAdoptForm(initial=PackAdoptForm.initial_for(preview.text, preview.digest)),
+        },
     )
 
 
@@ -731,13 +757,13 @@ def pack_adopt(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The revision to adopt was not sent; upload it again."))
         return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
-    preview = preview_revision(municipality, form.cleaned_data["text"])
-    if preview.digest != form.cleaned_data["digest"]:
+    text = form.cleaned_data["text"]
+    if text_digest(text) != form.cleaned_data["digest"]:
         messages.error(request, _("The revision changed after its preview; upload it again."))
         return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
     try:
         version, rechecks = actions.adopt_pack_version(
-            acting_user=request.user, municipality=municipality, text=preview.text
+            acting_user=request.user, municipality=municipality, text=text
         )
     except WorkflowError as exc:
         messages.error(request, exc.message)

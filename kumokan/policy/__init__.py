@@ -2,7 +2,15 @@
 
 from kumokan.policy.errors import FactsError, PackError, PolicyError, Problem, UnknownPack
 from kumokan.policy.judge import Judgment, judge, meeting
-from kumokan.policy.loader import LoadedPack, available, load_file, load_pack, load_text, validate_file
+from kumokan.policy.loader import (
+    LoadedPack,
+    available,
+    load_file,
+    load_pack,
+    load_text,
+    text_digest,
+    validate_file,
+)
 
 __all__ = [
     "FactsError",
@@ -18,5 +26,6 @@ __all__ = [
     "load_pack",
     "load_text",
     "meeting",
+    "text_digest",
     "validate_file",
 ]

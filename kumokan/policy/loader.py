@@ -120,9 +120,18 @@ def load_file(path: Path) -> LoadedPack:
     pack, problems = _parse(path, raw)
     if pack is None:
         raise PackError(problems)
-    loaded = LoadedPack(pack=pack, path=path, digest=hashlib.sha256(raw).hexdigest()[:16])
+    loaded = LoadedPack(pack=pack, path=path, digest=_digest(raw))
     _cache[path] = (key, loaded)
     return loaded
+
+
+def text_digest(text: str) -> str:
+    """What names a pack text (a LoadedPack's digest): the start of the SHA-256 of its UTF-8 bytes."""
+    return _digest(text.encode("utf-8"))
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 _texts: dict[str, LoadedPack] = {}
@@ -136,7 +145,7 @@ def load_text(text: str) -> LoadedPack:
     the same text has the same digest wherever it was read from. Parsed once per digest.
     """
     raw = text.encode("utf-8")
-    digest = hashlib.sha256(raw).hexdigest()[:16]
+    digest = _digest(raw)
     cached = _texts.get(digest)
     if cached is not None:
         return cached

@@ -18,7 +18,8 @@ from kumokan.lifecycle.forms import PackAdoptForm
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, city, in_operation
 from kumokan.lifecycle.tests.test_pack_revision import IAAS_ONLY_ITEM, _installed
-from kumokan.tenancy.models import PackVersion
+from kumokan.policy import text_digest
+from kumokan.tenancy.models import PackAdoption, PackVersion
 
 pytestmark = pytest.mark.django_db
 REVISED = "99.0.0"  # above any installed version
@@ -78,7 +79,8 @@ def test_adoption_from_the_page_opens_exactly_the_previewed_rechecks_and_is_audi
     opened = Recheck.objects.filter(trigger=RecheckTrigger.PACK_REVISION)
     assert list(opened.values_list("entry", flat=True)) == [iaas.pk]
     assert not opened.filter(entry=saas).exists()
-    event = AuditEvent.objects.get(action=Action.LIFECYCLE_PACK_ADOPT, target_id=str(version.pk))
+    adoption = PackAdoption.objects.get(municipality=osaka.municipality, version=version)
+    event = AuditEvent.objects.get(action=Action.LIFECYCLE_PACK_ADOPT, target_id=str(adoption.pk))
     assert event.actor == osaka.administrator
     # Every version is kept and viewable.
     listing = client.get("/lifecycle/packs/?m=osaka").content.decode()
@@ -118,3 +120,63 @@ def test_only_an_administrator_reaches_the_rules_page_and_adoption_is_post_only(
     version = PackVersion.objects.get(municipality=osaka.municipality)
     other = city("kobe")
     assert _client(other.administrator).get(f"/lifecycle/packs/{version.pk}/").status_code == 404
+
+
+def test_every_preview_is_audited_with_what_it_showed(osaka) -> None:  # type: ignore[no-untyped-def]
+    iaas = in_operation(osaka, service_name="共通基盤サーバ", service_model="iaas")
+    client = _client(osaka.administrator)
+    _upload(client, _revised())
+    broken = _revised().replace("kind: municipality", "kind: city", 1)
+    _upload(client, broken)
+
+    checked, refused = AuditEvent.objects.filter(action=Action.LIFECYCLE_PACK_PREVIEW).order_by("id")
+    assert checked.actor == osaka.administrator and checked.municipality == osaka.municipality
+    assert checked.after["digest"] == text_digest(_revised()) and checked.after["version"] == REVISED
+    assert checked.after["changes"]["changed"] == [IAAS_ONLY_ITEM]
+    assert checked.after["affected"] == [iaas.pk] and checked.after["problems"] == []
+    assert refused.after["digest"] == text_digest(broken) and refused.after["pack_id"] is None
+    assert any(p.startswith("pack:") and ": kind" in p for p in refused.after["problems"])
+
+
+def test_going_back_is_previewed_then_confirmed_and_judgments_follow(osaka) -> None:  # type: ignore[no-untyped-def]
+    iaas = in_operation(osaka, service_name="共通基盤サーバ", service_model="iaas")
+    client = _client(osaka.administrator)
+    client.post("/lifecycle/packs/adopt/?m=osaka", _upload(client, _revised()).context["adopt_form"].initial)
+    installed = PackVersion.objects.get(
+        municipality=osaka.municipality, digest=text_digest(_installed("osaka"))
+    )
+    listing = client.get("/lifecycle/packs/?m=osaka").content.decode()
+    assert f"/lifecycle/packs/{installed.pk}/return/" in listing
+
+    page = client.post(f"/lifecycle/packs/{installed.pk}/return/")
+
+    assert page.status_code == 200
+    assert page.context["preview"].adopted_before == installed
+    assert [e for e, _ in page.context["affected"]] == [iaas]
+    # Nothing changes before the confirmation.
+    assert osaka.municipality.adopted_version("osaka").version == REVISED
+    assert AuditEvent.objects.filter(action=Action.LIFECYCLE_PACK_PREVIEW).count() == 2
+
+    response = client.post("/lifecycle/packs/adopt/?m=osaka", page.context["adopt_form"].initial)
+
+    assert response.status_code == 302
+    municipality = type(osaka.municipality).objects.get(pk=osaka.municipality.pk)
+    assert municipality.adopted_version("osaka") == installed
+    assert municipality.pack().digest == installed.digest
+    assert PackVersion.objects.filter(municipality=osaka.municipality).count() == 2
+    assert Recheck.objects.filter(
+        trigger=RecheckTrigger.PACK_REVISION, entry=iaas, pack_version=installed
+    ).exists()
+    listing = client.get("/lifecycle/packs/?m=osaka").content.decode()
+    assert f"{REVISED} → " in listing
+
+
+def test_going_back_is_post_only_and_stays_in_the_municipality(osaka) -> None:  # type: ignore[no-untyped-def]
+    version = PackVersion.objects.get(municipality=osaka.municipality)
+    assert _client(osaka.administrator).get(f"/lifecycle/packs/{version.pk}/return/").status_code == 405
+    assert _client(osaka.chief).post(f"/lifecycle/packs/{version.pk}/return/").status_code == 403
+    other = city("kobe")
+    assert _client(other.administrator).post(f"/lifecycle/packs/{version.pk}/return/").status_code == 404
+    # The version in force is shown, not offered for adoption.
+    page = _client(osaka.administrator).post(f"/lifecycle/packs/{version.pk}/return/")
+    assert page.context["preview"].in_force and "/lifecycle/packs/adopt/" not in page.content.decode()
