@@ -35,6 +35,8 @@ from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
     BACKGROUND_FROM_ROWS,
     DECISION_KINDS,
+    MAX_ROW,
+    UNASSIGNED,
     Check,
     CheckedRow,
     FileRefused,
@@ -49,8 +51,8 @@ from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
 from kumokan.policy.conditions import uses
-from kumokan.tenancy.access import display_name, has_role
-from kumokan.tenancy.actions import add_department
+from kumokan.tenancy.access import display_name, eligible_service_managers, has_role
+from kumokan.tenancy.actions import add_department, ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 
@@ -176,14 +178,18 @@ def run_check(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
     return locked
 
 
-def start_import(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def start_import(
+    *, acting_user: Any, ledger_import: LedgerImport, layout: tuple[str, int | None] | None = None
+) -> LedgerImport:
     """Import a checked file: at once when it is small, else by a background job
-    (kumokan.documents.tasks.commit_import); see import_checked_file."""
+    (kumokan.documents.tasks.commit_import); see import_checked_file. `layout` is the sheet and header
+    row the importer saw checked: the file must still be read so (_require_layout_seen)."""
     if ledger_import.report.get("rows", 0) <= BACKGROUND_FROM_ROWS:
-        return import_checked_file(acting_user=acting_user, ledger_import=ledger_import)
+        return import_checked_file(acting_user=acting_user, ledger_import=ledger_import, layout=layout)
     with transaction.atomic():
         locked = _lock(acting_user, ledger_import)
         _require_checked(locked)
+        _require_layout_seen(locked, layout)
         locked.status = ImportStatus.IMPORTING
         locked.progress_done, locked.progress_total = 0, locked.report.get("new", 0)
         locked.save(update_fields=["status", "progress_done", "progress_total"])
@@ -248,6 +254,7 @@ def choose_layout(
             raise WorkflowError(
                 "取込み済みのファイルです。", "the file has been imported already", code="import_state"
             )
+        _require_layout(locked, sheet, header_row)
         before = state_of(locked, "sheet", "header_row")
         locked.sheet = sheet[:100]
         locked.header_row = header_row
@@ -256,6 +263,39 @@ def choose_layout(
             acting_user, Action.LEDGER_IMPORT_CHECK, locked, before, state_of(locked, "sheet", "header_row")
         )
     return recheck(acting_user=acting_user, ledger_import=locked)
+
+
+def _require_layout(locked: LedgerImport, sheet: str, header_row: int | None) -> None:
+    """A sheet the file has (as its check listed them) and a row a sheet can have; "" / None: found again."""
+    sheets = locked.report.get("sheets", [])
+    if sheet and sheet not in sheets:
+        raise WorkflowError(
+            f"このファイルに「{sheet[:100]}」というシートはありません（{'、'.join(sheets)}）。",
+            f"the file has no sheet named {sheet[:100]!r} (it has: {', '.join(sheets)})",
+            code="layout",
+        )
+    if header_row is not None and not 1 <= header_row <= MAX_ROW:
+        raise WorkflowError(
+            f"見出しの行は1から{MAX_ROW:,}までの番号で指定してください。",
+            f"the header row is a number from 1 to {MAX_ROW:,}",
+            code="layout",
+        )
+
+
+def _require_layout_seen(locked: LedgerImport, layout: tuple[str, int | None] | None) -> None:
+    """The commit imports the file as the page that sent it showed it read: the sheet and header row
+    of the check on that page. Another choice since (another tab, another person) refuses it."""
+    if layout is None:
+        return
+    checked = (locked.report.get("sheet", ""), locked.report.get("header_row"))
+    if tuple(layout) != checked:
+        raise WorkflowError(
+            f"確認の後で、読み取るシートまたは見出しの行が変わりました（今はシート「{checked[0]}」の{checked[1]}行目）。"
+            "確認の結果を見直してから取り込んでください。",
+            f"the sheet or header row changed after the check you saw (it is now sheet {checked[0]!r}, "
+            f"row {checked[1]}); look at the result again before importing",
+            code="import_stale",
+        )
 
 
 def _require_checked(locked: LedgerImport, background: bool = False) -> None:
@@ -268,16 +308,27 @@ def _require_checked(locked: LedgerImport, background: bool = False) -> None:
         )
 
 
-def _commit(*, acting_user: Any, ledger_import: LedgerImport, background: bool = False) -> LedgerImport:
+def _commit(
+    *,
+    acting_user: Any,
+    ledger_import: LedgerImport,
+    background: bool = False,
+    layout: tuple[str, int | None] | None = None,
+) -> LedgerImport:
     """Import a checked file whole, or nothing: it is checked again inside the transaction, and any
     problem (say, a department deleted since the dry run) refuses it. Rows already in the ledger
     (same service, provider and department) are left as they are, so importing twice adds nothing."""
     with transaction.atomic():
         locked = _lock(acting_user, ledger_import)
         _require_checked(locked, background)
+        _require_layout_seen(locked, layout)
         check = _check_kept(locked)
-        if check.blocked:
-            # Saved by a separate transaction below, once this one has rolled back.
+        if check.blocked or (check.sheet, check.header_row) != (
+            locked.report.get("sheet", ""),
+            locked.report.get("header_row"),
+        ):
+            # Saved by a separate transaction below, once this one has rolled back. A header found on
+            # another row than the check showed (the saved mapping changed since) is not imported unseen.
             raise _Refused(check)
         before = state_of(locked, "status")
         try:
@@ -318,6 +369,14 @@ class _Refused(WorkflowError):
         if check.problems:
             first = check.problems[0]
             super().__init__(first.ja, first.en, code="import_refused")
+        elif not check.pending:
+            super().__init__(
+                f"確認の後で、読み取るシートまたは見出しの行が変わりました（シート「{check.sheet}」の{check.header_row}行目）。"
+                "確認し直した結果を見てから取り込んでください。",
+                f"the file now reads from another sheet or header row than the check showed (sheet "
+                f"{check.sheet!r}, row {check.header_row}); look at the new result before importing",
+                code="import_stale",
+            )
         else:
             super().__init__(
                 "読み方を決める必要のある値があります。",
@@ -328,13 +387,19 @@ class _Refused(WorkflowError):
 
 
 def import_checked_file(
-    *, acting_user: Any, ledger_import: LedgerImport, background: bool = False
+    *,
+    acting_user: Any,
+    ledger_import: LedgerImport,
+    background: bool = False,
+    layout: tuple[str, int | None] | None = None,
 ) -> LedgerImport:
     """Import a checked file whole, or nothing (see _commit). When the check inside the transaction
     finds problems, the file is marked refused with them, nothing else is written, and the
     WorkflowError is raised again."""
     try:
-        return _commit(acting_user=acting_user, ledger_import=ledger_import, background=background)
+        return _commit(
+            acting_user=acting_user, ledger_import=ledger_import, background=background, layout=layout
+        )
     except _Refused as refused:
         with transaction.atomic():
             locked = _lock(acting_user, ledger_import)
@@ -377,12 +442,20 @@ def save_decisions(
 ) -> ImportMapping:
     """Remember how this municipality's values are read (kind -> the value as a file writes it -> the
     answer): a classification of another scale as the pack's level code, a department name as an
-    existing department's code or NEW_DEPARTMENT, which adds the department under that name."""
+    existing department's code or NEW_DEPARTMENT, which adds the department under that name, a service
+    manager's name as an eligible person's id or UNASSIGNED."""
     require_importer(acting_user, municipality)
     pack = municipality.pack().pack
     assert pack.classification is not None
-    codes = {level.code for level in pack.classification.confidentiality.levels}
-    departments = {d.code for d in Department.objects.filter(municipality=municipality)}
+    choices = {
+        "classification": {level.code for level in pack.classification.confidentiality.levels},
+        "department": {d.code for d in Department.objects.filter(municipality=municipality)},
+        # Who may be service manager is tenancy.access's one rule; or nobody yet, shown as unassigned.
+        "service_manager": {
+            str(pk) for pk in eligible_service_managers(municipality).values_list("pk", flat=True)
+        }
+        | {UNASSIGNED},
+    }
     answers: dict[str, dict[str, str]] = {}
     for kind, values in decisions.items():
         if kind not in DECISION_KINDS:
@@ -397,7 +470,7 @@ def save_decisions(
                     name=value.strip()[:100],
                     code=_new_department_code(municipality),
                 ).code
-            elif answer not in (codes if kind == "classification" else departments):
+            elif answer not in choices[kind]:
                 raise WorkflowError(
                     f"「{value}」の読み方「{answer}」は選べません。",
                     f"{answer!r} is not a choice for {value!r}",
@@ -537,6 +610,7 @@ def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[Check
     services = _services(acting_user, municipality, rows, [facts for facts, _kind in judged])
     now = timezone.now()
     applications, snapshots, decisions, entries = [], [], [], []
+    managers: dict[tuple[int, int], tuple[Any, Department]] = {}
     for row, (facts, kind) in zip(rows, judged, strict=True):
         values = row.values
         approved_on: datetime.date | None = values.get("approved_on")
@@ -597,7 +671,13 @@ def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[Check
         entry.purpose = values["purpose"]
         entry.applicant_name = values.get("applicant_name") or ""
         entry.applicant_department_name = values.get("applicant_department_name") or ""
-        entry.service_manager = acting_user
+        # The person the file names (matched or decided, ledger_import._RowReader._service_manager);
+        # None: decided to leave unassigned; no name at all: the importer is the user of record.
+        named = values.get("service_manager", acting_user)
+        entry.service_manager = named or acting_user
+        entry.service_manager_unassigned = named is None
+        if named is not None and named != acting_user:
+            managers[(named.pk, row.department.pk)] = (named, row.department)
         entry.service_manager_name = values.get("service_manager_name") or display_name(acting_user)
         entry.service_manager_title = values.get("service_manager_title", "")
         entry.service_manager_department_name = values.get("service_manager_department_name", "")
@@ -616,6 +696,15 @@ def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[Check
     JudgmentSnapshot.objects.bulk_create(snapshots)
     Decision.objects.bulk_create(decisions)
     build_entries(acting_user, entries, action=Action.LEDGER_IMPORT_ENTRY)
+    # As a designation does (ledger.actions.edit_entry): the manager's role in the entry's department.
+    for manager, department in managers.values():
+        ensure_membership(
+            acting_user=acting_user,
+            user=manager,
+            municipality=municipality,
+            role=Role.SERVICE_MANAGER,
+            department=department,
+        )
 
 
 def _service_key(values: dict[str, Any]) -> tuple[str, str, str]:

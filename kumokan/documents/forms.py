@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.core.spreadsheet import MAX_BYTES
 from kumokan.documents.actions import NEW_DEPARTMENT
 from kumokan.documents.choices import FileFormat
+from kumokan.documents.ledger_import import MAX_ROW, UNASSIGNED
 from kumokan.documents.ledger_table import Column
+from kumokan.tenancy.access import display_name, eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 
 ENCODING_CHOICES = [
@@ -91,7 +93,7 @@ class LayoutForm(forms.Form):
     """Which sheet of the file holds the ledger and which row is its header (blank: found by the check)."""
 
     sheet = forms.ChoiceField(label=_("Sheet"), required=False)
-    header_row = forms.IntegerField(label=_("Header row"), required=False, min_value=1, max_value=1_048_576)
+    header_row = forms.IntegerField(label=_("Header row"), required=False, min_value=1, max_value=MAX_ROW)
 
     def __init__(self, data: Any = None, *, sheets: list[str], initial: dict[str, Any] | None = None) -> None:
         super().__init__(data, initial=initial)
@@ -102,7 +104,8 @@ class LayoutForm(forms.Form):
 
 class DecisionsForm(forms.Form):
     """One choice per value the check could not read by itself: the pack's level for a classification
-    of another scale, an existing department or a new one for a department name not registered."""
+    of another scale, an existing department or a new one for a department name not registered, an
+    eligible person or nobody yet for a service manager's name that matches no account (or several)."""
 
     def __init__(
         self, data: Any = None, *, pending: dict[str, dict[str, dict[str, Any]]], municipality: Municipality
@@ -116,8 +119,18 @@ class DecisionsForm(forms.Form):
             "department": [("", _("(choose)"))]
             + [(d.code, d.name) for d in Department.objects.filter(municipality=municipality)],
         }
+        if pending.get("service_manager"):
+            # Only the people tenancy.access says may be service manager, or nobody for now.
+            choices["service_manager"] = [
+                ("", _("(choose)")),
+                *(
+                    (str(person.pk), f"{display_name(person)} ({person.get_username()})")
+                    for person in eligible_service_managers(municipality)
+                ),
+                (UNASSIGNED, _("Leave unassigned: the ledger shows the entry without a service manager")),
+            ]
         self.values: dict[str, tuple[str, str]] = {}
-        for kind in ("classification", "department"):
+        for kind in ("classification", "department", "service_manager"):
             for index, found in enumerate(pending.get(kind, {}).values()):
                 name = f"{kind}_{index}"
                 kind_choices = list(choices[kind])
@@ -149,3 +162,7 @@ class DecisionsForm(forms.Form):
     @property
     def departments(self) -> list[Any]:
         return self.by_kind("department")
+
+    @property
+    def service_managers(self) -> list[Any]:
+        return self.by_kind("service_manager")

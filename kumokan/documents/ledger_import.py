@@ -40,16 +40,22 @@ from kumokan.documents.ledger_table import (
 )
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.access import display_name, eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 
 # What the dry run asks a person to decide rather than refusing row by row (issue 16 point 3).
-DECISION_KINDS = ("classification", "department")
+DECISION_KINDS = ("classification", "department", "service_manager")
+# The answer for a service manager's name that no account matches: the entry is imported without a
+# designated manager, its administrator of record holds it, and the ledger shows it as unassigned.
+UNASSIGNED = "+unassigned"
 # The most rows one file may hold; a larger ledger is imported in parts.
 ROW_LIMIT = 50_000
 # Files of more rows than this are checked and imported by a background job (kumokan.documents.tasks).
 BACKGROUND_FROM_ROWS = 300
 # How often (in rows) a background check reports its progress.
 PROGRESS_EVERY = 500
+# The last row an Excel sheet can have: a header row chosen by number is at most this.
+MAX_ROW = 1_048_576
 # At least this many known column labels make a row the header (title rows and notes above it have fewer).
 HEADER_MINIMUM = 3
 
@@ -392,6 +398,17 @@ class _RowReader:
         self.decided_levels = {
             key: code for key, code in decisions.get("classification", {}).items() if code in codes
         }
+        # Service managers by name, among the people who may be one (tenancy.access, the one rule):
+        # a name that matches one of them is that person; none or several, a person decides.
+        self.managers: dict[str, list[Any]] = {}
+        for person in eligible_service_managers(municipality):
+            self.managers.setdefault(compare_key(display_name(person)), []).append(person)
+        eligible = {str(p.pk): p for people in self.managers.values() for p in people}
+        self.decided_managers = {
+            key: (None if answer == UNASSIGNED else eligible[answer])
+            for key, answer in decisions.get("service_manager", {}).items()
+            if answer == UNASSIGNED or answer in eligible
+        }
         self.existing = set(
             LedgerEntry.objects.filter(municipality=municipality).values_list(
                 "department_id", "service__provider__name_key", "service__name_key", "service__function_key"
@@ -435,6 +452,7 @@ class _RowReader:
             values["department"] = values["applicant_department_name"]
             fed_by["department"] = fed_by["applicant_department_name"]
         department = self._department(values, undecided)
+        self._service_manager(values, undecided)
         for index, column in positions.items():
             header = fed_by.get(column.key, headers[index])
             if (
@@ -475,6 +493,23 @@ class _RowReader:
         if department is None:
             undecided.append(("department", text))
         return department
+
+    def _service_manager(self, values: dict[str, Any], undecided: list[tuple[str, str]]) -> None:
+        """The person the row's service manager name is: values["service_manager"] is that user, or
+        None where it was decided to leave the entry unassigned; a name that matches no eligible person,
+        or several, is a value to decide. No name, no key: the importer is the user of record."""
+        name = values.get("service_manager_name")
+        if not name:
+            return
+        key = compare_key(name)
+        if key in self.decided_managers:
+            values["service_manager"] = self.decided_managers[key]
+            return
+        found = self.managers.get(key, [])
+        if len(found) == 1:
+            values["service_manager"] = found[0]
+        else:
+            undecided.append(("service_manager", name))
 
     def _split(self, column: Column, raw: Any) -> dict[str, Any]:
         """A combined cell's two values: a period's start and end (either may be open), or a

@@ -258,12 +258,25 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(ledger_import.get_absolute_url())
 
 
+def _layout_seen(request: HttpRequest) -> tuple[str, int | None] | None:
+    """The sheet and header row of the check the commit button was shown with (hidden fields)."""
+    if "sheet" not in request.POST and "header_row" not in request.POST:
+        return None
+    row = request.POST.get("header_row", "")
+    if not row.isdigit():
+        # Not a row number: compared as it is, it matches no check and the import is refused.
+        return request.POST.get("sheet", ""), -1
+    return request.POST.get("sheet", ""), int(row)
+
+
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
     try:
-        done = actions.start_import(acting_user=request.user, ledger_import=ledger_import)
+        done = actions.start_import(
+            acting_user=request.user, ledger_import=ledger_import, layout=_layout_seen(request)
+        )
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:

@@ -58,6 +58,7 @@ _MANAGER_COLUMNS = (
     "service_manager_name",
     "service_manager_title",
     "service_manager_department_name",
+    "service_manager_unassigned",
 )
 
 
@@ -121,7 +122,7 @@ def edit_entry(
         after: dict[str, Any] = {}
         for name, value in changes.items():
             if name == "service_manager":
-                if value.pk != locked.service_manager_id:
+                if value.pk != locked.service_manager_id or locked.service_manager_unassigned:
                     _require_eligible_manager(value, locked)
                     before |= state_of(locked, *_MANAGER_COLUMNS)
                     set_manager(locked, value)
@@ -211,6 +212,7 @@ def save_change(
 
 def set_manager(entry: LedgerEntry, manager: Any) -> None:
     entry.service_manager = manager
+    entry.service_manager_unassigned = False
     entry.service_manager_name = display_name(manager)
     entry.service_manager_title = position_title(manager, entry.municipality)
     entry.service_manager_department_name = (

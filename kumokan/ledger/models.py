@@ -67,6 +67,10 @@ class LedgerEntry(models.Model):
     service_manager_name = models.CharField(_("管理者氏名"), max_length=150)
     service_manager_title = models.CharField(_("管理者の役職"), max_length=100, blank=True)
     service_manager_department_name = models.CharField(_("管理者の所属"), max_length=100, blank=True)
+    # An imported row named a service manager who has no account here, and it was decided to import it
+    # unassigned (kumokan.documents.ledger_import.UNASSIGNED): the name stays as written, the importing
+    # administrator holds the entry, and the ledger shows it until someone is designated (edit_entry).
+    service_manager_unassigned = models.BooleanField(_("管理者未指名"), default=False)
     approver_title = models.CharField(_("許可権限者"), max_length=100)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("承認者")
