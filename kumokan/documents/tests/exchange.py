@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from kumokan.applications.tests import factories as f
 from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle import entries as lifecycle_entries
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
@@ -36,9 +37,9 @@ def city_with_ledger() -> tuple[f.City, list[LedgerEntry]]:
     LedgerEntry.objects.filter(pk=first.pk).update(
         period_start=datetime.date(2025, 4, 1), period_end=datetime.date(2028, 3, 31)
     )
-    entries.start_operation(acting_user=c.administrator, entry=entries[0])
-    entries.start_operation(acting_user=c.administrator, entry=entries[2])
-    entries.suspend(acting_user=c.administrator, entry=entries[2], reason="是正措置中")
+    lifecycle_entries.start_operation(acting_user=c.administrator, entry=entries[0])
+    lifecycle_entries.start_operation(acting_user=c.administrator, entry=entries[2])
+    lifecycle_entries.suspend(acting_user=c.administrator, entry=entries[2], reason="是正措置中")
     return c, [LedgerEntry.objects.get(pk=e.pk) for e in entries]
 
 
