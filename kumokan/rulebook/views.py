@@ -7,22 +7,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from kumokan.core.permissions import Capability, municipalities_granting, requires
-from kumokan.policy import PackError, load_pack
+from kumokan.policy import PackError
 from kumokan.rulebook.rules import rulebook
+from kumokan.tenancy.models import Municipality
 
 
-def _readable_packs(request: HttpRequest) -> list[str]:
-    """The packs of the municipalities where the user holds a role: their own rules and overlays."""
-    found: list[str] = []
+def _readable_packs(request: HttpRequest) -> dict[str, Municipality]:
+    """The packs of the municipalities where the user holds a role (their own rules and overlays), each
+    with the first of those municipalities, whose text in force the rulebook shows."""
+    found: dict[str, Municipality] = {}
     for municipality in municipalities_granting(request.user, Capability.HOME):
-        found.extend(p for p in municipality.pack_ids() if p not in found)
+        for pack_id in municipality.pack_ids():
+            found.setdefault(pack_id, municipality)
     return found
 
 
 @require_safe
 @requires(Capability.HOME)
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect("rulebook:pack", _readable_packs(request)[0])
+    return redirect("rulebook:pack", next(iter(_readable_packs(request))))
 
 
 @require_safe
@@ -32,15 +35,15 @@ def pack(request: HttpRequest, pack_id: str) -> HttpResponse:
     if pack_id not in packs:
         raise Http404
     try:
-        loaded = load_pack(pack_id)
+        loaded = packs[pack_id].pack_in_force(pack_id)
     except PackError as exc:
         raise Http404 from exc
     query = request.GET.get("q", "")[:200]
     others = []
-    for other in packs:
+    for other, municipality in packs.items():
         if other != pack_id:
             try:
-                others.append((other, load_pack(other).pack.rules_name))
+                others.append((other, municipality.pack_in_force(other).pack.rules_name))
             except PackError:
                 continue
     return render(

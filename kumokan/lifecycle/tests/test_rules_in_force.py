@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from kumokan.applications.judging import judge_facts
 from kumokan.applications.tests.factories import draft, facts
@@ -151,3 +152,15 @@ def test_the_text_in_force_is_not_adopted_again() -> None:
         actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
     assert refused.value.code == "already_adopted"
     assert PackAdoption.objects.filter(municipality=c.municipality).count() == 2
+
+
+def test_the_rulebook_shows_the_text_in_force() -> None:
+    c = _osaka()
+    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
+    client = Client()
+    client.force_login(c.applicant)
+    assert REWORDED not in client.get("/rules/osaka/").content.decode()
+
+    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
+
+    assert REWORDED in client.get("/rules/osaka/").content.decode()
