@@ -72,7 +72,8 @@ def main() -> None:
     print(f"{'case':<34} {'queries':>7} {'p50':>8} {'p95':>8} {'cpu p50':>8} {'floor p50':>10} {'ratio':>6}")
     for name, client, url in cases:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
+            response = client.get(url)
+            assert response.status_code == 200, (name, response.status_code, response.get("Location"))
         statements = [q["sql"] for q in captured.captured_queries]
 
         def floor(statements: list[str] = statements) -> None:

@@ -179,7 +179,22 @@ class Writer:
         return found
 
     def insert(self, model: Any, fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        """Insert `rows` (tuples in the order of `fields`, field names or attnames) into the model's table."""
+        """Insert `rows` (tuples in the order of `fields`, field names or attnames) into the model's table;
+        a NOT NULL column left out gets its field's constant default (a column added since, such as a
+        version)."""
+        named = {model._meta.get_field(name).column for name in fields}
+        defaults = [
+            (f.column, f.get_default())
+            for f in model._meta.concrete_fields
+            if f.column not in named and not f.null and f.has_default() and not callable(f.default)
+        ]
+        if defaults:
+            extra = tuple(value for _, value in defaults)
+            fields = [
+                *fields,
+                *(f.attname for f in model._meta.concrete_fields if f.column in dict(defaults)),
+            ]
+            rows = (tuple(row) + extra for row in rows)
         columns = [model._meta.get_field(name).column for name in fields]  # a name or an attname
         convert = self.converters(model, fields)
         pairs = [(i, c) for i, c in enumerate(convert) if c is not None]
@@ -966,10 +981,10 @@ class Generator:
         n = self.writer.execute(
             f"""INSERT INTO lifecycle_checklisttask
                (entry_id, pack_id, item_id, phase, position, "group", text, source, required_before_operation,
-                status, note, evidence, evidence_name, responsible_id, due_date)
+                status, note, evidence, evidence_name, responsible_id, due_date, version)
                SELECT e.id, i.pack_id, i.item_id, i.phase, i.position, i.grp, i.text, i.source, i.required = 1,
                       'open', '', '', '', e.service_manager_id,
-                      CASE WHEN i.required = 1 THEN {due} END
+                      CASE WHEN i.required = 1 THEN {due} END, 1
                FROM ledger_ledgerentry e
                JOIN bench_application s ON s.application_id = e.application_id
                JOIN bench_variant_item i ON i.k = s.k AND i.phase <> 'selection'

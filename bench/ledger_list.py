@@ -54,7 +54,7 @@ def main() -> None:
 
     from kumokan.accounts.testing import verify_client_session
     from kumokan.ledger.models import LedgerEntry
-    from kumokan.ledger.paging import PAGE_SIZE, _encode
+    from kumokan.ledger.paging import PAGE_SIZE, cursor_of
     from kumokan.tenancy.models import Municipality
 
     municipality = Municipality.objects.get(slug=args.slug)
@@ -101,7 +101,7 @@ def main() -> None:
         (
             "deep page by cursor (same rows)",
             chief_client,
-            {"after": _encode(cursor_row, ["service_name", "function_name", "id"])},
+            {"after": cursor_of(cursor_row, ["service_name", "function_name", "id"])},
         ),
         ("department head, first page", head_client, {}),
     ]
