@@ -2,7 +2,8 @@
 
 `page` (from 1) or a cursor (`after` = a page's next_cursor, `before` = its previous_cursor), and
 `page_size` up to MAX_PAGE_SIZE. A page past the last is an empty page, not an error; a cursor that
-cannot be read is 422, so that a script does not loop on the first page.
+cannot be read is 422, so that a script does not loop on the first page. Lists count up to COUNT_CAP
+(`count_capped` says there are more); a numbered page past the counted results is 422: follow the cursor.
 """
 
 from __future__ import annotations
@@ -47,7 +48,13 @@ class Changed(Schema):
 
 
 class Page(Schema, Generic[T]):
-    count: int = Field(description="How many results there are in all.")
+    count: int = Field(
+        description="How many results there are in all, counted up to 10,000 (see count_capped)."
+    )
+    count_capped: bool = Field(
+        description="True when there are more than `count` results: counting stopped at 10,000, and "
+        "the pages past them are reached by next_cursor only."
+    )
     page: int | None = Field(description="The page's number; null on a page reached by cursor.")
     pages: int
     page_size: int
@@ -75,6 +82,12 @@ def paginate(
             page.unreadable_cursor, "ページの位置が読み取れません。", "not a cursor of this list"
         )
     pages = max(1, -(-page.total // paging.page_size))
+    if page.capped and page.number is not None and paging.page > pages:
+        raise InvalidInput(
+            "page",
+            f"{page.total:,}件を超える位置のページは番号では開けません。next_cursor でたどってください。",
+            f"pages past the first {page.total:,} results are reached by next_cursor only",
+        )
     results = page.object_list
     number, previous_page, next_page = page.number, page.previous_number, page.next_number
     next_cursor, previous_cursor = page.next_cursor, page.previous_cursor
@@ -91,6 +104,7 @@ def paginate(
                 previous_cursor = cursor_of(results[0], columns)
     return {
         "count": page.total,
+        "count_capped": page.capped,
         "page": number,
         "pages": pages,
         "page_size": paging.page_size,

@@ -22,6 +22,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 PAGE_SIZE = 25
 # Pages linked by number; beyond them the list goes on by cursor.
 NUMBERED_PAGES = 10
+# Lists count their rows up to this many and then say "10,000 or more": an exact count costs as much as
+# reading every matching row (a second at a million entries), a capped one at most this many index
+# entries, whatever the size of the table (BENCHMARKS.md, "Ledger list"). A page asked for by number
+# lies within the counted rows; past them the list goes on by cursor only.
+COUNT_CAP = 10_000
 
 
 @dataclass
@@ -29,7 +34,7 @@ class Page:
     """One page of the list, with what its navigation links to."""
 
     object_list: list[Any]
-    total: int
+    total: int  # at most COUNT_CAP
     number: int | None  # None on a page reached by cursor
     numbers: list[int] = field(default_factory=list)
     previous_number: int | None = None
@@ -38,6 +43,8 @@ class Page:
     next_cursor: str | None = None
     # "after" or "before" when that cursor could not be read and the first page is shown instead.
     unreadable_cursor: str | None = None
+    # True when there are more than `total` (= COUNT_CAP) rows: counting stopped there.
+    capped: bool = False
 
     @property
     def has_other_pages(self) -> bool:
@@ -82,13 +89,15 @@ def page_of(
     `counted`, if given, is the same entries in the form that counts them best. The API pages every
     list this way, with the page size its caller asks for (`size`; the ledger page's by default)."""
     size = size or PAGE_SIZE
-    total = (entries if counted is None else counted).count()
+    total, capped = count_capped(entries if counted is None else counted)
     unreadable = None
     for key, forward in (("after", True), ("before", False)):
         cursor = params.get(key, "")
         values = _decode(cursor, columns, entries.model)
         if values is not None:
-            return _keyset_page(entries, columns, descending, values, forward, total, size)
+            page = _keyset_page(entries, columns, descending, values, forward, total, size)
+            page.capped = capped
+            return page
         if cursor:
             unreadable = unreadable or key
     pages = max(1, -(-total // size))
@@ -97,18 +106,25 @@ def page_of(
     except (TypeError, ValueError):
         number = 1
     rows = list(entries[(number - 1) * size : number * size])
-    page = Page(rows, total, number, numbers=list(range(1, min(pages, NUMBERED_PAGES) + 1)))
+    page = Page(rows, total, number, numbers=list(range(1, min(pages, NUMBERED_PAGES) + 1)), capped=capped)
     page.unreadable_cursor = unreadable
     if number > NUMBERED_PAGES:
         page.numbers.append(number)
     if number > 1:
         page.previous_number = number - 1
-    if number < pages:
-        if number < NUMBERED_PAGES:
-            page.next_number = number + 1
-        else:
-            page.next_cursor = cursor_of(rows[-1], columns)
+    if number < NUMBERED_PAGES and number < pages:
+        page.next_number = number + 1
+    elif rows and (number < pages or capped):
+        page.next_cursor = cursor_of(rows[-1], columns)
     return page
+
+
+def count_capped(rows: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """How many `rows` there are, counted up to `cap` (COUNT_CAP), and whether there are more:
+    `SELECT count(*) FROM (SELECT … LIMIT cap + 1)`, unordered so the database may count from any index."""
+    cap = COUNT_CAP if cap is None else cap
+    found = rows.order_by()[: cap + 1].count()
+    return min(found, cap), found > cap
 
 
 def _keyset_page(
