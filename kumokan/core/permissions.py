@@ -239,10 +239,27 @@ def scope(user: Any, capability: Capability, *, prefix: str = "") -> Q:
     reach = Q(pk__in=[])
     for membership in memberships_granting(user, capability):
         where = Q(**{f"{prefix}municipality": membership.municipality})
-        if membership.department_id is not None and membership.role in DEPARTMENT_SCOPED:
+        if _department_scoped(membership):
             where &= Q(**{f"{prefix}department": membership.department})
         reach |= where
     return reach
+
+
+def departments_reached(user: Any, capability: Capability, municipality: Any) -> set[int] | None:
+    """The departments of `municipality` whose objects the user reaches through `capability`, as `scope`
+    has it: None for the whole municipality, an empty set for none."""
+    found: set[int] = set()
+    for membership in memberships_granting(user, capability):
+        if membership.municipality_id != municipality.pk:
+            continue
+        if not _department_scoped(membership):
+            return None
+        found.add(membership.department_id)
+    return found
+
+
+def _department_scoped(membership: Membership) -> bool:
+    return membership.department_id is not None and membership.role in DEPARTMENT_SCOPED
 
 
 def municipalities_granting(user: Any, capability: Capability) -> list[Municipality]:

@@ -1,9 +1,9 @@
 import logging
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from kumokan.applications.access import applications_for, awaiting_decision_by
 from kumokan.applications.choices import Status
 from kumokan.core.permissions import Capability, allows
+from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.notifications.models import Notification
@@ -39,7 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["queue"] = awaiting_decision_by(user)
     if allows(user, Capability.VIEW_LEDGER):
         entries = entries_for(user)
-        counts = dict(entries.values_list("status").annotate(count=Count("id")).order_by())
+        counts: Counter[str] = Counter()
+        for status, _track, _code, _department, n in ledger_counts.visible(user):
+            counts[status] += n
         context["services_by_status"] = [
             (status, label, counts.get(status, 0)) for status, label in EntryStatus.choices
         ]

@@ -196,3 +196,33 @@ class LedgerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} v{self.entry_version}"
+
+
+class EntryCount(models.Model):
+    """How many entries of a municipality are in each status, track, classification and department.
+
+    Kept by the ledger actions in the transaction that changes an entry (kumokan.ledger.counts), so that
+    the dashboard reads a few rows instead of counting every entry; `manage.py recount_ledger` recounts
+    from the entries and repairs any drift.
+    """
+
+    municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("tenancy.Department", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=EntryStatus.choices)
+    track = models.CharField(max_length=10, choices=Track.choices)
+    classification_code = models.CharField(max_length=20)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ledger count")
+        verbose_name_plural = _("ledger counts")
+        constraints = [
+            # Also the key of the actions' upsert (ON CONFLICT) and the index the dashboard reads.
+            models.UniqueConstraint(
+                fields=["municipality", "department", "status", "track", "classification_code"],
+                name="%(app_label)s_%(class)s_unique_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.department_id}/{self.status}/{self.track}/{self.classification_code}"

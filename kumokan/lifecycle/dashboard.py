@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.ledger import counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -109,7 +110,7 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
             extra=certifications_coming_due(municipality, horizon),
             limit=FULL_LIST_LIMIT if full == "coming_due" else LIST_LIMIT,
         ),
-        **_service_counts(municipality, visible),
+        **_service_counts(municipality, user, visible),
     }
 
 
@@ -216,18 +217,14 @@ def _items(
     return sorted(items, key=lambda item: (item.due_date, item.uid))
 
 
-def _service_counts(municipality: Any, visible: QuerySet[LedgerEntry]) -> dict[str, Any]:
+def _service_counts(municipality: Any, user: Any, visible: QuerySet[LedgerEntry]) -> dict[str, Any]:
     """The visible entries by status, and those in use by classification and by department.
 
-    One pass over an index that holds all four columns (`ledger_entry_dept_counts_idx`, which also serves
-    one department's share), grouped without a sort, and the names taken from the pack and the department
-    list rather than from every entry's row.
+    From the stored counts (kumokan.ledger.counts) of the departments the user's roles reach, or of the
+    whole municipality, plus the few entries they applied for or manage beyond it, counted; the names
+    taken from the pack and the department list rather than from every entry's row.
     """
-    rows = (
-        visible.order_by()
-        .values_list("status", "track", "classification_code", "department_id")
-        .annotate(n=Count("pk"))
-    )
+    rows = counts.visible(user, municipality)
     by_status: Counter[str] = Counter()
     by_classification: Counter[str] = Counter()
     by_department: Counter[int] = Counter()

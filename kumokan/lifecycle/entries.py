@@ -18,6 +18,7 @@ from django.utils import timezone
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
+from kumokan.ledger import counts
 from kumokan.ledger.actions import (
     entry_state,
     given_reason,
@@ -69,6 +70,7 @@ def build_entries(
         return
     municipality = entries[0][0].municipality
     LedgerEntry.objects.bulk_create([entry for entry, _judgment, _extra in entries])
+    counts.added(entry for entry, _judgment, _extra in entries)
     record_many(
         acting_user,
         action,
@@ -138,6 +140,7 @@ def _step(
             changed.append("retired_at")
         after = state_of(locked, *changed)
         save_change(acting_user, locked, changed, before, after, reason or str(move.step.label))
+        counts.moved(locked, before["status"])
         record(acting_user, _AUDIT_ACTIONS[step], locked, before, after | {"reason": reason})
         gates.follow_step(locked, step, acting_user=acting_user)
         emit(

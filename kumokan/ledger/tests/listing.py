@@ -6,6 +6,7 @@ from typing import Any
 
 from kumokan.applications.models import Application
 from kumokan.applications.tests import factories as f
+from kumokan.ledger.counts import recount
 from kumokan.ledger.models import LedgerEntry
 
 
@@ -24,6 +25,8 @@ def copies(entry: LedgerEntry, names: list[str], **fields: Any) -> list[LedgerEn
             setattr(copy, key, value)
         copy.save()
         made.append(copy)
+    # Written beside the ledger's actions, which keep the stored counts: repaired as after any such write.
+    recount()
     return made
 
 
