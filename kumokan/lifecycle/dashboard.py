@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.ledger import counts
+from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -224,7 +224,7 @@ def _service_counts(municipality: Any, user: Any, visible: QuerySet[LedgerEntry]
     whole municipality, plus the few entries they applied for or manage beyond it, counted; the names
     taken from the pack and the department list rather than from every entry's row.
     """
-    rows = counts.visible(user, municipality)
+    rows = ledger_counts.visible(user, municipality)
     by_status: Counter[str] = Counter()
     by_classification: Counter[str] = Counter()
     by_department: Counter[int] = Counter()
