@@ -21,7 +21,7 @@ def count_the_entries(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0006_entry_unique_import'),
+        ('ledger', '0007_entry_manager_unassigned'),
         ('tenancy', '0002_english_msgids'),
     ]
 
