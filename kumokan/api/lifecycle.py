@@ -13,7 +13,7 @@ from typing_extensions import TypedDict
 
 from kumokan.api.auth import requires
 from kumokan.api.inputs import Id, Text, Version
-from kumokan.api.pages import Page, Paging, paginate
+from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
 from kumokan.core.permissions import Capability
 from kumokan.ledger.access import entries_for, entry_for
@@ -58,6 +58,7 @@ class TaskOut(Schema):
     due_date: datetime.date | None
     confirmed_by: str | None
     confirmed_at: datetime.datetime | None
+    updated_at: datetime.datetime = Field(description="When the task last changed (its version rose).")
 
 
 class RecheckOut(Schema):
@@ -84,6 +85,7 @@ class RecheckOut(Schema):
     answered_by: str | None
     answered_at: datetime.datetime | None
     created_at: datetime.datetime
+    updated_at: datetime.datetime = Field(description="When the re-check last changed (its version rose).")
 
 
 class TaskDecision(Schema):
@@ -127,6 +129,7 @@ def task_data(task: ChecklistTask) -> dict[str, Any]:
         "due_date": task.due_date,
         "confirmed_by": _username(task.confirmed_by),
         "confirmed_at": task.confirmed_at,
+        "updated_at": task.updated_at,
     }
 
 
@@ -151,7 +154,17 @@ def recheck_data(recheck: Recheck) -> dict[str, Any]:
         "answered_by": _username(recheck.answered_by),
         "answered_at": recheck.answered_at,
         "created_at": recheck.created_at,
+        "updated_at": recheck.updated_at,
     }
+
+
+class LifecycleFilters(Paging, Changed):
+    pass
+
+
+def _changed(rows: Any, filters: LifecycleFilters) -> Any:
+    """Only the rows changed at or after `updated_since` (a recorded task, an answered re-check…)."""
+    return rows.filter(updated_at__gte=filters.updated_since) if filters.updated_since else rows
 
 
 def _tasks_for(user: Any) -> Any:
@@ -171,10 +184,11 @@ def _rechecks_for(user: Any) -> Any:
     operation_id="list_tasks",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def list_tasks(request: HttpRequest, entry_id: Id, paging: Query[Paging]) -> dict[str, Any]:
+def list_tasks(request: HttpRequest, entry_id: Id, filters: Query[LifecycleFilters]) -> dict[str, Any]:
     """Procurement, build, operation and termination items of the entry, in the pack's order."""
     entry = entry_for(request.user, entry_id)
-    return paginate(_tasks_for(request.user).filter(entry=entry), paging, task_data, ["position", "id"])
+    tasks = _changed(_tasks_for(request.user).filter(entry=entry), filters)
+    return paginate(tasks, filters, task_data, ["position", "id"])
 
 
 @router.get(
@@ -216,11 +230,13 @@ def decide_task(request: HttpRequest, task_id: Id, payload: TaskDecision) -> dic
     operation_id="list_entry_rechecks",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def list_entry_rechecks(request: HttpRequest, entry_id: Id, paging: Query[Paging]) -> dict[str, Any]:
+def list_entry_rechecks(
+    request: HttpRequest, entry_id: Id, filters: Query[LifecycleFilters]
+) -> dict[str, Any]:
     """Newest due date first, as the service's page lists them."""
     entry = entry_for(request.user, entry_id)
-    rechecks = _rechecks_for(request.user).filter(entry=entry)
-    return paginate(rechecks, paging, recheck_data, ["due_date", "id"], descending=True)
+    rechecks = _changed(_rechecks_for(request.user).filter(entry=entry), filters)
+    return paginate(rechecks, filters, recheck_data, ["due_date", "id"], descending=True)
 
 
 @router.get(

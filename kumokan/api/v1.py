@@ -37,7 +37,7 @@ page after, `before=<previous_cursor>` for the page before (a page reached by cu
 `next_cursor` is null on the last page). Cursors stay right while rows are added or removed, numbers do
 not: a script that reads a whole list follows `next_cursor` from the first page. A page past the last
 is an empty page (not 404); a cursor that cannot be read is 422. Lists whose objects change
-(applications, ledger) take `updated_since` (ISO 8601 with its offset): only what changed at or after
+(applications, ledger, a service's tasks and re-checks) take `updated_since` (ISO 8601 with its offset): only what changed at or after
 that moment, for a script that keeps another system (an asset register, 情報システム台帳) in step.
 """
 

@@ -184,8 +184,9 @@ def close_open_tasks(entry: LedgerEntry, *, acting_user: Any) -> int:
         task.note = "\n".join(part for part in (task.note, RETIRED_TASK_NOTE) if part)
         task.confirmed_by, task.confirmed_at = acting_user, now
         task.version += 1
+        task.updated_at = now
         rows.append((task, before, state_of(task, *fields)))
-    ChecklistTask.objects.bulk_update(tasks, [*fields, "version"])
+    ChecklistTask.objects.bulk_update(tasks, [*fields, "version", "updated_at"])
     record_many(acting_user, Action.LIFECYCLE_TASK_DECIDE, rows, municipality=entry.municipality)
     return len(tasks)
 

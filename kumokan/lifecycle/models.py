@@ -75,10 +75,12 @@ class LifecycleSettings(models.Model):
 
 
 class Versioned(models.Model):
-    """A row changed on the version its changer read (the API sends it back): every save raises it,
-    except a save of only the bookkeeping fields in `unversioned_fields` (reminders sent and the like)."""
+    """A row changed on the version its changer read (the API sends it back): every save raises it and
+    stamps `updated_at` (the API's updated_since), except a save of only the bookkeeping fields in
+    `unversioned_fields` (reminders sent and the like)."""
 
     version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
     unversioned_fields: frozenset[str] = frozenset()
 
     class Meta:
@@ -88,8 +90,9 @@ class Versioned(models.Model):
         update_fields = kwargs.get("update_fields")
         if not self._state.adding and (update_fields is None or set(update_fields) - self.unversioned_fields):
             self.version += 1
+            self.updated_at = timezone.now()
             if update_fields is not None:
-                kwargs["update_fields"] = [*update_fields, "version"]
+                kwargs["update_fields"] = [*update_fields, "version", "updated_at"]
         super().save(*args, **kwargs)
 
 
