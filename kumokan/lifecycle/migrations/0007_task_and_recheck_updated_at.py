@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lifecycle', '0005_pack_versions'),
+        ('lifecycle', '0006_termination_approval'),
     ]
 
     operations = [
