@@ -43,8 +43,9 @@ from kumokan.accounts.sso import (
 )
 from kumokan.accounts.two_factor import has_device
 from kumokan.accounts.views import _next_url
+from kumokan.core.actors import display_name
 from kumokan.errors import WorkflowError
-from kumokan.tenancy.access import display_name, users_with_role
+from kumokan.tenancy.access import users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
 

@@ -27,8 +27,8 @@ from kumokan.applications.choices import Answer, Party, Status, Step
 from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
+from kumokan.core.actors import display_name
 from kumokan.core.permissions import Capability
-from kumokan.tenancy.access import display_name
 from kumokan.tenancy.models import Department
 
 router = Router(tags=["applications"])

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kumokan.api.schemas import errors
-from kumokan.tenancy.access import display_name, role_titles
+from kumokan.core.actors import display_name
+from kumokan.tenancy.access import role_titles
 from kumokan.tenancy.models import Membership
 
 router = Router(tags=["me"])

@@ -35,11 +35,11 @@ from kumokan.applications.workflow import Transition, transition
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions import find_or_register_service
+from kumokan.core.actors import display_name
 from kumokan.errors import ConflictError, WorkflowError, check_version
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.policy.pack import Phase, Response
-from kumokan.tenancy.access import display_name
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality

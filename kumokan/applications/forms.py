@@ -16,12 +16,12 @@ from kumokan.applications.choices import Outcome, UserScope
 from kumokan.applications.models import Application, ChecklistAnswer, FindingExplanation, JudgmentSnapshot
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
+from kumokan.core.actors import display_name
 from kumokan.core.labels import PHASE_LABELS
 from kumokan.core.uploads import EvidenceFileField
 from kumokan.policy import Problem
 from kumokan.policy.facts import Certification, Deployment, MunicipalConfidentiality
 from kumokan.policy.pack import Phase, Response
-from kumokan.tenancy.access import display_name
 from kumokan.tenancy.models import Department, Municipality
 
 DEPLOYMENTS = [

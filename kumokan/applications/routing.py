@@ -19,10 +19,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kumokan.applications.models import Application, JudgmentSnapshot
+from kumokan.core.actors import display_name
 from kumokan.errors import WorkflowError
 from kumokan.policy.pack import Designation
 from kumokan.rulebook.citations import citation
-from kumokan.tenancy.access import display_name, has_role, is_eligible_service_manager, users_with_role
+from kumokan.tenancy.access import has_role, is_eligible_service_manager, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 

@@ -43,18 +43,13 @@ from kumokan.applications.workflow import steps_from
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.prefill import application_initial
+from kumokan.core.actors import display_name
 from kumokan.core.permissions import Capability, granted_roles, municipalities_granting, requires
 from kumokan.core.private_files import attachment
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
-from kumokan.tenancy.access import (
-    display_name,
-    eligible_service_managers,
-    has_role,
-    role_titles,
-    users_with_role,
-)
+from kumokan.tenancy.access import eligible_service_managers, has_role, role_titles, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 

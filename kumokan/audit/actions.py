@@ -9,9 +9,8 @@ from typing import Any
 from django.db import models, transaction
 
 from kumokan.audit.choices import Action
-from kumokan.audit.models import AuditChainHead, AuditEvent, canonical_content, chain_hash
-from kumokan.tenancy.access import display_name
-from kumokan.tenancy.models import Municipality
+from kumokan.audit.models import AuditChainHead, AuditEvent, canonical_content, chain_hash, municipality_model
+from kumokan.core.actors import display_name
 
 
 def record(
@@ -33,7 +32,9 @@ def record(
     # Only a chosen action has a label the trail, the export and the auditor can read (ValueError if not).
     action = Action(action)
     if municipality is None:
-        municipality = target if isinstance(target, Municipality) else getattr(target, "municipality", None)
+        municipality = (
+            target if isinstance(target, municipality_model()) else getattr(target, "municipality", None)
+        )
     event = _event(actor, action, target, before, after, municipality=municipality, request_id=request_id)
     event.save()
     return event
@@ -70,7 +71,7 @@ def record_many(
     action: Action,
     changes: Sequence[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
     *,
-    municipality: Municipality,
+    municipality: Any,
     request_id: str = "",
 ) -> list[AuditEvent]:
     """Append one audit row per (target, before, after), chained as `record` would, in one batch.
@@ -113,7 +114,7 @@ def state_of(obj: models.Model, *fields: str) -> dict[str, Any]:
     return state
 
 
-def record_export(actor: Any, municipality: Municipality, export_format: str, count: int) -> AuditEvent:
+def record_export(actor: Any, municipality: Any, export_format: str, count: int) -> AuditEvent:
     """An export of the trail is itself recorded: who took a copy of which municipality's records."""
     with transaction.atomic():
         return record(

@@ -173,6 +173,13 @@ class AuditChainHead(models.Model):
         self.save(update_fields=["last_event_id", "last_hash", "length"])
 
 
+def municipality_model() -> type[models.Model]:
+    """The model an audit row's municipality is (tenancy's), without importing the app above audit."""
+    model = AuditEvent._meta.get_field("municipality").related_model
+    assert isinstance(model, type)
+    return model
+
+
 def _json_ready(value: Any) -> Any:
     """The value as it reads back from a JSON column (dates become text, tuples lists)."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))

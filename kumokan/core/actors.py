@@ -42,3 +42,9 @@ def is_system(actor: Any) -> bool:
 def person(actor: Any) -> Any:
     """The user to store in a "done by" column: the person, or None for kumokan itself."""
     return None if is_system(actor) else actor
+
+
+def display_name(user: Any) -> str:
+    """A person's name as Japanese documents write it (family name first), or the username."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()

@@ -30,6 +30,7 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
+from kumokan.core.actors import display_name
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
@@ -51,7 +52,7 @@ from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
 from kumokan.policy.conditions import uses
-from kumokan.tenancy.access import display_name, eligible_service_managers, has_role
+from kumokan.tenancy.access import eligible_service_managers, has_role
 from kumokan.tenancy.actions import add_department, ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality

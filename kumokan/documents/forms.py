@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.actors import display_name
 from kumokan.core.spreadsheet import MAX_BYTES
 from kumokan.documents.actions import NEW_DEPARTMENT
 from kumokan.documents.choices import FileFormat
 from kumokan.documents.ledger_import import MAX_ROW, UNASSIGNED
 from kumokan.documents.ledger_table import Column
-from kumokan.tenancy.access import display_name, eligible_service_managers
+from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 
 ENCODING_CHOICES = [

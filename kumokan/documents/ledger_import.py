@@ -20,6 +20,7 @@ from django.utils.translation import override
 from kumokan.applications.choices import UserScope
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import name_key
+from kumokan.core.actors import display_name
 from kumokan.core.spreadsheet import (
     Formula,
     Sheet,
@@ -40,7 +41,7 @@ from kumokan.documents.ledger_table import (
 )
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.tenancy.access import display_name, eligible_service_managers
+from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 
 # What the dry run asks a person to decide rather than refusing row by row (issue 16 point 3).

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from kumokan.applications.choices import Answer, Outcome, UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.catalog.choices import ServiceModel
+from kumokan.core.actors import display_name
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.ledger.models import LedgerEntry
-from kumokan.tenancy.access import department_name, display_name, position_title
+from kumokan.tenancy.access import department_name, position_title
 
 # The packs name a form by id and title only; the seeds' titles say what it is. The first marker
 # found wins: 申請書兼許可書 is an application-and-permit form, 確認結果 / 確認事項 a checklist to

@@ -13,6 +13,7 @@ from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import display_name
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.choices import EntryStep
@@ -22,7 +23,6 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.tenancy.access import (
     department_name,
-    display_name,
     is_eligible_service_manager,
     position_title,
     users_with_role,

@@ -13,10 +13,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Track, UserScope
+from kumokan.core.actors import display_name
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.search import matching
-from kumokan.tenancy.access import display_name, eligible_service_managers
+from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 
 # Columns the list sorts by: the parameter's name → the ordering it means.

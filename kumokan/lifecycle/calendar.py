@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from icalendar import Calendar, Event
 
+from kumokan.core.actors import display_name
 from kumokan.lifecycle.dashboard import due_items_for
-from kumokan.tenancy.access import display_name
 
 
 def feed_for(user: Any, base_url: str = "") -> bytes:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.catalog.models import Provider
+from kumokan.core.actors import display_name
 from kumokan.core.uploads import EvidenceFileField
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import (
@@ -21,7 +22,6 @@ from kumokan.lifecycle.choices import (
     RecheckResult,
     TaskStatus,
 )
-from kumokan.tenancy.access import display_name
 
 
 class DateInput(forms.DateInput):

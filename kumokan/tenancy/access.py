@@ -143,12 +143,6 @@ def role_title(municipality: Municipality, role: str) -> str:
     return role_titles(municipality)[role]
 
 
-def display_name(user: Any) -> str:
-    """A person's name as Japanese documents write it (family name first), or the username."""
-    name = f"{user.last_name} {user.first_name}".strip()
-    return name or user.get_username()
-
-
 def department_name(user: Any, municipality: Municipality, role: str | None = None) -> str:
     """The name of the department where the user holds `role` (any role if None), or "" if city-wide."""
     departments = departments_of(user, municipality, role)

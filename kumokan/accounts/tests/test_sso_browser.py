@@ -12,8 +12,7 @@ from django.contrib.auth import get_user_model
 from kumokan.accounts.models import ExternalIdentity
 from kumokan.accounts.tests.conftest import PASSWORD, configure_provider
 from kumokan.accounts.tests.oidc import CLIENT_SECRET, SECRET_VARIABLE, TestProvider
-from kumokan.core.actors import SYSTEM
-from kumokan.tenancy.access import display_name
+from kumokan.core.actors import SYSTEM, display_name
 from kumokan.tenancy.actions import create_municipality, grant_membership
 
 

@@ -19,8 +19,7 @@ from kumokan.accounts.models import ExternalIdentity, IdentityProvider, SignInRe
 from kumokan.accounts.tests.conftest import sign_in, sso
 from kumokan.accounts.tests.oidc import ProviderBrowser
 from kumokan.accounts.tests.test_sso_linking import refusal_reason, signed_in_as
-from kumokan.core.actors import SYSTEM
-from kumokan.tenancy.access import display_name
+from kumokan.core.actors import SYSTEM, display_name
 
 
 def linked_by_administrator(idp: IdentityProvider, user: Any, subject: str) -> ExternalIdentity:

@@ -11,10 +11,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from kumokan.applications.choices import Status
+from kumokan.core.actors import display_name
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.policy import PolicyError, load_pack
 from kumokan.rulebook.citations import citation
-from kumokan.tenancy.access import display_name
 
 register = template.Library()
 

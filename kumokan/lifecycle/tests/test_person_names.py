@@ -1,6 +1,6 @@
 """People as the city writes them: family name first on every page (issue 17, point 4).
 
-Every page names a person through one path, the `person` filter (tenancy.access.display_name); Django's
+Every page names a person through one path, the `person` filter (core.actors.display_name); Django's
 get_full_name writes the given name first (「花子 山田」) and no template may call it.
 """
 

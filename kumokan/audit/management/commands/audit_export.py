@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kumokan.audit.chain import as_csv, as_json, export_rows
-from kumokan.audit.models import AuditEvent
-from kumokan.tenancy.models import Municipality
+from kumokan.audit.models import AuditEvent, municipality_model
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         events = AuditEvent.objects.all()
         if options["municipality"]:
-            municipality = Municipality.objects.filter(slug=options["municipality"]).first()
+            municipality = municipality_model()._default_manager.filter(slug=options["municipality"]).first()
             if municipality is None:
                 raise CommandError(f"no municipality {options['municipality']!r}")
             events = events.filter(municipality=municipality)

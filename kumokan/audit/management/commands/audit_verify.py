@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kumokan.audit.chain import verify_chain
-from kumokan.tenancy.models import Municipality
+from kumokan.audit.models import municipality_model
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = None
         if options["municipality"]:
-            municipality = Municipality.objects.filter(slug=options["municipality"]).first()
+            municipality = municipality_model()._default_manager.filter(slug=options["municipality"]).first()
             if municipality is None:
                 raise CommandError(f"no municipality {options['municipality']!r}")
         result = verify_chain(municipality)
