@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import JSONField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -139,6 +139,7 @@ def upload(
             sha256=hashlib.sha256(data).hexdigest(),
             encoding=encoding,
             status=ImportStatus.CHECKING,
+            job_heartbeat_at=timezone.now(),
         )
         ledger_import.file.save(name, ContentFile(data), save=False)
         ledger_import.save()
@@ -159,7 +160,9 @@ def run_check(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
     pk = ledger_import.pk
 
     def progress(done: int, total: int) -> None:
-        LedgerImport.objects.filter(pk=pk).update(progress_done=done, progress_total=total)
+        LedgerImport.objects.filter(pk=pk).update(
+            progress_done=done, progress_total=total, job_heartbeat_at=timezone.now()
+        )
 
     require_importer(acting_user, ledger_import.municipality)
     check = _check_kept(ledger_import, progress)
@@ -193,8 +196,50 @@ def start_import(
         _require_layout_seen(locked, layout)
         locked.status = ImportStatus.IMPORTING
         locked.progress_done, locked.progress_total = 0, locked.report.get("new", 0)
-        locked.save(update_fields=["status", "progress_done", "progress_total"])
+        locked.job_heartbeat_at = timezone.now()
+        locked.save(update_fields=["status", "progress_done", "progress_total", "job_heartbeat_at"])
         _enqueue("commit", locked, acting_user)
+    return locked
+
+
+def retry_job(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+    """Run again a background job that stopped without finishing (LedgerImport.job_stopped): the
+    check, or the import, which wrote nothing (one transaction rolled back with its worker)."""
+    with transaction.atomic():
+        try:
+            # A live import holds its row locked for its whole transaction (PostgreSQL; SQLite has
+            # one writer at a time): never start a second one beside it.
+            locked = (
+                LedgerImport.objects.select_for_update(nowait=True)
+                .select_related("municipality")
+                .get(pk=ledger_import.pk)
+            )
+        except DatabaseError:
+            raise WorkflowError(
+                "取込みの処理はまだ動いています。終わるまでお待ちください。",
+                "the import job is still running; wait for it to finish",
+                code="job_running",
+            ) from None
+        require_importer(acting_user, locked.municipality)
+        if not locked.job_stopped():
+            raise WorkflowError(
+                "このファイルの処理は止まっていません（処理中でないか、まだ動いています）。",
+                "this file's job has not stopped (it is not running, or still is)",
+                code="import_state",
+            )
+        before = state_of(locked, "status", "job_heartbeat_at")
+        locked.job_heartbeat_at = timezone.now()
+        locked.progress_done = 0
+        locked.save(update_fields=["job_heartbeat_at", "progress_done"])
+        job = "check" if locked.status == ImportStatus.CHECKING else "commit"
+        record(
+            acting_user,
+            Action.LEDGER_IMPORT_CHECK,
+            locked,
+            before,
+            state_of(locked, "status", "job_heartbeat_at") | {"retried": job},
+        )
+        _enqueue(job, locked, acting_user)
     return locked
 
 
@@ -224,7 +269,8 @@ def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
                 return locked
             locked.status = ImportStatus.CHECKING
             locked.progress_done = 0
-            locked.save(update_fields=["status", "progress_done"])
+            locked.job_heartbeat_at = timezone.now()
+            locked.save(update_fields=["status", "progress_done", "job_heartbeat_at"])
             _enqueue("check", locked, acting_user)
         return locked
     with transaction.atomic():

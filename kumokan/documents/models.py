@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.private_files import import_storage, private_name
 from kumokan.documents.choices import ImportStatus
+
+# A background job silent this long has stopped. The check reports every 500 rows (a few seconds);
+# the commit is one transaction that reports only when it starts, and 50,000 rows (the limit) take
+# some minutes on a loaded machine (BENCHMARKS.md): half an hour leaves a live one well alone.
+JOB_STOPPED_AFTER = datetime.timedelta(minutes=30)
 
 
 def import_path(ledger_import: Any, filename: str) -> str:
@@ -77,6 +83,9 @@ class LedgerImport(models.Model):
     progress_done = models.PositiveIntegerField(_("Rows done"), default=0)
     progress_total = models.PositiveIntegerField(_("Rows in all"), default=0)
     committed_at = models.DateTimeField(_("Imported at"), null=True, blank=True)
+    # The last sign of life of its background job: when it was queued, when it started, each progress
+    # report. A job whose worker died leaves the status running; job_stopped() tells it from a live one.
+    job_heartbeat_at = models.DateTimeField(_("Background job last seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Ledger import")
@@ -100,3 +109,12 @@ class LedgerImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/documents/ledger/imports/{self.pk}/"
+
+    def job_stopped(self, now: datetime.datetime | None = None) -> bool:
+        """A background job that has given no sign of life for JOB_STOPPED_AFTER: its worker was killed
+        or lost the job (the import is one transaction: nothing of it was written). Shown as failed,
+        with a way to run it again (actions.retry_job)."""
+        if self.status not in (ImportStatus.CHECKING, ImportStatus.IMPORTING):
+            return False
+        last = self.job_heartbeat_at or self.uploaded_at
+        return last < (now or timezone.now()) - JOB_STOPPED_AFTER

@@ -3,6 +3,8 @@
 
 The result is kept on the LedgerImport (status, report, progress); a job that fails unexpectedly
 leaves the file refused with a problem saying so, never half-imported (the import is one transaction).
+A job whose worker is killed cannot say so: its silence shows it (LedgerImport.job_stopped), and the
+import's page offers to run it again (actions.retry_job).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from kumokan.documents import actions
 from kumokan.documents.choices import ImportStatus
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="kumokan.documents.check_import")
 def check_import(pk: int, user_pk: int) -> str:
     """Check a kept file (the dry run) and keep the result."""
+    _started(pk)
     ledger_import = LedgerImport.objects.select_related("municipality").get(pk=pk)
     user = get_user_model().objects.get(pk=user_pk)
     try:
@@ -38,6 +42,7 @@ def check_import(pk: int, user_pk: int) -> str:
 @shared_task(name="kumokan.documents.commit_import")
 def commit_import(pk: int, user_pk: int) -> str:
     """Import a checked file whole, or nothing (actions.import_checked_file)."""
+    _started(pk)
     ledger_import = LedgerImport.objects.select_related("municipality").get(pk=pk)
     user = get_user_model().objects.get(pk=user_pk)
     try:
@@ -52,6 +57,11 @@ def commit_import(pk: int, user_pk: int) -> str:
         _failed(pk, ImportStatus.IMPORTING)
         raise
     return str(done.status)
+
+
+def _started(pk: int) -> None:
+    """The job's first sign of life (LedgerImport.job_heartbeat_at), before its transaction locks the row."""
+    LedgerImport.objects.filter(pk=pk).update(job_heartbeat_at=timezone.now())
 
 
 def _failed(pk: int, running: str) -> None:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("documents/ledger/imports/<int:pk>/layout/", views.import_layout, name="import_layout"),
     path("documents/ledger/imports/<int:pk>/decisions/", views.import_decisions, name="import_decisions"),
     path("documents/ledger/imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("documents/ledger/imports/<int:pk>/retry/", views.import_retry, name="import_retry"),
 ]

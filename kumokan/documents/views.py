@@ -176,7 +176,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "layout_form": layout_form,
             "decisions_form": decisions_form,
             "may_commit": ledger_import.status == ImportStatus.CHECKED,
-            "running": ledger_import.status in RUNNING,
+            "stopped": ledger_import.job_stopped(),
+            "running": ledger_import.status in RUNNING and not ledger_import.job_stopped(),
             # Open the mapping when the headers are the problem.
             "mapping_open": any(problem.row == report.get("header_row", 1) for problem in problems),
         },
@@ -205,7 +206,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How far a background job is, for the import's page to poll; once it is done, the page reloads."""
     ledger_import = _import_for(request, pk)
     response = render(request, "documents/import_progress.html", {"ledger_import": ledger_import})
-    if ledger_import.status not in RUNNING:
+    if ledger_import.status not in RUNNING or ledger_import.job_stopped():
         response["HX-Refresh"] = "true"
     return response
 
@@ -255,6 +256,20 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         actions.recheck(acting_user=request.user, ledger_import=ledger_import)
         messages.success(request, _("The decisions were saved and the file checked again."))
+    return redirect(ledger_import.get_absolute_url())
+
+
+@require_POST
+@requires(Capability.MANAGE_LEDGER)
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run again a background job that stopped without finishing."""
+    ledger_import = _import_for(request, pk)
+    try:
+        actions.retry_job(acting_user=request.user, ledger_import=ledger_import)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The job was started again; this page shows how far it is."))
     return redirect(ledger_import.get_absolute_url())
 
 

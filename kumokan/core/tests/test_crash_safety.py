@@ -8,6 +8,7 @@ the whole process group is killed while the import runs inside its transaction.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import signal
@@ -28,7 +29,7 @@ from kumokan.audit.models import AuditEvent
 from kumokan.core import backups
 from kumokan.documents import actions
 from kumokan.documents.choices import ImportStatus
-from kumokan.documents.models import LedgerImport
+from kumokan.documents.models import JOB_STOPPED_AFTER, LedgerImport
 from kumokan.documents.tasks import commit_import
 from kumokan.documents.tests.test_ledger_import import csv_file, row
 from kumokan.ledger.models import LedgerEntry
@@ -140,6 +141,11 @@ def test_killing_the_job_during_an_import_leaves_no_half_import(tmp_path: Path) 
 
     ledger_import.refresh_from_db()
     assert ledger_import.status == ImportStatus.IMPORTING
+    # The killed job said when it started; its silence since is what shows it stopped (the import's
+    # page then offers to run it again, documents/tests/test_import_job_stopped.py).
+    assert ledger_import.job_heartbeat_at is not None and not ledger_import.job_stopped()
+    later = ledger_import.job_heartbeat_at + JOB_STOPPED_AFTER + datetime.timedelta(seconds=1)
+    assert ledger_import.job_stopped(now=later)
     assert LedgerEntry.objects.count() == entries_before
     assert not Application.objects.filter(service__name__in=names[:10]).exists()
     assert AuditEvent.objects.count() == events_before

@@ -1,0 +1,124 @@
+"""A background job whose worker was killed does not stay 取込中 forever (issue 16): silent for
+JOB_STOPPED_AFTER it is shown as failed, and the importer can run it again; a live one cannot be doubled."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from kumokan.audit.choices import Action
+from kumokan.audit.models import AuditEvent
+from kumokan.documents import actions
+from kumokan.documents.choices import ImportStatus
+from kumokan.documents.models import JOB_STOPPED_AFTER, LedgerImport
+from kumokan.documents.tests.exchange import empty_city
+from kumokan.documents.tests.test_import_jobs import ROWS, eager, upload  # noqa: F401 (a fixture)
+from kumokan.documents.tests.test_ledger_import import csv_file, many_rows
+from kumokan.errors import WorkflowError
+from kumokan.ledger.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def silent_for(ledger_import, delta):
+    """As if its worker had given no sign of life for `delta` (it was killed)."""
+    LedgerImport.objects.filter(pk=ledger_import.pk).update(job_heartbeat_at=timezone.now() - delta)
+    ledger_import.refresh_from_db()
+    return ledger_import
+
+
+def importing_whose_job_never_ran(client, django_capture_on_commit_callbacks):
+    """A large file checked, then its import queued; the worker dies before finishing (the job's
+    transaction rolled back with it), so the import stays 取込中."""
+    municipality, admin = empty_city()
+    client.force_login(admin)
+    ledger_import = actions.check_upload(
+        acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(ROWS))
+    )
+    assert ledger_import.status == ImportStatus.CHECKED, ledger_import.report["problems"]
+    with django_capture_on_commit_callbacks() as jobs:
+        started = actions.start_import(acting_user=admin, ledger_import=ledger_import)
+    assert started.status == ImportStatus.IMPORTING and len(jobs) == 1
+    return municipality, admin, started
+
+
+def test_a_job_heard_from_lately_is_still_running(client, django_capture_on_commit_callbacks):
+    _municipality, admin, ledger_import = importing_whose_job_never_ran(
+        client, django_capture_on_commit_callbacks
+    )
+    silent_for(ledger_import, JOB_STOPPED_AFTER - datetime.timedelta(minutes=1))
+    assert not ledger_import.job_stopped()
+    page = client.get(ledger_import.get_absolute_url()).content.decode()
+    assert 'id="job-stopped"' not in page and 'id="import-progress"' in page
+    with pytest.raises(WorkflowError) as refused:
+        actions.retry_job(acting_user=admin, ledger_import=ledger_import)
+    assert refused.value.code == "import_state"
+
+
+def test_a_silent_job_is_shown_as_failed_with_a_way_to_run_it_again(
+    client, django_capture_on_commit_callbacks
+):
+    municipality, _admin, ledger_import = importing_whose_job_never_ran(
+        client, django_capture_on_commit_callbacks
+    )
+    silent_for(ledger_import, JOB_STOPPED_AFTER + datetime.timedelta(minutes=1))
+    assert ledger_import.job_stopped()
+    page = client.get(ledger_import.get_absolute_url()).content.decode()
+    assert 'id="job-stopped"' in page
+    assert "失敗: バックグラウンドの処理が終わらないまま止まりました。" in page
+    assert "処理をやり直す" in page
+    assert 'id="import-progress"' not in page
+    assert "失敗（処理が停止）" in client.get("/documents/ledger/imports/").content.decode()
+    # The page polling the progress reloads itself to show it.
+    progress = client.get(f"/documents/ledger/imports/{ledger_import.pk}/progress/")
+    assert progress["HX-Refresh"] == "true"
+    assert not LedgerEntry.objects.filter(municipality=municipality).exists()
+
+
+def test_running_a_stopped_import_again_imports_the_file(client, eager, django_capture_on_commit_callbacks):  # noqa: F811
+    municipality, admin, ledger_import = importing_whose_job_never_ran(
+        client, django_capture_on_commit_callbacks
+    )
+    silent_for(ledger_import, JOB_STOPPED_AFTER * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/retry/", follow=True)
+    assert "処理をもう一度始めました。" in response.content.decode()
+    ledger_import.refresh_from_db()
+    assert ledger_import.status == ImportStatus.COMMITTED
+    assert LedgerEntry.objects.filter(municipality=municipality).count() == ROWS
+    retried = AuditEvent.objects.filter(action=Action.LEDGER_IMPORT_CHECK, target_id=str(ledger_import.pk))
+    assert [e.after.get("retried") for e in retried if "retried" in e.after] == ["commit"]
+    # Done, it is no longer something to run again.
+    with pytest.raises(WorkflowError):
+        actions.retry_job(acting_user=admin, ledger_import=ledger_import)
+
+
+def test_a_stopped_check_is_run_again(client, eager, django_capture_on_commit_callbacks):  # noqa: F811
+    municipality, admin = empty_city()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks() as jobs:
+        response = upload(client, municipality, csv_file(*many_rows(ROWS)))
+    ledger_import = response.context["ledger_import"]
+    assert ledger_import.status == ImportStatus.CHECKING and len(jobs) == 1
+    silent_for(ledger_import, JOB_STOPPED_AFTER + datetime.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.retry_job(acting_user=admin, ledger_import=ledger_import)
+    ledger_import.refresh_from_db()
+    assert ledger_import.status == ImportStatus.CHECKED
+    assert ledger_import.report["rows"] == ROWS
+    assert ledger_import.job_heartbeat_at > timezone.now() - datetime.timedelta(minutes=1)
+
+
+def test_only_a_running_import_can_have_stopped(client, django_capture_on_commit_callbacks):
+    municipality, admin = empty_city()
+    ledger_import = actions.check_upload(
+        acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(3))
+    )
+    silent_for(ledger_import, JOB_STOPPED_AFTER * 3)
+    assert not ledger_import.job_stopped()
+    client.force_login(admin)
+    response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/retry/", follow=True)
+    assert "このファイルの処理は止まっていません" in response.content.decode()
+    assert client.get(f"/documents/ledger/imports/{ledger_import.pk}/retry/").status_code == 405
