@@ -69,7 +69,7 @@ from kumokan.lifecycle.schedule import (
 )
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
-from kumokan.policy import PackError, load_text, text_digest
+from kumokan.policy import PackError, PolicyError, load_pack, load_text, text_digest
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
 from kumokan.rulebook.citations import citation
@@ -481,9 +481,9 @@ def adopt_pack_version(
 
     From then on every judgment there uses this text (Municipality.pack_in_force); judgments already
     made keep the version they record. The text may be one adopted before: going back to it is one
-    more adoption (PackAdoption), judged against the text in force like any revision. The first
-    adoption of a pack records the baseline and opens nothing. Later, for every service in use,
-    kumokan.policy.diff.affected_items decides from the service's own facts and track whether a
+    more adoption (PackAdoption), judged against the text in force like any revision. Before the
+    first adoption the installed file is in force, so the first is compared with it (adopting the
+    installed text itself opens nothing). For every service in use, kumokan.policy.diff.affected_items decides from the service's own facts and track whether a
     changed item applies to it; only those services get a re-check, listing exactly those items.
     """
     if not is_system(acting_user) and not (
@@ -523,8 +523,8 @@ def adopt_pack_version(
             adopted_by=person(acting_user),
         )
         rechecks: list[Recheck] = []
-        if current is not None:
-            old = _load_pack_text(current.text)
+        old = replaced_rules(new.id, current)
+        if old is not None:
             due = today + datetime.timedelta(days=settings_for(municipality).triggered_recheck_days)
             entries = LedgerEntry.objects.select_for_update().filter(
                 municipality=municipality, status__in=ACTIVE_STATUSES
@@ -569,7 +569,7 @@ def adopt_pack_version(
             acting_user,
             Action.LIFECYCLE_PACK_ADOPT,
             adoption,
-            {"version": current.version, "digest": current.digest} if current else None,
+            {"version": old.version, "digest": current.digest if current else None} if old else None,
             state_of(version, "pack_id", "version", "digest")
             | {"adopted_before": not _created, "rechecks": [r.pk for r in rechecks]},
         )
@@ -1219,6 +1219,17 @@ def _open_recheck(
     recheck = Recheck.objects.create(entry=entry, trigger=trigger, basis=basis, due_date=due_date, **links)
     record(acting_user, Action.LIFECYCLE_RECHECK_OPEN, recheck, None, state_of(recheck, *RECHECK_FIELDS))
     return recheck
+
+
+def replaced_rules(pack_id: str, current: PackVersion | None) -> Pack | None:
+    """The rules an adoption replaces: the text adopted last, or before any adoption the installed
+    file, which judgments used until then (None if it no longer loads: nothing to compare with)."""
+    if current is not None:
+        return _load_pack_text(current.text)
+    try:
+        return load_pack(pack_id).pack
+    except PolicyError:
+        return None
 
 
 def _load_pack_text(text: str) -> Pack:

@@ -15,7 +15,7 @@ from django.db import transaction
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.actions import ACTIVE_STATUSES
+from kumokan.lifecycle.actions import ACTIVE_STATUSES, replaced_rules
 from kumokan.lifecycle.rules import snapshot_of
 from kumokan.policy import PackError, Problem, load_text, text_digest
 from kumokan.policy.diff import Change, PackDiff, affected_items, diff_packs
@@ -90,13 +90,12 @@ def _preview(municipality: Municipality, text: str) -> Preview:
         return preview
     preview.pack = pack
     preview.current = municipality.adopted_version(pack.id)
-    if preview.current is None:
-        return preview
-    preview.in_force = preview.current.digest == preview.digest
-    preview.adopted_before = PackVersion.objects.filter(
-        municipality=municipality, pack_id=pack.id, digest=preview.digest
-    ).first()
-    old, _ = pack_problems(preview.current.text)
+    if preview.current is not None:
+        preview.in_force = preview.current.digest == preview.digest
+        preview.adopted_before = PackVersion.objects.filter(
+            municipality=municipality, pack_id=pack.id, digest=preview.digest
+        ).first()
+    old = replaced_rules(pack.id, preview.current)
     if old is None:
         return preview
     preview.diff = diff_packs(old, pack)

@@ -18,7 +18,7 @@ from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle import actions
-from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city
+from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, in_operation
 from kumokan.policy import available, load_pack
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 
@@ -164,3 +164,21 @@ def test_the_rulebook_shows_the_text_in_force() -> None:
     actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
 
     assert REWORDED in client.get("/rules/osaka/").content.decode()
+
+
+def test_a_first_adoption_is_compared_with_the_installed_file_that_was_in_force() -> None:
+    """Judgments used the installed file until the first adoption, so a revised first text re-checks."""
+    c = _osaka()
+    iaas = in_operation(c, service_name="共通基盤サーバ", service_model="iaas")
+    in_operation(c, service_name="電子申請サービス", service_model="saas")
+
+    version, rechecks = actions.adopt_pack_version(
+        acting_user=c.administrator, municipality=c.municipality, text=_revised()
+    )
+
+    assert [(r.entry, [i["id"] for i in r.items]) for r in rechecks] == [(iaas, [ITEM])]
+    assert all(r.pack_version == version for r in rechecks)
+    adoption = PackAdoption.objects.get(municipality=c.municipality)
+    assert adoption.previous is None
+    event = AuditEvent.objects.get(action=Action.LIFECYCLE_PACK_ADOPT)
+    assert event.before == {"version": INSTALLED, "digest": None}

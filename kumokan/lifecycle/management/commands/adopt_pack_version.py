@@ -17,8 +17,9 @@ from kumokan.tenancy.models import Municipality
 class Command(BaseCommand):
     help = (
         "Adopt a pack version for a municipality: by default the installed text of each of its packs, "
-        "or the pack file given with --file. The first adoption records the baseline; a later one opens "
-        "a re-check for each service in use whose applicable items changed, listing exactly those items."
+        "or the pack file given with --file. Each adoption, the first too (compared with the installed "
+        "file that was in force), opens a re-check for each service in use whose applicable items "
+        "changed, listing exactly those items; judgments use the adopted text from then on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
