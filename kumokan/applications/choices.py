@@ -15,8 +15,8 @@ class Status(models.TextChoices):
 class Track(models.TextChoices):
     """The engine's two tracks; each pack labels them in its own words (the judgment's track_label)."""
 
-    HIGH = "high", _("重要な情報を取り扱う")
-    LOW = "low", _("重要な情報を取り扱わない")
+    HIGH = "high", _("Handles important information")
+    LOW = "low", _("Does not handle important information")
 
 
 class Answer(models.TextChoices):
@@ -57,7 +57,7 @@ class Party(models.TextChoices):
 class UserScope(models.TextChoices):
     """kumokan.policy.facts.UserScope: who uses the service."""
 
-    ORGANISATION = "organisation", _("自組織の関係者内")
-    DEPARTMENT = "department", _("所属内")
-    CITIZENS = "citizens", _("市民等")
-    CONTRACTORS = "contractors", _("委託先等")
+    ORGANISATION = "organisation", _("Within the organisation")
+    DEPARTMENT = "department", _("Within the department")
+    CITIZENS = "citizens", _("Citizens and others")
+    CONTRACTORS = "contractors", _("Contractors")

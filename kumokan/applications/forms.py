@@ -18,6 +18,7 @@ from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
 from kumokan.core.labels import PHASE_LABELS
+from kumokan.core.punctuation import joined
 from kumokan.core.uploads import EvidenceFileField
 from kumokan.policy import Problem
 from kumokan.policy.facts import Certification, Deployment, MunicipalConfidentiality
@@ -473,7 +474,7 @@ def describe_facts(facts: dict[str, Any]) -> dict[str, str]:
         return str(dict(choices).get(value, value or "—"))
 
     def flags(*pairs: tuple[bool, Any, Any]) -> str:
-        return "・".join(str(yes if on else no) for on, yes, no in pairs)
+        return joined(yes if on else no for on, yes, no in pairs)
 
     return {
         "service_model": label(list(ServiceModel.choices), facts.get("service_model")),

@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditConfig(AppConfig):
     name = "kumokan.audit"
-    verbose_name = _("監査記録")
+    verbose_name = _("Audit trail")
     default_auto_field = "django.db.models.BigAutoField"

@@ -54,40 +54,40 @@ class AuditEvent(models.Model):
     each row's hash to the previous one without changing what is stored.
     """
 
-    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("実行者"),
+        verbose_name=_("Actor"),
     )
     # Copied so the record reads the same after the account is renamed or deleted.
-    actor_name = models.CharField(_("実行者名"), max_length=150)
+    actor_name = models.CharField(_("Actor's name"), max_length=150)
     municipality = models.ForeignKey(
         "tenancy.Municipality",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("自治体"),
+        verbose_name=_("Municipality"),
     )
-    action = models.CharField(_("操作"), max_length=50, choices=Action.choices)
-    target_type = models.CharField(_("対象の種類"), max_length=100)
-    target_id = models.CharField(_("対象の ID"), max_length=64)
-    target_repr = models.CharField(_("対象"), max_length=200)
-    before = models.JSONField(_("変更前"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    after = models.JSONField(_("変更後"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    request_id = models.CharField(_("リクエスト ID"), max_length=64, blank=True)
+    action = models.CharField(_("Action"), max_length=50, choices=Action.choices)
+    target_type = models.CharField(_("Target type"), max_length=100)
+    target_id = models.CharField(_("Target ID"), max_length=64)
+    target_repr = models.CharField(_("Target"), max_length=200)
+    before = models.JSONField(_("Before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("After"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    request_id = models.CharField(_("Request ID"), max_length=64, blank=True)
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, editable=False, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("監査記録")
-        verbose_name_plural = _("監査記録")
+        verbose_name = _("Audit trail")
+        verbose_name_plural = _("Audit trail")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx"),
@@ -131,7 +131,7 @@ class AuditChainHead(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("自治体"),
+        verbose_name=_("Municipality"),
     )
     last_event_id = models.BigIntegerField(_("last record"), null=True, blank=True)
     last_hash = models.CharField(_("last record's hash"), max_length=64, default=GENESIS_HASH)

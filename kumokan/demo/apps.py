@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DemoConfig(AppConfig):
     name = "kumokan.demo"
-    verbose_name = _("デモデータ")
+    verbose_name = _("Demo data")

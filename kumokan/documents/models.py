@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kumokan.core.private_files import import_storage, private_name
 from kumokan.documents.choices import ImportStatus
@@ -77,7 +78,7 @@ class LedgerImport(models.Model):
     sheet = models.CharField(_("Sheet"), max_length=100, blank=True)
     header_row = models.PositiveIntegerField(_("Header row"), null=True, blank=True)
     status = models.CharField(_("Status"), max_length=20, choices=ImportStatus.choices)
-    report = models.JSONField(_("Report"), default=dict)
+    report = models.JSONField(pgettext_lazy("ledger import", "Report"), default=dict)
     created_count = models.PositiveIntegerField(_("Entries created"), default=0)
     # A background job's progress (rows checked of rows read), written as it goes.
     progress_done = models.PositiveIntegerField(_("Rows done"), default=0)

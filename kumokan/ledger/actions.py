@@ -166,7 +166,9 @@ def edit_entry(
 def lock_entry(acting_user: Any, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked):
-        raise PermissionDenied(_("台帳を変更できるのは、このサービスの管理者かシステム管理者です。"))
+        raise PermissionDenied(
+            _("Only the service's manager or a system administrator may change the ledger.")
+        )
     check_version("台帳", "entry", locked.version, expected_version)
     return locked
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class LedgerConfig(AppConfig):
     name = "kumokan.ledger"
-    verbose_name = _("台帳")
+    verbose_name = _("Ledger")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

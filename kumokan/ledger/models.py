@@ -25,91 +25,96 @@ class LedgerEntry(models.Model):
         "tenancy.Municipality",
         on_delete=models.PROTECT,
         related_name="ledger_entries",
-        verbose_name=_("自治体"),
+        verbose_name=_("Municipality"),
     )
     department = models.ForeignKey(
-        "tenancy.Department", on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("所属")
+        "tenancy.Department",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("Department"),
     )
     application = models.OneToOneField(
         "applications.Application",
         on_delete=models.PROTECT,
         related_name="ledger_entry",
-        verbose_name=_("承認した利用申請"),
+        verbose_name=_("Approved application"),
     )
     service = models.ForeignKey(
         "catalog.CloudService",
         on_delete=models.PROTECT,
         related_name="ledger_entries",
-        verbose_name=_("クラウドサービス"),
+        verbose_name=_("cloud service"),
     )
-    service_name = models.CharField(_("サービス名"), max_length=200)
-    function_name = models.CharField(_("機能名"), max_length=200, blank=True)
-    provider_name = models.CharField(_("提供者"), max_length=200)
-    purpose = models.TextField(_("利用目的（業務内容）"))
-    classification_code = models.CharField(_("格付（コード）"), max_length=20)
-    classification_label = models.CharField(_("取り扱う情報の格付"), max_length=100)
-    track = models.CharField(_("区分"), max_length=10, choices=Track.choices)
-    period_start = models.DateField(_("利用開始日"), null=True, blank=True)
-    period_end = models.DateField(_("利用終了日"), null=True, blank=True)
+    service_name = models.CharField(_("Service name"), max_length=200)
+    function_name = models.CharField(_("Function"), max_length=200, blank=True)
+    provider_name = models.CharField(_("Provider"), max_length=200)
+    purpose = models.TextField(_("Purpose (business)"))
+    classification_code = models.CharField(_("Classification (code)"), max_length=20)
+    classification_label = models.CharField(_("Classification of the information"), max_length=100)
+    track = models.CharField(_("Track"), max_length=10, choices=Track.choices)
+    period_start = models.DateField(_("Start of use"), null=True, blank=True)
+    period_end = models.DateField(_("End of use"), null=True, blank=True)
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申請者")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Applicant")
     )
-    applicant_name = models.CharField(_("申請者氏名"), max_length=150)
-    applicant_department_name = models.CharField(_("申請者の所属"), max_length=100)
-    user_scope = models.CharField(_("利用者の範囲"), max_length=20, choices=UserScope.choices)
-    user_scope_detail = models.TextField(_("利用者の範囲（詳細）"), blank=True)
+    applicant_name = models.CharField(_("Applicant's name"), max_length=150)
+    applicant_department_name = models.CharField(_("Applicant's department"), max_length=100)
+    user_scope = models.CharField(_("Scope of users"), max_length=20, choices=UserScope.choices)
+    user_scope_detail = models.TextField(_("Scope of users (detail)"), blank=True)
     service_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="managed_entries",
-        verbose_name=_("クラウドサービス管理者"),
+        verbose_name=_("Service manager"),
     )
-    service_manager_name = models.CharField(_("管理者氏名"), max_length=150)
-    service_manager_title = models.CharField(_("管理者の役職"), max_length=100, blank=True)
-    service_manager_department_name = models.CharField(_("管理者の所属"), max_length=100, blank=True)
+    service_manager_name = models.CharField(_("Service manager's name"), max_length=150)
+    service_manager_title = models.CharField(_("Service manager's title"), max_length=100, blank=True)
+    service_manager_department_name = models.CharField(
+        _("Service manager's department"), max_length=100, blank=True
+    )
     # An imported row named a service manager who has no account here, and it was decided to import it
     # unassigned (kumokan.documents.ledger_import.UNASSIGNED): the name stays as written, the importing
     # administrator holds the entry, and the ledger shows it until someone is designated (edit_entry).
-    service_manager_unassigned = models.BooleanField(_("管理者未指名"), default=False)
-    approver_title = models.CharField(_("許可権限者"), max_length=100)
+    service_manager_unassigned = models.BooleanField(_("Service manager unassigned"), default=False)
+    approver_title = models.CharField(_("Approver"), max_length=100)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("承認者")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Approved by")
     )
-    approved_at = models.DateTimeField(_("承認日時"))
-    fields = models.JSONField(_("その他の記載事項"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    approved_at = models.DateTimeField(_("Approved at"))
+    fields = models.JSONField(_("Other notes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     status = models.CharField(
-        _("状態"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.APPROVED
+        _("Status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.APPROVED
     )
-    version = models.PositiveIntegerField(_("版"), default=1)
-    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
-    updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
-    operation_started_at = models.DateTimeField(_("運用開始日時"), null=True, blank=True)
-    retired_at = models.DateTimeField(_("廃止日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    created_at = models.DateTimeField(_("Registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("Updated at"), default=timezone.now)
+    operation_started_at = models.DateTimeField(_("Operation started at"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("Retired at"), null=True, blank=True)
     # An imported entry's identity (its department, provider, service and function as compared,
     # hashed): unique, so that two imports at once cannot both create it. NULL for approved entries.
     import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
-        verbose_name = _("台帳")
-        verbose_name_plural = _("台帳")
+        verbose_name = _("Ledger")
+        verbose_name_plural = _("Ledger")
         ordering = ["service_name", "function_name", "id"]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=EntryStatus.values),
-                violation_error_message=_("状態の値が正しくありません。"),
+                violation_error_message=_("The status is not a valid value."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_period_ordered",
                 condition=Q(period_start__isnull=True)
                 | Q(period_end__isnull=True)
                 | Q(period_end__gte=F("period_start")),
-                violation_error_message=_("利用終了日は利用開始日以降にしてください。"),
+                violation_error_message=_("The end of use must not be before the start of use."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_version_positive",
                 condition=Q(version__gte=1),
-                violation_error_message=_("版は1以上です。"),
+                violation_error_message=_("The version is 1 or more."),
             ),
             models.UniqueConstraint(
                 fields=["municipality", "import_key"],
@@ -119,7 +124,7 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_retired_has_date",
                 condition=~Q(status=EntryStatus.RETIRED) | Q(retired_at__isnull=False),
-                violation_error_message=_("廃止済みの台帳には廃止日時が必要です。"),
+                violation_error_message=_("A retired entry needs the time it was retired."),
             ),
         ]
         # One index per sortable column of the list, in the list's order with the id last, so that a
@@ -166,31 +171,31 @@ class LedgerChange(models.Model):
     """One versioned change of a ledger entry: the changed fields before and after, and why."""
 
     entry = models.ForeignKey(
-        LedgerEntry, on_delete=models.PROTECT, related_name="changes", verbose_name=_("台帳")
+        LedgerEntry, on_delete=models.PROTECT, related_name="changes", verbose_name=_("Ledger")
     )
-    entry_version = models.PositiveIntegerField(_("変更後の版"))
+    entry_version = models.PositiveIntegerField(_("Version after the change"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("変更者"),
+        verbose_name=_("Changed by"),
     )
-    changed_by_name = models.CharField(_("変更者氏名"), max_length=150)
-    changed_at = models.DateTimeField(_("変更日時"), default=timezone.now)
-    before = models.JSONField(_("変更前"), encoder=DjangoJSONEncoder)
-    after = models.JSONField(_("変更後"), encoder=DjangoJSONEncoder)
-    reason = models.TextField(_("理由"))
+    changed_by_name = models.CharField(_("Name of who changed it"), max_length=150)
+    changed_at = models.DateTimeField(_("Changed at"), default=timezone.now)
+    before = models.JSONField(_("Before"), encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("After"), encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("Reason"))
 
     class Meta:
-        verbose_name = _("台帳の変更履歴")
-        verbose_name_plural = _("台帳の変更履歴")
+        verbose_name = _("Ledger entry history")
+        verbose_name_plural = _("Ledger entry history")
         ordering = ["entry", "-entry_version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["entry", "entry_version"],
                 name="%(app_label)s_%(class)s_unique_version",
-                violation_error_message=_("この版の変更履歴は既にあります。"),
+                violation_error_message=_("This version of the entry's history already exists."),
             ),
         ]
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
@@ -117,7 +118,7 @@ class AssignForm(forms.Form):
 class RecheckAnswerForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=RecheckResult.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Report"),
+        label=pgettext_lazy("re-check answer", "Report"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was checked; if it does not conform, what does not."),
@@ -154,7 +155,7 @@ class OrderForm(forms.Form):
 
 class IncidentForm(forms.Form):
     entry = forms.ModelChoiceField(label=_("Service"), queryset=LedgerEntry.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("incident", "Title"), max_length=200)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
     occurred_at = forms.DateTimeField(
         label=_("When it happened (if known)"),

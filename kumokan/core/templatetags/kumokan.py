@@ -13,6 +13,13 @@ from django.utils.translation import get_language
 from kumokan.applications.choices import Status
 from kumokan.core.actors import display_name
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
+from kumokan.core.punctuation import (
+    bracketed,
+    enumeration_separator,
+    joined,
+    label_separator,
+    period_separator,
+)
 from kumokan.policy import PolicyError, load_pack
 from kumokan.rulebook.citations import citation
 
@@ -62,6 +69,29 @@ def cite(source: dict[str, str] | None) -> str:
 
 
 @register.filter
+def listing(parts: Any) -> str:
+    """A list's words joined as the active language joins them (・ / ", ")."""
+    return joined(parts or ())
+
+
+@register.filter(is_safe=True)
+def in_brackets(text: Any) -> str:
+    """A remark after a word, bracketed as the active language brackets it (（…） / " (…)")."""
+    return bracketed(text) if text not in (None, "") else ""
+
+
+@register.simple_tag
+def colon() -> str:
+    return label_separator()
+
+
+@register.simple_tag
+def until() -> str:
+    """Between the two dates of a period (〜 / –)."""
+    return period_separator()
+
+
+@register.filter
 def rules_of(packs: list[dict[str, str]] | None) -> str:
     """The packs a judgment was made with, by name and version, each linked to its rulebook."""
     links = []
@@ -71,8 +101,8 @@ def rules_of(packs: list[dict[str, str]] | None) -> str:
         except PolicyError:
             name = ref["id"]
         url = reverse("rulebook:pack", args=[ref["id"]])
-        links.append(format_html('<a href="{}">{}</a>（{}）', url, name, ref.get("version", "")))
-    return format_html_join("、", "{}", ((link,) for link in links))
+        links.append(format_html('<a href="{}">{}</a>{}', url, name, bracketed(ref.get("version", ""))))
+    return format_html_join(enumeration_separator(), "{}", ((link,) for link in links))
 
 
 @register.filter
