@@ -6,12 +6,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from kumokan.applications.choices import Outcome
 from kumokan.applications.tests import factories as f
 from kumokan.documents.choices import FormKind
-from kumokan.documents.pdf import covered_code_points, printable, render_pdf
+from kumokan.documents.pdf import cache_key, covered_code_points, printable, render_pdf
 from kumokan.documents.printed import kind_of, printed_forms
 from kumokan.documents.xlsx_forms import render_xlsx
 from kumokan.policy import available, load_pack
@@ -240,3 +241,27 @@ def test_application_pdf_prints_the_applicants_own_title_not_the_role_the_rules_
     text = pdf_text(render_pdf(form))
     assert "申請者" in text and "申請花子" in text
     assert "所属長申請花子" not in text
+
+
+def test_a_printed_pdf_is_kept_in_the_cache_until_what_it_prints_changes():
+    """Issue 18, target 6: the same form with the same content is served from the cache; a change
+    of what it prints is in the very next PDF."""
+    c = f.city("amagasaki", overlays=())
+    application = f.draft(c)
+    form = printed_forms(application)[0]
+    first = render_pdf(form)
+    assert cache.get(cache_key(form)) == first
+    # What the cache holds is what is served: a stand-in put under the form's key comes back.
+    cache.set(cache_key(form), b"%PDF-kept")
+    assert render_pdf(printed_forms(f.fresh(application))[0]) == b"%PDF-kept"
+
+    f.actions.update_draft(
+        acting_user=c.applicant,
+        application=application,
+        changes={"user_scope_detail": "保育所の入所担当職員に限る"},
+        expected_version=f.fresh(application).version,
+    )
+    changed = render_pdf(printed_forms(f.fresh(application))[0])
+
+    assert changed != b"%PDF-kept"
+    assert "保育所の入所担当職員に限る" in pdf_text(changed)
