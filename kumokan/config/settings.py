@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "kumokan.core",
+    "kumokan.home",
     # Domain apps: append below, one per line.
     "kumokan.tenancy",
     "kumokan.audit",
@@ -137,7 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kumokan.core.context_processors.navigation",
+                "kumokan.home.context_processors.navigation",
             ],
         },
     },

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("kumokan.core.urls")),
+    path("", include("kumokan.home.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Domain apps: append their includes below, one per line.

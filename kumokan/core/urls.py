@@ -1,11 +1,7 @@
 from django.urls import path
 
-from kumokan.accounts import sso_views
 from kumokan.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", sso_views.LoginView.as_view(), name="login"),
-    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
 ]

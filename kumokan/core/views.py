@@ -1,8 +1,5 @@
 import logging
-from collections import Counter
-from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -10,48 +7,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kumokan.applications.access import applications_for, awaiting_decision_by
-from kumokan.applications.choices import Status
-from kumokan.core.permissions import Capability, allows
-from kumokan.ledger import counts as ledger_counts
-from kumokan.ledger.access import entries_for
-from kumokan.ledger.choices import EntryStatus
-from kumokan.notifications.models import Notification
-
 logger = logging.getLogger(__name__)
-
-MANAGED_LISTED = 15
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: each section shows what the user's roles grant them (kumokan.core.permissions)."""
-    user = request.user
-    context: dict[str, Any] = {
-        "notifications": Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5],
-    }
-    if allows(user, Capability.APPLY):
-        context["open_applications"] = (
-            applications_for(user)
-            .filter(applicant=user, status__in=[Status.DRAFT, Status.RETURNED])
-            .order_by("-updated_at")
-        )
-    if allows(user, Capability.DECIDE):
-        context["queue"] = awaiting_decision_by(user)
-    if allows(user, Capability.VIEW_LEDGER):
-        entries = entries_for(user)
-        counts: Counter[str] = Counter()
-        for status, _track, _code, _department, n in ledger_counts.visible(user):
-            counts[status] += n
-        context["services_by_status"] = [
-            (status, label, counts.get(status, 0)) for status, label in EntryStatus.choices
-        ]
-        # The first few in the ledger's order and how many more: one person may manage thousands of
-        # services in a shared deployment (BENCHMARKS.md, "Dashboard").
-        managed = entries.filter(service_manager=user).exclude(status=EntryStatus.RETIRED)
-        context["managed"] = managed[:MANAGED_LISTED]
-        context["managed_more"] = max(0, managed.count() - MANAGED_LISTED)
-    return render(request, "core/home.html", context)
 
 
 @never_cache

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
-from kumokan.applications.choices import Status
 from kumokan.core.actors import display_name
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.core.punctuation import (
@@ -131,12 +130,6 @@ def phase_label(phase: str) -> str:
 @register.filter
 def severity_label(severity: str) -> str:
     return str(SEVERITY_LABELS.get(severity, severity))
-
-
-@register.filter
-def status_label(status: str) -> str:
-    """An application's status code as its label (the audit trail stores codes)."""
-    return str(Status(status).label) if status in Status.values else str(status)
 
 
 @register.filter

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from kumokan.applications.tests import factories as f
-from kumokan.core import views
+from kumokan.home import views
 from kumokan.ledger.tests.listing import copies
 
 pytestmark = pytest.mark.django_db
