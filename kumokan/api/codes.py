@@ -35,9 +35,12 @@ LEDGER_STEP = (
 
 OPERATION_CODES: dict[str, dict[int, tuple[str, ...]]] = {
     "judge": FACTS,
-    "create_application": {400: ("department", "period"), 422: ("invalid_facts", "idempotency_key_reused")},
+    "create_application": {
+        400: ("department", "period", "not_applicant"),
+        422: ("invalid_facts", "idempotency_key_reused"),
+    },
     "update_application": {
-        400: ("invalid_transition", "field", "period", "unchanged"),
+        400: ("invalid_transition", "field", "period", "unchanged", "not_applicant"),
         409: VERSION,
         **FACTS,
     },
@@ -82,10 +85,21 @@ OPERATION_CODES: dict[str, dict[int, tuple[str, ...]]] = {
 }
 
 
+# Every operation is rate-limited (kumokan.api.throttling): each documents the 429 it may answer.
+RATE_LIMITED = {
+    "description": "",
+    "headers": {
+        "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
 def document_error_codes(schema: dict[str, Any], general: dict[int, str]) -> dict[str, Any]:
     """Write each operation's codes into its error responses (`general`: each status's own code)."""
     for methods in schema["paths"].values():
         for method, operation in methods.items():
+            operation["responses"].setdefault("429", dict(RATE_LIMITED))
             own = OPERATION_CODES.get(operation.get("operationId", ""), {})
             has_body = method in ("post", "patch", "put")
             for status, response in operation["responses"].items():
