@@ -38,7 +38,9 @@ def test_an_example_citys_demo_applies_approves_and_ledgers_a_high_track_service
     assert pack.classification is not None and pack.tracks is not None and pack.tracks.high.approver
     jumin = Department.objects.get(municipality=municipality, code="jumin")
     # The demo's people are found by the role the pack gives them, whatever their usernames.
-    applicant = users_with_role(municipality, Role.APPLICANT, jumin).order_by("username").first()
+    # The high track's applicant is the role the pack names (routing.may_apply), e.g. the 課長.
+    applicant_role = Role(pack.tracks.high.applicant.role.value)
+    applicant = users_with_role(municipality, applicant_role, jumin).order_by("username").first()
     approver_role = Role(pack.tracks.high.approver.role.value)
     approver = users_with_role(municipality, approver_role).order_by("username").first()
     assert applicant is not None and approver is not None
