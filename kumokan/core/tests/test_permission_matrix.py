@@ -41,6 +41,7 @@ VIEWS: dict[str, tuple[str | None, str]] = {
     "applications:edit_judgment": ("own_draft", "post"),
     "applications:checklist": ("own_draft", "get"),
     "applications:review": ("own_draft", "get"),
+    "applications:explain": ("own_draft", "post"),
     "applications:submit": ("own_draft", "post"),
     "applications:withdraw": ("own_draft", "post"),
     "applications:evidence": ("evidence", "get"),
