@@ -86,7 +86,7 @@ def decide(
     if payload.service_manager:
         # Among the application's municipality's eligible people only (as the decision form offers):
         # a name from elsewhere is the same 422 as one that does not exist.
-        eligible = eligible_service_managers(application.municipality)
+        eligible = eligible_service_managers(application.municipality, application.department, snapshot.track)
         manager = eligible.filter(username=payload.service_manager).first()
         if manager is None:
             raise InvalidInput(

@@ -275,7 +275,8 @@ def update_entry(request: HttpRequest, entry_id: Id, payload: EntryUpdate) -> di
         # Looked up among the people the edit form offers only: anyone else, of another municipality
         # or of none, is the same 422, so the answer tells nothing about who exists elsewhere.
         username = changes["service_manager"]
-        manager = eligible_service_managers(entry.municipality).filter(username=username).first()
+        eligible = eligible_service_managers(entry.municipality, entry.department, entry.track)
+        manager = eligible.filter(username=username).first()
         if manager is None:
             raise InvalidInput(
                 "service_manager",

@@ -23,7 +23,7 @@ from kumokan.core.actors import display_name
 from kumokan.errors import WorkflowError
 from kumokan.policy.pack import Designation
 from kumokan.rulebook.citations import citation
-from kumokan.tenancy.access import has_role, is_eligible_service_manager, users_with_role
+from kumokan.tenancy.access import has_role, is_eligible_service_manager, roles_applying_as, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
@@ -72,15 +72,9 @@ def approvers(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[
 
 
 def applying_roles(judgment: dict[str, Any]) -> set[str]:
-    """The roles that apply under this judgment: the role the pack names as the track's applicant."""
-    return _roles_applying_as(str(judgment["applicant"]["role"]))
-
-
-def _roles_applying_as(role: str) -> set[str]:
-    """Where the pack's applicant is its 職員 (staff), kumokan's applicant role applies too: its holders
-    are staff. Where it names an office, only its holders apply (Kitakyushu 5.2(1)①: on the 重要情報資産
-    track the 所属長 applies to the CISO, so a plain applicant of the department does not)."""
-    return {role, Role.APPLICANT.value} if role == Role.STAFF else {role}
+    """The roles that apply under this judgment: the role the pack names as the track's applicant
+    (tenancy.access.roles_applying_as: Kitakyushu 5.2(1)①'s 所属長 alone on the 重要情報資産 track)."""
+    return roles_applying_as(str(judgment["applicant"]["role"]))
 
 
 def _applies_on_some_track(user: Any, department: Department) -> bool:
@@ -90,7 +84,7 @@ def _applies_on_some_track(user: Any, department: Department) -> bool:
         return False
     roles = {Role.APPLICANT.value}
     for track in (tracks.high, tracks.low):
-        roles |= _roles_applying_as(track.applicant.role.value)
+        roles |= roles_applying_as(track.applicant.role.value)
     return Membership.objects.filter(
         user=user, municipality_id=department.municipality_id, department=department, role__in=roles
     ).exists()
@@ -230,7 +224,7 @@ def service_manager_for(
             "name the service manager to approve",
             code="manager_required",
         )
-    if not is_eligible_service_manager(named, municipality):
+    if not is_eligible_service_manager(named, municipality, application.department, snapshot.track):
         raise WorkflowError(
             f"{display_name(named)}さんはこの自治体の職員として登録されていません。",
             f"{named.get_username()} is not a member of {municipality}",

@@ -49,7 +49,7 @@ from kumokan.core.private_files import attachment
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
-from kumokan.tenancy.access import eligible_service_managers, has_role, role_titles, users_with_role
+from kumokan.tenancy.access import eligible_service_managers, has_role, role_titles
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 
@@ -551,11 +551,12 @@ def _manager_choices(application: Application, snapshot: JudgmentSnapshot) -> Qu
     """Whom the approver may name as service manager, where the pack's rule lets them name one
     (routing.service_manager_for applies the rule); None where the rule names the person itself."""
     designation = snapshot.judgment["service_manager"]["designation"]
-    municipality = application.municipality
-    if designation == Designation.OWNING_DEPARTMENT_HEAD:
-        return users_with_role(municipality, Role.DEPARTMENT_HEAD, application.department)
-    if designation in (Designation.DESIGNATED_BY_APPROVER, Designation.UNSPECIFIED):
-        return eligible_service_managers(municipality)
+    if designation in (
+        Designation.OWNING_DEPARTMENT_HEAD,
+        Designation.DESIGNATED_BY_APPROVER,
+        Designation.UNSPECIFIED,
+    ):
+        return eligible_service_managers(application.municipality, application.department, snapshot.track)
     return None
 
 

@@ -21,6 +21,8 @@ from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
+from kumokan.policy.judge import source_data
+from kumokan.rulebook.citations import citation
 from kumokan.tenancy.access import (
     department_name,
     is_eligible_service_manager,
@@ -175,12 +177,24 @@ def lock_entry(acting_user: Any, entry: LedgerEntry, expected_version: int | Non
 
 def _require_eligible_manager(manager: Any, entry: LedgerEntry) -> None:
     """Refuse a manager the edit form would not offer: naming one grants them a role in the entry's city."""
-    if not is_eligible_service_manager(manager, entry.municipality):
+    if not is_eligible_service_manager(manager, entry.municipality, entry.department, entry.track):
+        rule = service_manager_rule(entry)
         raise WorkflowError(
-            "この利用者は、この台帳のクラウドサービス管理者に指名できません。",
-            "this person cannot be designated service manager of this entry",
+            f"この利用者は、この台帳のクラウドサービス管理者に指名できません。{rule[0]}",
+            f"this person cannot be designated service manager of this entry. {rule[1]}".strip(),
             code="manager_not_eligible",
         )
+
+
+def service_manager_rule(entry: LedgerEntry) -> tuple[str, str]:
+    """The pack's rule on who manages a service of the entry's track, cited (Japanese, English)."""
+    pack = entry.municipality.pack().pack
+    if pack.tracks is None:
+        return "", ""
+    manager = (pack.tracks.high if entry.track == "high" else pack.tracks.low).service_manager
+    found = citation(source_data(pack, manager.source))
+    cited = found.text if found else manager.source.clause
+    return f"規定: {manager.rule}（{cited}）", f"The rule ({cited}): {manager.rule}"
 
 
 def given_reason(reason: str, required: bool) -> str:

@@ -174,7 +174,12 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.entry = entry
         managers = self.fields["service_manager"]
-        managers.queryset = eligible_service_managers(entry.municipality)
+        # The pack's rule for the entry's track; the current manager stays selectable, so that a change
+        # of something else never forces a new designation (the action checks only a new manager).
+        eligible = eligible_service_managers(entry.municipality, entry.department, entry.track)
+        managers.queryset = (
+            eligible | get_user_model().objects.filter(pk=entry.service_manager_id)
+        ).distinct()
         managers.label_from_instance = display_name
         for key in entry.fields:
             self.fields[f"field:{key}"] = forms.CharField(

@@ -6,10 +6,10 @@ import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
-from kumokan.policy.pack import Pack
+from kumokan.policy.pack import Designation, Pack
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
@@ -113,21 +113,60 @@ def is_staff_member(user: Any, municipality: Municipality) -> bool:
     return staff_members(municipality).filter(pk=user.pk).exists()
 
 
-def eligible_service_managers(municipality: Municipality) -> QuerySet[Any]:
-    """The people who may be designated service manager of an entry of this municipality: its staff.
+def eligible_service_managers(
+    municipality: Municipality, department: Department | None = None, track: str | None = None
+) -> QuerySet[Any]:
+    """The people who may be designated service manager of an entry of this municipality.
 
     The one rule the edit form offers, the API accepts and the ledger and approval actions enforce.
-    A designation grants a department's service-manager role, so a person of another municipality
-    (the tenant boundary) or a mere contractor (the role would open the whole department's ledger;
-    a contractor's own submission is managed by whoever confirmed it, kumokan.applications.routing)
-    is never eligible.
+    Always among its staff: a designation grants a department's service-manager role, so a person of
+    another municipality (the tenant boundary) or a mere contractor (the role would open the whole
+    department's ledger; a contractor's own submission is managed by whoever confirmed it,
+    kumokan.applications.routing) is never eligible. For an entry of `department` on `track`, only
+    those the pack's rule for that track allows (service_manager_roles): e.g. Amagasaki's 課室長等 of
+    the owning department ((２以上)3⑷), Kobe's 情報管理者等 (5.2.1③, 5.2.2②).
     """
-    return staff_members(municipality)
+    staff = staff_members(municipality)
+    roles = service_manager_roles(municipality, track) if track is not None else None
+    if department is None or roles is None:
+        return staff
+    holders = Membership.objects.filter(municipality=municipality, role__in=roles).filter(
+        Q(department=department) | Q(department__isnull=True)
+    )
+    return staff.filter(pk__in=holders.values("user"))
 
 
-def is_eligible_service_manager(user: Any, municipality: Municipality) -> bool:
-    """Whether `user` is among eligible_service_managers(municipality)."""
-    return is_staff_member(user, municipality)
+def is_eligible_service_manager(
+    user: Any, municipality: Municipality, department: Department | None = None, track: str | None = None
+) -> bool:
+    """Whether `user` is among eligible_service_managers(municipality, department, track)."""
+    return eligible_service_managers(municipality, department, track).filter(pk=user.pk).exists()
+
+
+def service_manager_roles(municipality: Municipality, track: str) -> set[str] | None:
+    """The roles from which the pack's designation rule for `track` takes the service manager, held in
+    the entry's department (or city-wide); None where the rule sets no limit among the staff
+    (designated_by_approver: Kitakyushu 5.2(1)③ names none; unspecified: Osaka)."""
+    tracks = municipality.pack().pack.tracks
+    if tracks is None:
+        return None
+    rules = tracks.high if track == "high" else tracks.low
+    designation = rules.service_manager.designation
+    if designation == Designation.OWNING_DEPARTMENT_HEAD:
+        return {Role.DEPARTMENT_HEAD.value}
+    if designation == Designation.APPLICANT:
+        return roles_applying_as(rules.applicant.role.value)
+    if designation == Designation.APPROVER:
+        role = rules.approver.role.value if rules.approver else municipality.configured_approver_role
+        return roles_applying_as(role) if role else None
+    return None
+
+
+def roles_applying_as(role: str) -> set[str]:
+    """The roles that act as the pack's `role` does when it names who applies or who manages: where that
+    is its 職員 (staff), kumokan's applicant role too, since its holders are staff; otherwise the role
+    alone (Kitakyushu 5.2(1)①: where the 所属長 applies, a plain applicant does not)."""
+    return {role, Role.APPLICANT.value} if role == Role.STAFF else {role}
 
 
 def role_titles(municipality: Municipality) -> dict[str, str]:

@@ -58,7 +58,7 @@ def test_the_edit_form_neither_offers_nor_accepts_a_contractor():
         },
     )
 
-    assert "委託 業者" not in page and "住民 課長" in page
+    assert "委託 業者" not in page and "申請 花子" in page
     assert response.status_code == 200 and response.context["form"].errors["service_manager"]
     assert_not_widened(c, contractor, entry)
 
@@ -114,12 +114,14 @@ def test_no_action_grants_a_contractor_a_departments_role():
 def test_a_contractor_who_is_also_staff_may_be_named():
     c = f.city("kobe")
     entry = f.entry(c)
+    # Kobe 5.2.1③: the manager is one of the department's 情報管理者等 (kumokan's applicant role).
+    both = f.member(c.municipality, Role.APPLICANT, c.department)
     Membership.objects.create(
-        user=c.staff, municipality=c.municipality, department=c.department, role=Role.CONTRACTOR
+        user=both, municipality=c.municipality, department=c.department, role=Role.CONTRACTOR
     )
 
     actions.edit_entry(
-        acting_user=c.administrator, entry=entry, changes={"service_manager": c.staff}, reason="担当替え"
+        acting_user=c.administrator, entry=entry, changes={"service_manager": both}, reason="担当替え"
     )
 
-    assert LedgerEntry.objects.get(pk=entry.pk).service_manager == c.staff
+    assert LedgerEntry.objects.get(pk=entry.pk).service_manager == both

@@ -64,10 +64,13 @@ def test_a_stale_version_answers_alike_for_another_citys_username_and_an_unknown
 def test_the_api_accepts_exactly_whom_the_edit_form_offers(api_as):
     kobe, amagasaki = f.city("kobe"), f.city("amagasaki", overlays=())
     entry = f.entry(kobe)
-    retired = f.member(kobe.municipality, Role.STAFF, kobe.department, is_active=False)
+    retired = f.member(kobe.municipality, Role.APPLICANT, kobe.department, is_active=False)
+    # Kobe 5.2.1③: the manager is one of the department's 情報管理者等 (kumokan's applicant role).
+    colleague = f.member(kobe.municipality, Role.APPLICANT, kobe.department)
+    elsewhere = f.member(kobe.municipality, Role.APPLICANT, kobe.other_department)
     client = api_as(kobe.administrator)
-    candidates = [kobe.staff, kobe.head, kobe.other_head, retired, amagasaki.staff, amagasaki.chief]
-    candidates.append(f.user("belongs-nowhere"))
+    candidates = [kobe.staff, kobe.head, colleague, kobe.other_head, elsewhere, retired]
+    candidates += [amagasaki.staff, amagasaki.chief, f.user("belongs-nowhere")]
     for person in candidates:
         entry.refresh_from_db()
         offered = EntryForm(entry=entry, field_labels={}).fields["service_manager"].queryset
@@ -81,9 +84,9 @@ def test_the_api_accepts_exactly_whom_the_edit_form_offers(api_as):
         else:
             assert_error(response, 422)
     entry.refresh_from_db()
-    assert entry.service_manager == kobe.other_head
+    assert entry.service_manager == colleague
     grants = AuditEvent.objects.filter(action="membership.grant", actor=kobe.administrator)
-    assert {event.after["user"] for event in grants} == {kobe.staff.pk, kobe.head.pk, kobe.other_head.pk}
+    assert {event.after["user"] for event in grants} == {colleague.pk}
 
 
 def test_the_ledger_action_refuses_a_manager_of_another_city():

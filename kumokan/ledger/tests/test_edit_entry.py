@@ -126,15 +126,17 @@ def test_columns_that_are_not_editable_are_refused() -> None:
 def test_changing_the_manager_copies_the_new_name_and_grants_the_role() -> None:
     c = f.city("kobe")
     entry = f.entry(c)
+    # Kobe 5.2.1③: to another of the department's 情報管理者等 (kumokan's applicant role).
+    successor = f.member(c.municipality, Role.APPLICANT, c.department, last_name="後任", first_name="一郎")
     edited = actions.edit_entry(
-        acting_user=c.administrator, entry=entry, changes={"service_manager": c.head}, reason="人事異動"
+        acting_user=c.administrator, entry=entry, changes={"service_manager": successor}, reason="人事異動"
     )
-    assert edited.service_manager == c.head
-    assert edited.service_manager_name == "住民 課長"
-    assert has_role(c.head, c.municipality, Role.SERVICE_MANAGER, c.department)
+    assert edited.service_manager == successor
+    assert edited.service_manager_name == "後任 一郎"
+    assert has_role(successor, c.municipality, Role.SERVICE_MANAGER, c.department)
     change = LedgerChange.objects.get()
     assert change.before["service_manager"] == c.applicant.pk
-    assert change.after["service_manager"] == c.head.pk
+    assert change.after["service_manager"] == successor.pk
 
 
 def test_an_edit_that_changes_nothing_is_refused() -> None:

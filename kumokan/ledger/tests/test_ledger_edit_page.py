@@ -5,6 +5,7 @@ from django.test import Client
 
 from kumokan.applications.tests import factories as f
 from kumokan.ledger.models import LedgerChange, LedgerEntry
+from kumokan.tenancy.choices import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +56,12 @@ def test_the_manager_is_handed_over_to_another_person(client: Client) -> None:
     entry = f.entry(city)
     client.force_login(city.applicant)
 
-    client.post(f"/ledger/{entry.pk}/edit/", edit_data(entry, service_manager=city.head.pk, reason="異動"))
+    # Kobe 5.2.1③: to another of the department's 情報管理者等 (kumokan's applicant role).
+    successor = f.member(city.municipality, Role.APPLICANT, city.department)
+    client.post(f"/ledger/{entry.pk}/edit/", edit_data(entry, service_manager=successor.pk, reason="異動"))
 
     entry.refresh_from_db()
-    assert entry.service_manager == city.head
+    assert entry.service_manager == successor
 
 
 def test_a_stale_version_is_a_conflict(client: Client) -> None:
