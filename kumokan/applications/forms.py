@@ -17,6 +17,7 @@ from kumokan.applications.models import Application, ChecklistAnswer, FindingExp
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
+from kumokan.core.city_dates import CityDateField
 from kumokan.core.labels import PHASE_LABELS
 from kumokan.core.punctuation import joined
 from kumokan.core.uploads import EvidenceFileField
@@ -119,12 +120,8 @@ class FactsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    period_start = forms.DateField(
-        label=_("Start of use"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("End of use"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = CityDateField(label=_("Start of use"), required=False)
+    period_end = CityDateField(label=_("End of use"), required=False)
     notes = _text(_("Notes"), required=False, rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -9,15 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.catalog.choices import ISMAP_KINDS, CertificationKind
 from kumokan.catalog.models import Certification, CloudService, Provider
+from kumokan.core.city_dates import CityDateField
 from kumokan.core.uploads import EvidenceFileField
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 LIST_MAX_BYTES = 20 * 1024 * 1024
-_DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _date(label: Any, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(label=label, required=False, widget=_DATE, help_text=help_text)
+    return CityDateField(label=label, required=False, help_text=help_text)
 
 
 class CertificationForm(forms.Form):
@@ -67,11 +67,11 @@ class CertificationForm(forms.Form):
 
 
 class RenewalForm(forms.Form):
-    applied_on = forms.DateField(label=_("Renewal applied for on"), widget=_DATE)
+    applied_on = CityDateField(label=_("Renewal applied for on"))
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=_DATE)
+    withdrawn_on = CityDateField(label=_("Withdrawn on"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Track, UserScope
 from kumokan.core.actors import display_name
+from kumokan.core.city_dates import CityDateField
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.search import matching
@@ -141,12 +142,8 @@ class EntryForm(forms.Form):
     """The service manager's edit of an entry: each change is versioned with its reason."""
 
     purpose = forms.CharField(label=_("Purpose of use"), widget=forms.Textarea(attrs={"rows": 3}))
-    period_start = forms.DateField(
-        label=_("Start of use"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("End of use"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = CityDateField(label=_("Start of use"), required=False)
+    period_end = CityDateField(label=_("End of use"), required=False)
     user_scope = forms.ChoiceField(label=_("Users"), choices=UserScope.choices)
     user_scope_detail = forms.CharField(
         label=_("Users in detail"), required=False, widget=forms.Textarea(attrs={"rows": 2})

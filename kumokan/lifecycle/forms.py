@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
+from kumokan.core.city_dates import CityDateField
 from kumokan.core.uploads import EvidenceFileField
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import (
@@ -23,13 +24,6 @@ from kumokan.lifecycle.choices import (
     RecheckResult,
     TaskStatus,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -108,7 +102,7 @@ class AssignForm(forms.Form):
     responsible = PersonChoiceField(
         label=_("Responsible"), queryset=get_user_model().objects.none(), required=False
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_date = CityDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,7 +129,7 @@ class OrderForm(forms.Form):
     details = forms.CharField(
         label=_("What is to be checked"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
-    due_date = forms.DateField(label=_("Answer by"), widget=DateInput())
+    due_date = CityDateField(label=_("Answer by"))
 
     def __init__(
         self, *args: Any, entries: QuerySet[LedgerEntry], providers: QuerySet[Provider], **kwargs: Any
@@ -180,7 +174,7 @@ class ResolutionForm(forms.Form):
 class CorrectiveForm(forms.Form):
     description = forms.CharField(label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 3}))
     owner = PersonChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = CityDateField(label=_("Deadline"))
 
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -215,7 +209,7 @@ class PlanForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    notified_on = forms.DateField(label=_("Users notified on"), widget=DateInput())
+    notified_on = CityDateField(label=_("Users notified on"))
     note = forms.CharField(
         label=_("How they were notified"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

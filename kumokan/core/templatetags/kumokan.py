@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from kumokan.core.actors import display_name
+from kumokan.core.city_dates import wareki_of
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.core.punctuation import (
     bracketed,
@@ -136,3 +137,13 @@ def severity_label(severity: str) -> str:
 def person(user: Any) -> str:
     """A person's name as Japanese documents write it: family name first."""
     return display_name(user) if user is not None else ""
+
+
+@register.filter
+def city_date(value: Any) -> str:
+    """A date as the city writes it: 2027-04-01（令和9年4月1日）; — for none."""
+    if not value:
+        return "—"
+    era = wareki_of(value)
+    iso = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return f"{iso}{bracketed(era)}" if era else iso

@@ -1,0 +1,85 @@
+"""Date fields as the city writes dates: 2027-04-01 or 令和9年4月1日 (R9.4.1, 2027/4/1 …) are read by the one
+reader of era dates (kumokan.core.wareki), and the 和暦 of the value is shown beside the field."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.core.punctuation import bracketed
+from kumokan.core.wareki import DateFormatError, parse_date, to_wareki
+
+
+def _day(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not value:
+        return None
+    try:
+        return parse_date(str(value))
+    except DateFormatError:
+        return None
+
+
+def wareki_of(value: Any) -> str:
+    """令和9年4月1日 for a date (or a date's text), '' for anything else or a day before 昭和."""
+    day = _day(value)
+    if day is None:
+        return ""
+    try:
+        return to_wareki(day)
+    except DateFormatError:
+        return ""
+
+
+class CityDateInput(forms.TextInput):
+    """A text box (not the browser's mm/dd/yyyy picker) showing the date as 2027-04-01, its 和暦 beside."""
+
+    template_name = "core/widgets/city_date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "placeholder": _("2027-04-01 or 令和9年4月1日"),
+                "autocomplete": "off",
+                "size": 18,
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return super().format_value(value)  # type: ignore[no-any-return]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        era = wareki_of(value)
+        context["widget"]["wareki"] = bracketed(era) if era else ""
+        return context
+
+
+class CityDateField(forms.DateField):
+    """A date typed as 2027-04-01, 2027/4/1, 令和9年4月1日 or R9.4.1; refused in the reader's language."""
+
+    widget = CityDateInput
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DateFormatError as exc:
+            english = (get_language() or "ja").startswith("en")
+            raise ValidationError(exc.en if english else exc.ja, code="invalid") from None
