@@ -729,6 +729,7 @@ def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[Check
         entry.service_manager_title = values.get("service_manager_title", "")
         entry.service_manager_department_name = values.get("service_manager_department_name", "")
         entry.fields = {field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids}
+        entry.note = values.get("note", "")
         entry.status = status
         entry.import_key = hashlib.sha256(
             json.dumps([row.department.pk, *_service_key(values)], ensure_ascii=False).encode()

@@ -122,6 +122,8 @@ BASE_COLUMNS: tuple[Column, ...] = (
     # A moment, written as its date in the active time zone.
     Column("approved_on", _("Date of approval"), lambda e: e.approved_at, is_date=True),
     Column("status", _("Status"), lambda e: e.status, choices=EntryStatus),
+    # 備考: kept ledgers have it under several names (Kitakyushu's sample ledgers, our fixtures).
+    Column("note", _("Notes"), lambda e: e.note, aliases=("備考", "摘要", "Remarks")),
 )
 
 

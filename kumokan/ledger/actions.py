@@ -54,6 +54,7 @@ EDITABLE_FIELDS = (
     "user_scope_detail",
     "service_manager",
     "fields",
+    "note",
 )
 _MANAGER_COLUMNS = (
     "service_manager",
@@ -271,6 +272,7 @@ def entry_state(entry: LedgerEntry) -> dict[str, Any]:
         "version",
     )
     state["fields"] = entry.fields
+    state["note"] = entry.note
     return state
 
 

@@ -151,6 +151,7 @@ class EntryForm(forms.Form):
     service_manager = forms.ModelChoiceField(
         label=_("Service manager"), queryset=get_user_model().objects.none()
     )
+    note = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -164,6 +165,7 @@ class EntryForm(forms.Form):
                 "user_scope": entry.user_scope,
                 "user_scope_detail": entry.user_scope_detail,
                 "service_manager": entry.service_manager_id,
+                "note": entry.note,
                 "version": entry.version,
                 **{f"field:{key}": value for key, value in entry.fields.items()},
             },
@@ -197,6 +199,7 @@ class EntryForm(forms.Form):
                 "user_scope",
                 "user_scope_detail",
                 "service_manager",
+                "note",
             )
         }
         if self.entry.fields:

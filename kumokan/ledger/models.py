@@ -82,6 +82,8 @@ class LedgerEntry(models.Model):
     )
     approved_at = models.DateTimeField(_("Approved at"))
     fields = models.JSONField(_("Other notes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The ledger's own remarks column (備考), which kept ledgers carry beside the seeds' items.
+    note = models.TextField(_("Notes"), blank=True, default="")
     status = models.CharField(
         _("Status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.APPROVED
     )

@@ -58,8 +58,9 @@ def test_kitakyushus_seed_ledger_is_found_under_its_title_on_the_second_sheet():
         "利用者の範囲（自組織の関係者内に限る、部局内に限るなど）": "user_scope",
         "クラウドサービス管理者（所属・補職名）": "service_manager",
         "その他必要な項目": "fields.other",
+        "備考": "note",
     }
-    assert report["ignored"] == ["No.", "備考"]
+    assert report["ignored"] == ["No."]
     assert report["rows"] == 4 and report["new"] == 4
 
 
@@ -206,3 +207,15 @@ def test_the_upload_page_reads_a_kept_ledger_and_shows_its_sheet_and_header_row(
     client.post(f"/documents/ledger/imports/{pk}/layout/", {"sheet": "", "header_row": ""})
     client.post(f"/documents/ledger/imports/{pk}/commit/")
     assert LedgerEntry.objects.filter(municipality=municipality).count() == 4
+
+
+@pytest.mark.parametrize("header", ["備考", "摘要", "Remarks", "Notes"])
+def test_a_remarks_column_is_the_entrys_note(header):
+    municipality, admin = kept_city("kitakyushu")
+    head = [header if h == "備考" else h for h in KITAKYUSHU_HEADER]
+    ledger_import = checked(municipality, admin, kept_workbook(head, KITAKYUSHU_ROWS))
+    assert ledger_import.report["mapping"][header] == "note"
+    actions.import_checked_file(acting_user=admin, ledger_import=ledger_import)
+    notes = dict(LedgerEntry.objects.filter(municipality=municipality).values_list("service_name", "note"))
+    assert notes["Web会議（録画）"] == "更新予定"
+    assert notes["電子申請システム"] == ""

@@ -52,6 +52,23 @@ def test_editing_is_audited_with_before_and_after() -> None:
     assert event.target_id == str(entry.pk)
 
 
+def test_the_note_is_editable_and_audited(client) -> None:
+    c = f.city("kobe")
+    entry = f.entry(c)
+    actions.edit_entry(
+        acting_user=c.applicant, entry=entry, changes={"note": "令和8年度に更新予定"}, reason="備考を追記"
+    )
+    event = AuditEvent.objects.filter(action="ledger.edit").get()
+    assert (event.before, event.after) == (
+        {"note": ""},
+        {"note": "令和8年度に更新予定", "reason": "備考を追記"},
+    )
+    client.force_login(c.applicant)
+    page = client.get(f"/ledger/{entry.pk}/").content.decode()
+    assert 'id="entry-note"' in page and "令和8年度に更新予定" in page
+    assert 'name="note"' in client.get(f"/ledger/{entry.pk}/edit/").content.decode()
+
+
 def test_kitakyushu_reports_ledger_changes_to_the_system_department() -> None:
     c = f.city("kitakyushu", overlays=())
     entry = f.entry(c, manager=c.head)
