@@ -21,6 +21,17 @@ AUDIT_CHECKPOINT_FILE = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests make many API requests from one address within a minute; the limits' own tests set theirs.
 API_RATE_PER_TOKEN = API_RATE_PER_ADDRESS = "100000/m"  # noqa: S105 (a rate, not a secret)
+# Except the servers of the scale-out test (kumokan/core/tests/test_two_servers.py): one Redis for both,
+# as deployed, with the rate it gives.
+if os.environ.get("KUMOKAN_TEST_SHARED_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["KUMOKAN_TEST_SHARED_CACHE_URL"],
+            "KEY_PREFIX": "kumokan",
+        }
+    }
+    API_RATE_PER_TOKEN = os.environ.get("KUMOKAN_API_RATE_PER_TOKEN", API_RATE_PER_TOKEN)
 
 # The webhook tests' receivers listen on the loopback address (the address tests set their own).
 WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
