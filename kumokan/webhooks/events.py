@@ -72,11 +72,16 @@ def emit(event_type: EventType, municipality: Any, target: Any, **details: Any) 
 
 
 def queue_deliveries(ids: list[int]) -> None:
-    """Hand the deliveries to the queue; if it is down they wait for the sweep (tasks.send_due_deliveries)."""
+    """Hand the deliveries to the queue; if it is down they wait for the sweep (tasks.send_due_deliveries).
+
+    This runs as the decision's request ends: a queue that is down must not hold the request up, so the
+    connection is tried once, not retried for seconds as kombu does by default.
+    """
     from kumokan.webhooks.tasks import deliver
 
-    for pk in ids:
-        try:
-            deliver.apply_async((pk,), retry=False)
-        except Exception:  # any broker failure: the row stays pending and is swept later
-            logger.warning("webhook delivery %s not queued; the sweep will send it", pk, exc_info=True)
+    try:
+        with deliver.app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+            for pk in ids:
+                deliver.apply_async((pk,), retry=False, connection=connection)
+    except Exception:  # any broker failure: the rows stay pending and are swept later
+        logger.warning("webhook deliveries %s not queued; the sweep will send them", ids, exc_info=True)
