@@ -23,6 +23,17 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 METADATA_ADDRESSES = frozenset(
     {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
 )
+# IPv6 ranges that carry an IPv4 address in their last 32 bits and reach it through a translator
+# (NAT64, RFC 6052 and 8215), or the deprecated IPv4-compatible ::a.b.c.d and translated ::ffff:0:a.b.c.d
+# forms: Python calls them global whatever IPv4 address they hold, so that address is judged instead.
+EMBEDDING_IPV4 = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+)
+# Site-local (deprecated, never public).
+NEVER_PUBLIC = (ipaddress.ip_network("fec0::/10"),)
 
 
 class Destination:
@@ -42,8 +53,15 @@ def _refuse(japanese: str, english: str) -> WorkflowError:
 
 def address_refusal(address: IPAddress) -> str | None:
     """Why kumokan will not connect to `address` (English), or None if it may."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in NEVER_PUBLIC):
+            return "an address that is not public (loopback, private or reserved)"
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address.sixtofour is not None:
+            address = address.sixtofour
+        elif any(address in network for network in EMBEDDING_IPV4) and int(address) > 1:
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     if address.is_link_local or address in METADATA_ADDRESSES:
         return "a link-local or metadata address"
     allowed = [ipaddress.ip_network(network) for network in settings.WEBHOOK_ALLOWED_NETWORKS]

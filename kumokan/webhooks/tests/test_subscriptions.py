@@ -134,6 +134,21 @@ REFUSED = [
     "http://[fe80::1]/hook",
     "http://[::ffff:169.254.169.254]/",
     "http://[fd00:ec2::254]/",
+    # IPv6 forms that carry an IPv4 address to a translator or tunnel (NAT64, 6to4, IPv4-compatible).
+    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+    "http://[64:ff9b::7f00:1]:8080/hook",
+    "http://[64:ff9b:1::a00:5]/hook",
+    "http://[2002:a9fe:a9fe::1]/",
+    "http://[2002:c0a8:10a::]/hook",
+    "http://[::a9fe:a9fe]/",
+    "http://[::7f00:1]:8080/hook",
+    "http://[::ffff:0:a00:5]/hook",
+    "http://[fec0::1]/hook",
+    # Decimal, octal and hex spellings of loopback resolve to it and are refused as it.
+    "http://2130706433:8080/hook",
+    "http://0177.0.0.1:8080/hook",
+    "http://0x7f000001:8080/hook",
+    "http://localhost.:8080/hook",
     "http://10.0.0.5/hook",
     "http://192.168.1.10/hook",
     "http://127.0.0.1:8080/hook",
@@ -162,6 +177,12 @@ def test_link_local_is_refused_even_in_an_allowed_network():
     with pytest.raises(WorkflowError):
         subscribe(c, "http://169.254.169.254/latest/meta-data/")
     assert subscribe(c, "http://127.0.0.1:8080/hook")[0].pk
+
+
+@override_settings(WEBHOOK_ALLOWED_NETWORKS=[])
+@pytest.mark.parametrize("url", ["http://[64:ff9b::808:808]/hook", "http://[2002:808:808::1]/hook"])
+def test_a_translated_public_address_is_judged_as_the_address_it_carries(url):
+    assert subscribe(f.city("kobe"), url)[0].pk
 
 
 @override_settings(WEBHOOK_REQUIRE_HTTPS=True)
