@@ -179,6 +179,18 @@ redis_stop() {
     REDIS_DIR=""
 }
 
+# ensure_test_axe: the npm package axe-core (pinned by its package-lock.json), which the accessibility
+# browser tests (kumokan/core/tests/test_accessibility_browser.py) add to every page kind they visit.
+AXE_DIR="$ROOT/kumokan/core/tests/axe"
+ensure_test_axe() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        ensure_apt_packages nodejs npm
+    fi
+    if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+        (cd "$AXE_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
+
 # ensure_test_oidc_provider: Node.js and the npm package oidc-provider (pinned by its package-lock.json)
 # for the single sign-on tests, which start a real OpenID Connect provider on loopback.
 OIDC_PROVIDER_DIR="$ROOT/kumokan/accounts/tests/oidc_provider"
