@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.policy.pack import Phase as EnginePhase
+
 
 class FormKind(models.TextChoices):
     """What a form is for; each kind has one layout (a template), whichever city's form it prints."""
@@ -12,14 +14,18 @@ class FormKind(models.TextChoices):
     CHECKLIST = "checklist", _("Checklist")
 
 
-class Phase(models.TextChoices):
-    """kumokan.policy.pack.Phase with the headings a checklist prints."""
-
-    SELECTION = "selection", _("Selection conditions")
-    PROCUREMENT = "procurement", _("Procurement and contract")
-    BUILD = "build", _("Introduction and build")
-    OPERATION = "operation", _("Operation and maintenance")
-    TERMINATION = "termination", _("Renewal and disposal")
+# The headings a checklist prints for each of the engine's phases.
+_PHASE_HEADINGS = {
+    EnginePhase.SELECTION: _("Selection conditions"),
+    EnginePhase.PROCUREMENT: _("Procurement and contract"),
+    EnginePhase.BUILD: _("Introduction and build"),
+    EnginePhase.OPERATION: _("Operation and maintenance"),
+    EnginePhase.TERMINATION: _("Renewal and disposal"),
+}
+# kumokan.policy.pack.Phase as Django choices, labelled with those headings.
+Phase = models.TextChoices(
+    "Phase", [(phase.name, (phase.value, _PHASE_HEADINGS[phase])) for phase in EnginePhase]
+)
 
 
 class FileFormat(models.TextChoices):

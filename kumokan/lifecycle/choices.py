@@ -3,14 +3,19 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.policy.pack import Phase
 
-class TaskPhase(models.TextChoices):
-    """The phases after approval whose checklist items become tasks (kumokan.policy.pack.Phase)."""
-
-    PROCUREMENT = "procurement", _("Procurement and contract")
-    BUILD = "build", _("Build")
-    OPERATION = "operation", _("Operation and maintenance")
-    TERMINATION = "termination", _("Termination")
+_TASK_PHASE_LABELS = {
+    Phase.PROCUREMENT: _("Procurement and contract"),
+    Phase.BUILD: _("Build"),
+    Phase.OPERATION: _("Operation and maintenance"),
+    Phase.TERMINATION: _("Termination"),
+}
+# The phases after approval whose checklist items become tasks: kumokan.policy.pack.Phase after selection.
+TaskPhase = models.TextChoices(
+    "TaskPhase",
+    [(phase.name, (phase.value, _TASK_PHASE_LABELS[phase])) for phase in Phase if phase != Phase.SELECTION],
+)
 
 
 class TaskStatus(models.TextChoices):

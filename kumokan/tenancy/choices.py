@@ -4,18 +4,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kumokan.policy.pack import Role as EngineRole
 
-class Role(models.TextChoices):
-    """kumokan.policy.pack.Role with generic Japanese labels; the UI shows each city's own title instead."""
-
-    APPLICANT = "applicant", _("Applicant")
-    STAFF = "staff", _("Staff")
-    DEPARTMENT_HEAD = "department_head", _("Department head")
-    SECURITY_MANAGER = "security_manager", _("Information security manager")
-    APPROVER = "approver", _("Approver")
-    CHIEF = "chief", _("Chief information security officer")
-    SERVICE_MANAGER = "service_manager", _("Service manager")
-    SYSTEM_DEPARTMENT = "system_department", _("System management department")
-    AUDITOR = "auditor", _("Auditor")
-    ADMINISTRATOR = "administrator", _("System administrator")
-    CONTRACTOR = "contractor", pgettext_lazy("role", "Contractor")
+# Generic labels of the engine's roles; the UI shows each city's own title instead.
+_ROLE_LABELS = {
+    EngineRole.APPLICANT: _("Applicant"),
+    EngineRole.STAFF: _("Staff"),
+    EngineRole.DEPARTMENT_HEAD: _("Department head"),
+    EngineRole.SECURITY_MANAGER: _("Information security manager"),
+    EngineRole.APPROVER: _("Approver"),
+    EngineRole.CHIEF: _("Chief information security officer"),
+    EngineRole.SERVICE_MANAGER: _("Service manager"),
+    EngineRole.SYSTEM_DEPARTMENT: _("System management department"),
+    EngineRole.AUDITOR: _("Auditor"),
+    EngineRole.ADMINISTRATOR: _("System administrator"),
+    EngineRole.CONTRACTOR: pgettext_lazy("role", "Contractor"),
+}
+# kumokan.policy.pack.Role as Django choices: the engine owns the values (a role it adds without a label
+# here stops kumokan at start-up).
+Role = models.TextChoices("Role", [(role.name, (role.value, _ROLE_LABELS[role])) for role in EngineRole])
