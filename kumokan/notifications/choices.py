@@ -22,3 +22,4 @@ class Verb(models.TextChoices):
     CORRECTIVE_ACTION = "corrective_action", _("Corrective action")
     TERMINATION = "termination", _("Termination")
     CERTIFICATION = "certification", _("Certification")
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook receiver turned off")

@@ -18,6 +18,10 @@ from kumokan.audit.choices import Action
 from kumokan.core.actors import SYSTEM
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
+from kumokan.notifications.actions import notify
+from kumokan.notifications.choices import Verb
+from kumokan.tenancy.access import users_with_role
+from kumokan.tenancy.choices import Role
 from kumokan.webhooks.choices import DeliveryStatus, EventType
 from kumokan.webhooks.destinations import check_url
 from kumokan.webhooks.events import queue_deliveries
@@ -154,7 +158,8 @@ def redeliver(*, acting_user: Any, delivery: Delivery) -> Delivery:
 
 
 def disable_failing(subscription: Subscription, error: str) -> None:
-    """Count a failed attempt; at WEBHOOK_DISABLE_AFTER in a row, turn the subscription off (kumokan does)."""
+    """Count a failed attempt; at WEBHOOK_DISABLE_AFTER in a row, turn the subscription off (kumokan does)
+    and tell the municipality's administrators."""
     with transaction.atomic():
         locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
         locked.consecutive_failures += 1
@@ -172,3 +177,11 @@ def disable_failing(subscription: Subscription, error: str) -> None:
             update_fields=["consecutive_failures", "active", "disabled_reason", "version", "updated_at"]
         )
         record(SYSTEM, Action.WEBHOOK_DISABLE, locked, before, state_of(locked, *FIELDS))
+        notify(
+            users_with_role(locked.municipality, Role.ADMINISTRATOR),
+            f"Webhook の受信先 {locked.url} への送信が{locked.consecutive_failures}回続けて失敗したため、"
+            "送信を停止しました。受信側を確かめてから、受信先の画面で有効に戻してください。",
+            locked.get_absolute_url(),
+            municipality=locked.municipality,
+            verb=Verb.WEBHOOK_DISABLED,
+        )

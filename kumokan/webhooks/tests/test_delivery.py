@@ -19,6 +19,8 @@ from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import entries
 from kumokan.lifecycle.tasks import escalate_overdue
 from kumokan.lifecycle.tests.factories import in_operation
+from kumokan.notifications.choices import Verb
+from kumokan.notifications.models import Notification
 from kumokan.webhooks import actions
 from kumokan.webhooks.choices import DeliveryStatus, EventType
 from kumokan.webhooks.models import Delivery, Event
@@ -210,6 +212,9 @@ def test_after_the_last_retry_the_delivery_fails_and_repeated_failure_turns_the_
     assert "4 attempts in a row failed" in subscription.disabled_reason
     disabled = AuditEvent.objects.get(action=Action.WEBHOOK_DISABLE)
     assert disabled.actor_name == "system" and disabled.after["active"] is False
+    [told] = Notification.objects.filter(verb=Verb.WEBHOOK_DISABLED)
+    assert told.user == c.administrator and city_system.url in told.text
+    assert told.url == subscription.get_absolute_url()
 
     with django_capture_on_commit_callbacks(execute=True):
         f.decided(c, Outcome.APPROVED)
