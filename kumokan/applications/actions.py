@@ -29,6 +29,8 @@ from kumokan.applications.models import (
     Decision,
     FindingExplanation,
     JudgmentSnapshot,
+    explanations_by_finding,
+    finding_packs,
 )
 from kumokan.applications.signals import application_approved
 from kumokan.applications.workflow import Transition, transition
@@ -318,7 +320,8 @@ def explain_finding(
     _require_applicant(acting_user, locked)
     transition(locked.status, Step.EDIT)
     snapshot = _current(locked)
-    if not any(f["pack"] == pack_id and f["code"] == code for f in snapshot.findings()):
+    finding = next((f for f in snapshot.findings() if f["pack"] == pack_id and f["code"] == code), None)
+    if finding is None:
         raise WorkflowError(
             f"指摘事項「{pack_id}:{code}」はこの申請の判定結果にありません。",
             f"finding {pack_id}:{code} is not in this application's judgment",
@@ -328,10 +331,12 @@ def explain_finding(
     if not explanation:
         raise WorkflowError("説明を入力してください。", "give an explanation", code="explanation_required")
     existing = FindingExplanation.objects.filter(application=locked, pack_id=pack_id, code=code).first()
-    if existing and existing.explanation == explanation:
+    if existing and existing.explanation == explanation and existing.answers(finding):
         raise WorkflowError("説明は変わっていません。", "the explanation is unchanged", code="unchanged")
-    before = state_of(existing, "explanation") if existing else None
+    before = state_of(existing, "packs", "explanation") if existing else None
     target = existing or FindingExplanation(application=locked, pack_id=pack_id, code=code)
+    # The packs of the finding as judged now: a finding merged later with another pack's is not answered.
+    target.packs = finding_packs(finding)
     target.explanation = explanation
     target.explained_by = acting_user
     target.explained_at = timezone.now()
@@ -342,7 +347,7 @@ def explain_finding(
         Action.APPLICATION_EXPLAIN_FINDING,
         target,
         before,
-        state_of(target, "pack_id", "code", "explanation") | {"version": locked.version},
+        state_of(target, "pack_id", "code", "packs", "explanation") | {"version": locked.version},
         municipality=locked.municipality,
     )
     return target
@@ -433,8 +438,8 @@ def unexplained_findings(
 ) -> list[dict[str, Any]]:
     """The findings to explain that have no explanation yet."""
     snapshot = snapshot or _current(application)
-    explained = set(application.explanations.values_list("pack_id", "code"))
-    return [f for f in findings_to_explain(snapshot) if (f["pack"], f["code"]) not in explained]
+    explained = explanations_by_finding(application, snapshot)
+    return [f for f in findings_to_explain(snapshot) if f"{f['pack']}:{f['code']}" not in explained]
 
 
 def unanswered_items(

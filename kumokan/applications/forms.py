@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.actions import ANSWERS_FOR, findings_to_explain
 from kumokan.applications.choices import Outcome, UserScope
-from kumokan.applications.models import Application, ChecklistAnswer, FindingExplanation, JudgmentSnapshot
+from kumokan.applications.models import (
+    Application,
+    ChecklistAnswer,
+    FindingExplanation,
+    JudgmentSnapshot,
+    explanations_by_finding,
+)
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
@@ -315,7 +321,10 @@ class ChecklistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
         self.saved_answers = {f"{a.pack_id}:{a.item_id}": a for a in application.answers.all()}
-        self.saved_explanations = {f"{e.pack_id}:{e.code}": e for e in application.explanations.all()}
+        # Only an explanation that answers the finding as judged now counts as saved (every pack of it);
+        # an older one is offered again as the text to start from.
+        self.saved_explanations = explanations_by_finding(application, snapshot)
+        earlier = {f"{e.pack_id}:{e.code}": e.explanation for e in application.explanations.all()}
         self.fields["version"].initial = application.version
         for item in snapshot.items():
             key = item_key(item)
@@ -342,7 +351,7 @@ class ChecklistForm(forms.Form):
                 label=_("Explanation"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                initial=saved_explanation.explanation if saved_explanation else "",
+                initial=saved_explanation.explanation if saved_explanation else earlier.get(key, ""),
             )
 
     def blocking_findings(self) -> list[dict[str, Any]]:

@@ -218,6 +218,10 @@ class FindingExplanation(models.Model):
     )
     pack_id = models.CharField(_("pack"), max_length=50)
     code = models.CharField(_("finding"), max_length=100)
+    # Every pack whose finding of this code the explanation answered: a city pack and an overlay that
+    # raise one code are one finding with both sources (CONTRACT.md), and an explanation given for
+    # one of them does not answer the other's, nor is it taken over by it (issue 15, point 5).
+    packs = models.JSONField(_("packs of the finding"), default=list, blank=True)
     explanation = models.TextField(_("explanation"))
     explained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("explained by")
@@ -243,6 +247,32 @@ class FindingExplanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pack_id}:{self.code}"
+
+    def answers(self, finding: dict[str, Any]) -> bool:
+        """Whether this explanation answers `finding`: the same pack and code, and every pack of it."""
+        return (
+            self.pack_id == finding["pack"]
+            and self.code == finding["code"]
+            and set(finding_packs(finding)) <= set(self.packs or [self.pack_id])
+        )
+
+
+def finding_packs(finding: dict[str, Any]) -> list[str]:
+    """The packs that raised a finding of the judgment (several where packs' findings were merged)."""
+    return sorted(finding.get("packs") or [finding["pack"]])
+
+
+def explanations_by_finding(application: Application, snapshot: JudgmentSnapshot | None) -> dict[str, Any]:
+    """ "pack:code" of each finding of `snapshot` → the explanation that answers it (the one lookup)."""
+    if snapshot is None:
+        return {}
+    saved = {(e.pack_id, e.code): e for e in application.explanations.all()}
+    found = {}
+    for finding in snapshot.findings():
+        explanation = saved.get((finding["pack"], finding["code"]))
+        if explanation is not None and explanation.answers(finding):
+            found[f"{finding['pack']}:{finding['code']}"] = explanation
+    return found
 
 
 class Decision(models.Model):

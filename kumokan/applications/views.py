@@ -38,7 +38,12 @@ from kumokan.applications.forms import (
     item_key,
 )
 from kumokan.applications.judging import judge_facts
-from kumokan.applications.models import Application, ChecklistAnswer, JudgmentSnapshot
+from kumokan.applications.models import (
+    Application,
+    ChecklistAnswer,
+    JudgmentSnapshot,
+    explanations_by_finding,
+)
 from kumokan.applications.workflow import steps_from
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
@@ -459,7 +464,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshot": snapshot,
             "judgment": snapshot.judgment if snapshot else None,
             "answers": _answers_by_item(application),
-            "explanations": {f"{e.pack_id}:{e.code}": e for e in application.explanations.all()},
+            "explanations": explanations_by_finding(application, snapshot),
             "decisions": application.decisions.select_related("decided_by").order_by("decided_at", "id"),
             "history": history.order_by("id"),
             "own": own,
@@ -531,7 +536,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshot": snapshot,
             "judgment": snapshot.judgment,
             "answers": _answers_by_item(application),
-            "explanations": {f"{e.pack_id}:{e.code}": e for e in application.explanations.all()},
+            "explanations": explanations_by_finding(application, snapshot),
             "form": form,
             "open_for_decision": open_for_decision,
             "titles": role_titles(application.municipality),

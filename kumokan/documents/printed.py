@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import Answer, Outcome, UserScope
-from kumokan.applications.models import Application, Decision, JudgmentSnapshot
+from kumokan.applications.models import Application, Decision, JudgmentSnapshot, explanations_by_finding
 from kumokan.catalog.choices import ServiceModel
 from kumokan.core.actors import display_name
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
@@ -256,11 +256,12 @@ class _Context:
         ]
 
     def findings(self) -> list[Row]:
-        explanations = {(e.pack_id, e.code): e.explanation for e in self.application.explanations.all()}
+        explained = explanations_by_finding(self.application, self.snapshot)
+        explanations = {key: e.explanation for key, e in explained.items()}
         rows = []
         for finding in self.judgment.get("findings", []):
             text = finding["message"]
-            explanation = explanations.get((finding.get("pack", ""), finding["code"]))
+            explanation = explanations.get(f"{finding.get('pack', '')}:{finding['code']}")
             if explanation:
                 text = _("%(finding)s\nExplanation: %(explanation)s") % {
                     "finding": text,
