@@ -22,7 +22,17 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader that refuses a key written twice in one mapping (YAML would keep the last)."""
+    """A safe loader that refuses a key written twice in one mapping (YAML would keep the last), and
+    a list or mapping reused through an alias (`*name`): nested aliases make a text of a few lines
+    stand for billions of conditions (a "billion laughs"), which validation would walk for hours. No
+    pack needs them: every rule is written out where it applies."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.CollectionNode) and node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&name, *name) are not allowed", node.start_mark
+            )
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

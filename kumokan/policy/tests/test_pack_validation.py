@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,20 @@ def test_duplicate_yaml_key_is_refused_with_its_line(tmp_path: Path) -> None:
     (problem,) = validate_file(write(tmp_path, text))
     assert problem.where.endswith(":3")
     assert "duplicate key" in problem.en
+
+
+def test_nested_aliases_are_refused_before_validation_walks_them(tmp_path: Path) -> None:
+    """A billion laughs: nine levels of nine aliases are 9**9 conditions in a text of a few hundred bytes."""
+    condition = "&c0 {all: [{fact: direct_internet_login}]}"
+    for level in range(1, 10):
+        condition = f"&c{level} {{all: [{condition}, " + ", ".join([f"*c{level - 1}"] * 8) + "]}"
+    text = SAMPLE.replace("    when: {fact: direct_internet_login}\n", f"    when: {condition}\n", 1)
+    assert condition in text
+    started = time.monotonic()
+    (problem,) = validate_file(write(tmp_path, text))
+    assert time.monotonic() - started < 5
+    assert "aliases" in problem.en and "YAML" in problem.ja
+    assert problem.where.endswith(":40")
 
 
 def test_invalid_yaml_names_its_line(tmp_path: Path) -> None:
