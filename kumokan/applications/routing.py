@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.core.actors import display_name
+from kumokan.core.citations import citation
 from kumokan.errors import WorkflowError
 from kumokan.policy.pack import Designation
-from kumokan.rulebook.citations import citation
 from kumokan.tenancy.access import has_role, is_eligible_service_manager, roles_applying_as, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality

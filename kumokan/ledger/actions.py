@@ -14,6 +14,7 @@ from kumokan.applications.models import Application, Decision
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import display_name
+from kumokan.core.citations import citation
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.choices import EntryStep
@@ -22,7 +23,6 @@ from kumokan.ledger.workflow import transition
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.policy.judge import source_data
-from kumokan.rulebook.citations import citation
 from kumokan.tenancy.access import (
     department_name,
     is_eligible_service_manager,

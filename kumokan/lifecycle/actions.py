@@ -27,6 +27,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import SYSTEM, display_name, is_system, person
+from kumokan.core.citations import citation
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.choices import EntryStatus
@@ -72,7 +73,6 @@ from kumokan.notifications.choices import Verb
 from kumokan.policy import PackError, PolicyError, load_pack, load_text, text_digest
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
-from kumokan.rulebook.citations import citation
 from kumokan.tenancy.access import has_role, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion

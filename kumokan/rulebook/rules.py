@@ -11,11 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kumokan.applications.forms import FactsForm
+from kumokan.core.citations import anchor
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import Condition, to_data
 from kumokan.policy.pack import Basis, Pack, Source
-from kumokan.rulebook.citations import anchor
 
 
 @dataclass(frozen=True)

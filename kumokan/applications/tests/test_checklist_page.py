@@ -9,7 +9,7 @@ from django.test import Client
 
 from kumokan.applications.models import Application, ChecklistAnswer, FindingExplanation
 from kumokan.applications.tests import factories as f
-from kumokan.rulebook.citations import citation
+from kumokan.core.citations import citation
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from kumokan.core.actors import display_name
+from kumokan.core.citations import citation
 from kumokan.core.city_dates import wareki_of
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.core.punctuation import (
@@ -21,7 +22,6 @@ from kumokan.core.punctuation import (
     period_separator,
 )
 from kumokan.policy import PolicyError, load_pack
-from kumokan.rulebook.citations import citation
 
 register = template.Library()
 

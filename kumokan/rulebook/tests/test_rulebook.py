@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import translation
 
 from kumokan.applications.tests.factories import city
+from kumokan.core.citations import anchor
 from kumokan.core.templatetags.kumokan import cite, rules_of
-from kumokan.rulebook.citations import anchor
 
 pytestmark = pytest.mark.django_db
 AMAGASAKI = "000_6738fc87fdfdac6f.txt"
