@@ -4,8 +4,10 @@ JOB_STOPPED_AFTER it is shown as failed, and the importer can run it again; a li
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from kumokan.audit.choices import Action
@@ -122,3 +124,39 @@ def test_only_a_running_import_can_have_stopped(client, django_capture_on_commit
     response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/retry/", follow=True)
     assert "このファイルの処理は止まっていません" in response.content.decode()
     assert client.get(f"/documents/ledger/imports/{ledger_import.pk}/retry/").status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_import_holding_its_row_is_not_run_a_second_time():
+    """However long it has been silent, an import whose transaction still holds its row is alive."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks of a second connection: PostgreSQL (SQLite has one writer at a time)")
+    municipality, admin = empty_city()
+    ledger_import = actions.check_upload(
+        acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(3))
+    )
+    LedgerImport.objects.filter(pk=ledger_import.pk).update(status=ImportStatus.IMPORTING)
+    ledger_import = silent_for(ledger_import, JOB_STOPPED_AFTER * 2)
+    holding, done = threading.Event(), threading.Event()
+
+    def live_import() -> None:
+        try:
+            with transaction.atomic():
+                LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
+                holding.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=live_import)
+    worker.start()
+    try:
+        assert holding.wait(30)
+        with pytest.raises(WorkflowError) as refused:
+            actions.retry_job(acting_user=admin, ledger_import=ledger_import)
+        assert refused.value.code == "job_running"
+        assert "まだ動いています" in refused.value.ja
+    finally:
+        done.set()
+        worker.join(30)
+    assert LedgerImport.objects.get(pk=ledger_import.pk).job_heartbeat_at == ledger_import.job_heartbeat_at
