@@ -19,6 +19,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome, Status, Step
@@ -41,10 +42,12 @@ from kumokan.core.actors import display_name
 from kumokan.errors import ConflictError, WorkflowError, check_version
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
 from kumokan.policy.pack import Phase, Response
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.vocabulary import word
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -495,7 +498,10 @@ def withdraw(
     if was_submitted:
         notify(
             routing.approvers(locked, _current(locked)),
-            f"{display_name(acting_user)}さんが「{locked.service}」の利用申請を取り下げました。{reason.strip()}",
+            Message(
+                gettext_noop("%(who)s withdrew the application to use %(service)s. %(reason)s"),
+                {"who": display_name(acting_user), "service": locked.service, "reason": reason.strip()},
+            ),
             locked.get_absolute_url(),
             municipality=locked.municipality,
             verb=Verb.WITHDRAWN,
@@ -526,7 +532,14 @@ def _submit(acting_user: Any, locked: Application, move: Transition, action: Act
     else:
         notify(
             routing.approvers(locked, snapshot),
-            f"{display_name(acting_user)}さん（{locked.department}）から「{locked.service}」の利用申請が届きました。",
+            Message(
+                gettext_noop("%(who)s (%(department)s) applied to use %(service)s."),
+                {
+                    "who": display_name(acting_user),
+                    "department": locked.department,
+                    "service": locked.service,
+                },
+            ),
             locked.get_absolute_url(),
             municipality=locked.municipality,
             verb=Verb.SUBMITTED,
@@ -641,7 +654,10 @@ def _decide(
         )
         notify(
             applicant,
-            f"「{locked.service}」の利用申請が承認されました（{decision.approver_title}）。",
+            Message(
+                gettext_noop("The application to use %(service)s was approved (%(approver)s)."),
+                {"service": locked.service, "approver": decision.approver_title},
+            ),
             url,
             municipality=locked.municipality,
             verb=Verb.APPROVED,
@@ -649,7 +665,10 @@ def _decide(
         if manager.pk != acting_user.pk:
             notify(
                 [manager],
-                f"「{locked.service}」のクラウドサービス管理者に指名されました。",
+                Message(
+                    gettext_noop("You are designated %(manager)s of %(service)s."),
+                    {"manager": word(locked.municipality, "service_manager"), "service": locked.service},
+                ),
                 entry.get_absolute_url(),
                 municipality=locked.municipality,
                 verb=Verb.DESIGNATED,
@@ -658,7 +677,12 @@ def _decide(
         verb = Verb.REJECTED if outcome == Outcome.REJECTED else Verb.RETURNED
         notify(
             applicant,
-            f"「{locked.service}」の利用申請が{_japanese(outcome.label)}されました。理由: {reason}",
+            Message(
+                gettext_noop("The application to use %(service)s was rejected. Reason: %(reason)s")
+                if outcome == Outcome.REJECTED
+                else gettext_noop("The application to use %(service)s was returned. Reason: %(reason)s"),
+                {"service": locked.service, "reason": reason},
+            ),
             url,
             municipality=locked.municipality,
             verb=verb,

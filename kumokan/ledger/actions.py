@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision
@@ -22,6 +23,7 @@ from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
 from kumokan.policy.judge import source_data
 from kumokan.tenancy.access import (
     department_name,
@@ -31,6 +33,7 @@ from kumokan.tenancy.access import (
 )
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
+from kumokan.tenancy.vocabulary import word
 
 # Pack ledger field ids that have their own typed column; any other id goes into `fields`.
 TYPED_FIELD_IDS = frozenset(
@@ -162,7 +165,14 @@ def edit_entry(
             )
         save_change(acting_user, locked, list(after), before, after, reason)
         record(acting_user, Action.LEDGER_EDIT, locked, before, after | {"reason": reason})
-        report_change(acting_user, locked, f"「{locked}」の台帳が変更されました: {reason}")
+        report_change(
+            acting_user,
+            locked,
+            Message(
+                gettext_noop("The %(ledger)s entry of %(service)s was changed: %(reason)s"),
+                {"ledger": word(locked.municipality, "ledger"), "service": locked, "reason": reason},
+            ),
+        )
     return locked
 
 
@@ -276,7 +286,7 @@ def entry_state(entry: LedgerEntry) -> dict[str, Any]:
     return state
 
 
-def report_change(acting_user: Any, entry: LedgerEntry, text: str) -> None:
+def report_change(acting_user: Any, entry: LedgerEntry, change: Message) -> None:
     """Tell whoever the pack says ledger changes are reported to (Kitakyushu §3.3②, §3.4②)."""
     reported_to = entry.municipality.pack().pack.workflow.ledger_changes_reported_to
     if reported_to is None or reported_to.track not in ("any", entry.track):
@@ -284,7 +294,10 @@ def report_change(acting_user: Any, entry: LedgerEntry, text: str) -> None:
     users = users_with_role(entry.municipality, reported_to.role.value).exclude(pk=acting_user.pk)
     notify(
         users,
-        f"{text}（{reported_to.title}への報告）",
+        Message(
+            gettext_noop("%(change)s (reported to the %(title)s)"),
+            {"change": change, "title": reported_to.title},
+        ),
         entry.get_absolute_url(),
         municipality=entry.municipality,
         verb=Verb.LEDGER_CHANGED,

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -70,6 +70,7 @@ from kumokan.lifecycle.schedule import (
 )
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
 from kumokan.policy import PackError, PolicyError, load_pack, load_text, text_digest
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
@@ -247,10 +248,10 @@ def assign_task(
             state_of(locked, "responsible", "due_date"),
         )
         if newly_responsible and responsible.pk != getattr(acting_user, "pk", None):
-            with _default_language():
-                text = _("You are responsible for a checklist item of %(service)s.") % {
-                    "service": locked.entry
-                }
+            text = Message(
+                gettext_noop("You are responsible for a checklist item of %(service)s."),
+                {"service": locked.entry},
+            )
             notify(
                 [responsible],
                 text,
@@ -305,12 +306,14 @@ def answer_recheck(
             told |= set(governors(entry.municipality).values_list("pk", flat=True))
         told.discard(acting_user.pk)
         if told:
-            with _default_language():
-                text = _("%(manager)s answered the re-check of %(service)s: %(result)s.") % {
+            text = Message(
+                gettext_noop("%(manager)s answered the re-check of %(service)s: %(result)s."),
+                {
                     "manager": display_name(acting_user),
                     "service": entry,
                     "result": result.label,
-                }
+                },
+            )
             notify(
                 _users(told),
                 text,
@@ -400,13 +403,15 @@ def order_recheck(
                 basis_triggers=(trigger.value, RecheckTrigger.ORDERED),
                 order=order,
             )
-            with _default_language():
-                text = _("%(who)s orders a re-check of %(service)s (%(reason)s) by %(date)s.") % {
+            text = Message(
+                gettext_noop("%(who)s orders a re-check of %(service)s (%(reason)s) by %(date)s."),
+                {
                     "who": display_name(acting_user),
                     "service": target,
                     "reason": trigger.label,
                     "date": due_date.isoformat(),
-                }
+                },
+            )
             notify(
                 [target.service_manager],
                 text,
@@ -428,12 +433,14 @@ def remind_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         locked.save(update_fields=["reminded_at"])
         record(SYSTEM, Action.LIFECYCLE_RECHECK_REMIND, locked, before, state_of(locked, "reminded_at"))
         entry = locked.entry
-        with _default_language():
-            text = _("The %(kind)s of %(service)s is due on %(date)s.") % {
+        text = Message(
+            gettext_noop("The %(kind)s of %(service)s is due on %(date)s."),
+            {
                 "kind": locked.get_trigger_display(),
                 "service": entry,
                 "date": locked.due_date.isoformat(),
-            }
+            },
+        )
         notify(
             [entry.service_manager],
             text,
@@ -458,12 +465,14 @@ def escalate_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         after = state_of(locked, "escalated_at") | {"told": sorted({u.get_username() for u in recipients})}
         record(SYSTEM, Action.LIFECYCLE_RECHECK_ESCALATE, locked, before, after)
         emit(EventType.RECHECK_OVERDUE, entry.municipality, locked)
-        with _default_language():
-            text = _("The %(kind)s of %(service)s was due on %(date)s and has not been answered.") % {
+        text = Message(
+            gettext_noop("The %(kind)s of %(service)s was due on %(date)s and has not been answered."),
+            {
                 "kind": locked.get_trigger_display(),
                 "service": entry,
                 "date": locked.due_date.isoformat(),
-            }
+            },
+        )
         notify(
             recipients,
             text,
@@ -549,15 +558,17 @@ def adopt_pack_version(
                     acting_user, entry, RecheckTrigger.PACK_REVISION, due, items=items, pack_version=version
                 )
                 rechecks.append(recheck)
-                with _default_language():
-                    message = _(
+                message = Message(
+                    gettext_noop(
                         "The rules were revised (%(pack)s %(old)s → %(new)s): re-check %(service)s."
-                    ) % {
+                    ),
+                    {
                         "pack": new.rules_name,
                         "old": old.version,
                         "new": new.version,
                         "service": entry,
-                    }
+                    },
+                )
                 notify(
                     [entry.service_manager],
                     message,
@@ -666,12 +677,14 @@ def report_incident(
             basis_triggers=(RecheckTrigger.INCIDENT,),
             incident=incident,
         )
-        with _default_language():
-            text = _("%(who)s reported an incident on %(service)s: %(title)s") % {
+        text = Message(
+            gettext_noop("%(who)s reported an incident on %(service)s: %(title)s"),
+            {
                 "who": display_name(acting_user),
                 "service": locked,
                 "title": title,
-            }
+            },
+        )
         notify(
             [locked.service_manager, *governors(locked.municipality)],
             text,
@@ -737,11 +750,13 @@ def close_incident(*, acting_user: Any, incident: Incident, resolution: str) -> 
         locked.status, locked.resolution, locked.closed_at = IncidentStatus.CLOSED, resolution, timezone.now()
         locked.save(update_fields=list(fields))
         record(acting_user, Action.LIFECYCLE_INCIDENT_CLOSE, locked, before, state_of(locked, *fields))
-        with _default_language():
-            text = _("The incident on %(service)s was closed: %(title)s") % {
+        text = Message(
+            gettext_noop("The incident on %(service)s was closed: %(title)s"),
+            {
                 "service": locked.entry,
                 "title": locked.title,
-            }
+            },
+        )
         notify(
             [locked.reported_by, *governors(locked.entry.municipality)],
             text,
@@ -806,12 +821,14 @@ def open_corrective_action(
             None,
             state_of(action, "entry", "incident", "recheck", "description", "owner", "deadline", "status"),
         )
-        with _default_language():
-            text = _("Corrective action on %(service)s by %(date)s: %(what)s") % {
+        text = Message(
+            gettext_noop("Corrective action on %(service)s by %(date)s: %(what)s"),
+            {
                 "service": locked,
                 "date": deadline.isoformat(),
                 "what": description,
-            }
+            },
+        )
         notify(
             [owner, locked.service_manager],
             text,
@@ -857,11 +874,13 @@ def close_corrective_action(
                 with _default_language():
                     reason = _("Cannot be corrected: %(result)s") % {"result": result}
                 entries.suspend(acting_user=acting_user, entry=entry, reason=reason)
-            with _default_language():
-                text = _("%(service)s cannot be corrected and its use is stopped: %(result)s") % {
+            text = Message(
+                gettext_noop("%(service)s cannot be corrected and its use is stopped: %(result)s"),
+                {
                     "service": entry,
                     "result": result,
-                }
+                },
+            )
             notify(
                 governors(entry.municipality),
                 text,
@@ -925,12 +944,14 @@ def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) ->
                 "status",
             ),
         )
-        with _default_language():
-            text = _("%(who)s requested to end the use of %(service)s: %(reason)s") % {
+        text = Message(
+            gettext_noop("%(who)s requested to end the use of %(service)s: %(reason)s"),
+            {
                 "who": display_name(acting_user),
                 "service": locked,
                 "reason": reason,
-            }
+            },
+        )
         notify(
             [*overseers(locked), *governors(locked.municipality), *termination_approvers(termination)],
             text,
@@ -985,11 +1006,13 @@ def approve_termination(*, acting_user: Any, termination: Termination, note: str
         )
         locked.save(update_fields=list(fields))
         _record_step(acting_user, locked, TerminationStep.APPROVAL, before, *fields)
-        with _default_language():
-            text = _("%(who)s approved ending the use of %(service)s.") % {
+        text = Message(
+            gettext_noop("%(who)s approved ending the use of %(service)s."),
+            {
                 "who": display_name(acting_user),
                 "service": locked.entry,
-            }
+            },
+        )
         notify(
             _users([locked.requested_by_id, locked.entry.service_manager_id]),
             text,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
@@ -33,6 +34,8 @@ from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.workflow import transition
 from kumokan.lifecycle import gates
 from kumokan.lifecycle.schedule import schedule_first_rechecks
+from kumokan.notifications.messages import Message
+from kumokan.tenancy.vocabulary import word
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -50,7 +53,14 @@ def register_entry(
     entry = new_entry(application, decision, snapshot.judgment)
     set_manager(entry, service_manager)
     build_entries(acting_user, [(entry, snapshot.judgment, {})], action=Action.LEDGER_REGISTER)
-    report_change(acting_user, entry, f"「{entry}」が台帳に登録されました（{entry.department}）。")
+    report_change(
+        acting_user,
+        entry,
+        Message(
+            gettext_noop("%(service)s was entered in the %(ledger)s (%(department)s)."),
+            {"service": entry, "ledger": word(entry.municipality, "ledger"), "department": entry.department},
+        ),
+    )
     return entry
 
 
@@ -153,7 +163,15 @@ def _step(
         report_change(
             acting_user,
             locked,
-            f"「{locked}」の台帳の状態が「{EntryStatus(move.target).label}」になりました。{reason}",
+            Message(
+                gettext_noop("The status of %(service)s in the %(ledger)s is now %(status)s. %(reason)s"),
+                {
+                    "service": locked,
+                    "ledger": word(locked.municipality, "ledger"),
+                    "status": EntryStatus(move.target).label,
+                    "reason": reason,
+                },
+            ),
         )
     return locked
 

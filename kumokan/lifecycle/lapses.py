@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop
 
 from kumokan.catalog.models import Certification
 from kumokan.catalog.validity import lapsing, status_on
@@ -25,6 +23,7 @@ from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.rules import snapshot_of
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
 
 
 def covers(certification: Certification, entry: LedgerEntry) -> bool:
@@ -76,26 +75,27 @@ def certification_lapsed(
     """
     rechecks = []
     for entry in services_relying_on(certification, today):
-        with override(settings.LANGUAGE_CODE):
-            reason = _("%(certification)s: %(status)s (valid until %(date)s).") % {
+        reason = Message(
+            gettext_noop("%(certification)s: %(status)s (valid until %(date)s)."),
+            {
                 "certification": certification,
                 "status": status_on(certification, today).label,
                 "date": certification.valid_until.isoformat() if certification.valid_until else "—",
-            }
+            },
+        )
         recheck = open_event_recheck(
             entry, RecheckTrigger.CERTIFICATION_LAPSED, today=today, acting_user=acting_user
         )
-        with override(settings.LANGUAGE_CODE):
-            text = _(
+        text = Message(
+            gettext_noop(
                 "The certification %(certification)s that %(service)s was approved on lapses: re-check the service by %(due)s."
-            ) % {
-                "certification": certification,
-                "service": entry,
-                "due": recheck.due_date.isoformat(),
-            }
+            ),
+            {"certification": certification, "service": entry, "due": recheck.due_date.isoformat()},
+            then=reason,
+        )
         notify(
             [entry.service_manager],
-            f"{text} {reason}",
+            text,
             recheck.get_absolute_url(),
             municipality=entry.municipality,
             verb=Verb.CERTIFICATION,

@@ -14,18 +14,24 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
 from kumokan.notifications.models import Notification
 
 
 def notify(
     users: Iterable[Any],
-    text: str,
+    message: Message,
     url: str,
     *,
     municipality: Any,
     verb: Verb,
 ) -> list[Notification]:
-    """Create one notification per active user (each once) and e-mail them after commit."""
+    """Create one notification per active user (each once) and e-mail them after commit.
+
+    The row keeps the message in Japanese, the city's language (the mail's too), and in English for a
+    reader who reads in English.
+    """
+    text, text_en = message.render("ja"), message.render("en")
     seen: set[int] = set()
     created = []
     for user in users:
@@ -33,7 +39,9 @@ def notify(
             continue
         seen.add(user.pk)
         created.append(
-            Notification.objects.create(user=user, municipality=municipality, verb=verb, text=text, url=url)
+            Notification.objects.create(
+                user=user, municipality=municipality, verb=verb, text=text, text_en=text_en, url=url
+            )
         )
     recipients = [n.user.email for n in created if n.user.email]
     if recipients:

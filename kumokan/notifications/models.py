@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.notifications.choices import Verb
@@ -20,6 +21,8 @@ class Notification(models.Model):
     )
     verb = models.CharField(_("kind"), max_length=30, choices=Verb.choices)
     text = models.TextField(_("text"))
+    # The same message in English (notifications.messages.Message); empty on rows from before it.
+    text_en = models.TextField(_("text in English"), blank=True, default="")
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -32,3 +35,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.text[:40]}"
+
+    @property
+    def text_for_reader(self) -> str:
+        """The text in the active language (Japanese where there is no English)."""
+        if (get_language() or "ja").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -61,6 +62,11 @@ def vocabulary_of_pack(pack: Pack) -> Vocabulary:
         track_labels=labels,
         track_short_labels=short,
     )
+
+
+def word(municipality: Municipality, name: str) -> str:
+    """One of the city's words, read in the language active when it is shown (a notification's parameter)."""
+    return lazy(lambda: str(getattr(vocabulary(municipality), name)), str)()
 
 
 def vocabulary(municipality: Municipality | None) -> Vocabulary:
