@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,8 @@ class CityDateInput(forms.TextInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(
             {
-                "placeholder": _("2027-04-01 or 令和9年4月1日"),
+                # The example is the same date in the two ways the city writes it; only "or" is translated.
+                "placeholder": format_lazy(_("{iso} or {wareki}"), iso="2027-04-01", wareki="令和9年4月1日"),
                 "autocomplete": "off",
                 "size": 18,
                 **(attrs or {}),
