@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_english_msgids'),
+        ('notifications', '0004_webhook_disabled_verb'),
     ]
 
     operations = [
