@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import unicodedata
 from functools import cache
@@ -11,6 +13,7 @@ from typing import Any
 
 from django.core.cache import cache as shared_cache
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from fontTools.ttLib import TTFont
 from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
@@ -19,9 +22,9 @@ from weasyprint.urls import URLFetcher
 from kumokan.documents.printed import PrintedForm
 
 logger = logging.getLogger(__name__)
-# A printed PDF is kept this long in the shared cache (Redis), under the digest of the HTML it was laid
-# out from: the same form with the same content is served again without WeasyPrint (a nine-page 別紙
-# takes ~1.5 s to lay out, BENCHMARKS.md); any change to what the form prints changes the digest.
+# A printed PDF is kept this long in the shared cache (Redis), under the digest of what it is made from
+# (cache_key): the same form with the same content is served again without rendering its HTML or laying
+# it out (a nine-page 別紙 takes seconds, BENCHMARKS.md); any change to what it prints changes the key.
 PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 # fonts-ipaexfont (scripts/lib.sh installs it): 明朝 for the text, ゴシック for headings and labels.
@@ -73,11 +76,9 @@ def printable(text: str) -> str:
 
 
 def render_pdf(form: PrintedForm) -> bytes:
-    """The form as an A4 PDF, laid out by its kind's template; from the cache when the same HTML was laid
-    out before (the key is the digest of everything the PDF is made from: the HTML, which holds the
-    form's every value and the template's text, and the version of WeasyPrint)."""
-    html = _html(form)
-    key = cache_key(html)
+    """The form as an A4 PDF, laid out by its kind's template; from the cache when the same form with the
+    same content was printed before (cache_key), so that neither the HTML nor the layout is made again."""
+    key = cache_key(form)
     try:
         kept = shared_cache.get(key)
     except Exception:  # the cache is an optimisation: a PDF is still printed without it
@@ -85,7 +86,8 @@ def render_pdf(form: PrintedForm) -> bytes:
         kept = None
     if isinstance(kept, bytes):
         return kept
-    pdf: bytes = HTML(string=html, url_fetcher=_FontsOnly()).write_pdf()
+    html = render_to_string(f"documents/print/{form.kind}.html", {"form": form, "fonts": font_urls()})
+    pdf: bytes = HTML(string=printable(html), url_fetcher=_FontsOnly()).write_pdf()
     try:
         shared_cache.set(key, pdf, PDF_CACHE_SECONDS)
     except Exception:
@@ -93,13 +95,26 @@ def render_pdf(form: PrintedForm) -> bytes:
     return pdf
 
 
-def _html(form: PrintedForm) -> str:
-    return printable(
-        render_to_string(f"documents/print/{form.kind}.html", {"form": form, "fonts": font_urls()})
-    )
+def cache_key(form: PrintedForm) -> str:
+    """Where the form's PDF is kept: the digest of everything the PDF is made from. The form's every value
+    (PrintedForm, read from the database for this print), the language, and what lays it out: the print
+    templates, the translations, this module and WeasyPrint's version (_layout_digest)."""
+    content = json.dumps(dataclasses.asdict(form), default=str, ensure_ascii=False, sort_keys=True)
+    text = f"{_layout_digest()}\n{get_language()}\n{content}"
+    return "pdf:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def cache_key(html_or_form: str | PrintedForm) -> str:
-    """Where the PDF of this HTML (or of this form as it reads now) is kept in the cache."""
-    html = html_or_form if isinstance(html_or_form, str) else _html(html_or_form)
-    return "pdf:" + hashlib.sha256(f"{weasyprint_version}\n{html}".encode()).hexdigest()
+@cache
+def _layout_digest() -> str:
+    """The digest of the files that turn a form into a PDF (read once per process: they change with a
+    deployment, which starts new processes)."""
+    here = Path(__file__).resolve().parent
+    files = [
+        Path(__file__).resolve(),
+        *sorted((here / "templates" / "documents" / "print").glob("*.html")),
+        *sorted((here.parent / "locale").glob("*/LC_MESSAGES/django.mo")),
+    ]
+    digest = hashlib.sha256(weasyprint_version.encode())
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
