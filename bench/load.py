@@ -7,6 +7,7 @@ is not a success counts as an error, and the run must end with none.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -19,6 +20,18 @@ with open(os.environ["LOAD_FIXTURE"], encoding="utf-8") as source:
 PENDING = list(FIXTURE["pending"])
 random.shuffle(PENDING)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Several servers (bench/load.sh, LOAD_SERVERS): users are spread over them in turn, and a reader signs
+# in on one and reads on the next, so that its session and CSRF cookie must work on both.
+HOSTS = os.environ.get("LOAD_HOSTS", "").split()
+_TURN = itertools.count()
+
+
+def spread(user: HttpUser) -> tuple[str, str]:
+    """The server this user starts on and the one it goes on with (the same when there is one)."""
+    if not HOSTS:
+        return user.host, user.host
+    turn = next(_TURN)
+    return HOSTS[turn % len(HOSTS)], HOSTS[(turn + 1) % len(HOSTS)]
 
 
 # gunicorn runs with the production settings behind a pretend TLS proxy: every request says it came
@@ -32,10 +45,12 @@ class LedgerReader(HttpUser):
 
     def on_start(self) -> None:
         self.client.headers.update(BEHIND_TLS)
+        sign_in, read = spread(self)
+        self.client.base_url = sign_in
         page = self.client.get("/login/", name="/login/ (form)")
         token = CSRF.search(page.text).group(1)
         self._send_secure_cookies()
-        referer = self.host.replace("http://", "https://") + "/login/"
+        referer = sign_in.replace("http://", "https://") + "/login/"
         self.client.post(
             "/login/",
             {"username": FIXTURE["reader"], "password": FIXTURE["password"], "csrfmiddlewaretoken": token},
@@ -43,6 +58,7 @@ class LedgerReader(HttpUser):
             allow_redirects=False,
         )
         self._send_secure_cookies()
+        self.client.base_url = read
 
     def _send_secure_cookies(self) -> None:
         for cookie in self.client.cookies:
@@ -67,6 +83,7 @@ class Applicant(HttpUser):
 
     def on_start(self) -> None:
         self.client.headers.update(BEHIND_TLS | {"Authorization": f"Bearer {FIXTURE['applicant_token']}"})
+        self.client.base_url = spread(self)[0]
 
     @task
     def apply(self) -> None:
@@ -100,6 +117,7 @@ class Approver(HttpUser):
 
     def on_start(self) -> None:
         self.client.headers.update(BEHIND_TLS | {"Authorization": f"Bearer {FIXTURE['approver_token']}"})
+        self.client.base_url = spread(self)[0]
 
     @task(2)
     def queue(self) -> None:

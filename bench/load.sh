@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Load test: 50 locust users for 60 s against gunicorn on PostgreSQL 15, all on 127.0.0.1.
-# Starts a throw-away PostgreSQL cluster and gunicorn in temporary directories and stops both.
+# Load test: 50 locust users for 60 s against gunicorn on PostgreSQL 15 and Redis, all on 127.0.0.1.
+# Starts a throw-away PostgreSQL cluster, Redis (the cache: sessions' rate limits, PDFs) and LOAD_SERVERS
+# gunicorn servers (default 2, LOAD_WORKERS workers each) in temporary directories and stops them all.
+# Users are spread over the servers; a reader signs in on one and reads on the other (stateless servers).
+# With two cores or more the load generator runs on the last core and the servers on the others
+# (LOAD_PIN=0 turns this off), so that the servers' own latency shows.
 # Not part of ./scripts/test. Prints locust's summary; exits non-zero on any failed request.
 set -euo pipefail
 
@@ -9,20 +13,32 @@ cd "$ROOT"
 
 USERS="${LOAD_USERS:-50}"
 DURATION="${LOAD_DURATION:-60s}"
-WORKERS="${LOAD_WORKERS:-4}"
+WORKERS="${LOAD_WORKERS:-2}"
+SERVERS="${LOAD_SERVERS:-2}"
 WORK="$(mktemp -d /tmp/kumokan-load.XXXXXX)"
-GUNICORN_PID=""
+GUNICORN_PIDS=()
 cleanup() {
-    [ -n "$GUNICORN_PID" ] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
+    for pid in "${GUNICORN_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    redis_stop
     pg_stop
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-step "PostgreSQL 15 (throw-away cluster)"
+step "PostgreSQL 15 (throw-away cluster) and Redis"
 pg_start
-
-PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+redis_start
+export KUMOKAN_CACHE_URL="$REDIS_URL" KUMOKAN_REDIS_URL="$REDIS_URL"
+SERVER_CPUS="" LOCUST_CPUS=""
+CORES="$(nproc)"
+if [ "${LOAD_PIN:-1}" != 0 ] && [ "$CORES" -ge 2 ] && command -v taskset >/dev/null; then
+    SERVER_CPUS="0-$((CORES - 2))" LOCUST_CPUS="$((CORES - 1))"
+fi
+free_port() {
+    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 # Production settings over plain HTTP on loopback: the load balancer's TLS is not what is measured.
 export KUMOKAN_DEBUG=false KUMOKAN_SECRET_KEY="load-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export KUMOKAN_DATABASE_URL="$PG_DATABASE_URL" KUMOKAN_ALLOWED_HOSTS=127.0.0.1
@@ -36,11 +52,16 @@ manage migrate --noinput -v 0
 manage collectstatic --noinput -v 0
 manage shell -v 0 <bench/load_setup.py
 
-step "gunicorn on 127.0.0.1:$PORT ($WORKERS workers)"
-"$VENV/bin/gunicorn" kumokan.config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-    --access-logfile /dev/null --error-logfile "$WORK/gunicorn.log" &
-GUNICORN_PID=$!
-"$VENV/bin/python" - "$PORT" <<'PY'
+HOSTS=()
+for n in $(seq "$SERVERS"); do
+    PORT="$(free_port)"
+    step "gunicorn $n on 127.0.0.1:$PORT ($WORKERS workers${SERVER_CPUS:+, cores $SERVER_CPUS})"
+    # taskset execs gunicorn, so $! is gunicorn's own process.
+    ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$VENV/bin/gunicorn" kumokan.config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+        --access-logfile /dev/null --error-logfile "$WORK/gunicorn-$n.log" &
+    GUNICORN_PIDS+=($!)
+    HOSTS+=("http://127.0.0.1:$PORT")
+    "$VENV/bin/python" - "$PORT" <<'PY'
 import sys, time, urllib.request
 for _ in range(120):
     try:
@@ -51,10 +72,12 @@ for _ in range(120):
 else:
     sys.exit("gunicorn did not start")
 PY
+done
+export LOAD_HOSTS="${HOSTS[*]}"
 
-step "locust: $USERS users for $DURATION"
+step "locust: $USERS users for $DURATION${LOCUST_CPUS:+ (core $LOCUST_CPUS)}"
 set +e
-"$VENV/bin/locust" -f bench/load.py --headless --host "http://127.0.0.1:$PORT" \
+${LOCUST_CPUS:+taskset -c "$LOCUST_CPUS"} "$VENV/bin/locust" -f bench/load.py --headless --host "${HOSTS[0]}" \
     --users "$USERS" --spawn-rate 10 --run-time "$DURATION" --stop-timeout 10 \
     --csv "$WORK/load" --only-summary
 status=$?
@@ -69,5 +92,5 @@ PY
 if [ -s "$WORK/load_failures.csv" ] && [ "$(wc -l <"$WORK/load_failures.csv")" -gt 1 ]; then
     cat "$WORK/load_failures.csv"
 fi
-tail -5 "$WORK/gunicorn.log" || true
+tail -n 5 "$WORK"/gunicorn-*.log || true
 exit "$status"

@@ -9,6 +9,7 @@ import os
 
 from django.db import transaction
 
+from kumokan.accounts.testing import device_for
 from kumokan.api.actions import issue_api_token
 from kumokan.applications import actions
 from kumokan.applications.choices import Answer
@@ -25,6 +26,8 @@ kobe = Municipality.objects.get(slug="kobe")
 department = Department.objects.get(municipality=kobe, code="jumin")
 applicant = users_with_role(kobe, "applicant", department).first()
 approver = users_with_role(kobe, "security_manager").first()
+# A role that decides must have a second factor to use a token (kumokan.api.auth): enrolled directly.
+device_for(approver)
 facts = {
     "service_name": "負荷試験サービス",
     "provider": "株式会社負荷試験",
