@@ -22,6 +22,7 @@ from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.access import department_name, position_title
+from kumokan.tenancy.vocabulary import vocabulary
 
 # The packs name a form by id and title only; the seeds' titles say what it is. The first marker
 # found wins: 申請書兼許可書 is an application-and-permit form, 確認結果 / 確認事項 a checklist to
@@ -109,6 +110,7 @@ class PrintedForm:
     decision: DecisionBlock | None = None
     service_manager: Row | None = None
     sections: list[Section] = field(default_factory=list)
+    service_word: str = ""  # what the city's rules call the service (外部サービス): tenancy.vocabulary
 
     @property
     def filename(self) -> str:
@@ -184,6 +186,7 @@ class _Context:
             "form_id": form_id,
             "title": title,
             "municipality": application.municipality.name,
+            "service_word": vocabulary(application.municipality).service,
             "date": both_dates(timezone.localdate(submitted)),
             "addressee": self.snapshot.approver_title
             or (self.judgment.get("approver") or {}).get("title", ""),

@@ -113,7 +113,7 @@ def _application(sheet: Worksheet, form: PrintedForm) -> None:
     if form.addressee:
         w.line(_("(To) %(title)s") % {"title": form.addressee})
     _signature(w, _("Applicant"), form.applicant)
-    w.line(_("We apply to use the following cloud service."))
+    w.line(_("We apply to use the following %(service)s.") % {"service": form.service_word})
     for row in form.fields:
         w.label_value(row.label, row.value, lines=_lines(row.value, 30))
     if form.attachments:

@@ -265,3 +265,11 @@ def test_a_printed_pdf_is_kept_in_the_cache_until_what_it_prints_changes():
 
     assert changed != b"%PDF-kept"
     assert "保育所の入所担当職員に限る" in pdf_text(changed)
+
+
+def test_kobes_application_speaks_of_external_services_in_the_pdf_and_the_workbook():
+    # Issue 17 point 1: the city's word for the service (Kobe 1.1: 外部サービス), from its pack.
+    _c, application = approved("kobe")
+    form = printed_forms(application)[0]
+    assert "次のとおり外部サービスの利用を申請します。" in pdf_text(render_pdf(form)).replace(" ", "")
+    assert "次のとおり外部サービスの利用を申請します。" in xlsx_text(render_xlsx(form))
