@@ -180,13 +180,13 @@ class Writer:
 
     def insert(self, model: Any, fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Insert `rows` (tuples in the order of `fields`, field names or attnames) into the model's table;
-        a NOT NULL column left out gets its field's constant default (a column added since, such as a
-        version)."""
+        a NOT NULL column left out gets its field's default, taken once (a column added since, such as a
+        version or an updated_at)."""
         named = {model._meta.get_field(name).column for name in fields}
         defaults = [
             (f.column, f.get_default())
             for f in model._meta.concrete_fields
-            if f.column not in named and not f.null and f.has_default() and not callable(f.default)
+            if f.column not in named and not f.null and f.has_default() and not f.unique
         ]
         if defaults:
             extra = tuple(value for _, value in defaults)
@@ -982,16 +982,26 @@ class Generator:
         n = self.writer.execute(
             f"""INSERT INTO lifecycle_checklisttask
                (entry_id, pack_id, item_id, phase, position, "group", text, source, required_before_operation,
-                status, note, evidence, evidence_name, responsible_id, due_date, version)
+                status, note, evidence, evidence_name, responsible_id, due_date, version, updated_at)
                SELECT e.id, i.pack_id, i.item_id, i.phase, i.position, i.grp, i.text, i.source, i.required = 1,
                       'open', '', '', '', e.service_manager_id,
-                      CASE WHEN i.required = 1 THEN {due} END, 1
+                      CASE WHEN i.required = 1 THEN {due} END, 1, %s
                FROM ledger_ledgerentry e
                JOIN bench_application s ON s.application_id = e.application_id
                JOIN bench_variant_item i ON i.k = s.k AND i.phase <> 'selection'
-               WHERE e.status = 'approved' AND e.municipality_id = {self.municipality.pk}"""  # noqa: S608
+               WHERE e.status = 'approved' AND e.municipality_id = {self.municipality.pk}""",  # noqa: S608
+            [self.now()],
         )
         self.count("checklist tasks", n)
+
+    def now(self) -> Any:
+        """The current time as the database takes it in a raw statement's parameter."""
+        from django.utils import timezone
+
+        moment = timezone.now()
+        if self.writer.vendor == "sqlite":
+            return self.writer.connection.ops.adapt_datetimefield_value(moment)
+        return moment
 
     def stored_counts(self) -> None:
         """The dashboard's counts, which the ledger actions keep: the rows above came in by raw inserts."""
