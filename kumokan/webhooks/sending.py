@@ -16,6 +16,7 @@ import http.client
 import json
 import socket
 import ssl
+import threading
 import time
 from typing import Any
 
@@ -62,7 +63,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = address
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        # Set before the handshake too, so that the attempt's deadline can cut a handshake that drags.
+        self.sock = sock = socket.create_connection((self._address, self.port), self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
@@ -73,19 +75,44 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, st
     except WorkflowError as exc:
         return None, exc.en
     kind = _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
-    connection = kind(destination, str(destination.addresses[0]), settings.WEBHOOK_TIMEOUT_SECONDS)
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
+    connection = kind(destination, str(destination.addresses[0]), timeout)
+    # The socket's timeout bounds each read only: a receiver answering a byte at a time would hold the
+    # worker (and every city's deliveries queued behind it) for hours. The whole attempt gets twice it.
+    expired = threading.Event()
+    deadline = threading.Timer(2 * timeout, _cut, (connection, expired))
+    deadline.start()
+    status: int | None = None
     try:
         connection.request("POST", destination.target, body=body, headers=headers)
         response = connection.getresponse()
         status = response.status
         answer = response.read(300).decode("utf-8", "replace")
     except (OSError, http.client.HTTPException) as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    else:
+        error = ""
     finally:
+        deadline.cancel()
         connection.close()
+    if expired.is_set():
+        return None, f"no complete answer within {2 * timeout} seconds"
+    if error or status is None:
+        return None, error
     if 200 <= status < 300:
         return status, ""
     return status, f"HTTP {status} {answer}".strip()[:500]
+
+
+def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    """End an attempt past its deadline: a read blocked on the socket returns at once."""
+    expired.set()
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def request_of(delivery: Delivery, timestamp: int) -> tuple[bytes, dict[str, str]]:

@@ -4,6 +4,9 @@ with backoff, logged, given up and turned off; never for a rolled-back decision 
 from __future__ import annotations
 
 import datetime
+import socket
+import threading
+import time
 
 import pytest
 import time_machine
@@ -286,3 +289,44 @@ def test_the_administrator_redelivers_and_it_is_audited(receiver, eager, django_
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 2)
     redelivered = AuditEvent.objects.get(action=Action.WEBHOOK_REDELIVER)
     assert redelivered.actor == c.administrator and redelivered.after["delivery"] == delivery.pk
+
+
+@override_settings(WEBHOOK_TIMEOUT_SECONDS=1)
+def test_a_receiver_answering_a_byte_at_a_time_does_not_hold_the_worker(
+    eager, django_capture_on_commit_callbacks
+):
+    """Each byte comes within the socket's timeout, so only a deadline on the whole attempt ends it: the
+    worker is free again after twice the timeout, and the attempt failed (a cut answer is no 200)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            for _byte in range(30):  # about 9 s, then the answer ends (so the test ends without the fix too)
+                if stop.wait(0.3):
+                    return
+                try:
+                    connection.sendall(b"X")
+                except OSError:
+                    return
+
+    server = threading.Thread(target=drip, daemon=True)
+    server.start()
+    c = f.city("kobe")
+    subscribe(c, f"http://127.0.0.1:{listener.getsockname()[1]}/kumokan/events")
+    started = time.monotonic()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            f.decided(c, Outcome.APPROVED)
+    finally:
+        elapsed = time.monotonic() - started
+        stop.set()
+        server.join(5)
+        listener.close()
+    assert elapsed < 6
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.last_status_code is None
+    assert delivery.last_error == "no complete answer within 2 seconds"
