@@ -281,9 +281,14 @@ class PackAdoptForm(forms.Form):
 
     def clean_text(self) -> str:
         try:
-            return base64.b64decode(self.cleaned_data["text"], validate=True).decode("utf-8")
+            raw = base64.b64decode(self.cleaned_data["text"], validate=True)
+            text = raw.decode("utf-8")
         except (ValueError, UnicodeDecodeError):
             raise forms.ValidationError(_("The revision to adopt was not sent; upload it again.")) from None
+        # The upload's limit holds here too: this text comes from the browser, not from the preview.
+        if len(raw) > MAX_PACK_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB; a pack is a few tens of kB."))
+        return text
 
 
 def _unix_lines(text: str) -> str:

@@ -113,6 +113,20 @@ def test_a_text_changed_after_its_preview_is_not_adopted(osaka) -> None:  # type
     assert not PackVersion.objects.filter(version__in=[REVISED, "99.1.0"]).exists()
 
 
+def test_a_text_over_the_upload_limit_is_not_adopted_by_posting_it_straight(osaka) -> None:  # type: ignore[no-untyped-def]
+    """The 1 MB limit of the upload holds for the adoption, whose text the browser sends back."""
+    padded = _revised() + "# " + "x" * 1_000_000 + "\n"
+    client = _client(osaka.administrator)
+    page = client.post(
+        "/lifecycle/packs/adopt/?m=osaka",
+        PackAdoptForm.initial_for(padded, text_digest(padded)),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert not PackVersion.objects.filter(version=REVISED).exists()
+    assert "The revision to adopt was not sent" in page.content.decode()
+
+
 def test_only_an_administrator_reaches_the_rules_page_and_adoption_is_post_only(osaka) -> None:  # type: ignore[no-untyped-def]
     assert _client(osaka.chief).get("/lifecycle/packs/").status_code == 403
     assert _client(osaka.chief).post("/lifecycle/packs/adopt/", {}).status_code == 403
