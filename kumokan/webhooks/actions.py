@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -20,6 +21,7 @@ from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
 from kumokan.tenancy.access import users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.webhooks.choices import DeliveryStatus, EventType
@@ -179,8 +181,13 @@ def disable_failing(subscription: Subscription, error: str) -> None:
         record(SYSTEM, Action.WEBHOOK_DISABLE, locked, before, state_of(locked, *FIELDS))
         notify(
             users_with_role(locked.municipality, Role.ADMINISTRATOR),
-            f"Webhook の受信先 {locked.url} への送信が{locked.consecutive_failures}回続けて失敗したため、"
-            "送信を停止しました。受信側を確かめてから、受信先の画面で有効に戻してください。",
+            Message(
+                gettext_noop(
+                    "Sending to the webhook receiver %(url)s failed %(count)s times in a row, so it has "
+                    "been turned off. Check the receiving system, then turn it back on on the receiver's page."
+                ),
+                {"url": locked.url, "count": locked.consecutive_failures},
+            ),
             locked.get_absolute_url(),
             municipality=locked.municipality,
             verb=Verb.WEBHOOK_DISABLED,

@@ -217,6 +217,7 @@ def test_after_the_last_retry_the_delivery_fails_and_repeated_failure_turns_the_
     assert disabled.actor_name == "system" and disabled.after["active"] is False
     [told] = Notification.objects.filter(verb=Verb.WEBHOOK_DISABLED)
     assert told.user == c.administrator and city_system.url in told.text
+    assert "送信を停止しました" in told.text and "has been turned off" in told.text_en
     assert told.url == subscription.get_absolute_url()
 
     with django_capture_on_commit_callbacks(execute=True):
