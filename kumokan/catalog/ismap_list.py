@@ -35,7 +35,7 @@ from kumokan.core.spreadsheet import (
     normalise,
     read_workbook,
 )
-from kumokan.core.wareki import DateFormatError, parse_date, parse_period
+from kumokan.core.wareki import DateFormatError, as_date, parse_period
 
 # Field → the header names that mean it, in their compared form (kumokan.core.spreadsheet.compare_key).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -252,12 +252,8 @@ def _row(cells: dict[str, Any]) -> ListRow:
 def _date(value: Any, header: str) -> datetime.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return parse_date(str(value))
+        return as_date(value)
     except DateFormatError as exc:
         raise ValueError(f"{header}: {exc.ja}", f"{header}: {exc.en}") from exc
 

@@ -13,18 +13,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.punctuation import bracketed
-from kumokan.core.wareki import DateFormatError, parse_date, to_wareki
+from kumokan.core.wareki import DateFormatError, as_date, to_wareki
 
 
 def _day(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     if not value:
         return None
     try:
-        return parse_date(str(value))
+        return as_date(value)
     except DateFormatError:
         return None
 
@@ -76,12 +72,8 @@ class CityDateField(forms.DateField):
     def to_python(self, value: Any) -> datetime.date | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
         try:
-            return parse_date(str(value))
+            return as_date(value)
         except DateFormatError as exc:
             english = (get_language() or "ja").startswith("en")
             raise ValidationError(exc.en if english else exc.ja, code="invalid") from None

@@ -10,6 +10,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,15 @@ _WESTERN_DATE = re.compile(
 _COMPACT_DATE = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
 # Excel and some exports add a time after the date: 2025-04-01 00:00:00, 2025/4/1 0:00.
 _TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+
+
+def as_date(value: Any) -> datetime.date:
+    """A date from a date, a datetime (its day) or a date's text (parse_date, which may raise DateFormatError)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return parse_date(str(value))
 
 
 def parse_date(text: str) -> datetime.date:
