@@ -7,7 +7,7 @@ from typing import Any
 
 from kumokan.applications.routing import resolve_approver
 from kumokan.policy import judge
-from kumokan.policy.facts import Facts
+from kumokan.policy.facts import canonical_facts
 from kumokan.tenancy.models import Municipality
 
 
@@ -42,10 +42,3 @@ def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
     judgment = judge(facts, municipality.packs(), configured_approver=municipality.configured_approver)
     role, title = resolve_approver(municipality, judgment)
     return Judged(facts=canonical_facts(facts), judgment=judgment, approver_role=role, approver_title=title)
-
-
-def canonical_facts(facts: dict[str, Any]) -> dict[str, Any]:
-    """The facts as we store them: validated, defaults filled in, certifications sorted."""
-    canonical = Facts.model_validate(facts).model_dump(mode="json")
-    canonical["certifications"] = sorted(canonical["certifications"])
-    return canonical

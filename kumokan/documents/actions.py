@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import Outcome, Status
-from kumokan.applications.judging import Judged, canonical_facts, judge_facts
+from kumokan.applications.judging import Judged, judge_facts
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
@@ -52,6 +52,7 @@ from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
 from kumokan.policy.conditions import uses
+from kumokan.policy.facts import canonical_facts
 from kumokan.tenancy.access import eligible_service_managers, has_role
 from kumokan.tenancy.actions import add_department, ensure_membership
 from kumokan.tenancy.choices import Role

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, NoReturn
 
@@ -125,6 +126,16 @@ class Facts(BaseModel):
         for name in value:
             _non_empty(name)
         return value
+
+
+def canonical_facts(facts: Mapping[str, Any] | Facts) -> dict[str, Any]:
+    """Valid facts in the form kumokan stores them: defaults filled in, certifications sorted.
+
+    Equal facts give equal JSON, so a stored application, procurement or import row compares by value.
+    """
+    canonical = Facts.model_validate(facts).model_dump(mode="json")
+    canonical["certifications"] = sorted(canonical["certifications"])
+    return canonical
 
 
 class MeetingFacts(BaseModel):

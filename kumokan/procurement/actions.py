@@ -23,11 +23,11 @@ from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.schedule import schedule_periodic_rechecks
+from kumokan.policy.facts import canonical_facts
 from kumokan.policy.pack import Phase
 from kumokan.procurement.access import may_plan
 from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
 from kumokan.procurement.judging import (
-    canonical_facts,
     findings_to_justify,
     judge_procurement,
     sla_rows,

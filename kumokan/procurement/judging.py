@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kumokan.policy import judge
-from kumokan.policy.facts import Facts
 from kumokan.tenancy.models import Municipality
 
 # The overlay of seed 004: its items are the special terms a procurement specification carries.
@@ -26,13 +25,6 @@ APPROVER_NOT_CONFIGURED = "approver_not_configured"
 def judge_procurement(municipality: Municipality, facts: dict[str, Any]) -> dict[str, Any]:
     """The judgment of the procurement's facts under the municipality's packs (raises FactsError per key)."""
     return judge(facts, municipality.packs(), configured_approver=municipality.configured_approver)
-
-
-def canonical_facts(facts: dict[str, Any]) -> dict[str, Any]:
-    """The facts as the engine validated them, in the form we store (certifications sorted)."""
-    canonical = Facts.model_validate(facts).model_dump(mode="json")
-    canonical["certifications"] = sorted(canonical["certifications"])
-    return canonical
 
 
 def special_terms_items(

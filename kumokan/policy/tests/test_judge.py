@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kumokan.policy import FactsError, UnknownPack, judge
+from kumokan.policy.facts import canonical_facts
 
 
 def ids(judgment: dict, phase: str) -> list[str]:
@@ -179,3 +180,12 @@ def test_rechecks_that_apply_are_listed_with_their_schedule(pack_dir: Path, fact
     ]
     assert iaas[0]["triggers"] == ["terms_changed", "incident"]
     assert iaas[0]["report_to"] == "security_manager"
+
+
+def test_canonical_facts_fill_the_defaults_and_sort_the_certifications(facts: dict) -> None:
+    one = canonical_facts({**facts, "certifications": ["SOC2", "ISMAP"]})
+    other = canonical_facts({**facts, "certifications": ["ISMAP", "SOC2"]})
+    assert one == other
+    assert one["certifications"] == ["ISMAP", "SOC2"]
+    assert one["deployment"] == "public"
+    assert one["availability"] is None
