@@ -144,6 +144,9 @@ DOCUMENT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ip
 # The background jobs' queue (kumokan.config.celery): Debian's Redis as Celery's broker.
 QUEUE_PACKAGES=(redis-server)
 
+# SAML 2.0 single sign-on (pysaml2, kumokan/accounts/saml.py) signs and checks XML signatures with xmlsec1.
+SSO_PACKAGES=(xmlsec1)
+
 # redis_start: a private Redis on 127.0.0.1 at a free port, with its files in a new temporary
 # directory and nothing saved to disk. Sets REDIS_DIR and REDIS_URL; redis_stop (put it in an EXIT
 # trap) stops it and removes the directory.

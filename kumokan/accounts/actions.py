@@ -194,6 +194,11 @@ PROVIDER_FIELDS = (
     "create_users",
     "recheck_minutes",
     "is_active",
+    "protocol",
+    "sso_url",
+    "slo_url",
+    "idp_certificate",
+    "saml_email_verified",
 )
 
 

@@ -10,6 +10,11 @@ class LinkMethod(models.TextChoices):
     CREATED = "created", _("Account created at the first sign-in")
 
 
+class Protocol(models.TextChoices):
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
 class RefusalReason(models.TextChoices):
     PROVIDER_ERROR = "provider_error", _("The identity provider answered with an error")
     STATE_UNKNOWN = "state_unknown", _("The sign-in was already completed or has expired")
@@ -28,3 +33,10 @@ class RefusalReason(models.TextChoices):
     NO_PASSWORD = "no_password", _("The matching account has no password to confirm the link with")
     ACCOUNT_DISABLED = "account_disabled", _("The kumokan account is disabled")
     SESSION_ENDED = "session_ended", _("The provider no longer confirms the person (session ended)")
+    NAME_ID_NOT_PERSISTENT = (
+        "name_id_not_persistent",
+        _("The SAML NameID is not persistent (transient or e-mail), so it cannot identify a linked account"),
+    )
+    REPLAYED = "replayed", _("The SAML assertion was already used")
+    UNSOLICITED = "unsolicited", _("The SAML response answers no sign-in started here")
+    SP_KEY_MISSING = "sp_key_missing", _("kumokan's SAML key or certificate is missing")

@@ -1,6 +1,7 @@
 """Single sign-on: each municipality's identity providers, the accounts linked to their subjects, refusals.
 
-An account is bound to (provider, sub) once, by a deliberate step (kumokan.accounts.actions.link_identity);
+A provider speaks OpenID Connect or SAML 2.0. An account is bound to (provider, sub) once (for SAML the
+subject is the persistent NameID, and the provider's `issuer` is the IdP's entityID), by a deliberate step (kumokan.accounts.actions.link_identity);
 after that only the provider's `sub` signs the person in, and no claim (e-mail, username) ever binds
 or re-binds an account.
 """
@@ -11,18 +12,29 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.accounts.choices import LinkMethod, RefusalReason
+from kumokan.accounts.choices import LinkMethod, Protocol, RefusalReason
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality
 
+# The settings each protocol needs (the others stay empty).
+OIDC_REQUIRED = (
+    "client_id",
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "jwks_endpoint",
+)
+SAML_REQUIRED = ("sso_url", "idp_certificate")
+
 
 class IdentityProvider(models.Model):
-    """One municipality's OpenID Connect provider, and kumokan's client registration with it."""
+    """One municipality's identity provider (OpenID Connect or SAML 2.0), and kumokan's registration with it."""
 
     municipality = models.ForeignKey(
         Municipality,
@@ -34,8 +46,13 @@ class IdentityProvider(models.Model):
         _("identifier"), max_length=50, unique=True, help_text=_("Part of the sign-in and callback URLs.")
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Shown on the sign-in button."))
-    issuer = models.URLField(_("issuer"), max_length=300, help_text=_("Exactly the provider's `iss`."))
-    client_id = models.CharField(_("client ID"), max_length=200)
+    protocol = models.CharField(_("protocol"), max_length=10, choices=Protocol.choices, default=Protocol.OIDC)
+    issuer = models.CharField(
+        _("issuer"),
+        max_length=300,
+        help_text=_("OpenID Connect: exactly the provider's `iss`. SAML: the IdP's entityID."),
+    )
+    client_id = models.CharField(_("client ID"), max_length=200, blank=True)
     client_secret_env = models.CharField(
         _("client secret: environment variable"),
         max_length=100,
@@ -48,10 +65,10 @@ class IdentityProvider(models.Model):
         blank=True,
         help_text=_("The path of a file that holds the secret."),
     )
-    authorization_endpoint = models.URLField(_("authorization endpoint"), max_length=300)
-    token_endpoint = models.URLField(_("token endpoint"), max_length=300)
-    userinfo_endpoint = models.URLField(_("userinfo endpoint"), max_length=300)
-    jwks_endpoint = models.URLField(_("JWKS endpoint"), max_length=300)
+    authorization_endpoint = models.URLField(_("authorization endpoint"), max_length=300, blank=True)
+    token_endpoint = models.URLField(_("token endpoint"), max_length=300, blank=True)
+    userinfo_endpoint = models.URLField(_("userinfo endpoint"), max_length=300, blank=True)
+    jwks_endpoint = models.URLField(_("JWKS endpoint"), max_length=300, blank=True)
     end_session_endpoint = models.URLField(
         _("end-session endpoint"),
         max_length=300,
@@ -71,6 +88,31 @@ class IdentityProvider(models.Model):
         help_text=_("How often a signed-in session asks the provider whether the person is still active."),
     )
     is_active = models.BooleanField(_("offered on the sign-in page"), default=True)
+    sso_url = models.URLField(
+        _("SAML single sign-on URL"),
+        max_length=300,
+        blank=True,
+        help_text=_("The IdP's SingleSignOnService (HTTP-Redirect binding)."),
+    )
+    slo_url = models.URLField(
+        _("SAML single logout URL"),
+        max_length=300,
+        blank=True,
+        help_text=_("The IdP's SingleLogoutService (HTTP-Redirect binding); empty if it has none."),
+    )
+    idp_certificate = models.TextField(
+        _("SAML IdP signing certificate"),
+        blank=True,
+        help_text=_("PEM: responses and assertions must be signed by its key (a public certificate)."),
+    )
+    saml_email_verified = models.BooleanField(
+        _("SAML e-mail attribute is verified"),
+        default=False,
+        help_text=_(
+            "The city's directory keeps the e-mail attribute (the person cannot set it): only then may a "
+            "first sign-in propose a link by e-mail, to be confirmed with the password."
+        ),
+    )
 
     class Meta:
         verbose_name = _("identity provider")
@@ -79,8 +121,14 @@ class IdentityProvider(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_one_secret_source",
-                condition=(Q(client_secret_env="") & ~Q(client_secret_file=""))
-                | (~Q(client_secret_env="") & Q(client_secret_file="")),
+                condition=(
+                    Q(protocol=Protocol.OIDC)
+                    & (
+                        (Q(client_secret_env="") & ~Q(client_secret_file=""))
+                        | (~Q(client_secret_env="") & Q(client_secret_file=""))
+                    )
+                )
+                | (Q(protocol=Protocol.SAML) & Q(client_secret_env="") & Q(client_secret_file="")),
                 violation_error_message=_(
                     "Give the client secret's environment variable or its file, not both."
                 ),
@@ -94,6 +142,22 @@ class IdentityProvider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Each protocol's own settings are given (an OpenID Connect issuer is a URL; an entityID need not be)."""
+        required = SAML_REQUIRED if self.protocol == Protocol.SAML else OIDC_REQUIRED
+        errors = {name: _("This field is required.") for name in required if not getattr(self, name)}
+        if self.protocol == Protocol.OIDC and self.issuer:
+            try:
+                URLValidator()(self.issuer)
+            except ValidationError as exc:
+                errors["issuer"] = exc.messages[0]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_saml(self) -> bool:
+        return self.protocol == Protocol.SAML
 
     def client_secret(self) -> str:
         """The secret from its environment variable or file (ImproperlyConfigured if it is missing)."""
@@ -189,6 +253,28 @@ class SignInRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider.slug} {self.reason} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SamlAssertionUse(models.Model):
+    """An assertion ID already used to sign in: the same assertion is refused until it expires."""
+
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.CASCADE, related_name="+", verbose_name=_("identity provider")
+    )
+    assertion_id = models.CharField(_("assertion ID"), max_length=255)
+    expires_at = models.DateTimeField(_("valid until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("used SAML assertion")
+        verbose_name_plural = _("used SAML assertions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="%(app_label)s_%(class)s_used_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.assertion_id}"
 
 
 class GroupRoleMapping(models.Model):

@@ -342,6 +342,10 @@ CSRF_FAILURE_VIEW = "kumokan.core.views.csrf_failure"
 # Single sign-on: each municipality's identity providers are set in the database (admin, or
 # `manage.py sso_provider`), their client secrets in the environment or a file (README). The one
 # deployment-wide provider of earlier versions matched accounts on claims and is refused outright.
+# SAML 2.0: kumokan's own key and certificate (PEM files readable by kumokan only, never in the database),
+# one pair for every municipality's SAML IdP; sign-in requests and logout requests are signed with it.
+SAML_KEY_FILE = os.environ.get("KUMOKAN_SAML_KEY_FILE", "")
+SAML_CERT_FILE = os.environ.get("KUMOKAN_SAML_CERT_FILE", "")
 _old_oidc = sorted(name for name in os.environ if name.startswith("KUMOKAN_OIDC_"))
 if _old_oidc:
     raise ImproperlyConfigured(
