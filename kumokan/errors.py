@@ -1,53 +1,131 @@
-"""Refusals of kumokan's actions, in Japanese and English (the engine's own errors are kumokan.policy's)."""
+"""Refusals of kumokan's actions, read in the reader's language (the engine's own errors are kumokan.policy's).
+
+A refusal is written once, as an English msgid through gettext_lazy with named %(name)s parameters, and its
+Japanese lives in the catalogue with every other text (issue 14 point 6): `WorkflowError(_("the entry is
+retired"), code="retired")`, or with parameters `WorkflowError(_("item %(item)s is unknown"), code="item",
+params={"item": item_id})`. It is translated when it is read: `message` in the active language, `ja` and
+`en` in each (the API answers with both).
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise, lazy
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext_lazy as _
+
+
+def _interpolate(text: str | Promise, params: Mapping[str, Any]) -> str:
+    # A parameter that is itself lazy (a choice's label, another refusal) is read in the same language.
+    return str(text) % {
+        name: str(value) if isinstance(value, Promise) else value for name, value in params.items()
+    }
+
+
+def _either(ja: str, en: str) -> str:
+    return en if (get_language() or "ja").startswith("en") else ja
+
+
+def _joined(parts: tuple[str | Promise, ...]) -> str:
+    # Japanese sentences end with 。and follow each other; English fragments are separated by "; ".
+    return pgettext("separator between reasons", "; ").join(str(part) for part in parts)
+
+
+interpolate = lazy(_interpolate, str)
+"""The msgid with its parameters, translated when read."""
+
+in_both = lazy(_either, str)
+"""A text that comes already in Japanese and English (the policy engine's problems, which know no Django)."""
+
+_joined_lazy = lazy(_joined, str)
+
+
+def joined(parts: Iterable[str | Promise]) -> Promise:
+    """Several reasons as one text, each translated when read."""
+    return _joined_lazy(tuple(parts))  # type: ignore[no-any-return]
 
 
 class WorkflowError(Exception):
     """The action is not allowed in the object's current state or with these inputs."""
 
     def __init__(
-        self, ja: str, en: str, *, code: str = "workflow", details: tuple[WorkflowError, ...] = ()
+        self,
+        message: str | Promise,
+        legacy_en: str | None = None,
+        *,
+        code: str = "workflow",
+        params: Mapping[str, Any] | None = None,
+        details: tuple[WorkflowError, ...] = (),
     ) -> None:
-        super().__init__(ja)
-        self.ja = ja
-        self.en = en
+        self.text: str | Promise = interpolate(message, dict(params)) if params else message
+        if legacy_en is not None:  # a hand-written (Japanese, English) pair, until lifecycle is converted
+            self.text = in_both(message, legacy_en)
+        super().__init__(self.text)
         self.code = code
         # The separate reasons when one refusal has several (e.g. everything missing before submit).
         self.details = details
 
+    def __str__(self) -> str:
+        return self.message
+
+    def render(self, language: str) -> str:
+        with translation.override(language):
+            return str(self.text)
+
     @property
     def message(self) -> str:
         """The message in the active language (Japanese unless English is active)."""
-        return self.en if (get_language() or "ja").startswith("en") else self.ja
+        return str(self.text)
+
+    @property
+    def ja(self) -> str:
+        return self.render("ja")
+
+    @property
+    def en(self) -> str:
+        return self.render("en")
 
 
 class ConflictError(WorkflowError):
     """Someone else changed the object first: reload and try again."""
 
-    def __init__(self, ja: str, en: str, *, code: str = "conflict") -> None:
-        super().__init__(ja, en, code=code)
+    def __init__(
+        self,
+        message: str | Promise,
+        legacy_en: str | None = None,
+        *,
+        code: str = "conflict",
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, legacy_en, code=code, params=params)
 
 
-def check_version(thing_ja: str, thing_en: str, current: int, expected: int | None) -> None:
+def check_version(thing: str | Promise, *version: Any) -> None:
     """Refuse a change made on another version than the current one (none expected: no check).
 
     An older version is stale (someone changed the object since it was read); a newer one was never
     there: the caller sent a wrong number, and reloading will not explain that.
     """
+    if isinstance(version[0], str):  # ("申請", "application", current, expected) until lifecycle is converted
+        thing, (current, expected) = in_both(thing, version[0]), version[1:]
+    else:
+        current, expected = version
     if expected is None or expected == current:
         return
+    params = {"thing": thing, "expected": expected, "current": current}
     if expected < current:
         raise ConflictError(
-            f"この{thing_ja}は他の人が先に更新しました（版 {expected} → {current}）。"
-            "画面を更新して内容を確認してください。",
-            f"the {thing_en} was changed by someone else (version {expected} → {current}); reload",
+            _("the %(thing)s was changed by someone else (version %(expected)s → %(current)s); reload"),
             code="stale_version",
+            params=params,
         )
     raise ConflictError(
-        f"この{thing_ja}に版 {expected} はありません（現在の版は {current}）。読み込んだ版を送ってください。",
-        f"the {thing_en} has no version {expected} (its version is {current}): send the version you read",
+        _(
+            "the %(thing)s has no version %(expected)s (its version is %(current)s): send the version you read"
+        ),
         code="unknown_version",
+        params=params,
     )

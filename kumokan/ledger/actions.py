@@ -7,8 +7,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision
@@ -17,7 +18,7 @@ from kumokan.audit.choices import Action
 from kumokan.core.actors import display_name
 from kumokan.core.citations import citation
 from kumokan.core.permissions import Capability, can
-from kumokan.errors import WorkflowError, check_version
+from kumokan.errors import WorkflowError, check_version, interpolate
 from kumokan.ledger.choices import EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
@@ -116,9 +117,9 @@ def edit_entry(
     if unknown:
         names = ", ".join(sorted(unknown))
         raise WorkflowError(
-            f"台帳のこの項目は変更できません: {names}",
-            f"these ledger fields cannot be edited: {names}",
+            gettext_lazy("these ledger fields cannot be edited: %(names)s"),
             code="field",
+            params={"names": names},
         )
     with transaction.atomic():
         locked = lock_entry(acting_user, entry, expected_version)
@@ -148,19 +149,19 @@ def edit_entry(
             elif getattr(locked, name) != value:
                 if name == "user_scope" and value not in UserScope.values:
                     raise WorkflowError(
-                        f"「{value}」は利用者の範囲の値ではありません。",
-                        f"unknown user scope {value!r}",
-                        code="field",
+                        gettext_lazy("unknown user scope %(value)s"), code="field", params={"value": value}
                     )
                 before |= state_of(locked, name)
                 setattr(locked, name, value)
                 after |= state_of(locked, name)
         if not after:
-            raise WorkflowError("変更された項目がありません。", "nothing was changed", code="unchanged")
+            raise WorkflowError(
+                gettext_lazy("nothing was changed"),
+                code="unchanged",
+            )
         if locked.period_start and locked.period_end and locked.period_end < locked.period_start:
             raise WorkflowError(
-                "利用終了日は利用開始日以降にしてください。",
-                "the period ends before it starts",
+                gettext_lazy("the period ends before it starts"),
                 code="period",
             )
         save_change(acting_user, locked, list(after), before, after, reason)
@@ -182,36 +183,40 @@ def lock_entry(acting_user: Any, entry: LedgerEntry, expected_version: int | Non
         raise PermissionDenied(
             _("Only the service's manager or a system administrator may change the ledger.")
         )
-    check_version("台帳", "entry", locked.version, expected_version)
+    check_version(gettext_lazy("entry"), locked.version, expected_version)
     return locked
 
 
 def _require_eligible_manager(manager: Any, entry: LedgerEntry) -> None:
     """Refuse a manager the edit form would not offer: naming one grants them a role in the entry's city."""
     if not is_eligible_service_manager(manager, entry.municipality, entry.department, entry.track):
-        rule = service_manager_rule(entry)
         raise WorkflowError(
-            f"この利用者は、この台帳のクラウドサービス管理者に指名できません。{rule[0]}",
-            f"this person cannot be designated service manager of this entry. {rule[1]}".strip(),
+            gettext_lazy("this person cannot be designated service manager of this entry. %(rule)s"),
             code="manager_not_eligible",
+            params={"rule": service_manager_rule(entry)},
         )
 
 
-def service_manager_rule(entry: LedgerEntry) -> tuple[str, str]:
-    """The pack's rule on who manages a service of the entry's track, cited (Japanese, English)."""
+def service_manager_rule(entry: LedgerEntry) -> str | Promise:
+    """The pack's rule on who manages a service of the entry's track, cited."""
     pack = entry.municipality.pack().pack
     if pack.tracks is None:
-        return "", ""
+        return ""
     manager = (pack.tracks.high if entry.track == "high" else pack.tracks.low).service_manager
     found = citation(source_data(pack, manager.source))
     cited = found.text if found else manager.source.clause
-    return f"規定: {manager.rule}（{cited}）", f"The rule ({cited}): {manager.rule}"
+    return interpolate(
+        gettext_lazy("The rule (%(clause)s): %(rule)s"), {"clause": cited, "rule": manager.rule}
+    )
 
 
 def given_reason(reason: str, required: bool) -> str:
     reason = reason.strip()
     if required and not reason:
-        raise WorkflowError("理由を入力してください。", "give a reason", code="reason_required")
+        raise WorkflowError(
+            gettext_lazy("give a reason"),
+            code="reason_required",
+        )
     return reason
 
 
@@ -252,11 +257,14 @@ def _merged_fields(entry: LedgerEntry, values: dict[str, Any]) -> dict[str, Any]
     if unknown:
         names = ", ".join(sorted(unknown))
         raise WorkflowError(
-            f"この台帳にない項目です: {names}", f"the pack's ledger has no field {names}", code="field"
+            gettext_lazy("the pack's ledger has no field %(names)s"),
+            code="field",
+            params={"names": names},
         )
     if not all(isinstance(v, str) for v in values.values()):
         raise WorkflowError(
-            "記載事項は文字列で指定してください。", "ledger field values are text", code="field"
+            gettext_lazy("ledger field values are text"),
+            code="field",
         )
     return {**entry.fields, **{k: v.strip() for k, v in values.items()}}
 

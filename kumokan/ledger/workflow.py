@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
 
@@ -38,9 +40,9 @@ def transition(status: str, step: EntryStep) -> EntryTransition:
         if candidate.source == status and candidate.step == step:
             return candidate
     raise WorkflowError(
-        f"「{EntryStatus(status).label}」の台帳は{EntryStep(step).label}できません。",
-        f"a ledger entry in state {EntryStatus(status).value} cannot take the step {EntryStep(step).value}",
+        _("a ledger entry in state %(status)s cannot take the step %(step)s"),
         code="invalid_transition",
+        params={"status": EntryStatus(status).label, "step": EntryStep(step).label},
     )
 
 

@@ -102,3 +102,22 @@ def test_someone_who_does_not_manage_it_is_refused(client: Client) -> None:
     assert client.get(f"/ledger/{entry.pk}/edit/").status_code == 403
     client.force_login(city.chief)
     assert client.get(f"/ledger/{entry.pk}/edit/").status_code == 403
+
+
+def test_a_refused_edit_reads_in_the_language_of_the_page(client: Client) -> None:
+    city = f.city()
+    entry = f.entry(city)
+    client.force_login(city.applicant)
+    LedgerEntry.objects.filter(pk=entry.pk).update(version=entry.version + 1)
+    stale = edit_data(entry, purpose="窓口予約", reason="x")
+
+    japanese = client.post(f"/ledger/{entry.pk}/edit/", stale)
+    english = client.post(f"/ledger/{entry.pk}/edit/", stale, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert japanese.context["form"].non_field_errors() == [
+        f"この台帳は他の人が先に更新しました（版 {entry.version} → {entry.version + 1}）。"
+        "画面を更新して内容を確認してください。"
+    ]
+    assert english.context["form"].non_field_errors() == [
+        f"the entry was changed by someone else (version {entry.version} → {entry.version + 1}); reload"
+    ]
