@@ -17,7 +17,8 @@ from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
 from kumokan.core.permissions import Capability
 from kumokan.ledger.access import entries_for, entry_for
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions import rechecks as rechecks_actions
+from kumokan.lifecycle.actions import tasks as tasks_actions
 from kumokan.lifecycle.choices import RecheckStatus, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.policy.schemas import RecheckRule, Source
@@ -210,10 +211,10 @@ def get_task(request: HttpRequest, task_id: Id) -> dict[str, Any]:
     auth=requires(Capability.VIEW_LEDGER),
 )
 def decide_task(request: HttpRequest, task_id: Id, payload: TaskDecision) -> dict[str, Any]:
-    """kumokan.lifecycle.actions.decide_task: the service manager or the person responsible (403 for others);
+    """kumokan.lifecycle.actions.tasks.decide_task: the service manager or the person responsible (403 for others);
     evidence files are uploaded on the task's page."""
     task = get_object_or_404(_tasks_for(request.user), pk=task_id)
-    actions.decide_task(
+    tasks_actions.decide_task(
         acting_user=request.user,
         task=task,
         status=payload.status,
@@ -258,9 +259,9 @@ def get_recheck(request: HttpRequest, recheck_id: Id) -> dict[str, Any]:
     auth=requires(Capability.VIEW_LEDGER),
 )
 def answer_recheck(request: HttpRequest, recheck_id: Id, payload: RecheckAnswer) -> dict[str, Any]:
-    """kumokan.lifecycle.actions.answer_recheck: only the service's manager (403 for others)."""
+    """kumokan.lifecycle.actions.rechecks.answer_recheck: only the service's manager (403 for others)."""
     recheck = get_object_or_404(_rechecks_for(request.user), pk=recheck_id)
-    actions.answer_recheck(
+    rechecks_actions.answer_recheck(
         acting_user=request.user,
         recheck=recheck,
         result=payload.result,

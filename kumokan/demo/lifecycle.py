@@ -15,7 +15,15 @@ from django.utils import timezone
 from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions as lifecycle
+from kumokan.lifecycle.actions.incidents import (
+    add_incident_note,
+    open_corrective_action,
+    report_incident,
+    start_incident_handling,
+)
+from kumokan.lifecycle.actions.packs import adopt_pack_version
+from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
+from kumokan.lifecycle.actions.tasks import assign_task
 from kumokan.lifecycle.choices import OrderTrigger, RecheckResult, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Incident, RecheckOrder
 from kumokan.policy import available
@@ -41,7 +49,7 @@ def _adopt_installed_packs(municipality: Municipality) -> None:
         if PackVersion.objects.filter(municipality=municipality, pack_id=pack_id).exists():
             continue
         text = installed[pack_id].read_text(encoding="utf-8")
-        lifecycle.adopt_pack_version(acting_user=SYSTEM, municipality=municipality, text=text)
+        adopt_pack_version(acting_user=SYSTEM, municipality=municipality, text=text)
 
 
 def _due_dates(municipality: Municipality) -> None:
@@ -54,7 +62,7 @@ def _due_dates(municipality: Municipality) -> None:
         phases = ("procurement", "build") if entry.status == EntryStatus.APPROVED else ("operation",)
         open_tasks = tasks.filter(entry=entry, phase__in=phases, status=TaskStatus.OPEN).order_by("position")
         for offset, task in zip((-5, 10, 30), open_tasks[:3], strict=False):
-            lifecycle.assign_task(
+            assign_task(
                 acting_user=entry.service_manager,
                 task=task,
                 responsible=task.responsible or entry.service_manager,
@@ -72,7 +80,7 @@ def _order(municipality: Municipality, users: dict[str, Any]) -> None:
     first = provider_entries.order_by("id").first()
     if first is None:
         return
-    order = lifecycle.order_recheck(
+    order = order_recheck(
         acting_user=users["secmgr"],
         municipality=municipality,
         trigger=OrderTrigger.VULNERABILITY,
@@ -81,7 +89,7 @@ def _order(municipality: Municipality, users: dict[str, Any]) -> None:
         provider=first.service.provider,
     )
     answered = order.rechecks.order_by("id").first()
-    lifecycle.answer_recheck(
+    answer_recheck(
         acting_user=answered.entry.service_manager,
         recheck=answered,
         result=RecheckResult.CONFORMS,
@@ -97,7 +105,7 @@ def _incident(municipality: Municipality, users: dict[str, Any]) -> None:
     if entry is None or entry.status == EntryStatus.RETIRED:
         return
     reporter = next(user for name, user in users.items() if name.startswith("hoiku-"))
-    incident = lifecycle.report_incident(
+    incident = report_incident(
         acting_user=reporter,
         entry=entry,
         title="申込者への通知メールの誤送信",
@@ -105,13 +113,13 @@ def _incident(municipality: Municipality, users: dict[str, Any]) -> None:
         occurred_at=timezone.now() - datetime.timedelta(days=2),
     )
     manager = entry.service_manager
-    lifecycle.start_incident_handling(acting_user=manager, incident=incident)
-    lifecycle.add_incident_note(
+    start_incident_handling(acting_user=manager, incident=incident)
+    add_incident_note(
         acting_user=manager,
         incident=incident,
         text="提供者に送信ログの調査を依頼し、誤送信先に削除を依頼した。",
     )
-    lifecycle.open_corrective_action(
+    open_corrective_action(
         acting_user=manager,
         entry=entry,
         incident=incident,

@@ -27,8 +27,18 @@ from kumokan.demo.from_pack import city_for
 from kumokan.demo.lifecycle import load_lifecycle_demo
 from kumokan.ledger import actions as ledger
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions as lifecycle
 from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.tasks import decide_task
+from kumokan.lifecycle.actions.termination import (
+    approve_termination,
+    complete_termination,
+    confirm_accounts,
+    record_disposal,
+    record_termination_plan,
+    record_user_notice,
+    request_termination,
+    termination_approvers,
+)
 from kumokan.lifecycle.choices import AccountOutcome, DisposalMethod, TaskStatus, TerminationStep
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.policy.pack import Designation, Response
@@ -226,7 +236,7 @@ def _after_approval(users: dict[str, Any], application: Application, service: Se
         return
     manager = entry.service_manager
     for task in ChecklistTask.objects.filter(entry=entry, required_before_operation=True):
-        lifecycle.decide_task(
+        decide_task(
             acting_user=manager, task=task, status=TaskStatus.CONFIRMED, note="手順書と納品物で確認した。"
         )
     entry = entries.start_operation(acting_user=manager, entry=entry, reason="運用を開始した。")
@@ -245,25 +255,25 @@ def _after_approval(users: dict[str, Any], application: Application, service: Se
 
 def _terminate(entry: LedgerEntry, reason: str) -> None:
     manager = entry.service_manager
-    termination = lifecycle.request_termination(acting_user=manager, entry=entry, reason=reason)
+    termination = request_termination(acting_user=manager, entry=entry, reason=reason)
     if termination.approval_required:  # Kobe §7.1①: the 情報セキュリティ管理者 approves first
-        termination = lifecycle.approve_termination(
-            acting_user=lifecycle.termination_approvers(termination).first(),
+        termination = approve_termination(
+            acting_user=termination_approvers(termination).first(),
             termination=termination,
             note="後継サービスへの移行を確認した。",
         )
-    termination = lifecycle.record_termination_plan(
+    termination = record_termination_plan(
         acting_user=manager,
         termination=termination,
         text="後継サービスへのデータ移行後、年度末で利用を終了する。",
     )
-    termination = lifecycle.record_user_notice(
+    termination = record_user_notice(
         acting_user=manager,
         termination=termination,
         notified_on=timezone.localdate(),
         note="庁内掲示板で周知",
     )
-    termination = lifecycle.record_disposal(
+    termination = record_disposal(
         acting_user=manager,
         termination=termination,
         method=DisposalMethod.CRYPTO_ERASE,
@@ -275,10 +285,10 @@ def _terminate(entry: LedgerEntry, reason: str) -> None:
         TerminationStep.ADMIN_ACCOUNTS,
         TerminationStep.SPECIAL_ACCOUNTS,
     ):
-        termination = lifecycle.confirm_accounts(
+        termination = confirm_accounts(
             acting_user=manager, termination=termination, step=step, outcome=AccountOutcome.DELETED
         )
-    lifecycle.complete_termination(acting_user=manager, termination=termination, note=reason)
+    complete_termination(acting_user=manager, termination=termination, note=reason)
 
 
 def _answer(application: Application, applicant: Any, limit: int | None = None) -> None:

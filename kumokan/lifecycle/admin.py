@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle.actions import adopt_pack_version
+from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.models import (
     ChecklistTask,
     CorrectiveAction,

@@ -17,7 +17,7 @@ from kumokan.catalog.validity import lapsing, status_on
 from kumokan.core.actors import SYSTEM
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.actions import open_event_recheck
+from kumokan.lifecycle.actions.rechecks import open_event_recheck
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.rules import snapshot_of

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.actions import escalate_recheck, remind_recheck
+from kumokan.lifecycle.actions.rechecks import escalate_recheck, remind_recheck
 from kumokan.lifecycle.choices import RecheckStatus
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.schedule import schedule_periodic_rechecks, settings_for

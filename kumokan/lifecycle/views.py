@@ -26,8 +26,32 @@ from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.workflow import transition
-from kumokan.lifecycle import actions, entries
+from kumokan.lifecycle import entries
 from kumokan.lifecycle.access import governs, is_member
+from kumokan.lifecycle.actions import tasks as tasks_actions
+from kumokan.lifecycle.actions.calendar import regenerate_calendar_feed
+from kumokan.lifecycle.actions.configuration import configure_lifecycle
+from kumokan.lifecycle.actions.incidents import (
+    add_incident_note,
+    close_corrective_action,
+    close_incident,
+    open_corrective_action,
+    report_incident,
+    start_incident_handling,
+)
+from kumokan.lifecycle.actions.packs import adopt_pack_version
+from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
+from kumokan.lifecycle.actions.tasks import TaskConfirmation, assign_task, confirm_tasks, decide_task
+from kumokan.lifecycle.actions.termination import (
+    approve_termination,
+    complete_termination,
+    confirm_accounts,
+    record_disposal,
+    record_termination_plan,
+    record_user_notice,
+    request_termination,
+    termination_approvers,
+)
 from kumokan.lifecycle.calendar import feed_for
 from kumokan.lifecycle.choices import (
     OrderScope,
@@ -160,7 +184,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """The user's secret calendar address, made or replaced on request."""
     if request.method == "POST":
-        actions.regenerate_calendar_feed(acting_user=request.user)
+        regenerate_calendar_feed(acting_user=request.user)
         messages.success(request, _("A new calendar address was made; the old one no longer works."))
         return redirect("lifecycle:calendar")
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -202,11 +226,11 @@ def confirm_gate(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("There is nothing here you may confirm."))
     if form.is_valid():
         try:
-            done = actions.confirm_tasks(
+            done = confirm_tasks(
                 acting_user=request.user,
                 entry=found,
                 confirmations=[
-                    actions.TaskConfirmation(task=task, expected_version=version, evidence=evidence)
+                    TaskConfirmation(task=task, expected_version=version, evidence=evidence)
                     for task, version, evidence in form.chosen()
                 ],
                 note=form.cleaned_data["note"],
@@ -291,7 +315,7 @@ def _entry_context(
 def open_checklists(request: HttpRequest, pk: int) -> HttpResponse:
     found = entry_for(request.user, pk)
     try:
-        opened = actions.open_checklists(acting_user=request.user, entry=found)
+        opened = tasks_actions.open_checklists(acting_user=request.user, entry=found)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
@@ -316,7 +340,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decide_task(
+            decide_task(
                 acting_user=request.user,
                 task=found,
                 status=form.cleaned_data["status"],
@@ -338,7 +362,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST, municipality=found.entry.municipality)
     if form.is_valid():
         try:
-            actions.assign_task(
+            assign_task(
                 acting_user=request.user,
                 task=found,
                 responsible=form.cleaned_data["responsible"],
@@ -372,7 +396,7 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecheckAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.answer_recheck(
+            answer_recheck(
                 acting_user=request.user,
                 recheck=found,
                 result=form.cleaned_data["result"],
@@ -438,7 +462,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         service = data["scope"] == OrderScope.SERVICE
         try:
-            order = actions.order_recheck(
+            order = order_recheck(
                 acting_user=request.user,
                 municipality=municipality,
                 trigger=data["trigger"],
@@ -485,7 +509,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            found = actions.report_incident(
+            found = report_incident(
                 acting_user=request.user,
                 entry=data["entry"],
                 title=data["title"],
@@ -508,19 +532,19 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
         step = request.POST.get("step")
         try:
             if step == "handle":
-                actions.start_incident_handling(acting_user=request.user, incident=found)
+                start_incident_handling(acting_user=request.user, incident=found)
             elif step == "note":
                 note_form = NoteForm(request.POST)
                 if not note_form.is_valid():
                     return _incident_page(request, found, note_form, resolution_form, status=400)
-                actions.add_incident_note(
+                add_incident_note(
                     acting_user=request.user, incident=found, text=note_form.cleaned_data["text"]
                 )
             elif step == "close":
                 resolution_form = ResolutionForm(request.POST)
                 if not resolution_form.is_valid():
                     return _incident_page(request, found, note_form, resolution_form, status=400)
-                actions.close_incident(
+                close_incident(
                     acting_user=request.user,
                     incident=found,
                     resolution=resolution_form.cleaned_data["resolution"],
@@ -541,9 +565,7 @@ def corrective_new(request: HttpRequest, pk: int) -> HttpResponse:
     links = _linked(found, request.POST)
     if form.is_valid():
         try:
-            actions.open_corrective_action(
-                acting_user=request.user, entry=found, **form.cleaned_data, **links
-            )
+            open_corrective_action(acting_user=request.user, entry=found, **form.cleaned_data, **links)
         except WorkflowError as exc:
             messages.error(request, exc.message)
         else:
@@ -560,7 +582,7 @@ def corrective_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseCorrectiveForm(request.POST, prefix=f"c{found.pk}")
     if form.is_valid():
         try:
-            actions.close_corrective_action(
+            close_corrective_action(
                 acting_user=request.user,
                 action=found,
                 corrected=form.cleaned_data["corrected"],
@@ -585,7 +607,7 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
     request_form = TerminationRequestForm(request.POST or None)
     if request.method == "POST" and current is None and request_form.is_valid():
         try:
-            actions.request_termination(
+            request_termination(
                 acting_user=request.user, entry=found, reason=request_form.cleaned_data["reason"]
             )
         except WorkflowError as exc:
@@ -607,9 +629,7 @@ def termination_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = TerminationApprovalForm(request.POST, prefix="approval")
     if form.is_valid():
         try:
-            actions.approve_termination(
-                acting_user=request.user, termination=current, note=form.cleaned_data["note"]
-            )
+            approve_termination(acting_user=request.user, termination=current, note=form.cleaned_data["note"])
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -677,9 +697,7 @@ def lifecycle_settings(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.configure_lifecycle(
-                acting_user=request.user, municipality=municipality, **form.cleaned_data
-            )
+            configure_lifecycle(acting_user=request.user, municipality=municipality, **form.cleaned_data)
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -762,9 +780,7 @@ def pack_adopt(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The revision changed after its preview; upload it again."))
         return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
     try:
-        version, rechecks = actions.adopt_pack_version(
-            acting_user=request.user, municipality=municipality, text=text
-        )
+        version, rechecks = adopt_pack_version(acting_user=request.user, municipality=municipality, text=text)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
@@ -917,7 +933,7 @@ def _termination_context(
         "may_approve": awaiting_approval
         and current is not None
         and current.status == TerminationStatus.IN_PROGRESS
-        and actions.termination_approvers(current).filter(pk=request.user.pk).exists(),
+        and termination_approvers(current).filter(pk=request.user.pk).exists(),
         "approval_form": TerminationApprovalForm(prefix="approval"),
         "may_request": manage and current is None and found.status in ACTIVE,
         "request_form": request_form,
@@ -937,29 +953,27 @@ def _termination_context(
 
 
 def _plan(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
-    actions.record_termination_plan(
+    record_termination_plan(
         acting_user=request.user, termination=current, text=data["text"], document=data["document"]
     )
 
 
 def _notice(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
-    actions.record_user_notice(
+    record_user_notice(
         acting_user=request.user, termination=current, notified_on=data["notified_on"], note=data["note"]
     )
 
 
 def _disposal(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
-    actions.record_disposal(acting_user=request.user, termination=current, **data)
+    record_disposal(acting_user=request.user, termination=current, **data)
 
 
 def _accounts(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
-    actions.confirm_accounts(
-        acting_user=request.user, termination=current, step=step, outcome=data["outcome"]
-    )
+    confirm_accounts(acting_user=request.user, termination=current, step=step, outcome=data["outcome"])
 
 
 def _complete(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
-    actions.complete_termination(acting_user=request.user, termination=current, note=data["note"])
+    complete_termination(acting_user=request.user, termination=current, note=data["note"])
 
 
 _ACCOUNT_STEPS = (

@@ -65,7 +65,7 @@ class Municipality(models.Model):
         """The text of `pack_id` this municipality adopted last; the installed file until it adopts one.
 
         An upgrade of kumokan that ships a new pack file changes nothing for a municipality until it
-        adopts that text (lifecycle.actions.adopt_pack_version). Read once per instance.
+        adopts that text (lifecycle.actions.packs.adopt_pack_version). Read once per instance.
         """
         memo: dict[str, LoadedPack] = self.__dict__.setdefault("_packs_in_force", {})
         loaded = memo.get(pack_id)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from kumokan.api.tests.support import assert_error
 from kumokan.applications.tests import factories as f
 from kumokan.audit.models import AuditEvent
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.rechecks import order_recheck
 from kumokan.lifecycle.choices import RecheckStatus, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ordered_recheck(c, entry) -> Recheck:
-    order = actions.order_recheck(
+    order = order_recheck(
         acting_user=c.security_manager,
         municipality=c.municipality,
         trigger="terms_changed",

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from kumokan.api.tests.support import assert_error
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.rechecks import answer_recheck
+from kumokan.lifecycle.actions.tasks import decide_task
 from kumokan.lifecycle.choices import RecheckResult, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.lifecycle.tests.factories import city, in_operation
@@ -28,10 +29,8 @@ def test_only_the_tasks_and_rechecks_changed_since_are_listed(api_as):
     task = ChecklistTask.objects.filter(entry=entry, status=TaskStatus.OPEN).first()
     recheck = Recheck.objects.filter(entry=entry).first()
     with time_machine.travel(TUESDAY, tick=False):
-        actions.decide_task(acting_user=manager, task=task, status=TaskStatus.CONFIRMED, note="確認した。")
-        actions.answer_recheck(
-            acting_user=manager, recheck=recheck, result=RecheckResult.CONFORMS, note="適合"
-        )
+        decide_task(acting_user=manager, task=task, status=TaskStatus.CONFIRMED, note="確認した。")
+        answer_recheck(acting_user=manager, recheck=recheck, result=RecheckResult.CONFORMS, note="適合")
 
     client = api_as(manager)
     since = TUESDAY.isoformat()

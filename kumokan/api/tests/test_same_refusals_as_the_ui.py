@@ -15,7 +15,7 @@ from kumokan.api.auth import TokenAuth
 from kumokan.api.tests.support import ApiClient
 from kumokan.api.v1 import api
 from kumokan.applications.tests import factories as f
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.rechecks import order_recheck
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.tenancy.choices import Role
 
@@ -130,7 +130,7 @@ def test_every_role_gets_the_same_refusals_from_the_api_as_from_the_pages(api_as
     entry = f.entry(c)
     submitted = f.submitted(c, service_name="Box")
     draft = f.draft(c, service_name="Teams")
-    recheck = actions.order_recheck(
+    recheck = order_recheck(
         acting_user=c.security_manager,
         municipality=c.municipality,
         trigger="terms_changed",

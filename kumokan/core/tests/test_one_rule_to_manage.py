@@ -18,8 +18,8 @@ from kumokan.api.tests.support import ApiClient, assert_error
 from kumokan.applications.tests import factories as f
 from kumokan.core.permissions import Capability, can
 from kumokan.ledger import actions
-from kumokan.lifecycle import actions as lifecycle
 from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.tasks import assign_task
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.tenancy.actions import revoke_membership
 from kumokan.tenancy.choices import Role
@@ -55,7 +55,7 @@ def test_a_manager_whose_role_was_taken_away_manages_the_entry_nowhere():
     with pytest.raises(PermissionDenied):
         entries.start_operation(acting_user=manager, entry=entry)
     with pytest.raises(PermissionDenied):
-        lifecycle.assign_task(acting_user=manager, task=task, responsible=c.staff, due_date=None)
+        assign_task(acting_user=manager, task=task, responsible=c.staff, due_date=None)
     # The administrator still manages it, by the same rule.
     assert can(c.administrator, Capability.MANAGE_LEDGER, entry)
     actions.edit_entry(acting_user=c.administrator, entry=entry, changes={"purpose": "y"}, reason="x")

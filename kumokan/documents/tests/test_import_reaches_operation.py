@@ -17,8 +17,9 @@ from kumokan.documents.tests.test_ledger_import import HEADER, check, commit, cs
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions as lifecycle_actions
 from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.tasks import open_checklists
+from kumokan.lifecycle.actions.termination import request_termination
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.lifecycle.rules import phase_items, recheck_rules, snapshot_of
@@ -83,7 +84,7 @@ def test_an_entry_imported_in_operation_has_its_first_rechecks_and_no_tasks_unti
 @pytest.mark.parametrize("pack_id", sorted(HIGH))
 def test_the_manager_opens_the_checklists_of_an_entry_imported_in_operation(pack_id):
     entry = imported(pack_id, "稼働中")
-    opened = lifecycle_actions.open_checklists(acting_user=entry.service_manager, entry=entry)
+    opened = open_checklists(acting_user=entry.service_manager, entry=entry)
     items = phase_items(snapshot_of(entry))
     tasks = ChecklistTask.objects.filter(entry=entry).order_by("position")
     assert opened == len(items) == tasks.count()
@@ -95,19 +96,19 @@ def test_the_manager_opens_the_checklists_of_an_entry_imported_in_operation(pack
     opening = AuditEvent.objects.get(action=Action.LIFECYCLE_TASKS_OPEN, target_id=str(entry.pk))
     assert len(opening.after["tasks"]) == len(items)
     with pytest.raises(WorkflowError) as again:
-        lifecycle_actions.open_checklists(acting_user=entry.service_manager, entry=entry)
+        open_checklists(acting_user=entry.service_manager, entry=entry)
     assert again.value.code == "unchanged"
     assert ChecklistTask.objects.filter(entry=entry).count() == len(items)
 
 
 def test_a_termination_request_opens_the_termination_items_of_an_entry_imported_in_operation():
     entry = imported("kobe", "稼働中")
-    lifecycle_actions.request_termination(acting_user=entry.service_manager, entry=entry, reason="契約満了")
+    request_termination(acting_user=entry.service_manager, entry=entry, reason="契約満了")
     tasks = ChecklistTask.objects.filter(entry=entry)
     expected = {(i["pack"], i["id"]) for i in phase_items(snapshot_of(entry)) if i["phase"] == "termination"}
     assert expected and {(t.pack_id, t.item_id) for t in tasks} == expected
     # Then the rest of the checklists may still be opened, without doubling the termination items.
-    lifecycle_actions.open_checklists(acting_user=entry.service_manager, entry=entry)
+    open_checklists(acting_user=entry.service_manager, entry=entry)
     assert ChecklistTask.objects.filter(entry=entry).count() == len(phase_items(snapshot_of(entry)))
 
 
@@ -115,7 +116,7 @@ def test_only_the_manager_or_an_administrator_opens_the_checklists():
     entry = imported("kobe", "稼働中")
     applicant = f.member(entry.municipality, Role.APPLICANT, entry.department)
     with pytest.raises(PermissionDenied):
-        lifecycle_actions.open_checklists(acting_user=applicant, entry=entry)
+        open_checklists(acting_user=applicant, entry=entry)
     assert not ChecklistTask.objects.filter(entry=entry).exists()
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from kumokan.applications.tests import factories as f
-from kumokan.lifecycle.actions import decide_task
+from kumokan.lifecycle.actions.tasks import decide_task
 from kumokan.lifecycle.models import ChecklistTask
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import TRANSITIONS, steps_from
-from kumokan.lifecycle import actions as lifecycle_actions
 from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.termination import complete_termination
 from kumokan.lifecycle.choices import TerminationStep
 from kumokan.lifecycle.tests import factories as lifecycle
 
@@ -52,7 +52,7 @@ def take(c: f.City, entry: LedgerEntry, step: EntryStep, reason: str = "理由")
     if step == EntryStep.RETIRE:
         # Only a completed termination retires an entry (Kobe §7.1⑥); completing it calls retire.
         termination = lifecycle.terminated_up_to(entry, TerminationStep.SPECIAL_ACCOUNTS)
-        lifecycle_actions.complete_termination(acting_user=c.applicant, termination=termination, note=reason)
+        complete_termination(acting_user=c.applicant, termination=termination, note=reason)
         return LedgerEntry.objects.get(pk=entry.pk)
     return STEPS[step](acting_user=c.applicant, entry=entry, reason=reason)
 

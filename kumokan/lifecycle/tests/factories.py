@@ -7,7 +7,18 @@ from typing import Any
 from kumokan.applications.tests import factories
 from kumokan.applications.tests.factories import City, city, member, user
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions, entries
+from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.tasks import decide_task
+from kumokan.lifecycle.actions.termination import (
+    approve_termination,
+    complete_termination,
+    confirm_accounts,
+    record_disposal,
+    record_termination_plan,
+    record_user_notice,
+    request_termination,
+    termination_approvers,
+)
 from kumokan.lifecycle.choices import AccountOutcome, DisposalMethod, TaskStatus, TerminationStep
 from kumokan.lifecycle.models import ChecklistTask, Termination
 
@@ -44,7 +55,7 @@ def reload(obj: Any) -> Any:
 def confirm_required(e: LedgerEntry) -> None:
     """The service manager confirms every item required before operation."""
     for task in ChecklistTask.objects.filter(entry=e, required_before_operation=True):
-        actions.decide_task(
+        decide_task(
             acting_user=e.service_manager, task=task, status=TaskStatus.CONFIRMED, note="手順書を確認した。"
         )
 
@@ -59,31 +70,29 @@ def in_operation(c: City, **kwargs: Any) -> LedgerEntry:
 def terminated_up_to(e: LedgerEntry, last: TerminationStep | None) -> Termination:
     """A termination of `e` with every step up to and including `last` recorded (None: just requested)."""
     manager = e.service_manager
-    termination = actions.request_termination(
-        acting_user=manager, entry=e, reason="後継システムへ移行するため"
-    )
+    termination = request_termination(acting_user=manager, entry=e, reason="後継システムへ移行するため")
     steps = list(TerminationStep)
     for step in steps[: steps.index(last) + 1] if last else []:
         if step == TerminationStep.APPROVAL:
             if termination.approval_required:  # Kobe §7.1①: the 情報セキュリティ管理者 approves
-                termination = actions.approve_termination(
-                    acting_user=actions.termination_approvers(termination).first(), termination=termination
+                termination = approve_termination(
+                    acting_user=termination_approvers(termination).first(), termination=termination
                 )
         elif step == TerminationStep.PLAN:
-            termination = actions.record_termination_plan(
+            termination = record_termination_plan(
                 acting_user=manager,
                 termination=termination,
                 text="令和8年3月末で後継サービスへデータを移行する。",
             )
         elif step == TerminationStep.NOTICE:
-            termination = actions.record_user_notice(
+            termination = record_user_notice(
                 acting_user=manager,
                 termination=termination,
                 notified_on=termination.requested_at.date(),
                 note="庁内掲示板で周知",
             )
         elif step == TerminationStep.DISPOSAL:
-            termination = actions.record_disposal(
+            termination = record_disposal(
                 acting_user=manager,
                 termination=termination,
                 method=DisposalMethod.CRYPTO_ERASE,
@@ -91,7 +100,7 @@ def terminated_up_to(e: LedgerEntry, last: TerminationStep | None) -> Terminatio
                 note="暗号鍵とそのバックアップを削除し、提供者の消去証明書を受領した。",
             )
         else:
-            termination = actions.confirm_accounts(
+            termination = confirm_accounts(
                 acting_user=manager, termination=termination, step=step, outcome=AccountOutcome.DELETED
             )
     return termination
@@ -100,7 +109,7 @@ def terminated_up_to(e: LedgerEntry, last: TerminationStep | None) -> Terminatio
 def retired(e: LedgerEntry) -> LedgerEntry:
     """`e` taken through every termination step to 廃止済み."""
     termination = terminated_up_to(e, TerminationStep.SPECIAL_ACCOUNTS)
-    actions.complete_termination(
+    complete_termination(
         acting_user=e.service_manager, termination=termination, note="全ての手順の実施を確認した。"
     )
     return reload(e)

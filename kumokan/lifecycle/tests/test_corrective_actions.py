@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import actions, entries
+from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.incidents import (
+    close_corrective_action,
+    open_corrective_action,
+    report_incident,
+)
 from kumokan.lifecycle.choices import CorrectiveStatus
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import City, city, in_operation, reload
@@ -23,7 +28,7 @@ def _deadline() -> datetime.date:
 
 
 def _open(c: City, e, **links):  # type: ignore[no-untyped-def]
-    return actions.open_corrective_action(
+    return open_corrective_action(
         acting_user=c.security_manager,
         entry=e,
         description="管理者アカウントに多要素認証を設定する。",
@@ -36,13 +41,11 @@ def _open(c: City, e, **links):  # type: ignore[no-untyped-def]
 def test_an_incident_leads_to_a_corrective_action_that_is_corrected() -> None:
     c = city("kobe")
     e = in_operation(c)
-    incident = actions.report_incident(
-        acting_user=c.staff, entry=e, title="不正ログイン", description="管理者画面"
-    )
+    incident = report_incident(acting_user=c.staff, entry=e, title="不正ログイン", description="管理者画面")
     recheck = Recheck.objects.get(incident=incident)
     action = _open(c, e, incident=incident, recheck=recheck)
     assert e.service_manager.notifications.filter(verb="corrective_action").count() == 1
-    done = actions.close_corrective_action(
+    done = close_corrective_action(
         acting_user=e.service_manager, action=action, corrected=True, result="全管理者に設定した。"
     )
     assert done.status == CorrectiveStatus.CORRECTED
@@ -53,7 +56,7 @@ def test_a_service_that_cannot_be_corrected_is_suspended_and_can_resume() -> Non
     c = city("kobe")
     e = in_operation(c)
     action = _open(c, e)
-    actions.close_corrective_action(
+    close_corrective_action(
         acting_user=e.service_manager,
         action=action,
         corrected=False,
@@ -70,7 +73,7 @@ def test_a_service_that_cannot_be_corrected_is_suspended_and_can_resume() -> Non
 def test_only_the_service_manager_declares_a_service_uncorrectable() -> None:
     c = city("kobe")
     e = in_operation(c)
-    action = actions.open_corrective_action(
+    action = open_corrective_action(
         acting_user=e.service_manager,
         entry=e,
         description="設定の見直し",
@@ -78,10 +81,8 @@ def test_only_the_service_manager_declares_a_service_uncorrectable() -> None:
         deadline=_deadline(),
     )
     with pytest.raises(PermissionDenied):
-        actions.close_corrective_action(acting_user=c.staff, action=action, corrected=False, result="無理")
-    done = actions.close_corrective_action(
-        acting_user=c.staff, action=action, corrected=True, result="見直した。"
-    )
+        close_corrective_action(acting_user=c.staff, action=action, corrected=False, result="無理")
+    done = close_corrective_action(acting_user=c.staff, action=action, corrected=True, result="見直した。")
     assert done.closed_by == c.staff
 
 
@@ -89,7 +90,7 @@ def test_staff_cannot_open_a_corrective_action() -> None:
     c = city("kobe")
     e = in_operation(c)
     with pytest.raises(PermissionDenied):
-        actions.open_corrective_action(
+        open_corrective_action(
             acting_user=c.staff, entry=e, description="何か", owner=c.staff, deadline=_deadline()
         )
 
@@ -98,7 +99,7 @@ def test_a_deadline_in_the_past_is_refused() -> None:
     c = city("kobe")
     e = in_operation(c)
     with pytest.raises(WorkflowError):
-        actions.open_corrective_action(
+        open_corrective_action(
             acting_user=c.security_manager,
             entry=e,
             description="何か",
@@ -111,8 +112,6 @@ def test_a_closed_corrective_action_cannot_be_closed_again() -> None:
     c = city("kobe")
     e = in_operation(c)
     action = _open(c, e)
-    actions.close_corrective_action(acting_user=e.service_manager, action=action, corrected=True, result="済")
+    close_corrective_action(acting_user=e.service_manager, action=action, corrected=True, result="済")
     with pytest.raises(WorkflowError):
-        actions.close_corrective_action(
-            acting_user=e.service_manager, action=action, corrected=True, result="済"
-        )
+        close_corrective_action(acting_user=e.service_manager, action=action, corrected=True, result="済")

@@ -11,8 +11,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import actions
-from kumokan.lifecycle.actions import TaskConfirmation
+from kumokan.lifecycle.actions.tasks import TaskConfirmation, assign_task, confirm_tasks, decide_task
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.tests.factories import city, entry, member, reload
@@ -59,7 +58,7 @@ def test_the_manager_confirms_several_items_in_one_post_and_each_is_audited() ->
 def test_the_page_shows_the_open_items_as_a_checklist_with_progress() -> None:
     e = entry(city("kitakyushu", overlays=()))
     first = _required(e)[0]
-    actions.decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.CONFIRMED)
+    decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.CONFIRMED)
     page = _client(e.service_manager).get(f"/lifecycle/entries/{e.pk}/").content.decode()
     assert "3件中1件確認済み" in page
     assert f'name="t{first.pk}"' not in page
@@ -71,8 +70,8 @@ def test_one_refused_item_records_none_and_names_the_item() -> None:
     e = entry(city("kitakyushu", overlays=()))
     first, second, _third = _required(e)
     stale = first.version
-    actions.decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.CONFIRMED)
-    actions.decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.OPEN)
+    decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.CONFIRMED)
+    decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.OPEN)
     data = _ticked(first, second)
     data[f"t{first.pk}-version"] = stale
     response = _client(e.service_manager).post(f"/lifecycle/entries/{e.pk}/gate/", data)
@@ -89,7 +88,7 @@ def test_a_refused_batch_leaves_no_evidence_file_behind() -> None:
     other = next(t for t in _required(e) if t.pk != with_hint.pk)
     upload = SimpleUploadedFile("暗号リスト確認.pdf", b"%PDF cryptrec", content_type="application/pdf")
     with pytest.raises(WorkflowError) as refused:
-        actions.confirm_tasks(
+        confirm_tasks(
             acting_user=e.service_manager,
             entry=e,
             confirmations=[
@@ -125,7 +124,7 @@ def test_the_person_responsible_for_one_item_sees_only_that_box_and_cannot_send_
     c = city("kitakyushu", overlays=())
     e = entry(c)
     first, second, _third = _required(e)
-    actions.assign_task(acting_user=e.service_manager, task=first, responsible=c.staff, due_date=None)
+    assign_task(acting_user=e.service_manager, task=first, responsible=c.staff, due_date=None)
     staff = _client(c.staff)
     page = staff.get(f"/lifecycle/entries/{e.pk}/").content.decode()
     assert f'name="t{first.pk}"' in page and f'name="t{second.pk}"' not in page
@@ -134,7 +133,7 @@ def test_the_person_responsible_for_one_item_sees_only_that_box_and_cannot_send_
     assert response.status_code == 400 and "確認済みにする項目を選んでください。" in response.content.decode()
     assert reload(second).status == TaskStatus.OPEN
     with pytest.raises(PermissionDenied):
-        actions.confirm_tasks(
+        confirm_tasks(
             acting_user=c.staff,
             entry=e,
             confirmations=[TaskConfirmation(task=reload(first)), TaskConfirmation(task=second)],
@@ -166,7 +165,7 @@ def test_an_item_of_another_service_is_refused() -> None:
     c = city("kitakyushu", overlays=())
     e, other = entry(c), entry(c)
     with pytest.raises(WorkflowError) as refused:
-        actions.confirm_tasks(
+        confirm_tasks(
             acting_user=e.service_manager, entry=e, confirmations=[TaskConfirmation(task=_required(other)[0])]
         )
     assert refused.value.code == "other_entry"

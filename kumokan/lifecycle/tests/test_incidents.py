@@ -8,7 +8,12 @@ from django.core.exceptions import PermissionDenied
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.incidents import (
+    add_incident_note,
+    close_incident,
+    report_incident,
+    start_incident_handling,
+)
 from kumokan.lifecycle.choices import IncidentStatus, RecheckTrigger
 from kumokan.lifecycle.models import Incident, Recheck
 from kumokan.lifecycle.tests.factories import city, in_operation, member, reload, retired
@@ -18,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _report(e, by):  # type: ignore[no-untyped-def]
-    return actions.report_incident(
+    return report_incident(
         acting_user=by, entry=e, title="誤送信", description="申請者宛の通知メールが別の申請者に送られた。"
     )
 
@@ -57,13 +62,9 @@ def test_the_service_manager_handles_notes_and_closes_the_incident() -> None:
     c = city("kobe")
     e = in_operation(c)
     incident = _report(e, c.staff)
-    actions.start_incident_handling(acting_user=e.service_manager, incident=incident)
-    actions.add_incident_note(
-        acting_user=e.service_manager, incident=incident, text="提供者に調査を依頼した。"
-    )
-    closed = actions.close_incident(
-        acting_user=e.service_manager, incident=incident, resolution="設定を修正した。"
-    )
+    start_incident_handling(acting_user=e.service_manager, incident=incident)
+    add_incident_note(acting_user=e.service_manager, incident=incident, text="提供者に調査を依頼した。")
+    closed = close_incident(acting_user=e.service_manager, incident=incident, resolution="設定を修正した。")
     assert closed.status == IncidentStatus.CLOSED and closed.closed_at is not None
     assert closed.notes.count() == 1
     assert c.staff.notifications.filter(verb="incident").count() == 1
@@ -74,7 +75,7 @@ def test_an_incident_is_closed_only_after_handling_starts() -> None:
     e = in_operation(c)
     incident = _report(e, c.staff)
     with pytest.raises(WorkflowError):
-        actions.close_incident(acting_user=e.service_manager, incident=incident, resolution="完了")
+        close_incident(acting_user=e.service_manager, incident=incident, resolution="完了")
     assert reload(incident).status == IncidentStatus.REPORTED
 
 
@@ -84,14 +85,14 @@ def test_other_staff_cannot_handle_an_incident() -> None:
     incident = _report(e, c.staff)
     for someone in (c.staff, c.security_manager):
         with pytest.raises(PermissionDenied):
-            actions.start_incident_handling(acting_user=someone, incident=incident)
+            start_incident_handling(acting_user=someone, incident=incident)
 
 
 def test_a_closed_incident_takes_no_more_notes() -> None:
     c = city("kobe")
     e = in_operation(c)
     incident = _report(e, c.staff)
-    actions.start_incident_handling(acting_user=e.service_manager, incident=incident)
-    actions.close_incident(acting_user=e.service_manager, incident=incident, resolution="解決")
+    start_incident_handling(acting_user=e.service_manager, incident=incident)
+    close_incident(acting_user=e.service_manager, incident=incident, resolution="解決")
     with pytest.raises(WorkflowError):
-        actions.add_incident_note(acting_user=e.service_manager, incident=incident, text="追記")
+        add_incident_note(acting_user=e.service_manager, incident=incident, text="追記")

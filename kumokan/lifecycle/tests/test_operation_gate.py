@@ -12,7 +12,8 @@ from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions, entries
+from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.tasks import decide_task
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.gates import operation_blockers
 from kumokan.lifecycle.models import ChecklistTask
@@ -37,7 +38,7 @@ def test_kitakyushu_refuses_operation_until_the_three_procedures_are_confirmed()
 def test_the_refusal_lists_only_the_items_still_missing() -> None:
     e = entry(city("kitakyushu", overlays=()))
     first = ChecklistTask.objects.get(entry=e, item_id="build.procedures.security-level")
-    actions.decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.CONFIRMED)
+    decide_task(acting_user=e.service_manager, task=first, status=TaskStatus.CONFIRMED)
     with pytest.raises(WorkflowError) as refused:
         entries.start_operation(acting_user=e.service_manager, entry=e)
     assert "3.3③(ア)" not in refused.value.ja
@@ -54,9 +55,7 @@ def test_operation_starts_once_every_required_item_is_confirmed() -> None:
 def test_not_applicable_does_not_open_the_gate() -> None:
     e = entry(city("kitakyushu", overlays=()))
     for task in ChecklistTask.objects.filter(entry=e, required_before_operation=True):
-        actions.decide_task(
-            acting_user=e.service_manager, task=task, status=TaskStatus.NOT_APPLICABLE, note="不要"
-        )
+        decide_task(acting_user=e.service_manager, task=task, status=TaskStatus.NOT_APPLICABLE, note="不要")
     with pytest.raises(WorkflowError):
         entries.start_operation(acting_user=e.service_manager, entry=e)
 

@@ -12,7 +12,7 @@ from django.test import Client
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.forms import PackAdoptForm
 from kumokan.lifecycle.models import Recheck
@@ -50,7 +50,7 @@ def _upload(client: Client, text: str, slug: str = "osaka"):  # type: ignore[no-
 @pytest.fixture
 def osaka():  # type: ignore[no-untyped-def]
     c = city("osaka", approver=OSAKA_APPROVER)
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     return c
 
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kumokan.core.actors import SYSTEM
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, city, in_operation
@@ -26,7 +26,7 @@ def test_an_administrator_adopts_a_revision_from_the_rules_page(
     page: Page, login: Callable[[Page, str, str], None], screenshot: Callable[..., Any], tmp_path: Path
 ) -> None:
     c = city("osaka", approver=OSAKA_APPROVER)
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     iaas = in_operation(c, service_name="共通基盤サーバ", service_model="iaas")
     c.administrator.set_password(PASSWORD)
     c.administrator.save(update_fields=["password"])

@@ -13,7 +13,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, entry, in_operation
@@ -79,9 +79,9 @@ def test_only_iaas_services_get_a_recheck_listing_exactly_the_changed_item(tmp_p
 
 def test_the_old_rules_stay_available_after_a_revision(tmp_path: Path) -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     revised = _revised_osaka(tmp_path).read_text(encoding="utf-8")
-    actions.adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=revised)
+    adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=revised)
     versions = PackVersion.objects.filter(municipality=c.municipality, pack_id="osaka").order_by(
         "adopted_at", "id"
     )
@@ -95,9 +95,9 @@ def test_the_old_rules_stay_available_after_a_revision(tmp_path: Path) -> None:
 
 def test_the_same_text_is_adopted_once() -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
+        adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("osaka"))
     assert refused.value.code == "already_adopted"
 
 
@@ -105,18 +105,18 @@ def test_an_invalid_pack_is_refused_with_its_problems() -> None:
     c = _osaka()
     broken = _installed("osaka").replace("kind: municipality", "kind: city", 1)
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=broken)
+        adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=broken)
     assert refused.value.code == "pack_invalid" and "kind" in refused.value.en
 
 
 def test_a_pack_the_municipality_does_not_use_is_refused() -> None:
     c = _osaka()
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("kobe"))
+        adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed("kobe"))
     assert refused.value.code == "pack_not_used"
 
 
 def test_only_an_administrator_adopts_a_pack_version() -> None:
     c = _osaka()
     with pytest.raises(PermissionDenied):
-        actions.adopt_pack_version(acting_user=c.chief, municipality=c.municipality, text=_installed("osaka"))
+        adopt_pack_version(acting_user=c.chief, municipality=c.municipality, text=_installed("osaka"))

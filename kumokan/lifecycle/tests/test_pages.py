@@ -9,7 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.calendar import regenerate_calendar_feed
+from kumokan.lifecycle.actions.incidents import report_incident
+from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
+from kumokan.lifecycle.actions.tasks import assign_task
 from kumokan.lifecycle.choices import OrderStatus, RecheckStatus, TaskStatus, TerminationStep
 from kumokan.lifecycle.models import ChecklistTask, Incident, RecheckOrder
 from kumokan.lifecycle.tests.factories import (
@@ -126,7 +129,7 @@ def test_staff_cannot_open_the_order_form() -> None:
 def test_the_order_page_shows_who_has_answered() -> None:
     c = city("kobe")
     e = in_operation(c)
-    order = actions.order_recheck(
+    order = order_recheck(
         acting_user=c.security_manager,
         municipality=c.municipality,
         trigger="ordered",
@@ -160,9 +163,7 @@ def test_staff_of_another_department_reports_an_incident_and_follows_it() -> Non
 def test_the_manager_handles_an_incident_through_the_page() -> None:
     c = city("kobe")
     e = in_operation(c)
-    incident = actions.report_incident(
-        acting_user=c.staff, entry=e, title="障害", description="ログインできない"
-    )
+    incident = report_incident(acting_user=c.staff, entry=e, title="障害", description="ログインできない")
     manager = _client(e.service_manager)
     manager.post(incident.get_absolute_url(), {"step": "handle"})
     manager.post(incident.get_absolute_url(), {"step": "note", "text": "提供者へ連絡"})
@@ -215,13 +216,13 @@ def _kobe_with_due_items() -> tuple[City, object]:
     c = city("kobe")
     e = in_operation(c)
     task = ChecklistTask.objects.filter(entry=e, status=TaskStatus.OPEN).first()
-    actions.assign_task(
+    assign_task(
         acting_user=e.service_manager,
         task=task,
         responsible=c.staff,
         due_date=timezone.localdate() - datetime.timedelta(days=3),
     )
-    actions.order_recheck(
+    order_recheck(
         acting_user=c.security_manager,
         municipality=c.municipality,
         trigger="incident",
@@ -244,20 +245,20 @@ def test_the_dashboard_shows_each_person_their_own_work() -> None:
 
 def test_the_calendar_feed_lists_only_its_owners_items_and_needs_no_login() -> None:
     c, e = _kobe_with_due_items()
-    staff_feed = actions.regenerate_calendar_feed(acting_user=c.staff)
+    staff_feed = regenerate_calendar_feed(acting_user=c.staff)
     body = Client().get(f"/lifecycle/calendar/{staff_feed.token}.ics")
     assert body.status_code == 200 and body["Content-Type"].startswith("text/calendar")
     text = body.content.decode()
     assert text.count("BEGIN:VEVENT") == 1 and "UID:task-" in text
-    manager_feed = actions.regenerate_calendar_feed(acting_user=e.service_manager)
+    manager_feed = regenerate_calendar_feed(acting_user=e.service_manager)
     manager_text = Client().get(f"/lifecycle/calendar/{manager_feed.token}.ics").content.decode()
     assert "UID:recheck-" in manager_text and "UID:task-" not in manager_text
 
 
 def test_a_regenerated_calendar_address_replaces_the_old_one() -> None:
     c = city("kobe")
-    old = actions.regenerate_calendar_feed(acting_user=c.staff).token
-    new = actions.regenerate_calendar_feed(acting_user=c.staff).token
+    old = regenerate_calendar_feed(acting_user=c.staff).token
+    new = regenerate_calendar_feed(acting_user=c.staff).token
     assert old != new
     assert Client().get(f"/lifecycle/calendar/{old}.ics").status_code == 404
     assert Client().get(f"/lifecycle/calendar/{new}.ics").status_code == 200
@@ -294,7 +295,7 @@ def test_only_an_administrator_opens_the_settings() -> None:
 def test_a_nonconforming_answer_leads_to_a_corrective_action_from_the_recheck_page() -> None:
     c = city("kobe")
     e = in_operation(c)
-    order = actions.order_recheck(
+    order = order_recheck(
         acting_user=c.security_manager,
         municipality=c.municipality,
         trigger="configuration_changed",
@@ -303,7 +304,7 @@ def test_a_nonconforming_answer_leads_to_a_corrective_action_from_the_recheck_pa
         entry=e,
     )
     recheck = order.rechecks.get()
-    actions.answer_recheck(
+    answer_recheck(
         acting_user=e.service_manager, recheck=recheck, result="nonconforming", note="公開範囲が全体"
     )
     manager = _client(e.service_manager)

@@ -9,7 +9,8 @@ import time_machine
 
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.configuration import configure_lifecycle
+from kumokan.lifecycle.actions.rechecks import answer_recheck
 from kumokan.lifecycle.choices import RecheckResult, RecheckStatus, RecheckTrigger
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tasks import escalate_overdue, scan_due_dates, schedule_rechecks, send_reminders
@@ -63,7 +64,7 @@ def test_osaka_saas_continuation_review_falls_due_after_36_months() -> None:
 @time_machine.travel(START, tick=False)
 def test_the_municipality_sets_the_interval_where_its_rules_state_none() -> None:
     c = city("amagasaki", overlays=())
-    actions.configure_lifecycle(
+    configure_lifecycle(
         acting_user=c.administrator,
         municipality=c.municipality,
         default_recheck_interval_months=6,
@@ -80,7 +81,7 @@ def test_answering_a_periodic_recheck_schedules_the_next_one_from_the_answer() -
         e = in_operation(city("osaka", overlays=(), approver=OSAKA_APPROVER))
     review = _scheduled(e)["osaka:recheck.saas-continuation"]
     with time_machine.travel(datetime.datetime(2028, 3, 20, 9, 0, tzinfo=START.tzinfo), tick=False):
-        actions.answer_recheck(
+        answer_recheck(
             acting_user=e.service_manager,
             recheck=review,
             result=RecheckResult.CONFORMS,
@@ -148,7 +149,7 @@ def test_an_answered_recheck_is_not_escalated() -> None:
         e = in_operation(city("amagasaki", overlays=()))
     answered = _scheduled(e)["amagasaki:recheck.service-level"]
     with time_machine.travel(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=START.tzinfo), tick=False):
-        actions.answer_recheck(acting_user=e.service_manager, recheck=answered, result="conforms", note="")
+        answer_recheck(acting_user=e.service_manager, recheck=answered, result="conforms", note="")
     with time_machine.travel(datetime.datetime(2026, 4, 2, 6, 0, tzinfo=START.tzinfo), tick=False):
         assert escalate_overdue() == 2
     assert reload(answered).escalated_at is None

@@ -14,7 +14,13 @@ from django.test import Client
 from django.utils import timezone
 
 import kumokan
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.incidents import (
+    add_incident_note,
+    open_corrective_action,
+    report_incident,
+    start_incident_handling,
+)
+from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.tests.factories import city, in_operation, terminated_up_to
@@ -39,7 +45,7 @@ def test_every_page_that_names_a_person_writes_the_family_name_first() -> None:
     c = city("kobe")
     e = in_operation(c)
     manager = e.service_manager
-    order = actions.order_recheck(
+    order = order_recheck(
         acting_user=c.security_manager,
         municipality=c.municipality,
         trigger="configuration_changed",
@@ -48,10 +54,8 @@ def test_every_page_that_names_a_person_writes_the_family_name_first() -> None:
         entry=e,
     )
     recheck = order.rechecks.get()
-    actions.answer_recheck(
-        acting_user=manager, recheck=recheck, result="nonconforming", note="公開範囲が全体"
-    )
-    actions.open_corrective_action(
+    answer_recheck(acting_user=manager, recheck=recheck, result="nonconforming", note="公開範囲が全体")
+    open_corrective_action(
         acting_user=manager,
         entry=e,
         recheck=recheck,
@@ -59,9 +63,9 @@ def test_every_page_that_names_a_person_writes_the_family_name_first() -> None:
         owner=manager,
         deadline=timezone.localdate(),
     )
-    incident = actions.report_incident(acting_user=manager, entry=e, title="障害", description="ログイン不可")
-    actions.start_incident_handling(acting_user=manager, incident=incident)
-    actions.add_incident_note(acting_user=manager, incident=incident, text="提供者へ連絡")
+    incident = report_incident(acting_user=manager, entry=e, title="障害", description="ログイン不可")
+    start_incident_handling(acting_user=manager, incident=incident)
+    add_incident_note(acting_user=manager, incident=incident, text="提供者へ連絡")
     task = ChecklistTask.objects.filter(entry=e, status=TaskStatus.CONFIRMED).first()
     termination = terminated_up_to(e, None)
     _named(manager)

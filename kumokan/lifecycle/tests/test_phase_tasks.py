@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.tasks import assign_task, decide_task
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.rules import snapshot_of
@@ -47,7 +47,7 @@ def test_a_task_copies_the_text_source_and_gate_flag_of_its_item() -> None:
 def test_the_service_manager_confirms_a_task_and_the_audit_keeps_who() -> None:
     e = entry(city("kobe"))
     task = ChecklistTask.objects.filter(entry=e).first()
-    done = actions.decide_task(
+    done = decide_task(
         acting_user=e.service_manager, task=task, status=TaskStatus.CONFIRMED, note="契約書第5条"
     )
     assert done.status == TaskStatus.CONFIRMED
@@ -60,8 +60,8 @@ def test_the_service_manager_confirms_a_task_and_the_audit_keeps_who() -> None:
 def test_reopening_a_task_clears_who_confirmed_it() -> None:
     e = entry(city("kobe"))
     task = ChecklistTask.objects.filter(entry=e).first()
-    actions.decide_task(acting_user=e.service_manager, task=task, status=TaskStatus.CONFIRMED)
-    reopened = actions.decide_task(acting_user=e.service_manager, task=task, status=TaskStatus.OPEN)
+    decide_task(acting_user=e.service_manager, task=task, status=TaskStatus.CONFIRMED)
+    reopened = decide_task(acting_user=e.service_manager, task=task, status=TaskStatus.OPEN)
     assert reopened.confirmed_by is None and reopened.confirmed_at is None
 
 
@@ -70,7 +70,7 @@ def test_not_applicable_or_nonconforming_needs_a_reason(status: TaskStatus) -> N
     e = entry(city("kobe"))
     task = ChecklistTask.objects.filter(entry=e).first()
     with pytest.raises(WorkflowError) as refused:
-        actions.decide_task(acting_user=e.service_manager, task=task, status=status)
+        decide_task(acting_user=e.service_manager, task=task, status=status)
     assert refused.value.code == "note_required"
     assert reload(task).status == TaskStatus.OPEN
 
@@ -80,16 +80,16 @@ def test_other_staff_cannot_record_a_task() -> None:
     e = entry(c)
     task = ChecklistTask.objects.filter(entry=e).first()
     with pytest.raises(PermissionDenied):
-        actions.decide_task(acting_user=c.staff, task=task, status=TaskStatus.CONFIRMED)
+        decide_task(acting_user=c.staff, task=task, status=TaskStatus.CONFIRMED)
 
 
 def test_the_person_responsible_may_record_their_task_and_is_told_of_it() -> None:
     c = city("kobe")
     e = entry(c)
     task = ChecklistTask.objects.filter(entry=e).first()
-    actions.assign_task(acting_user=e.service_manager, task=task, responsible=c.staff, due_date=None)
+    assign_task(acting_user=e.service_manager, task=task, responsible=c.staff, due_date=None)
     assert Notification.objects.filter(user=c.staff, verb="task_assigned").count() == 1
-    done = actions.decide_task(acting_user=c.staff, task=task, status=TaskStatus.CONFIRMED)
+    done = decide_task(acting_user=c.staff, task=task, status=TaskStatus.CONFIRMED)
     assert done.confirmed_by == c.staff
 
 
@@ -98,16 +98,14 @@ def test_a_task_cannot_be_given_to_someone_of_another_municipality() -> None:
     outsider = member(city("osaka").municipality, Role.STAFF)
     task = ChecklistTask.objects.filter(entry=e).first()
     with pytest.raises(WorkflowError):
-        actions.assign_task(acting_user=e.service_manager, task=task, responsible=outsider, due_date=None)
+        assign_task(acting_user=e.service_manager, task=task, responsible=outsider, due_date=None)
 
 
 def test_evidence_is_stored_under_a_random_name_in_the_private_storage() -> None:
     e = entry(city("kobe"))
     task = ChecklistTask.objects.filter(entry=e).first()
     upload = SimpleUploadedFile("../../手順書.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    done = actions.decide_task(
-        acting_user=e.service_manager, task=task, status=TaskStatus.CONFIRMED, evidence=upload
-    )
+    done = decide_task(acting_user=e.service_manager, task=task, status=TaskStatus.CONFIRMED, evidence=upload)
     try:
         assert done.evidence_name == "手順書.pdf"
         assert done.evidence.name.startswith(f"kobe/lifecycle/{e.pk}/") and done.evidence.name.endswith(

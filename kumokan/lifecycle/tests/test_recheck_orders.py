@@ -13,7 +13,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.models import Provider
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
 from kumokan.lifecycle.choices import OrderScope, OrderStatus, RecheckResult, RecheckStatus, RecheckTrigger
 from kumokan.lifecycle.models import Recheck, RecheckOrder
 from kumokan.lifecycle.tests.factories import City, city, entry, in_operation, reload, retired
@@ -27,7 +27,7 @@ PROVIDER = "株式会社クラウド自治"
 def _order(
     c: City, *, by: Any = None, trigger: str = RecheckTrigger.VULNERABILITY, **target: Any
 ) -> RecheckOrder:
-    return actions.order_recheck(
+    return order_recheck(
         acting_user=by or c.security_manager,
         municipality=c.municipality,
         trigger=trigger,
@@ -72,12 +72,12 @@ def test_the_order_closes_when_every_manager_has_answered() -> None:
     two = in_operation(c, service_name="施設予約サービス")
     order = _order(c, provider=_provider(c))
     first = order.rechecks.get(entry=one)
-    actions.answer_recheck(
+    answer_recheck(
         acting_user=one.service_manager, recheck=first, result=RecheckResult.CONFORMS, note="影響なし"
     )
     assert reload(order).status == OrderStatus.OPEN
     second = order.rechecks.get(entry=two)
-    actions.answer_recheck(
+    answer_recheck(
         acting_user=two.service_manager,
         recheck=second,
         result=RecheckResult.NONCONFORMING,
@@ -96,7 +96,7 @@ def test_does_not_conform_needs_a_note() -> None:
     e = in_operation(c)
     recheck = _order(c, entry=e).rechecks.get()
     with pytest.raises(WorkflowError):
-        actions.answer_recheck(
+        answer_recheck(
             acting_user=e.service_manager, recheck=recheck, result=RecheckResult.NONCONFORMING, note=" "
         )
     assert reload(recheck).status == RecheckStatus.OPEN
@@ -108,22 +108,16 @@ def test_only_the_service_manager_answers() -> None:
     recheck = _order(c, entry=e).rechecks.get()
     for someone in (c.security_manager, c.staff, c.administrator):
         with pytest.raises(PermissionDenied):
-            actions.answer_recheck(
-                acting_user=someone, recheck=recheck, result=RecheckResult.CONFORMS, note=""
-            )
+            answer_recheck(acting_user=someone, recheck=recheck, result=RecheckResult.CONFORMS, note="")
 
 
 def test_an_answered_recheck_cannot_be_answered_again() -> None:
     c = city("kobe")
     e = in_operation(c)
     recheck = _order(c, entry=e).rechecks.get()
-    actions.answer_recheck(
-        acting_user=e.service_manager, recheck=recheck, result=RecheckResult.CONFORMS, note=""
-    )
+    answer_recheck(acting_user=e.service_manager, recheck=recheck, result=RecheckResult.CONFORMS, note="")
     with pytest.raises(WorkflowError):
-        actions.answer_recheck(
-            acting_user=e.service_manager, recheck=recheck, result=RecheckResult.CONFORMS, note=""
-        )
+        answer_recheck(acting_user=e.service_manager, recheck=recheck, result=RecheckResult.CONFORMS, note="")
 
 
 @pytest.mark.parametrize("role", ["staff", "applicant", "administrator", "approver"])

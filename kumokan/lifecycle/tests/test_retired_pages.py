@@ -10,7 +10,13 @@ from django.test import Client
 from django.utils import timezone
 
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.incidents import (
+    close_corrective_action,
+    close_incident,
+    open_corrective_action,
+    report_incident,
+    start_incident_handling,
+)
 from kumokan.lifecycle.tests.factories import city, in_operation, retired
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +28,8 @@ def test_a_retired_service_shows_nothing_unfinished_on_its_pages() -> None:
     c = city("kobe")
     e = in_operation(c)
     manager = e.service_manager
-    incident = actions.report_incident(
-        acting_user=c.staff, entry=e, title="誤送信", description="宛先を誤った"
-    )
-    action = actions.open_corrective_action(
+    incident = report_incident(acting_user=c.staff, entry=e, title="誤送信", description="宛先を誤った")
+    action = open_corrective_action(
         acting_user=manager,
         entry=e,
         description="送信前の宛先確認を二人で行う。",
@@ -33,11 +37,9 @@ def test_a_retired_service_shows_nothing_unfinished_on_its_pages() -> None:
         deadline=timezone.localdate() + datetime.timedelta(days=14),
         incident=incident,
     )
-    actions.close_corrective_action(
-        acting_user=manager, action=action, corrected=True, result="手順を改めた。"
-    )
-    actions.start_incident_handling(acting_user=manager, incident=incident)
-    actions.close_incident(acting_user=manager, incident=incident, resolution="影響なしを確認した。")
+    close_corrective_action(acting_user=manager, action=action, corrected=True, result="手順を改めた。")
+    start_incident_handling(acting_user=manager, incident=incident)
+    close_incident(acting_user=manager, incident=incident, resolution="影響なしを確認した。")
     assert retired(e).status == EntryStatus.RETIRED
 
     client = Client()

@@ -17,7 +17,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, in_operation
 from kumokan.policy import available, load_pack
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
@@ -60,12 +60,12 @@ def _iaas(c: City) -> dict[str, str]:
 
 def test_a_new_judgment_follows_the_adopted_revision_and_an_old_one_keeps_its_version() -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
     before = draft(c, service_model="iaas")
     assert before.judgment is not None
     assert before.judgment.packs[0]["version"] == INSTALLED
 
-    actions.adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=_revised())
+    adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=_revised())
 
     after = draft(c, service_model="iaas")
     assert after.judgment is not None
@@ -81,7 +81,7 @@ def test_the_installed_file_does_not_change_the_rules_of_a_municipality_that_ado
 ) -> None:
     c = _osaka()
     adopted = _installed()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=adopted)
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=adopted)
     # An upgrade ships another osaka.yaml (KUMOKAN_PACK_PATH is searched before the shipped packs).
     (tmp_path / "osaka.yaml").write_text(_revised("100.0.0", "差し替えられた文言"), encoding="utf-8")
     monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
@@ -101,8 +101,8 @@ def test_without_an_adopted_text_the_installed_pack_is_in_force() -> None:
 def test_the_kumokan_command_judges_with_the_installed_pack_as_before() -> None:
     """CONTRACT.md: `kumokan judge --pack ID` names installed packs; the web's adoption does not change it."""
     c = _osaka()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
     done = subprocess.run(
         [str(Path(sys.executable).with_name("kumokan")), "judge", "--pack", "osaka", "-"],
         input=json.dumps(facts("osaka", service_model="iaas")),
@@ -118,15 +118,11 @@ def test_the_kumokan_command_judges_with_the_installed_pack_as_before() -> None:
 
 def test_going_back_to_an_earlier_text_is_one_more_adoption_and_judgments_follow_it() -> None:
     c = _osaka()
-    first, _ = actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
-    second, _ = actions.adopt_pack_version(
-        acting_user=c.administrator, municipality=c.municipality, text=_revised()
-    )
+    first, _ = adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
+    second, _ = adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=_revised())
     assert _iaas(c)["version"] == "99.0.0"
 
-    back, _ = actions.adopt_pack_version(
-        acting_user=c.administrator, municipality=c.municipality, text=_installed()
-    )
+    back, _ = adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=_installed())
 
     assert back == first  # the text is kept once; the adoption is logged again
     assert PackVersion.objects.filter(municipality=c.municipality, pack_id="osaka").count() == 2
@@ -146,22 +142,22 @@ def test_going_back_to_an_earlier_text_is_one_more_adoption_and_judgments_follow
 
 def test_the_text_in_force_is_not_adopted_again() -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
     with pytest.raises(WorkflowError) as refused:
-        actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
+        adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
     assert refused.value.code == "already_adopted"
     assert PackAdoption.objects.filter(municipality=c.municipality).count() == 2
 
 
 def test_the_rulebook_shows_the_text_in_force() -> None:
     c = _osaka()
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_installed())
     client = Client()
     client.force_login(c.applicant)
     assert REWORDED not in client.get("/rules/osaka/").content.decode()
 
-    actions.adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
+    adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=_revised())
 
     assert REWORDED in client.get("/rules/osaka/").content.decode()
 
@@ -172,7 +168,7 @@ def test_a_first_adoption_is_compared_with_the_installed_file_that_was_in_force(
     iaas = in_operation(c, service_name="共通基盤サーバ", service_model="iaas")
     in_operation(c, service_name="電子申請サービス", service_model="saas")
 
-    version, rechecks = actions.adopt_pack_version(
+    version, rechecks = adopt_pack_version(
         acting_user=c.administrator, municipality=c.municipality, text=_revised()
     )
 

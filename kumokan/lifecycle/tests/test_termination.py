@@ -14,7 +14,16 @@ from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import actions, entries
+from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions.incidents import report_incident
+from kumokan.lifecycle.actions.termination import (
+    complete_termination,
+    confirm_accounts,
+    record_disposal,
+    record_termination_plan,
+    record_user_notice,
+    request_termination,
+)
 from kumokan.lifecycle.choices import (
     AccountOutcome,
     DisposalMethod,
@@ -32,7 +41,7 @@ pytestmark = pytest.mark.django_db
 def test_the_high_track_requires_crypto_erase_citing_the_judgments_termination_items() -> None:
     # Kobe 3.7③ applies where highly confidential information (住民情報等) is stored.
     e = in_operation(city("kobe"), handles_personal_info=True)
-    termination = actions.request_termination(acting_user=e.service_manager, entry=e, reason="移行のため")
+    termination = request_termination(acting_user=e.service_manager, entry=e, reason="移行のため")
     assert termination.crypto_erase_required is True
     cited = {(item["pack"], item["source"]["clause"]) for item in termination.crypto_erase_basis}
     assert cited == {("kobe", "3.7③"), ("special-terms", "運用・保守時 No.19")}
@@ -43,7 +52,7 @@ def test_crypto_erase_without_deleting_the_key_backups_is_refused() -> None:
     termination = terminated_up_to(e, TerminationStep.NOTICE)
     for method, backups in ((DisposalMethod.DELETION, True), (DisposalMethod.CRYPTO_ERASE, False)):
         with pytest.raises(WorkflowError) as refused:
-            actions.record_disposal(
+            record_disposal(
                 acting_user=e.service_manager,
                 termination=termination,
                 method=method,
@@ -56,7 +65,7 @@ def test_crypto_erase_without_deleting_the_key_backups_is_refused() -> None:
 
 
 def test_kobe_without_resident_information_still_crypto_erases_under_the_special_terms_only() -> None:
-    termination = actions.request_termination(
+    termination = request_termination(
         acting_user=(e := in_operation(city("kobe"))).service_manager, entry=e, reason="移行のため"
     )
     assert termination.crypto_erase_required is True
@@ -65,9 +74,9 @@ def test_kobe_without_resident_information_still_crypto_erases_under_the_special
 
 def test_amagasaki_high_track_asks_no_crypto_erase_where_its_judgment_does_not() -> None:
     e = in_operation(city("amagasaki", overlays=()))
-    termination = actions.request_termination(acting_user=e.service_manager, entry=e, reason="廃止")
+    termination = request_termination(acting_user=e.service_manager, entry=e, reason="廃止")
     assert termination.crypto_erase_required is False
-    done = actions.record_disposal(
+    done = record_disposal(
         acting_user=e.service_manager,
         termination=termination,
         method=DisposalMethod.PROVIDER_DELETION,
@@ -79,7 +88,7 @@ def test_amagasaki_high_track_asks_no_crypto_erase_where_its_judgment_does_not()
 
 def test_the_low_track_needs_no_crypto_erase() -> None:
     e = entry(city("kobe"), high=False)
-    termination = actions.request_termination(acting_user=e.service_manager, entry=e, reason="利用終了")
+    termination = request_termination(acting_user=e.service_manager, entry=e, reason="利用終了")
     assert termination.crypto_erase_required is False
 
 
@@ -100,7 +109,7 @@ def test_completion_is_refused_while_a_step_is_open() -> None:
     e = in_operation(city("kobe"))
     termination = terminated_up_to(e, TerminationStep.ADMIN_ACCOUNTS)
     with pytest.raises(WorkflowError) as refused:
-        actions.complete_termination(acting_user=e.service_manager, termination=termination, note="完了")
+        complete_termination(acting_user=e.service_manager, termination=termination, note="完了")
     assert "special accounts" in refused.value.en
     assert reload(termination).status == TerminationStatus.IN_PROGRESS
 
@@ -126,7 +135,7 @@ def test_an_approved_service_never_used_may_be_terminated_too() -> None:
 def test_each_account_kind_is_confirmed_separately() -> None:
     e = in_operation(city("kobe"))
     termination = terminated_up_to(e, TerminationStep.DISPOSAL)
-    done = actions.confirm_accounts(
+    done = confirm_accounts(
         acting_user=e.service_manager,
         termination=termination,
         step=TerminationStep.SPECIAL_ACCOUNTS,
@@ -134,7 +143,7 @@ def test_each_account_kind_is_confirmed_separately() -> None:
     )
     assert done.open_steps() == [TerminationStep.USER_ACCOUNTS, TerminationStep.ADMIN_ACCOUNTS]
     with pytest.raises(WorkflowError):
-        actions.confirm_accounts(
+        confirm_accounts(
             acting_user=e.service_manager,
             termination=termination,
             step=TerminationStep.PLAN,
@@ -144,9 +153,9 @@ def test_each_account_kind_is_confirmed_separately() -> None:
 
 def test_the_plan_document_is_kept_in_the_private_storage() -> None:
     e = in_operation(city("kobe"))
-    termination = actions.request_termination(acting_user=e.service_manager, entry=e, reason="移行")
+    termination = request_termination(acting_user=e.service_manager, entry=e, reason="移行")
     document = SimpleUploadedFile("移行計画書.docx", b"plan", content_type="application/octet-stream")
-    done = actions.record_termination_plan(
+    done = record_termination_plan(
         acting_user=e.service_manager, termination=termination, text="", document=document
     )
     try:
@@ -158,9 +167,9 @@ def test_the_plan_document_is_kept_in_the_private_storage() -> None:
 
 def test_a_notice_dated_in_the_future_is_refused() -> None:
     e = in_operation(city("kobe"))
-    termination = actions.request_termination(acting_user=e.service_manager, entry=e, reason="移行")
+    termination = request_termination(acting_user=e.service_manager, entry=e, reason="移行")
     with pytest.raises(WorkflowError):
-        actions.record_user_notice(
+        record_user_notice(
             acting_user=e.service_manager,
             termination=termination,
             notified_on=timezone.localdate() + datetime.timedelta(days=1),
@@ -173,25 +182,25 @@ def test_only_the_service_manager_or_an_administrator_ends_the_use() -> None:
     e = in_operation(c)
     for someone in (c.staff, c.security_manager, c.chief):
         with pytest.raises(PermissionDenied):
-            actions.request_termination(acting_user=someone, entry=e, reason="終了")
-    termination = actions.request_termination(acting_user=c.administrator, entry=e, reason="終了")
+            request_termination(acting_user=someone, entry=e, reason="終了")
+    termination = request_termination(acting_user=c.administrator, entry=e, reason="終了")
     with pytest.raises(PermissionDenied):
-        actions.record_termination_plan(acting_user=c.staff, termination=termination, text="計画")
+        record_termination_plan(acting_user=c.staff, termination=termination, text="計画")
 
 
 def test_termination_is_requested_once_and_notifies_the_governing_roles() -> None:
     c = city("kobe")
     e = in_operation(c)
-    actions.request_termination(acting_user=e.service_manager, entry=e, reason="移行")
+    request_termination(acting_user=e.service_manager, entry=e, reason="移行")
     assert c.security_manager.notifications.filter(verb="termination").count() == 1
     with pytest.raises(WorkflowError):
-        actions.request_termination(acting_user=e.service_manager, entry=e, reason="移行")
+        request_termination(acting_user=e.service_manager, entry=e, reason="移行")
 
 
 def test_a_completed_termination_cannot_be_changed() -> None:
     e = retired(in_operation(city("kobe")))
     with pytest.raises(WorkflowError):
-        actions.record_termination_plan(acting_user=e.service_manager, termination=e.termination, text="変更")
+        record_termination_plan(acting_user=e.service_manager, termination=e.termination, text="変更")
 
 
 def test_retirement_leaves_no_checklist_task_not_started_and_states_why() -> None:
@@ -213,12 +222,10 @@ def test_retirement_leaves_no_checklist_task_not_started_and_states_why() -> Non
 
 def test_retirement_is_refused_while_an_incident_is_open() -> None:
     e = in_operation(city("kobe"))
-    actions.report_incident(
-        acting_user=e.service_manager, entry=e, title="誤送信", description="宛先を誤った"
-    )
+    report_incident(acting_user=e.service_manager, entry=e, title="誤送信", description="宛先を誤った")
     termination = terminated_up_to(e, TerminationStep.SPECIAL_ACCOUNTS)
     with pytest.raises(WorkflowError) as refused:
-        actions.complete_termination(acting_user=e.service_manager, termination=termination, note="完了")
+        complete_termination(acting_user=e.service_manager, termination=termination, note="完了")
     assert refused.value.code == "open_matters"
     assert reload(e).status == EntryStatus.IN_OPERATION
     assert ChecklistTask.objects.filter(entry=e, status=TaskStatus.OPEN).exists()

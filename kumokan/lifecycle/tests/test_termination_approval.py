@@ -13,7 +13,14 @@ from django.utils import timezone
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle import actions
+from kumokan.lifecycle.actions.termination import (
+    approve_termination,
+    confirm_accounts,
+    record_disposal,
+    record_termination_plan,
+    request_termination,
+    termination_approvers,
+)
 from kumokan.lifecycle.choices import AccountOutcome, DisposalMethod, TerminationStep
 from kumokan.lifecycle.models import Termination
 from kumokan.lifecycle.tests.factories import city, in_operation, member, reload
@@ -29,12 +36,12 @@ def requested(slug: str = "kobe", **facts):  # type: ignore[no-untyped-def]
     return (
         c,
         e,
-        actions.request_termination(acting_user=e.service_manager, entry=e, reason="後継システムへ移行"),
+        request_termination(acting_user=e.service_manager, entry=e, reason="後継システムへ移行"),
     )
 
 
 def dispose(e, termination):  # type: ignore[no-untyped-def]
-    return actions.record_disposal(
+    return record_disposal(
         acting_user=e.service_manager,
         termination=termination,
         method=DisposalMethod.CRYPTO_ERASE,
@@ -48,7 +55,7 @@ def test_a_high_track_termination_in_kobe_needs_the_security_managers_approval_c
     assert termination.approval_required is True
     assert termination.approval_basis["title"] == "情報セキュリティ管理者"
     assert termination.approval_basis["source"] == {"file": "003_458251fa9e15d94e.txt", "clause": "7.1①"}
-    assert list(actions.termination_approvers(termination)) == [c.security_manager]
+    assert list(termination_approvers(termination)) == [c.security_manager]
     request_row = AuditEvent.objects.get(action=Action.LIFECYCLE_TERMINATION_REQUEST)
     assert request_row.after["approval_required"] is True
 
@@ -61,7 +68,7 @@ def test_disposal_before_the_approval_is_refused_citing_the_clause_and_nothing_i
     assert "情報セキュリティ管理者" in refused.value.ja and "7.1①" in refused.value.ja
     assert "7.1①" in refused.value.en and "approved" in refused.value.en
     with pytest.raises(WorkflowError):
-        actions.confirm_accounts(
+        confirm_accounts(
             acting_user=e.service_manager,
             termination=termination,
             step=TerminationStep.USER_ACCOUNTS,
@@ -74,13 +81,13 @@ def test_disposal_before_the_approval_is_refused_citing_the_clause_and_nothing_i
 
 def test_the_plan_and_the_notice_may_be_prepared_while_the_approval_is_awaited() -> None:
     _c, e, termination = requested()
-    actions.record_termination_plan(acting_user=e.service_manager, termination=termination, text="移行計画")
+    record_termination_plan(acting_user=e.service_manager, termination=termination, text="移行計画")
     assert reload(termination).plan_recorded_at is not None
 
 
 def test_the_security_manager_approves_and_then_the_disposal_is_recorded_with_its_audit_rows() -> None:
     c, e, termination = requested()
-    approved = actions.approve_termination(
+    approved = approve_termination(
         acting_user=c.security_manager, termination=termination, note="移行先を確認した。"
     )
     assert approved.approved_by == c.security_manager and approved.approved_at is not None
@@ -95,7 +102,7 @@ def test_nobody_but_the_security_manager_approves(who: str) -> None:
     c, e, termination = requested()
     person = e.service_manager if who == "service_manager" else getattr(c, who)
     with pytest.raises(PermissionDenied):
-        actions.approve_termination(acting_user=person, termination=termination)
+        approve_termination(acting_user=person, termination=termination)
     assert reload(termination).approved_at is None
 
 
@@ -104,10 +111,10 @@ def test_a_service_manager_who_is_also_a_security_manager_does_not_approve_their
     e = in_operation(c)
     manager = e.service_manager
     Membership.objects.create(user=manager, municipality=c.municipality, role=Role.SECURITY_MANAGER)
-    termination = actions.request_termination(acting_user=manager, entry=e, reason="移行")
+    termination = request_termination(acting_user=manager, entry=e, reason="移行")
     with pytest.raises(PermissionDenied):
-        actions.approve_termination(acting_user=manager, termination=termination)
-    assert list(actions.termination_approvers(termination)) == [c.security_manager]
+        approve_termination(acting_user=manager, termination=termination)
+    assert list(termination_approvers(termination)) == [c.security_manager]
 
 
 def test_a_security_manager_of_another_city_does_not_approve() -> None:
@@ -115,14 +122,14 @@ def test_a_security_manager_of_another_city_does_not_approve() -> None:
     other = city("amagasaki")
     stranger = member(other.municipality, Role.SECURITY_MANAGER)
     with pytest.raises(PermissionDenied):
-        actions.approve_termination(acting_user=stranger, termination=termination)
+        approve_termination(acting_user=stranger, termination=termination)
 
 
 def test_an_approval_is_given_once() -> None:
     c, _e, termination = requested()
-    actions.approve_termination(acting_user=c.security_manager, termination=termination)
+    approve_termination(acting_user=c.security_manager, termination=termination)
     with pytest.raises(WorkflowError) as refused:
-        actions.approve_termination(acting_user=c.security_manager, termination=termination)
+        approve_termination(acting_user=c.security_manager, termination=termination)
     assert refused.value.code == "already_approved"
 
 
@@ -132,9 +139,9 @@ def test_no_approval_where_the_pack_asks_none(slug: str, high: bool) -> None:
     c, e, termination = requested(slug, high=high)
     assert termination.approval_required is False and termination.approval_basis == {}
     with pytest.raises(WorkflowError) as refused:
-        actions.approve_termination(acting_user=c.security_manager, termination=termination)
+        approve_termination(acting_user=c.security_manager, termination=termination)
     assert refused.value.code == "approval_not_required"
-    actions.record_disposal(
+    record_disposal(
         acting_user=e.service_manager,
         termination=termination,
         method=DisposalMethod.CRYPTO_ERASE,

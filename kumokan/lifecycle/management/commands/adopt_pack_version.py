@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
-from kumokan.lifecycle.actions import adopt_pack_version
+from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.policy import available
 from kumokan.tenancy.models import Municipality
 

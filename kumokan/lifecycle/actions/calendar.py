@@ -1,0 +1,42 @@
+"""The secret address of a user's calendar feed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kumokan.audit.actions import record
+from kumokan.audit.choices import Action
+from kumokan.lifecycle.models import (
+    CalendarFeed,
+    new_feed_token,
+)
+
+
+def regenerate_calendar_feed(*, acting_user: Any) -> CalendarFeed:
+    """Give the user a new secret calendar address; the old one stops working at once."""
+    if not acting_user.is_authenticated:
+        raise PermissionDenied(_("Log in to get a calendar address."))
+    with transaction.atomic():
+        feed = CalendarFeed.objects.select_for_update().filter(user=acting_user).first()
+        if feed is None:
+            feed = CalendarFeed.objects.create(user=acting_user)
+            before = None
+        else:
+            before = {"created_at": feed.created_at.isoformat()}
+            feed.token, feed.created_at = new_feed_token(), timezone.now()
+            feed.save(update_fields=["token", "created_at"])
+        # The token itself is a secret: the audit trail keeps only when it was made.
+        record(
+            acting_user,
+            Action.LIFECYCLE_FEED_REGENERATE,
+            feed,
+            before,
+            {"created_at": feed.created_at.isoformat()},
+            municipality=None,
+        )
+    return feed

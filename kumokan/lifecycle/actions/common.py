@@ -1,0 +1,28 @@
+"""What the lifecycle's actions share: which services are still in use, and whom and where they tell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from kumokan.errors import WorkflowError
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+
+# A service whose use has not ended: it may be re-checked, have incidents and be terminated.
+ACTIVE_STATUSES = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
+
+
+def require_active(entry: LedgerEntry) -> None:
+    if entry.status not in ACTIVE_STATUSES:
+        raise WorkflowError(f"「{entry}」は廃止済みです。", f"{entry} is retired", code="retired")
+
+
+def active_users(pks: Iterable[int]) -> Any:
+    return get_user_model().objects.filter(pk__in=list(pks), is_active=True).order_by("username")
+
+
+def entry_url(entry: LedgerEntry) -> str:
+    return f"/lifecycle/entries/{entry.pk}/"

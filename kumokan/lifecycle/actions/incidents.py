@@ -1,0 +1,315 @@
+"""Incidents of a service and their corrective actions."""
+
+from __future__ import annotations
+
+import datetime
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
+
+from kumokan.audit.actions import record, state_of
+from kumokan.audit.choices import Action
+from kumokan.core.actors import display_name
+from kumokan.core.permissions import Capability, can
+from kumokan.errors import WorkflowError
+from kumokan.ledger.choices import EntryStatus
+from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle import entries
+from kumokan.lifecycle.access import governors, governs, is_member
+from kumokan.lifecycle.actions.common import entry_url, require_active
+from kumokan.lifecycle.actions.rechecks import open_recheck
+from kumokan.lifecycle.choices import (
+    CorrectiveStatus,
+    IncidentStatus,
+    RecheckTrigger,
+)
+from kumokan.lifecycle.models import (
+    CorrectiveAction,
+    Incident,
+    IncidentNote,
+    Recheck,
+)
+from kumokan.lifecycle.schedule import (
+    settings_for,
+)
+from kumokan.notifications.actions import notify
+from kumokan.notifications.choices import Verb
+from kumokan.notifications.messages import Message
+
+
+@contextmanager
+def _default_language() -> Any:
+    """Notifications are stored once for their reader: in the municipality's language, Japanese."""
+    with override(settings.LANGUAGE_CODE):
+        yield
+
+
+def report_incident(
+    *,
+    acting_user: Any,
+    entry: LedgerEntry,
+    title: str,
+    description: str,
+    occurred_at: datetime.datetime | None = None,
+) -> Incident:
+    """Any member of the municipality reports an incident on a service; a re-check follows (Kobe §6.1)."""
+    title, description = title.strip(), description.strip()
+    if not is_member(acting_user, entry.municipality):
+        raise PermissionDenied(_("Only staff of this municipality may report an incident on its services."))
+    if not title or not description:
+        raise WorkflowError(
+            "件名と内容を記入してください。", "give a title and say what happened", code="details_required"
+        )
+    with transaction.atomic():
+        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        require_active(locked)
+        incident = Incident.objects.create(
+            entry=locked,
+            title=title,
+            description=description,
+            occurred_at=occurred_at,
+            reported_by=acting_user,
+        )
+        record(
+            acting_user,
+            Action.LIFECYCLE_INCIDENT_REPORT,
+            incident,
+            None,
+            state_of(incident, "entry", "title", "description", "occurred_at", "status"),
+        )
+        due = timezone.localdate() + datetime.timedelta(
+            days=settings_for(locked.municipality).triggered_recheck_days
+        )
+        open_recheck(
+            acting_user,
+            locked,
+            RecheckTrigger.INCIDENT,
+            due,
+            basis_triggers=(RecheckTrigger.INCIDENT,),
+            incident=incident,
+        )
+        text = Message(
+            gettext_noop("%(who)s reported an incident on %(service)s: %(title)s"),
+            {
+                "who": display_name(acting_user),
+                "service": locked,
+                "title": title,
+            },
+        )
+        notify(
+            [locked.service_manager, *governors(locked.municipality)],
+            text,
+            incident.get_absolute_url(),
+            municipality=locked.municipality,
+            verb=Verb.INCIDENT,
+        )
+    return incident
+
+
+def start_incident_handling(*, acting_user: Any, incident: Incident) -> Incident:
+    """The service manager takes the incident up (報告済み → 対応中)."""
+    with transaction.atomic():
+        locked = _lock_incident(acting_user, incident)
+        if locked.status != IncidentStatus.REPORTED:
+            raise WorkflowError(
+                "このインシデントは既に対応中か完了しています。",
+                "the incident is already being handled",
+                code="state",
+            )
+        fields = ("status", "handled_by", "handling_started_at")
+        before = state_of(locked, *fields)
+        locked.status = IncidentStatus.HANDLING
+        locked.handled_by, locked.handling_started_at = acting_user, timezone.now()
+        locked.save(update_fields=list(fields))
+        record(acting_user, Action.LIFECYCLE_INCIDENT_HANDLE, locked, before, state_of(locked, *fields))
+    return locked
+
+
+def add_incident_note(*, acting_user: Any, incident: Incident, text: str) -> IncidentNote:
+    """Record one step of handling an open incident."""
+    text = text.strip()
+    if not text:
+        raise WorkflowError("記録する内容を記入してください。", "the note is empty", code="note_required")
+    with transaction.atomic():
+        locked = _lock_incident(acting_user, incident)
+        if locked.status == IncidentStatus.CLOSED:
+            raise WorkflowError(
+                "完了したインシデントには記録を追加できません。", "the incident is closed", code="state"
+            )
+        note = IncidentNote.objects.create(incident=locked, text=text, written_by=acting_user)
+        record(acting_user, Action.LIFECYCLE_INCIDENT_NOTE, note, None, state_of(note, "incident", "text"))
+    return note
+
+
+def close_incident(*, acting_user: Any, incident: Incident, resolution: str) -> Incident:
+    """Close a handled incident with how it was resolved (対応中 → 完了)."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise WorkflowError(
+            "対応結果を記入してください。", "say how the incident was resolved", code="note_required"
+        )
+    with transaction.atomic():
+        locked = _lock_incident(acting_user, incident)
+        if locked.status != IncidentStatus.HANDLING:
+            raise WorkflowError(
+                "対応中のインシデントだけを完了にできます。",
+                "only an incident being handled can be closed",
+                code="state",
+            )
+        fields = ("status", "resolution", "closed_at")
+        before = state_of(locked, *fields)
+        locked.status, locked.resolution, locked.closed_at = IncidentStatus.CLOSED, resolution, timezone.now()
+        locked.save(update_fields=list(fields))
+        record(acting_user, Action.LIFECYCLE_INCIDENT_CLOSE, locked, before, state_of(locked, *fields))
+        text = Message(
+            gettext_noop("The incident on %(service)s was closed: %(title)s"),
+            {
+                "service": locked.entry,
+                "title": locked.title,
+            },
+        )
+        notify(
+            [locked.reported_by, *governors(locked.entry.municipality)],
+            text,
+            locked.get_absolute_url(),
+            municipality=locked.entry.municipality,
+            verb=Verb.INCIDENT,
+        )
+    return locked
+
+
+def open_corrective_action(
+    *,
+    acting_user: Any,
+    entry: LedgerEntry,
+    description: str,
+    owner: Any,
+    deadline: datetime.date,
+    incident: Incident | None = None,
+    recheck: Recheck | None = None,
+) -> CorrectiveAction:
+    """Bring a nonconforming service back into line (Kobe §6.2): what, who and by when."""
+    description = description.strip()
+    if not (can(acting_user, Capability.MANAGE_LEDGER, entry) or governs(acting_user, entry.municipality)):
+        raise PermissionDenied(
+            _("Only the service manager, a security manager or the chief may open a corrective action.")
+        )
+    if not description:
+        raise WorkflowError(
+            "是正する内容を記入してください。", "say what must be corrected", code="details_required"
+        )
+    if not is_member(owner, entry.municipality):
+        raise WorkflowError(
+            f"{display_name(owner)}さんはこの自治体の職員として登録されていません。",
+            f"{owner.get_username()} is not a member of this municipality",
+            code="not_member",
+        )
+    if deadline < timezone.localdate():
+        raise WorkflowError("期限は今日以降にしてください。", "the deadline is in the past", code="deadline")
+    for linked in (incident, recheck):
+        if linked is not None and linked.entry_id != entry.pk:
+            raise WorkflowError(
+                "別のサービスの記録とは結び付けられません。",
+                "the record belongs to another service",
+                code="other_entry",
+            )
+    with transaction.atomic():
+        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        require_active(locked)
+        action = CorrectiveAction.objects.create(
+            entry=locked,
+            incident=incident,
+            recheck=recheck,
+            description=description,
+            owner=owner,
+            deadline=deadline,
+            opened_by=acting_user,
+        )
+        record(
+            acting_user,
+            Action.LIFECYCLE_CORRECTIVE_OPEN,
+            action,
+            None,
+            state_of(action, "entry", "incident", "recheck", "description", "owner", "deadline", "status"),
+        )
+        text = Message(
+            gettext_noop("Corrective action on %(service)s by %(date)s: %(what)s"),
+            {
+                "service": locked,
+                "date": deadline.isoformat(),
+                "what": description,
+            },
+        )
+        notify(
+            [owner, locked.service_manager],
+            text,
+            entry_url(locked),
+            municipality=locked.municipality,
+            verb=Verb.CORRECTIVE_ACTION,
+        )
+    return action
+
+
+def close_corrective_action(
+    *, acting_user: Any, action: CorrectiveAction, corrected: bool, result: str
+) -> CorrectiveAction:
+    """Record the result: corrected, or cannot be corrected, which suspends the service (Kobe §6.2)."""
+    result = result.strip()
+    if not result:
+        raise WorkflowError("結果を記入してください。", "give the result", code="note_required")
+    with transaction.atomic():
+        locked = CorrectiveAction.objects.select_for_update().select_related("entry").get(pk=action.pk)
+        entry = locked.entry
+        if corrected:
+            if not (can(acting_user, Capability.MANAGE_LEDGER, entry) or acting_user.pk == locked.owner_id):
+                raise PermissionDenied(
+                    _("Only the owner or the service manager may close this corrective action.")
+                )
+        elif not can(acting_user, Capability.MANAGE_LEDGER, entry):
+            # Stopping the use is the service manager's duty (Kobe §6.2).
+            raise PermissionDenied(
+                _("Only the service manager may declare that the service cannot be corrected.")
+            )
+        if locked.status != CorrectiveStatus.OPEN:
+            raise WorkflowError(
+                "この是正措置は既に完了しています。", "this corrective action is closed", code="state"
+            )
+        fields = ("status", "result", "closed_by", "closed_at")
+        before = state_of(locked, *fields)
+        locked.status = CorrectiveStatus.CORRECTED if corrected else CorrectiveStatus.UNCORRECTABLE
+        locked.result, locked.closed_by, locked.closed_at = result, acting_user, timezone.now()
+        locked.save(update_fields=list(fields))
+        record(acting_user, Action.LIFECYCLE_CORRECTIVE_CLOSE, locked, before, state_of(locked, *fields))
+        if not corrected:
+            if entry.status == EntryStatus.IN_OPERATION:
+                with _default_language():
+                    reason = _("Cannot be corrected: %(result)s") % {"result": result}
+                entries.suspend(acting_user=acting_user, entry=entry, reason=reason)
+            text = Message(
+                gettext_noop("%(service)s cannot be corrected and its use is stopped: %(result)s"),
+                {
+                    "service": entry,
+                    "result": result,
+                },
+            )
+            notify(
+                governors(entry.municipality),
+                text,
+                entry_url(entry),
+                municipality=entry.municipality,
+                verb=Verb.CORRECTIVE_ACTION,
+            )
+    return locked
+
+
+def _lock_incident(acting_user: Any, incident: Incident) -> Incident:
+    locked = Incident.objects.select_for_update().select_related("entry").get(pk=incident.pk)
+    if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
+        raise PermissionDenied(_("Only the service manager handles incidents of this service."))
+    return locked
