@@ -298,6 +298,18 @@ for _network in WEBHOOK_ALLOWED_NETWORKS:
         ipaddress.ip_network(_network)
     except ValueError as _error:
         raise ImproperlyConfigured(f"KUMOKAN_WEBHOOK_ALLOWED_NETWORKS: {_error}") from _error
+# The ports a receiver URL may name: https's and http's own and 8443 unless the deployment lists others
+# (a port or a range, e.g. 443,9443-9450): an administrator's URL is not a scanner of a host's services.
+WEBHOOK_ALLOWED_PORTS: list[tuple[int, int]] = []
+for _ports in env_list("KUMOKAN_WEBHOOK_ALLOWED_PORTS", "80,443,8443"):
+    _low, _dash, _high = _ports.partition("-")
+    try:
+        _range = (int(_low), int(_high or _low))
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"KUMOKAN_WEBHOOK_ALLOWED_PORTS: {_ports!r} is not a port") from _error
+    if not 1 <= _range[0] <= _range[1] <= 65535:
+        raise ImproperlyConfigured(f"KUMOKAN_WEBHOOK_ALLOWED_PORTS: {_ports!r} is not a port")
+    WEBHOOK_ALLOWED_PORTS.append(_range)
 WEBHOOK_TIMEOUT_SECONDS = 10
 # A failed attempt is tried again after each of these delays in turn (seconds): 1 minute to 12 hours,
 # about 21 hours in all, then the delivery has failed (the administrator can redeliver it).

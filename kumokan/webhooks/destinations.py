@@ -4,18 +4,23 @@ after resolving the name, at every delivery (the name may since point elsewhere)
 A city's administrator types the URL, so it must not reach what only kumokan's own host can: the cloud
 metadata service and other link-local addresses are always refused; loopback, private and other
 non-public addresses too, unless the deployment lists their network in KUMOKAN_WEBHOOK_ALLOWED_NETWORKS
-(a city's receiver inside its own network). Production settings accept https only.
+(a city's receiver inside its own network). Production settings accept https only, and only the ports
+of KUMOKAN_WEBHOOK_ALLOWED_PORTS (80, 443 and 8443 by default). A refusal does not say which address
+a name resolved to.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from kumokan.errors import WorkflowError
+
+logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -94,6 +99,11 @@ def check_url(url: str, *, resolve: bool = True) -> Destination:
         ) from exc
     if not host:
         raise _refuse("受信先の URL にホスト名がありません。", "the receiver URL names no host")
+    if not any(low <= port <= high for low, high in settings.WEBHOOK_ALLOWED_PORTS):
+        raise _refuse(
+            f"受信先の URL のポート {port} には送信できません（{allowed_ports()}）。",
+            f"the receiver URL may not name port {port} (allowed: {allowed_ports()})",
+        )
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if not resolve:
         return Destination(parts.scheme, host, port, target, [])
@@ -108,8 +118,18 @@ def check_url(url: str, *, resolve: bool = True) -> Destination:
     for address in addresses:
         reason = address_refusal(address)
         if reason is not None:
+            # Only that it is refused: the address a name resolves to inside kumokan's network is not
+            # the administrator's to learn (the operator's log has it).
+            logger.warning("webhook receiver %r refused: it resolves to %s, %s", host, address, reason)
             raise _refuse(
-                f"受信先「{host}」は送信できないアドレス（{address}）を指しています。",
-                f"the receiver {host!r} points at {address}, {reason}",
+                f"受信先「{host}」のアドレスには送信できません。",
+                f"the receiver {host!r} has an address kumokan may not send to",
             )
     return Destination(parts.scheme, host, port, target, addresses)
+
+
+def allowed_ports() -> str:
+    """The ports a receiver URL may name, as the deployment set them (443, 8443, 9000-9010)."""
+    return ", ".join(
+        str(low) if low == high else f"{low}-{high}" for low, high in settings.WEBHOOK_ALLOWED_PORTS
+    )

@@ -52,7 +52,7 @@ def test_a_refused_url_is_explained_in_japanese_and_nothing_is_saved(client, set
         "/webhooks/", {"url": "http://169.254.169.254/latest/meta-data/", "event_types": ["recheck.overdue"]}
     )
     assert response.status_code == 400
-    assert "送信できないアドレス" in response.content.decode()
+    assert "のアドレスには送信できません" in response.content.decode()
     assert not Subscription.objects.exists()
 
 

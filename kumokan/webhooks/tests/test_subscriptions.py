@@ -204,4 +204,48 @@ def test_a_receiver_that_turned_into_a_refused_address_is_not_contacted(
         f.decided(c, Outcome.APPROVED)
     delivery = Delivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING and delivery.last_status_code is None
-    assert "link-local or metadata" in delivery.last_error
+    assert "may not send to" in delivery.last_error
+
+
+@override_settings(WEBHOOK_ALLOWED_NETWORKS=[])
+def test_a_refusal_does_not_say_which_private_address_a_name_resolves_to():
+    """An administrator may not map kumokan's network by typing names: the address stays in the log."""
+    c = f.city("kobe")
+    with pytest.raises(WorkflowError) as refused:
+        subscribe(c, "http://localhost:8080/hook")
+    assert "127.0.0.1" not in refused.value.ja and "127.0.0.1" not in refused.value.en
+    assert "::1" not in refused.value.ja and "::1" not in refused.value.en
+    assert "localhost" in refused.value.ja and "may not send to" in refused.value.en
+
+
+@override_settings(WEBHOOK_ALLOWED_PORTS=[(80, 80), (443, 443), (8443, 8443)])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:22/", "https://127.0.0.1:6379/hook", "http://127.0.0.1:8080/"]
+)
+def test_a_port_outside_the_allowed_ones_is_refused(url):
+    c = f.city("kobe")
+    with pytest.raises(WorkflowError) as refused:
+        subscribe(c, url)
+    assert refused.value.code == "url"
+    assert "443" in refused.value.ja and "8443" in refused.value.en
+    assert not Subscription.objects.exists()
+
+
+@override_settings(WEBHOOK_ALLOWED_PORTS=[(80, 80), (443, 443), (8443, 8443)])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1/hook", "https://127.0.0.1/hook", "https://127.0.0.1:8443/"]
+)
+def test_the_default_ports_are_accepted(url):
+    assert subscribe(f.city("kobe"), url)[0].pk
+
+
+@override_settings(WEBHOOK_ALLOWED_PORTS=[(443, 443)])
+def test_a_receiver_moved_to_a_refused_port_is_not_contacted(eager, django_capture_on_commit_callbacks):
+    """The port is checked again at every delivery, as the address is."""
+    c = f.city("kobe")
+    subscription, _secret = subscribe(c, "https://127.0.0.1/hook")
+    Subscription.objects.filter(pk=subscription.pk).update(url="http://127.0.0.1:6379/")
+    with django_capture_on_commit_callbacks(execute=True):
+        f.decided(c, Outcome.APPROVED)
+    delivery = Delivery.objects.get()
+    assert delivery.last_status_code is None and "port 6379" in delivery.last_error
