@@ -31,7 +31,7 @@ from kumokan.accounts.two_factor import (
     requires_two_factor,
     token_matches,
 )
-from kumokan.errors import WorkflowError
+from kumokan.core.refusals import refusal_as_message
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -129,11 +129,9 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest) -> HttpResponse:
-    try:
+    with refusal_as_message(request) as attempt:
         remove_totp_devices(acting_user=request.user, user=request.user)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("Two-factor authentication is off."))
     return redirect("two-factor")
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kumokan.api.actions import issue_api_token, revoke_api_token
 from kumokan.api.forms import IssueTokenForm
 from kumokan.api.models import ApiToken
-from kumokan.errors import WorkflowError
+from kumokan.core.refusals import refusal_as_message, refusal_on_form
 
 
 @never_cache
@@ -24,13 +24,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = IssueTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form, "name") as attempt:
             token, text = issue_api_token(
                 acting_user=request.user, user=request.user, name=form.cleaned_data["name"]
             )
-        except WorkflowError as exc:
-            form.add_error("name", exc.message)
-        else:
+        if not attempt.refused:
             issued = {"token": token, "text": text}
             form = IssueTokenForm()
     context = {
@@ -46,10 +44,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     # Another person's token is 404: its existence is not for this user to learn.
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    try:
+    with refusal_as_message(request) as attempt:
         revoke_api_token(acting_user=request.user, token=token)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("api-tokens")

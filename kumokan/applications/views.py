@@ -51,6 +51,7 @@ from kumokan.catalog.prefill import application_initial
 from kumokan.core.actors import display_name
 from kumokan.core.permissions import Capability, granted_roles, municipalities_granting, requires
 from kumokan.core.private_files import attachment
+from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
@@ -136,7 +137,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
         except FactsError as exc:
             form.add_problems(exc.problems, _english())
         except WorkflowError as exc:
-            form.add_error(None, exc.message)
+            show_on_form(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, _denied_message(exc))
         else:
@@ -167,7 +168,7 @@ def edit_application(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_problems(exc.problems, _english())
         except WorkflowError as exc:
             if exc.code != "unchanged":
-                form.add_error(None, exc.message)
+                show_on_form(form, exc)
             else:
                 return _after_facts(request, application)
         except PermissionDenied as exc:
@@ -297,7 +298,7 @@ def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Appl
             except ConflictError:
                 raise
             except WorkflowError as exc:
-                form.add_error(f"note:{key}" if exc.code == "note_required" else f"answer:{key}", exc.message)
+                show_on_form(form, exc, f"answer:{key}", fields={"note_required": f"note:{key}"})
             else:
                 version += 1
                 saved += 1
@@ -314,12 +315,12 @@ def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Appl
             except ConflictError:
                 raise
             except WorkflowError as exc:
-                form.add_error(f"explanation:{finding['pack']}:{finding['code']}", exc.message)
+                show_on_form(form, exc, f"explanation:{finding['pack']}:{finding['code']}")
             else:
                 version += 1
                 saved += 1
     except ConflictError as exc:
-        form.add_error(None, exc.message)
+        show_on_form(form, exc)
     if saved:
         messages.success(request, _("%(count)d answers saved.") % {"count": saved})
     return not form.errors
@@ -341,7 +342,7 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     form = ExplainForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_on_form(form, "explanation") as attempt:
             actions.explain_finding(
                 acting_user=request.user,
                 application=application,
@@ -350,9 +351,7 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
                 explanation=form.cleaned_data["explanation"],
                 expected_version=form.cleaned_data["version"],
             )
-        except WorkflowError as exc:
-            form.add_error("explanation", exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The explanation is saved."))
             return redirect(reverse("applications:review", args=[application.pk]) + "#findings")
     application.refresh_from_db()
@@ -401,13 +400,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest()
     act = actions.resubmit if application.status == Status.RETURNED else actions.submit
-    try:
+    with refusal_as_message(request) as attempt:
         application = act(
             acting_user=request.user, application=application, expected_version=form.cleaned_data["version"]
         )
-    except WorkflowError as exc:
-        for problem in exc.details or (exc,):
-            messages.error(request, problem.message)
+    if attempt.refused:
         return redirect("applications:review", pk=application.pk)
     if application.status == Status.APPROVED:
         messages.success(request, _("Submitted and approved: this track approves its own use."))
@@ -429,16 +426,14 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "applications/confirm_withdraw.html",
             {"application": application, "form": form},
         )
-    try:
+    with refusal_as_message(request) as attempt:
         actions.withdraw(
             acting_user=request.user,
             application=application,
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
         )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The application is withdrawn."))
     return redirect(application)
 
@@ -514,7 +509,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(
                     request, "applications/confirm_reject.html", {"application": application, "form": form}
                 )
-            try:
+            with refusal_on_form(form, fields=_DECISION_FIELDS) as attempt:
                 actions.decide(
                     acting_user=request.user,
                     application=application,
@@ -523,9 +518,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     service_manager=form.cleaned_data.get("service_manager"),
                 )
-            except WorkflowError as exc:
-                form.add_error(_DECISION_FIELDS.get(exc.code), exc.message)
-            else:
+            if not attempt.refused:
                 messages.success(request, _DECIDED[form.cleaned_data["outcome"]])
                 return redirect(application)
     return render(

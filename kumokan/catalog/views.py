@@ -32,6 +32,7 @@ from kumokan.catalog.forms import CertificationForm, EvidenceForm, IsmapUploadFo
 from kumokan.catalog.models import Certification
 from kumokan.core.permissions import Capability, allows, requires
 from kumokan.core.private_files import attachment
+from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
 from kumokan.errors import WorkflowError
 
 # Errors of the certification actions that belong to one field of the form.
@@ -87,13 +88,11 @@ def new_certification(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CertificationForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form, fields=_CERTIFICATION_FIELDS) as attempt:
             certification = actions.add_certification(
                 acting_user=request.user, provider=provider, kind=form.cleaned_data["kind"], **form.values()
             )
-        except WorkflowError as exc:
-            form.add_error(_CERTIFICATION_FIELDS.get(exc.code), exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The certification is recorded."))
             return redirect(certification)
     return render(request, "catalog/certification_form.html", {"form": form, "provider": provider})
@@ -146,7 +145,7 @@ def edit_certification(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except WorkflowError as exc:
             if exc.code != "unchanged":
-                form.add_error(_CERTIFICATION_FIELDS.get(exc.code), exc.message)
+                show_on_form(form, exc, fields=_CERTIFICATION_FIELDS)
             else:
                 return redirect(certification)
         else:
@@ -165,15 +164,13 @@ def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     form = RenewalForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request) as attempt:
             actions.apply_for_renewal(
                 acting_user=request.user,
                 certification=certification,
                 applied_on=form.cleaned_data["applied_on"],
             )
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(
                 request,
                 _("The pending renewal is recorded: the registration stays valid until it is decided."),
@@ -189,13 +186,11 @@ def withdraw_certification(request: HttpRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request) as attempt:
             actions.withdraw_certification(
                 acting_user=request.user, certification=certification, **form.cleaned_data
             )
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(
                 request,
                 _("The certification is withdrawn; the services approved on it are to be re-checked."),
@@ -234,7 +229,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     form = IsmapUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusal_on_form(form, "file") as attempt:
             ismap_import = actions.read_ismap_list_dry_run(
                 acting_user=request.user,
                 municipality=municipalities[0],
@@ -242,10 +237,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 file=upload,
                 file_name=upload.name,
             )
-        except WorkflowError as exc:
-            for problem in exc.details or (exc,):
-                form.add_error("file", problem.message)
-        else:
+        if not attempt.refused:
             return redirect(ismap_import)
     return render(
         request,
@@ -272,11 +264,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.MANAGE_CATALOG)
 def commit_import(request: HttpRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         actions.commit_ismap_import(acting_user=request.user, ismap_import=ismap_import)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The list is imported."))
     return redirect(ismap_import)
 
@@ -285,11 +275,9 @@ def commit_import(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.MANAGE_CATALOG)
 def discard_import(request: HttpRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         actions.discard_ismap_import(acting_user=request.user, ismap_import=ismap_import)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The dry run is discarded."))
     return redirect("catalog:imports")
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kumokan.applications.access import application_for
 from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents import actions
 from kumokan.documents.choices import FileFormat, ImportStatus
 from kumokan.documents.forms import DecisionsForm, ExportForm, LayoutForm, MappingForm, UploadForm
@@ -25,7 +26,6 @@ from kumokan.documents.models import LedgerImport
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import printed_forms
 from kumokan.documents.xlsx_forms import render_xlsx
-from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
@@ -126,7 +126,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusal_on_form(form) as attempt:
             ledger_import = actions.upload(
                 acting_user=request.user,
                 municipality=form.cleaned_data["municipality"],
@@ -134,9 +134,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
                 data=upload.read(),
                 encoding=form.cleaned_data["encoding"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             return redirect(ledger_import.get_absolute_url())
     imports = LedgerImport.objects.filter(municipality__in=municipalities).select_related("uploaded_by")[:20]
     return render(request, "documents/import.html", {"form": form, "imports": imports})
@@ -218,16 +216,14 @@ def import_layout(request: HttpRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
     form = LayoutForm(request.POST, sheets=ledger_import.report.get("sheets", []))
     if form.is_valid():
-        try:
+        with refusal_as_message(request) as attempt:
             actions.choose_layout(
                 acting_user=request.user,
                 ledger_import=ledger_import,
                 sheet=form.cleaned_data["sheet"] or "",
                 header_row=form.cleaned_data["header_row"],
             )
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The file was checked again from the sheet and row chosen."))
     else:
         messages.error(request, _("Choose a sheet of the file and a row number."))
@@ -247,13 +243,11 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose how to read each value."))
         return redirect(ledger_import.get_absolute_url())
-    try:
+    with refusal_as_message(request) as attempt:
         actions.save_decisions(
             acting_user=request.user, municipality=ledger_import.municipality, decisions=form.decisions()
         )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         actions.recheck(acting_user=request.user, ledger_import=ledger_import)
         messages.success(request, _("The decisions were saved and the file checked again."))
     return redirect(ledger_import.get_absolute_url())
@@ -264,11 +258,9 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run again a background job that stopped without finishing."""
     ledger_import = _import_for(request, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         actions.retry_job(acting_user=request.user, ledger_import=ledger_import)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The job was started again; this page shows how far it is."))
     return redirect(ledger_import.get_absolute_url())
 
@@ -288,13 +280,11 @@ def _layout_seen(request: HttpRequest) -> tuple[str, int | None] | None:
 @requires(Capability.MANAGE_LEDGER)
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         done = actions.start_import(
             acting_user=request.user, ledger_import=ledger_import, layout=_layout_seen(request)
         )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         if done.status == ImportStatus.IMPORTING:
             messages.success(request, _("The import runs in the background; this page shows how far it is."))
             return redirect(ledger_import.get_absolute_url())

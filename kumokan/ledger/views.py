@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kumokan.applications.choices import Outcome, Track, UserScope
 from kumokan.core.permissions import Capability, can, municipalities_granting, requires
-from kumokan.errors import WorkflowError
+from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -116,7 +116,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
     form = EntryForm(request.POST or None, entry=entry, field_labels=_field_labels(entry))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form, fields={"period": "period_end"}) as attempt:
             actions.edit_entry(
                 acting_user=request.user,
                 entry=entry,
@@ -124,9 +124,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except WorkflowError as exc:
-            form.add_error("period_end" if exc.code == "period" else None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The ledger entry is updated."))
             return redirect(entry)
     return render(request, "ledger/edit.html", {"entry": entry, "form": form})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import PrintedForm
 from kumokan.documents.xlsx_forms import render_xlsx
@@ -209,7 +210,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = SurveyForm(request.POST or None, procurement=procurement, items=items, findings=findings)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             actions.save_survey(
                 acting_user=request.user,
                 procurement=procurement,
@@ -217,9 +218,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
                 justifications=form.justifications(),
                 result=form.cleaned_data["result"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The survey worksheet is saved."))
             return redirect("procurement:survey", pk=procurement.pk)
     gaps = actions.survey_gaps(procurement) if procurement.survey_completed_at is None else []
@@ -232,11 +231,9 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.PLAN_PROCUREMENT)
 def complete_survey(request: HttpRequest, pk: int) -> HttpResponse:
     procurement = planned_procurement(request.user, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         actions.complete_survey(acting_user=request.user, procurement=procurement)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The survey is recorded as complete."))
     return redirect("procurement:survey", pk=procurement.pk)
 
@@ -270,13 +267,11 @@ def sla(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = sla_sheet(procurement, timezone.localdate())
     form = SlaForm(request.POST or None, procurement=procurement, rows=[entry.row for entry in sheet.rows])
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             actions.fill_sla(
                 acting_user=request.user, procurement=procurement, requirements=form.requirements()
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The SLA is saved."))
             return redirect("procurement:sla", pk=procurement.pk)
     return render(
@@ -381,10 +376,9 @@ def link_ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.PLAN_PROCUREMENT)
 def issue_annex(request: HttpRequest, pk: int) -> HttpResponse:
     procurement = planned_procurement(request.user, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         annex = actions.issue_annex(acting_user=request.user, procurement=procurement)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
+    if attempt.refused:
         return redirect(procurement)
     messages.success(request, _("The annex is issued."))
     return redirect(annex)
@@ -398,16 +392,14 @@ def annex(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     found = annex_for(procurement, number)
     form = AnnexAnswersForm(request.POST or None, annex=found)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             actions.record_annex_answers(
                 acting_user=request.user,
                 annex=found,
                 contractor_name=form.cleaned_data["contractor_name"],
                 answers=form.answers(),
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The contractor's answers are recorded."))
             return redirect(found)
     return render(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kumokan.core.permissions import Capability, municipalities_granting, requires
-from kumokan.errors import WorkflowError
+from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.webhooks import actions
 from kumokan.webhooks.access import delivery_for, subscription_for, subscriptions_for
 from kumokan.webhooks.forms import SubscriptionEditForm, SubscriptionForm
@@ -30,13 +30,11 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     municipality = next((m for m in municipalities if m.slug == wanted), municipalities[0])
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form, fields={"url": "url"}) as attempt:
             subscription, secret = actions.create_subscription(
                 acting_user=request.user, municipality=municipality, **form.cleaned_data
             )
-        except WorkflowError as exc:
-            form.add_error("url" if exc.code == "url" else None, exc.message)
-        else:
+        if not attempt.refused:
             return _secret_page(request, subscription, secret)
     context = {
         "municipality": municipality,
@@ -62,7 +60,7 @@ def subscription(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on_form(form, fields={"url": "url"}) as attempt:
             actions.update_subscription(
                 acting_user=request.user,
                 subscription=found,
@@ -72,9 +70,7 @@ def subscription(request: HttpRequest, pk: int) -> HttpResponse:
                 active=data["active"],
                 expected_version=data["version"],
             )
-        except WorkflowError as exc:
-            form.add_error("url" if exc.code == "url" else None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The subscription is saved."))
             return redirect(found)
     deliveries = found.deliveries.select_related("event").order_by("-id")[:LOG_LENGTH]
@@ -94,10 +90,8 @@ def rotate(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.MANAGE_WEBHOOKS)
 def redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     found = delivery_for(request.user, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         actions.redeliver(acting_user=request.user, delivery=found)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(request, _("The event is queued to be sent again."))
     return redirect(found.subscription)
