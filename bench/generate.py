@@ -286,6 +286,7 @@ class Generator:
             for pragma in ("journal_mode = MEMORY", "synchronous = OFF", "cache_size = -2000000"):
                 self.writer.execute(f"PRAGMA {pragma}")
         with transaction.atomic():
+            indexes = self.stage("PostgreSQL: indexes and foreign-key checks off", self.unindexed)
             self.stage("municipality, departments, staff", self.people)
             self.stage("judged variants", self.variants)
             self.stage("providers and services", self.catalog)
@@ -295,9 +296,41 @@ class Generator:
             self.stage("checklist answers (INSERT … SELECT)", self.answers)
             self.stage("open checklist tasks (INSERT … SELECT)", self.tasks)
             self.stage("audit chain head, sequences", self.finish)
+            self.stage(f"PostgreSQL: {len(indexes)} indexes built again", lambda: self.reindexed(indexes))
             self.stage("stored ledger counts (recount)", self.stored_counts)
         self.stage("ANALYZE", self.analyze)
         return self.counts
+
+    def unindexed(self) -> list[str]:
+        """PostgreSQL: drop the secondary indexes of the tables that get millions of rows (not those of
+        constraints) and skip the foreign-key checks for this transaction; returns the indexes'
+        definitions. Building an index once over every row is several times faster than keeping it
+        row by row (the four trigram GIN indexes of the entries above all), and every row written here
+        refers to rows written before it, so the deferred checks at commit (~650 s at a million) prove
+        nothing. A throw-away benchmark cluster's superuser only (BENCHMARKS.md)."""
+        if self.writer.vendor != "postgresql":
+            return []
+        tables = [self.writer.table(model) for model in _big_models()]
+        with self.writer.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+                "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass)",
+                [tables],
+            )
+            found = cursor.fetchall()
+            for name, _definition in found:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return [definition for _name, definition in found]
+
+    def reindexed(self, definitions: list[str]) -> None:
+        with self.writer.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            for definition in definitions:
+                started = time.perf_counter()
+                cursor.execute(definition)
+                print(f"    {time.perf_counter() - started:7.1f} s  {definition[:110]}", flush=True)
 
     def count(self, name: str, n: int) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
@@ -1039,6 +1072,25 @@ class Generator:
         # planner walks the sort's index past every entry for a filter that another index answers at
         # once (BENCHMARKS.md), so a SQLite deployment runs ANALYZE after loading data (README).
         self.writer.execute("VACUUM ANALYZE" if self.writer.vendor == "postgresql" else "ANALYZE")
+
+
+def _big_models() -> list[Any]:
+    from kumokan.applications.models import Application, ChecklistAnswer, Decision, JudgmentSnapshot
+    from kumokan.audit.models import AuditEvent
+    from kumokan.ledger.models import LedgerChange, LedgerEntry
+    from kumokan.lifecycle.models import ChecklistTask, Recheck
+
+    return [
+        Application,
+        JudgmentSnapshot,
+        Decision,
+        ChecklistAnswer,
+        LedgerEntry,
+        LedgerChange,
+        Recheck,
+        ChecklistTask,
+        AuditEvent,
+    ]
 
 
 APPLICATION_FIELDS = [
