@@ -97,6 +97,22 @@ def available() -> dict[str, Path]:
     return dict(cached)
 
 
+def listing_state() -> tuple[tuple[str, Path, int, int], ...]:
+    """What the loadable packs are now: each id, its file, the file's modification time and size.
+
+    Changes when a pack is added, removed, shadowed or edited: the key of a cache of what is derived
+    from every pack (kumokan.core.citations), cheaper to take than loading each pack again.
+    """
+    state = []
+    for pack_id, path in sorted(available().items()):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        state.append((pack_id, path, stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
 _cache: dict[Path, tuple[tuple[int, int], LoadedPack]] = {}
 
 
