@@ -84,13 +84,43 @@ def _may_administer(acting_user: Any, municipality: Any) -> bool:
     return bool(acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR))
 
 
+def _check_administrators_link(acting_user: Any, municipality: Any, user: Any) -> None:
+    """An administrator links only accounts they administer wholly: whoever holds the linked subject
+    becomes the account, with its roles in every city and its superuser status."""
+    if not _may_administer(acting_user, municipality):
+        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+    if acting_user.is_superuser:
+        return
+    if user.is_superuser:
+        raise WorkflowError(
+            "スーパーユーザーのアカウントを連携できるのはスーパーユーザーだけです。",
+            "Only a superuser may link a superuser's account.",
+            code="forbidden",
+        )
+    others = sorted(
+        {
+            membership.municipality.name
+            for membership in Membership.objects.filter(user=user).select_related("municipality")
+            if not _may_administer(acting_user, membership.municipality)
+        }
+    )
+    if others:
+        raise WorkflowError(
+            f"{user.get_username()} は{'、'.join(others)}のアカウントでもあるため、そのシステム管理者でない"
+            "あなたは連携できません（スーパーユーザーに依頼してください）。",
+            f"{user.get_username()} is also an account of {', '.join(others)}, whose administrator you are "
+            "not, so you may not link it (ask a superuser).",
+            code="other_municipality",
+        )
+
+
 def check_link(
     *, acting_user: Any, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
 ) -> None:
     """Raise WorkflowError unless this link may be made (link_identity asks again under the lock)."""
     municipality = provider.municipality
-    if method == LinkMethod.ADMINISTRATOR and not _may_administer(acting_user, municipality):
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+    if method == LinkMethod.ADMINISTRATOR:
+        _check_administrators_link(acting_user, municipality, user)
     if method == LinkMethod.PASSWORD_CONFIRMED and acting_user.pk != user.pk:
         raise WorkflowError(
             "本人だけがパスワードで連携を確認できます。",
@@ -202,6 +232,11 @@ PROVIDER_FIELDS = (
 )
 
 
+# What the links of a provider were made against: another issuer's (or protocol's) subject of the same
+# name is another person, and a link was checked against the municipality's accounts.
+LINKED_FIELDS = ("issuer", "protocol", "municipality")
+
+
 def _provider_values(provider: IdentityProvider) -> dict[str, Any]:
     values = {name: getattr(provider, name) for name in PROVIDER_FIELDS if name != "municipality"}
     return values | {"municipality": provider.municipality.slug}
@@ -216,6 +251,16 @@ def save_identity_provider(*, acting_user: Any, provider: IdentityProvider) -> I
         before = None
         if provider.pk is not None:
             before = _provider_values(IdentityProvider.objects.select_for_update().get(pk=provider.pk))
+            changed = [name for name in LINKED_FIELDS if before[name] != _provider_values(provider)[name]]
+            if changed and ExternalIdentity.objects.filter(provider=provider).exists():
+                raise WorkflowError(
+                    f"{provider.slug} には連携済みのアカウントがあるため、{', '.join(changed)} は変更できません"
+                    "（別の発行者の同じ sub は別人です）。新しい識別子で認証基盤を登録し、連携をやり直してください。",
+                    f"{provider.slug} has linked accounts, so its {', '.join(changed)} cannot change (the same "
+                    "sub at another issuer is another person). Set up the new provider under a new identifier "
+                    "and link the accounts again.",
+                    code="provider_linked",
+                )
         provider.save()
         after = _provider_values(provider)
         record(

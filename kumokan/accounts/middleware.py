@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from kumokan.accounts.choices import RefusalReason
 from kumokan.accounts.models import IdentityProvider
 from kumokan.accounts.sso import SESSION_KEY, SignInRefused, count_refusal, still_confirmed
-from kumokan.accounts.sso_views import end_session
+from kumokan.accounts.sso_views import PROVIDER_TURNED_OFF, end_session
 from kumokan.accounts.two_factor import has_device, requires_two_factor
 
 # The pages a person needs to finish signing in (or to leave); everything else waits for the code.
@@ -85,6 +85,19 @@ class SSOSessionCheckMiddleware:
             provider = IdentityProvider.objects.filter(pk=kept.get("provider")).first()
             if provider is None:
                 return end_session(request)
+            if not provider.is_active:
+                # Turned off (say, because it was compromised): what it signed in ends with it.
+                count_refusal(
+                    request,
+                    provider,
+                    SignInRefused(
+                        RefusalReason.SESSION_ENDED,
+                        "the provider was turned off",
+                        subject=kept.get("sub", ""),
+                        user=request.user,
+                    ),
+                )
+                return end_session(request, PROVIDER_TURNED_OFF)
             if time.time() - kept.get("checked_at", 0) >= provider.recheck_minutes * 60:
                 if not still_confirmed(provider, kept):
                     count_refusal(

@@ -157,6 +157,9 @@ def exchange_code(
     except (requests.RequestException, ValueError) as exc:
         raise SignInRefused(RefusalReason.UNREACHABLE, type(exc).__name__) from exc
     subject = str(payload["sub"])
+    # OpenID Connect Core 2: at most 255 ASCII characters; a longer one would be stored cut short (or fail).
+    if len(subject) > ExternalIdentity._meta.get_field("subject").max_length:  # type: ignore[operator]
+        raise SignInRefused(RefusalReason.UNVERIFIABLE, f"sub is {len(subject)} characters long")
     kept = {name: tokens.get(name) for name in ("id_token", "access_token", "refresh_token")}
     return ProviderAnswer(subject=subject, claims={**claims, "sub": subject}, tokens=kept)
 
@@ -208,6 +211,11 @@ def account_for(provider: IdentityProvider, answer: ProviderAnswer) -> Decision:
         matches = list(users.filter(email__iexact=email, pk__in=members).distinct()[:2])
         if len(matches) > 1:
             raise SignInRefused(RefusalReason.AMBIGUOUS, email, subject=answer.subject)
+        if not matches:
+            # An account the municipality disabled is not replaced by a new one (creation below).
+            disabled = get_user_model().objects.filter(is_active=False, email__iexact=email, pk__in=members)
+            if (user := disabled.first()) is not None:
+                raise SignInRefused(RefusalReason.ACCOUNT_DISABLED, email, subject=answer.subject, user=user)
         if matches:
             user = matches[0]
             if ExternalIdentity.objects.filter(provider=provider, user=user).exists():
@@ -240,13 +248,14 @@ def create_account(provider: IdentityProvider, answer: ProviderAnswer) -> Any:
     """A new account without roles, linked to the subject from the start (the provider allows creation)."""
     from kumokan.accounts.actions import link_identity
 
-    base = re.sub(r"[^\w.@+-]", "-", str(answer.claims.get("preferred_username") or answer.subject))[:120]
-    base = f"{provider.slug}-{base}"
+    name = re.sub(r"[^\w.@+-]", "-", str(answer.claims.get("preferred_username") or answer.subject))
+    base = f"{provider.slug}-{name}"
     User = get_user_model()
-    username, n = base, 1
+    longest: int = User._meta.get_field("username").max_length  # type: ignore[assignment]
+    username, n = base[:longest], 1
     while User.objects.filter(username__iexact=username).exists():
         n += 1
-        username = f"{base}-{n}"
+        username = f"{base[: longest - len(str(n)) - 1]}-{n}"
     family, given = names_from(answer.claims)
     with transaction.atomic():
         user = User.objects.create_user(

@@ -342,10 +342,16 @@ class LogoutView(auth_views.LogoutView):
         return render(request, "accounts/sso_signed_out.html", context)
 
 
-def end_session(request: HttpRequest) -> HttpResponse:
-    """The provider no longer confirms the person: sign out here and say why."""
+PROVIDER_TURNED_OFF = gettext_lazy(
+    "Single sign-on with your identity provider has been stopped in kumokan, so you were signed out. Sign in "
+    "with your kumokan password, or ask the system administrator."
+)
+
+
+def end_session(request: HttpRequest, why: Any = WHAT_TO_DO[RefusalReason.SESSION_ENDED]) -> HttpResponse:
+    """The provider no longer confirms the person (or was turned off): sign out here and say why."""
     logout(request)
-    messages.error(request, str(WHAT_TO_DO[RefusalReason.SESSION_ENDED]))
+    messages.error(request, str(why))
     target = reverse(settings.LOGIN_URL)
     response = HttpResponseRedirect(target)
     if getattr(request, "htmx", False):

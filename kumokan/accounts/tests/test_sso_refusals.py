@@ -118,11 +118,11 @@ def test_a_wrong_signing_key_signs_no_one_in(
 def test_an_id_token_from_another_issuer_is_refused(
     client: Client, idp, test_provider, provider_browser, person
 ) -> None:
+    idp.issuer = "https://idp.another-city.example.jp"
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
     tanaka = person("tanaka", "applicant")
     linked_by_administrator(idp, tanaka, "sub-tanaka")
     test_provider.person("sub-tanaka")
-    idp.issuer = "https://idp.another-city.example.jp"
-    save_identity_provider(acting_user=SYSTEM, provider=idp)
 
     response = sso(client, provider_browser, "sub-tanaka")
 
