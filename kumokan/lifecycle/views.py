@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kumokan.catalog.models import Provider
 from kumokan.core.permissions import Capability, can, municipalities_granting, requires
 from kumokan.core.private_files import attachment
+from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_as_messages
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -123,10 +124,9 @@ def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = StepForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest()
-    try:
+    with refusal_as_message(request) as attempt:
         move = transition(entry.status, EntryStep(step))
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
+    if attempt.refused:
         return redirect(entry)
     if move.reason_required and not form.cleaned_data["reason"].strip():
         form.add_error("reason", _("Give a reason."))
@@ -154,7 +154,7 @@ def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             # The open items are a checklist on the service's page, where they can be confirmed at once.
             messages.error(request, _("Operation cannot start yet: confirm the open items below first."))
             return redirect(reverse("lifecycle:entry", args=[entry.pk]) + "#gate")
-        messages.error(request, exc.message)
+        show_as_messages(request, exc)
     else:
         messages.success(
             request, _("The entry is now “%(status)s”.") % {"status": EntryStatus(move.target).label}
@@ -225,7 +225,7 @@ def confirm_gate(request: HttpRequest, pk: int) -> HttpResponse:
     if form is None:
         raise PermissionDenied(_("There is nothing here you may confirm."))
     if form.is_valid():
-        try:
+        with refusal_on_form(form, summary=True) as attempt:
             done = confirm_tasks(
                 acting_user=request.user,
                 entry=found,
@@ -235,11 +235,7 @@ def confirm_gate(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
                 note=form.cleaned_data["note"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-            for detail in exc.details:
-                form.add_error(None, detail.message)
-        else:
+        if not attempt.refused:
             messages.success(
                 request,
                 ngettext("%(n)d item is confirmed.", "%(n)d items are confirmed.", len(done))
@@ -314,11 +310,9 @@ def _entry_context(
 @requires(Capability.VIEW_LEDGER)
 def open_checklists(request: HttpRequest, pk: int) -> HttpResponse:
     found = entry_for(request.user, pk)
-    try:
+    with refusal_as_message(request) as attempt:
         opened = tasks_actions.open_checklists(acting_user=request.user, entry=found)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
+    if not attempt.refused:
         messages.success(
             request,
             ngettext("%(n)d checklist item is now a task.", "%(n)d checklist items are now tasks.", opened)
@@ -339,7 +333,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             decide_task(
                 acting_user=request.user,
                 task=found,
@@ -347,9 +341,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The checklist item is recorded."))
             return redirect(_entry_url(found.entry))
     return render(request, "lifecycle/task.html", _task_context(request, found, form=form))
@@ -361,16 +353,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     found = _task_for(request.user, pk)
     form = AssignForm(request.POST, municipality=found.entry.municipality)
     if form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             assign_task(
                 acting_user=request.user,
                 task=found,
                 responsible=form.cleaned_data["responsible"],
                 due_date=form.cleaned_data["due_date"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The task is assigned."))
             return redirect("lifecycle:task", pk=found.pk)
     return render(request, "lifecycle/task.html", _task_context(request, found, assign_form=form), status=400)
@@ -395,16 +385,14 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RecheckAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             answer_recheck(
                 acting_user=request.user,
                 recheck=found,
                 result=form.cleaned_data["result"],
                 note=form.cleaned_data["note"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("Your answer is recorded."))
             return redirect(found.order or found)
     return render(
@@ -461,7 +449,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = data["scope"] == OrderScope.SERVICE
-        try:
+        with refusal_on_form(form) as attempt:
             order = order_recheck(
                 acting_user=request.user,
                 municipality=municipality,
@@ -471,9 +459,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 entry=data["entry"] if service else None,
                 provider=None if service else data["provider"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(
                 request,
                 _("The re-check is ordered from %(count)s service(s).") % {"count": order.rechecks.count()},
@@ -508,7 +494,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None, entries=entries, initial={"entry": request.GET.get("entry")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on_form(form) as attempt:
             found = report_incident(
                 acting_user=request.user,
                 entry=data["entry"],
@@ -516,9 +502,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 occurred_at=data["occurred_at"],
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The incident is reported to the service manager."))
             return redirect(found)
     return render(request, "lifecycle/incident_new.html", {"form": form})
@@ -530,7 +514,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
     note_form, resolution_form = NoteForm(), ResolutionForm()
     if request.method == "POST":
         step = request.POST.get("step")
-        try:
+        with refusal_as_message(request):
             if step == "handle":
                 start_incident_handling(acting_user=request.user, incident=found)
             elif step == "note":
@@ -551,8 +535,6 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 return HttpResponse(status=400)
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
         return redirect(found)
     return _incident_page(request, found, note_form, resolution_form)
 
@@ -564,11 +546,9 @@ def corrective_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = CorrectiveForm(request.POST, municipality=found.municipality)
     links = _linked(found, request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request) as attempt:
             open_corrective_action(acting_user=request.user, entry=found, **form.cleaned_data, **links)
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The corrective action is opened."))
     else:
         messages.error(request, _("The corrective action needs what, who and by when."))
@@ -581,16 +561,14 @@ def corrective_close(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(CorrectiveAction, pk=pk, entry__in=entries_for(request.user))
     form = CloseCorrectiveForm(request.POST, prefix=f"c{found.pk}")
     if form.is_valid():
-        try:
+        with refusal_as_message(request) as attempt:
             close_corrective_action(
                 acting_user=request.user,
                 action=found,
                 corrected=form.cleaned_data["corrected"],
                 result=form.cleaned_data["result"],
             )
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The corrective action is closed."))
     else:
         messages.error(request, _("Give the result."))
@@ -606,13 +584,11 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
     current = Termination.objects.filter(entry=found).first()
     request_form = TerminationRequestForm(request.POST or None)
     if request.method == "POST" and current is None and request_form.is_valid():
-        try:
+        with refusal_on_form(request_form) as attempt:
             request_termination(
                 acting_user=request.user, entry=found, reason=request_form.cleaned_data["reason"]
             )
-        except WorkflowError as exc:
-            request_form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The end of use is recorded. Record each step below."))
             return redirect("lifecycle:termination", pk=found.pk)
     return render(
@@ -628,11 +604,9 @@ def termination_approve(request: HttpRequest, pk: int) -> HttpResponse:
     current = get_object_or_404(Termination, entry=found)
     form = TerminationApprovalForm(request.POST, prefix="approval")
     if form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             approve_termination(acting_user=request.user, termination=current, note=form.cleaned_data["note"])
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The application to stop the use is approved."))
             return redirect("lifecycle:termination", pk=found.pk)
     context = _termination_context(request, found, current, TerminationRequestForm())
@@ -653,11 +627,9 @@ def termination_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form_class, act = handler
     form = form_class(request.POST, request.FILES, prefix=step)
     if form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             act(request, current, step, form.cleaned_data)
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             if step == "complete":
                 messages.success(
                     request, _("The use has ended: the service is retired and stays in the ledger.")
@@ -696,11 +668,9 @@ def lifecycle_settings(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form) as attempt:
             configure_lifecycle(acting_user=request.user, municipality=municipality, **form.cleaned_data)
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refused:
             messages.success(request, _("The settings are saved."))
             return redirect(f"{reverse('lifecycle:settings')}?m={municipality.slug}")
     return render(request, "lifecycle/settings.html", {"form": form, "municipality": municipality})
@@ -779,10 +749,9 @@ def pack_adopt(request: HttpRequest) -> HttpResponse:
     if text_digest(text) != form.cleaned_data["digest"]:
         messages.error(request, _("The revision changed after its preview; upload it again."))
         return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
-    try:
+    with refusal_as_message(request) as attempt:
         version, rechecks = adopt_pack_version(acting_user=request.user, municipality=municipality, text=text)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
+    if attempt.refused:
         return redirect(f"{reverse('lifecycle:packs')}?m={municipality.slug}")
     messages.success(
         request,
