@@ -24,7 +24,7 @@ from kumokan.api.schemas import StoredJudgment, errors
 from kumokan.applications import actions
 from kumokan.applications.access import application_for, applications_for, own_application
 from kumokan.applications.choices import Answer, Party, Status, Step
-from kumokan.applications.models import Application, JudgmentSnapshot
+from kumokan.applications.models import EXPLANATION_MAX_LENGTH, Application, JudgmentSnapshot
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
 from kumokan.core.actors import display_name
@@ -150,7 +150,7 @@ class AnswerIn(Schema):
     pack: Slug
     item: Required = Field(max_length=100)
     answer: AnswerValue
-    note: Text = ""
+    note: Text = Field("", max_length=EXPLANATION_MAX_LENGTH)
 
 
 class ExplanationIn(Schema):
@@ -159,7 +159,7 @@ class ExplanationIn(Schema):
     version: int = Version
     pack: Slug
     code: Required = Field(max_length=100)
-    explanation: Required
+    explanation: Required = Field(max_length=EXPLANATION_MAX_LENGTH)
 
 
 class VersionIn(Schema):

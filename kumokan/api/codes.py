@@ -45,11 +45,26 @@ OPERATION_CODES: dict[str, dict[int, tuple[str, ...]]] = {
         **FACTS,
     },
     "answer_item": {
-        400: ("invalid_transition", "no_judgment", "unknown_item", "answer", "note_required", "unchanged"),
+        400: (
+            "invalid_transition",
+            "no_judgment",
+            "unknown_item",
+            "answer",
+            "note_required",
+            "too_long",
+            "unchanged",
+        ),
         409: VERSION,
     },
     "explain_finding": {
-        400: ("invalid_transition", "no_judgment", "unknown_finding", "explanation_required", "unchanged"),
+        400: (
+            "invalid_transition",
+            "no_judgment",
+            "unknown_finding",
+            "explanation_required",
+            "too_long",
+            "unchanged",
+        ),
         409: VERSION,
     },
     "submit_application": {400: SUBMIT, 409: (*VERSION, "conflict")},

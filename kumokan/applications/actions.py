@@ -25,6 +25,7 @@ from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome, Status, Step
 from kumokan.applications.judging import Judged, judge_facts
 from kumokan.applications.models import (
+    EXPLANATION_MAX_LENGTH,
     Application,
     ChecklistAnswer,
     Decision,
@@ -287,7 +288,7 @@ def _write_answer(
             f"answer this item with one of {', '.join(allowed)}",
             code="answer",
         )
-    note = given.note.strip()
+    note = _capped(given.note.strip())
     if given.answer in NOTE_REQUIRED and not note:
         raise WorkflowError(
             f"「{_japanese(Answer(given.answer).label)}」と回答する場合は説明を入力してください。",
@@ -306,6 +307,18 @@ def _write_answer(
         target.evidence.save(target.evidence_name, given.evidence, save=False)
     target.save()
     return target
+
+
+def _capped(explanation: str) -> str:
+    """The explanation, refused when longer than EXPLANATION_MAX_LENGTH characters."""
+    if len(explanation) > EXPLANATION_MAX_LENGTH:
+        raise WorkflowError(
+            f"説明は{EXPLANATION_MAX_LENGTH}文字以内にしてください（{len(explanation)}文字あります）。",
+            f"an explanation may have at most {EXPLANATION_MAX_LENGTH} characters (this one has "
+            f"{len(explanation)})",
+            code="too_long",
+        )
+    return explanation
 
 
 @transaction.atomic
@@ -330,7 +343,7 @@ def explain_finding(
             f"finding {pack_id}:{code} is not in this application's judgment",
             code="unknown_finding",
         )
-    explanation = explanation.strip()
+    explanation = _capped(explanation.strip())
     if not explanation:
         raise WorkflowError("説明を入力してください。", "give an explanation", code="explanation_required")
     existing = FindingExplanation.objects.filter(application=locked, pack_id=pack_id, code=code).first()

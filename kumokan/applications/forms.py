@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.applications.actions import ANSWERS_FOR, findings_to_explain
 from kumokan.applications.choices import Outcome, UserScope
 from kumokan.applications.models import (
+    EXPLANATION_MAX_LENGTH,
     Application,
     ChecklistAnswer,
     FindingExplanation,
@@ -340,6 +341,7 @@ class ChecklistForm(forms.Form):
             self.fields[f"note:{key}"] = forms.CharField(
                 label=_("Explanation"),
                 required=False,
+                max_length=EXPLANATION_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 1}),
                 initial=saved.note if saved else "",
             )
@@ -350,6 +352,7 @@ class ChecklistForm(forms.Form):
             self.fields[f"explanation:{key}"] = forms.CharField(
                 label=_("Explanation"),
                 required=False,
+                max_length=EXPLANATION_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=saved_explanation.explanation if saved_explanation else earlier.get(key, ""),
             )

@@ -170,6 +170,11 @@ def evidence_path(answer: Any, filename: str) -> str:
     return private_name(answer.application.municipality.slug, answer.application_id, filename=filename)
 
 
+# The longest explanation of an answer or a finding, in characters: room for a page or two of reasons,
+# not for a megabyte pasted into every page, PDF and export that shows it.
+EXPLANATION_MAX_LENGTH = 2000
+
+
 class ChecklistAnswer(models.Model):
     """The applicant's (or later the service manager's) answer to one checklist item."""
 
@@ -179,7 +184,7 @@ class ChecklistAnswer(models.Model):
     pack_id = models.CharField(_("pack"), max_length=50)
     item_id = models.CharField(_("checklist item"), max_length=100)
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices)
-    note = models.TextField(_("explanation"), blank=True)
+    note = models.TextField(_("explanation"), blank=True, max_length=EXPLANATION_MAX_LENGTH)
     evidence = models.FileField(
         _("evidence"), storage=evidence_storage, upload_to=evidence_path, max_length=300, blank=True
     )
@@ -222,7 +227,7 @@ class FindingExplanation(models.Model):
     # raise one code are one finding with both sources (CONTRACT.md), and an explanation given for
     # one of them does not answer the other's, nor is it taken over by it (issue 15, point 5).
     packs = models.JSONField(_("packs of the finding"), default=list, blank=True)
-    explanation = models.TextField(_("explanation"))
+    explanation = models.TextField(_("explanation"), max_length=EXPLANATION_MAX_LENGTH)
     explained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("explained by")
     )

@@ -4,7 +4,12 @@ import pytest
 
 from kumokan.api.tests.support import assert_error
 from kumokan.applications.choices import Status
-from kumokan.applications.models import Application
+from kumokan.applications.models import (
+    EXPLANATION_MAX_LENGTH,
+    Application,
+    ChecklistAnswer,
+    FindingExplanation,
+)
 from kumokan.applications.tests import factories as f
 from kumokan.audit.models import AuditEvent
 from kumokan.tenancy.choices import Role
@@ -279,3 +284,37 @@ def test_no_token_is_401_everywhere(api_as):
     assert_error(client.get(f"/applications/{application.pk}"), 401)
     assert_error(client.patch(f"/applications/{application.pk}", {"version": 1}), 401)
     assert_error(client.post(f"/applications/{application.pk}/submit", {"version": 1}), 401)
+
+
+def test_an_explanation_over_the_cap_is_422(api_as):
+    c = f.city("kobe")
+    application = f.draft(c, required_clauses_present=False)
+    client = api_as(c.applicant)
+    body = assert_error(
+        client.post(
+            f"/applications/{application.pk}/explanations",
+            {
+                "version": 1,
+                "pack": "kobe",
+                "code": "required_clauses_missing",
+                "explanation": "説" * (EXPLANATION_MAX_LENGTH + 1),
+            },
+        ),
+        422,
+    )
+    assert "explanation" in str(body["details"])
+    item = application.judgment.items("selection")[0]
+    assert_error(
+        client.post(
+            f"/applications/{application.pk}/answers",
+            {
+                "version": 1,
+                "pack": item["pack"],
+                "item": item["id"],
+                "answer": "conforms",
+                "note": "説" * (EXPLANATION_MAX_LENGTH + 1),
+            },
+        ),
+        422,
+    )
+    assert not FindingExplanation.objects.exists() and not ChecklistAnswer.objects.exists()
