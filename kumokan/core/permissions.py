@@ -54,7 +54,8 @@ class Capability(StrEnum):
     MANAGE_CATALOG = "manage_catalog"  # record certifications and their evidence, import the ISMAP list
     REPORT_INCIDENT = "report_incident"  # report an incident on a service of the municipality
     ORDER_RECHECK = "order_recheck"  # order re-checks of a service or of every service of a provider
-    CONFIGURE_LIFECYCLE = "configure_lifecycle"  # the re-check interval and incident procedure settings
+    # The re-check interval and incident procedure settings, and which revision of its packs is in force.
+    CONFIGURE_LIFECYCLE = "configure_lifecycle"
     EXPORT_AUDIT = "export_audit"  # download the municipality's audit trail with its chain hashes
     MANAGE_WEBHOOKS = "manage_webhooks"  # the municipality's webhook subscriptions and their delivery log
 
@@ -190,17 +191,19 @@ OWN_OBJECTS_ONLY: dict[Capability, dict[str, str]] = {
 
 
 def can(user: Any, capability: Capability, obj: Any) -> bool:
-    """Whether the user may exercise `capability` on `obj` (a row with `municipality` and `department`).
+    """Whether the user may exercise `capability` on `obj` (a row with `municipality` and `department`,
+    or a Municipality itself for what concerns the whole municipality).
 
     The one answer to "may this person act on this object": the views, the API, the actions and the
     permission-matrix test all ask it. A membership counts in the object's municipality, in its
     department for the roles that act for one (as `scope` reaches them), and for the roles of
     OWN_OBJECTS_ONLY only on the objects that are the person's own.
     """
+    municipality_id = obj.pk if isinstance(obj, Municipality) else obj.municipality_id
     department_id = getattr(obj, "department_id", None)
     owners = OWN_OBJECTS_ONLY.get(capability, {})
     for membership in memberships_granting(user, capability):
-        if membership.municipality_id != obj.municipality_id:
+        if membership.municipality_id != municipality_id:
             continue
         if membership.role in DEPARTMENT_SCOPED and membership.department_id not in (None, department_id):
             continue

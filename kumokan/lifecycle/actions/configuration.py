@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import is_system
+from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.models import (
     LifecycleSettings,
 )
-from kumokan.tenancy.access import has_role
-from kumokan.tenancy.choices import Role
 
 
 def configure_lifecycle(
@@ -30,7 +29,7 @@ def configure_lifecycle(
     incident_procedure: str,
 ) -> LifecycleSettings:
     """Set the values the municipality's rules leave open (the administrator)."""
-    if not is_system(acting_user) and not has_role(acting_user, municipality, Role.ADMINISTRATOR):
+    if not is_system(acting_user) and not can(acting_user, Capability.CONFIGURE_LIFECYCLE, municipality):
         raise PermissionDenied(_("Only an administrator of the municipality may change these settings."))
     if default_recheck_interval_months < 1 or reminder_days < 0 or triggered_recheck_days < 1:
         raise WorkflowError(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import is_system, person
+from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
@@ -34,8 +35,6 @@ from kumokan.notifications.messages import Message
 from kumokan.policy import PackError, PolicyError, load_pack, load_text, text_digest
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
-from kumokan.tenancy.access import has_role
-from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 
 
@@ -51,8 +50,9 @@ def adopt_pack_version(
     installed text itself opens nothing). For every service in use, kumokan.policy.diff.affected_items decides from the service's own facts and track whether a
     changed item applies to it; only those services get a re-check, listing exactly those items.
     """
+    # A superuser adopts from Django's admin (PackVersionAdmin); everyone else as the pack page grants.
     if not is_system(acting_user) and not (
-        acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR)
+        acting_user.is_superuser or can(acting_user, Capability.CONFIGURE_LIFECYCLE, municipality)
     ):
         raise PermissionDenied(_("Only an administrator of the municipality may adopt a pack version."))
     new = _load_pack_text(text)

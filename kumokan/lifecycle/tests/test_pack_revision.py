@@ -12,12 +12,15 @@ from django.core.management import call_command
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
+from kumokan.core.permissions import PERMISSIONS, Capability
 from kumokan.errors import WorkflowError
+from kumokan.lifecycle.actions.configuration import configure_lifecycle
 from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, entry, in_operation
 from kumokan.policy import available, load_pack
+from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import PackVersion
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +123,44 @@ def test_only_an_administrator_adopts_a_pack_version() -> None:
     c = _osaka()
     with pytest.raises(PermissionDenied):
         adopt_pack_version(acting_user=c.chief, municipality=c.municipality, text=_installed("osaka"))
+
+
+def test_adopting_and_configuring_ask_the_permission_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """core.permissions owns who configures a municipality: the actions follow its table, as the page does."""
+    c = _osaka()
+    monkeypatch.setitem(PERMISSIONS, Capability.CONFIGURE_LIFECYCLE, frozenset({Role.CHIEF}))
+    with pytest.raises(PermissionDenied):
+        adopt_pack_version(acting_user=c.administrator, municipality=c.municipality, text=_installed("osaka"))
+    with pytest.raises(PermissionDenied):
+        configure_lifecycle(
+            acting_user=c.administrator,
+            municipality=c.municipality,
+            default_recheck_interval_months=6,
+            reminder_days=14,
+            triggered_recheck_days=7,
+            incident_procedure="",
+        )
+    version, _rechecks = adopt_pack_version(
+        acting_user=c.chief, municipality=c.municipality, text=_installed("osaka")
+    )
+    assert version.adopted_by == c.chief
+    assert (
+        configure_lifecycle(
+            acting_user=c.chief,
+            municipality=c.municipality,
+            default_recheck_interval_months=6,
+            reminder_days=14,
+            triggered_recheck_days=7,
+            incident_procedure="",
+        ).default_recheck_interval_months
+        == 6
+    )
+
+
+def test_an_administrator_of_another_municipality_adopts_nothing_here() -> None:
+    c = _osaka()
+    other = city("kobe")
+    with pytest.raises(PermissionDenied):
+        adopt_pack_version(
+            acting_user=other.administrator, municipality=c.municipality, text=_installed("osaka")
+        )
