@@ -63,6 +63,20 @@ def test_a_token_for_someone_else_or_out_of_date_is_refused(
         check(idp, token(idp, **changes))
 
 
+@pytest.mark.parametrize("nonce", ["the nonce of another sign-in", None])
+def test_a_token_without_this_sign_ins_nonce_is_refused(idp, nonce: str | None) -> None:
+    # The library's own check (OIDC_USE_NONCE), after the signature: a token minted for another
+    # sign-in (or replayed from one) does not carry the nonce this session sent.
+    client = ProviderClient(idp)
+    client.OIDC_RP_IDP_SIGN_KEY = KEY.public_key()
+
+    with pytest.raises(SuspiciousOperation, match="Nonce"):
+        client.verify_token(token(idp, nonce=nonce), nonce="the nonce this session sent")
+    assert client.verify_token(
+        token(idp, nonce="the nonce this session sent"), nonce="the nonce this session sent"
+    )
+
+
 def test_several_audiences_need_us_as_the_authorised_party(idp) -> None:
     with pytest.raises(SuspiciousOperation):
         check(idp, token(idp, aud=[CLIENT_ID, "another-application"]))
