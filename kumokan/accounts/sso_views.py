@@ -234,7 +234,14 @@ def confirm_link(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The link was not confirmed in time. Sign in with single sign-on again."))
         return redirect("login")
     provider = get_object_or_404(IdentityProvider, pk=pending["provider"], is_active=True)
-    account = get_object_or_404(get_user_model(), pk=pending["user"], is_active=True)
+    account = get_object_or_404(get_user_model(), pk=pending["user"])
+    if not account.is_active:
+        # Disabled while the link waited for the password: the same page as a disabled account's sign-in.
+        del request.session[PENDING_LINK_SESSION_KEY]
+        subject = pending["answer"]["subject"]
+        return refused(
+            request, provider, SignInRefused(RefusalReason.ACCOUNT_DISABLED, subject=subject, user=account)
+        )
     # Where the account has an authenticator, the link needs its code too (a role that requires one
     # but has none yet is sent to enrolment right after, as after a password sign-in).
     needs_code = has_device(account)

@@ -20,6 +20,7 @@ from kumokan.accounts.actions import link_identity, save_identity_provider
 from kumokan.accounts.choices import LinkMethod, RefusalReason
 from kumokan.accounts.models import ExternalIdentity, IdentityProvider
 from kumokan.accounts.sso import ProviderAnswer, create_account
+from kumokan.accounts.testing import device_for, fresh_code
 from kumokan.accounts.tests.conftest import PASSWORD, configure_provider, sso
 from kumokan.accounts.tests.oidc import CLIENT_ID, SECRET_VARIABLE, ProviderBrowser, TestProvider
 from kumokan.accounts.tests.test_sso_linking import link, refusal_reason, signed_in_as
@@ -363,3 +364,35 @@ def test_a_disabled_account_found_by_its_verified_email_is_not_replaced_by_a_new
     assert refusal_reason(response) == RefusalReason.ACCOUNT_DISABLED
     assert signed_in_as(client) is None
     assert get_user_model().objects.count() == 1
+
+
+def test_an_account_disabled_while_its_link_waits_for_the_password_is_told_so(
+    client: Client, idp, test_provider, provider_browser, person
+) -> None:
+    suzuki = person("suzuki", "applicant", email="suzuki@city.kobe.lg.jp")
+    test_provider.person("sub-suzuki", email="suzuki@city.kobe.lg.jp", email_verified=True)
+    sso(client, provider_browser, "sub-suzuki")
+    suzuki.is_active = False
+    suzuki.save(update_fields=["is_active"])
+
+    response = link(client)
+
+    assert refusal_reason(response) == RefusalReason.ACCOUNT_DISABLED
+    assert signed_in_as(client) is None and not ExternalIdentity.objects.exists()
+
+
+def test_the_link_steps_code_is_throttled_after_a_wrong_one(
+    client: Client, idp, test_provider, provider_browser, person
+) -> None:
+    # Someone who has the password still cannot try the six digits quickly (django-otp's throttle).
+    kyoka = person("kyoka", "approver", email="kyoka@city.kobe.lg.jp")
+    device = device_for(kyoka)
+    test_provider.person("sub-kyoka", email="kyoka@city.kobe.lg.jp", email_verified=True)
+    sso(client, provider_browser, "sub-kyoka")
+    wrong = f"{(int(fresh_code(device)) + 1) % 1_000_000:06d}"
+
+    assert link(client, token=wrong).status_code == 200
+    refused = link(client, token=fresh_code(device))
+
+    assert refused.status_code == 200 and signed_in_as(client) is None
+    assert not ExternalIdentity.objects.exists()
