@@ -29,6 +29,9 @@ OPEN_URL_NAMES = frozenset(
         "sso-start",
         "sso-callback",
         "sso-link",
+        "saml-acs",
+        "saml-sls",
+        "saml-metadata",
     }
 )
 # The API authenticates every request by its bearer token, never by the session.

@@ -314,6 +314,11 @@ def still_confirmed(provider: IdentityProvider, kept: dict[str, Any]) -> bool:
         provider=provider, subject=kept.get("sub"), user__is_active=True
     ).exists():
         return False
+    if provider.is_saml:
+        # SAML has no back channel to ask: the link and the account are re-checked, and the session
+        # ends at the IdP's SessionNotOnOrAfter (and when the IdP sends a LogoutRequest).
+        until = kept.get("not_on_or_after") or 0
+        return not until or time.time() < until
     try:
         client = ProviderClient(provider)
         if kept.get("refresh_token"):

@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from mozilla_django_oidc.utils import generate_code_challenge
@@ -111,7 +112,31 @@ WHAT_TO_DO = {
     RefusalReason.SESSION_ENDED: gettext_lazy(
         "Your identity provider no longer confirms your sign-in, so kumokan signed you out. Sign in again."
     ),
+    RefusalReason.NAME_ID_NOT_PERSISTENT: gettext_lazy(
+        "The identity provider identified you by a temporary or e-mail NameID, which may change or be "
+        "reused, so kumokan cannot tie it to an account. The city's IdP must send a persistent NameID: "
+        "tell the system administrator."
+    ),
+    RefusalReason.REPLAYED: gettext_lazy(
+        "This sign-in answer was already used (for example after the back button). Start again from the "
+        "sign-in page."
+    ),
+    RefusalReason.UNSOLICITED: gettext_lazy(
+        "This sign-in answer does not belong to a sign-in started from this browser (or it has expired), "
+        "so nobody was signed in. Start again from the sign-in page."
+    ),
+    RefusalReason.SP_KEY_MISSING: gettext_lazy(
+        "SAML sign-in is not fully set up in kumokan (its SAML key or certificate, or xmlsec1, is missing). "
+        "Tell the system administrator."
+    ),
 }
+
+
+def _saml() -> Any:
+    """kumokan.accounts.saml, imported when a SAML provider is used (pysaml2 and xmlsec1 are needed only then)."""
+    from kumokan.accounts import saml
+
+    return saml
 
 
 def administrators_of(provider: IdentityProvider) -> list[str]:
@@ -141,8 +166,16 @@ def _active_provider(slug: str) -> IdentityProvider:
 @never_cache
 @require_safe
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    """Send the browser to the city's provider with a fresh state, nonce and PKCE challenge."""
+    """Send the browser to the city's provider with a fresh state, nonce and PKCE challenge.
+
+    A SAML IdP gets a signed AuthnRequest instead, whose ID is kept the same way.
+    """
     provider = _active_provider(slug)
+    if provider.is_saml:
+        try:
+            return HttpResponseRedirect(_saml().start_url(request, provider, _next_url(request)))
+        except SignInRefused as refusal:
+            return refused(request, provider, refusal)
     state = get_random_string(STATE_LENGTH)
     nonce = get_random_string(STATE_LENGTH)
     code_verifier = get_random_string(CODE_VERIFIER_LENGTH)
@@ -195,6 +228,16 @@ def callback(request: HttpRequest, slug: str) -> HttpResponse:
         answer = exchange_code(
             request, provider, request.GET.get("code", ""), started["nonce"], started["code_verifier"]
         )
+    except SignInRefused as refusal:
+        return refused(request, provider, refusal)
+    return _answered(request, provider, answer, started["next"])
+
+
+def _answered(
+    request: HttpRequest, provider: IdentityProvider, answer: ProviderAnswer, next_url: str
+) -> HttpResponse:
+    """A verified answer of either protocol: sign in the linked account, propose a link, or refuse."""
+    try:
         decision = account_for(provider, answer)
     except SignInRefused as refusal:
         return refused(request, provider, refusal)
@@ -203,11 +246,74 @@ def callback(request: HttpRequest, slug: str) -> HttpResponse:
             "provider": provider.pk,
             "user": decision.link_to.pk,
             "answer": {"subject": answer.subject, "claims": answer.claims, "tokens": answer.tokens},
-            "next": started["next"],
+            "next": next_url,
             "added_on": time.time(),
         }
         return redirect("sso-link")
-    return _sign_in(request, provider, decision.user, answer, started["next"])
+    return _sign_in(request, provider, decision.user, answer, next_url)
+
+
+# Marks the form kumokan's own page sent again (see saml_acs).
+REPOSTED = "kumokan_reposted"
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def saml_acs(request: HttpRequest, slug: str) -> HttpResponse:
+    """The SAML IdP's answer (HTTP-POST binding): verify it, then the same steps as an OpenID Connect answer.
+
+    The IdP's page posts here from another site, so the browser leaves out the session cookie
+    (SameSite=Lax) that holds the sign-in requests this browser started. A post without it is sent
+    again from kumokan's own page (same site, cookie included) once; the answer is checked only then.
+    No CSRF token is needed: the answer must match a request ID kept in this browser's session.
+    """
+    provider = _active_provider(slug)
+    if not provider.is_saml:
+        raise Http404
+    saml_response = request.POST.get("SAMLResponse", "")
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.POST.get(REPOSTED):
+        context = {"provider": provider, "saml_response": saml_response, "reposted": REPOSTED}
+        return render(request, "accounts/sso_saml_continue.html", context)
+    try:
+        answer, next_url = _saml().verify_response(request, provider, saml_response)
+    except SignInRefused as refusal:
+        return refused(request, provider, refusal)
+    return _answered(request, provider, answer, next_url)
+
+
+@never_cache
+@require_safe
+def saml_metadata(request: HttpRequest, slug: str) -> HttpResponse:
+    """kumokan's SP metadata for this municipality's IdP (entityID, ACS, SLO, certificate)."""
+    provider = _active_provider(slug)
+    if not provider.is_saml:
+        raise Http404
+    try:
+        metadata = _saml().sp_metadata(request, provider)
+    except SignInRefused as refusal:
+        return refused(request, provider, refusal)
+    return HttpResponse(metadata, content_type="application/samlmetadata+xml")
+
+
+@never_cache
+@require_safe
+def saml_sls(request: HttpRequest, slug: str) -> HttpResponse:
+    """The IdP's single logout: its answer to kumokan's LogoutRequest, or its own signed LogoutRequest."""
+    provider = get_object_or_404(IdentityProvider.objects.select_related("municipality"), slug=slug)
+    if not provider.is_saml:
+        raise Http404
+    if "SAMLRequest" not in request.GET:
+        # The IdP's LogoutResponse: kumokan's session already ended when the person signed out.
+        return redirect("login")
+    try:
+        name_id, answer_url = _saml().logout_request_from_idp(request, provider)
+    except SignInRefused as refusal:
+        return refused(request, provider, refusal)
+    kept = request.session.get(SESSION_KEY) or {}
+    if kept.get("provider") == provider.pk and kept.get("name_id") == name_id:
+        logout(request)
+    return HttpResponseRedirect(answer_url)
 
 
 def _sign_in(
@@ -333,8 +439,13 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         kept = request.session.get(SESSION_KEY) or {}
         provider = IdentityProvider.objects.filter(pk=kept.get("provider")).first()
+        # A SAML IdP's LogoutRequest is made (and signed) before the session that names the person ends.
+        saml_logout = _saml().logout_url(request, provider, kept) if provider and provider.is_saml else ""
         response = super().post(request, *args, **kwargs)
-        if provider is None or not provider.end_session_endpoint:
+        if saml_logout:
+            context = {"provider": provider, "end_session_url": saml_logout}
+            return render(request, "accounts/sso_signed_out.html", context)
+        if provider is None or provider.is_saml or not provider.end_session_endpoint:
             return response
         params = {
             "client_id": provider.client_id,

@@ -16,4 +16,7 @@ urlpatterns += [
     path("sso/no-roles/", sso_views.no_roles, name="sso-no-roles"),
     path("sso/<slug:slug>/", sso_views.start, name="sso-start"),
     path("sso/<slug:slug>/callback/", sso_views.callback, name="sso-callback"),
+    path("sso/<slug:slug>/saml/acs/", sso_views.saml_acs, name="saml-acs"),
+    path("sso/<slug:slug>/saml/sls/", sso_views.saml_sls, name="saml-sls"),
+    path("sso/<slug:slug>/saml/metadata/", sso_views.saml_metadata, name="saml-metadata"),
 ]
