@@ -65,9 +65,19 @@ class KumokanUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read here; set with `manage.py sso_provider`, which checks the discovery document and is audited."""
+    """Read here; set with `manage.py sso_provider` (OpenID Connect: checks the discovery document) or
+    `manage.py saml_provider` (SAML: reads the IdP's metadata), both audited."""
 
-    list_display = ["name", "municipality", "slug", "issuer", "client_id", "create_users", "is_active"]
+    list_display = [
+        "name",
+        "municipality",
+        "slug",
+        "protocol",
+        "issuer",
+        "client_id",
+        "create_users",
+        "is_active",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -70,6 +70,8 @@ class Command(BaseCommand):
         provider = IdentityProvider.objects.filter(slug=options["slug"]).first() or IdentityProvider(
             slug=options["slug"]
         )
+        if provider.pk is not None and provider.is_saml:
+            raise CommandError(f"{provider.slug} is a SAML IdP (manage.py saml_provider).")
         provider.municipality = municipality
         provider.name = options["name"]
         provider.issuer = options["issuer"]
