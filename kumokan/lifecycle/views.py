@@ -31,6 +31,7 @@ from kumokan.lifecycle import entries
 from kumokan.lifecycle.access import governs, is_member
 from kumokan.lifecycle.actions import tasks as tasks_actions
 from kumokan.lifecycle.actions.calendar import regenerate_calendar_feed
+from kumokan.lifecycle.actions.common import ACTIVE_STATUSES, entry_url
 from kumokan.lifecycle.actions.configuration import configure_lifecycle
 from kumokan.lifecycle.actions.incidents import (
     add_incident_note,
@@ -101,7 +102,6 @@ from kumokan.lifecycle.schedule import settings_for
 from kumokan.policy import text_digest
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 
-ACTIVE = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 # The checklists shown unfolded on a service's page: those of the phase it is in.
 CURRENT_PHASES = {
     EntryStatus.APPROVED: (TaskPhase.PROCUREMENT, TaskPhase.BUILD),
@@ -293,7 +293,8 @@ def _entry_context(
         # Imported already in operation: its checklists open when its manager asks (gates).
         "checklists_unopened": found.status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
         and all(t.phase == TaskPhase.TERMINATION for t in tasks),
-        "may_correct": found.status in ACTIVE and (manage or governs(request.user, found.municipality)),
+        "may_correct": found.status in ACTIVE_STATUSES
+        and (manage or governs(request.user, found.municipality)),
         "corrective_form": CorrectiveForm(
             municipality=found.municipality,
             initial={
@@ -318,7 +319,7 @@ def open_checklists(request: HttpRequest, pk: int) -> HttpResponse:
             ngettext("%(n)d checklist item is now a task.", "%(n)d checklist items are now tasks.", opened)
             % {"n": opened},
         )
-    return redirect(f"{_entry_url(found)}#checklists")
+    return redirect(f"{entry_url(found)}#checklists")
 
 
 @requires(Capability.VIEW_LEDGER)
@@ -343,7 +344,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
             )
         if not attempt.refused:
             messages.success(request, _("The checklist item is recorded."))
-            return redirect(_entry_url(found.entry))
+            return redirect(entry_url(found.entry))
     return render(request, "lifecycle/task.html", _task_context(request, found, form=form))
 
 
@@ -405,7 +406,7 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
             and found.entry.service_manager_id == request.user.pk,
             # Kobe §6.2: what does not conform is corrected (or the use stops).
             "may_correct": found.status == RecheckStatus.NONCONFORMING
-            and found.entry.status in ACTIVE
+            and found.entry.status in ACTIVE_STATUSES
             and (
                 can(request.user, Capability.MANAGE_LEDGER, found.entry)
                 or governs(request.user, found.entry.municipality)
@@ -439,11 +440,11 @@ def orders(request: HttpRequest) -> HttpResponse:
 @requires(Capability.ORDER_RECHECK)
 def order_new(request: HttpRequest) -> HttpResponse:
     municipality = _governed_municipality(request)
-    entries = LedgerEntry.objects.filter(municipality=municipality, status__in=ACTIVE).order_by(
+    entries = LedgerEntry.objects.filter(municipality=municipality, status__in=ACTIVE_STATUSES).order_by(
         "service_name"
     )
     providers = Provider.objects.filter(
-        municipality=municipality, services__ledger_entries__status__in=ACTIVE
+        municipality=municipality, services__ledger_entries__status__in=ACTIVE_STATUSES
     ).distinct()
     form = OrderForm(request.POST or None, entries=entries, providers=providers)
     if request.method == "POST" and form.is_valid():
@@ -489,7 +490,8 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.REPORT_INCIDENT)
 def incident_new(request: HttpRequest) -> HttpResponse:
     entries = LedgerEntry.objects.filter(
-        municipality__in=municipalities_granting(request.user, Capability.REPORT_INCIDENT), status__in=ACTIVE
+        municipality__in=municipalities_granting(request.user, Capability.REPORT_INCIDENT),
+        status__in=ACTIVE_STATUSES,
     ).order_by("service_name")
     form = IncidentForm(request.POST or None, entries=entries, initial={"entry": request.GET.get("entry")})
     if request.method == "POST" and form.is_valid():
@@ -552,7 +554,7 @@ def corrective_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The corrective action is opened."))
     else:
         messages.error(request, _("The corrective action needs what, who and by when."))
-    return redirect(links["incident"] or _entry_url(found))
+    return redirect(links["incident"] or entry_url(found))
 
 
 @require_POST
@@ -572,7 +574,7 @@ def corrective_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The corrective action is closed."))
     else:
         messages.error(request, _("Give the result."))
-    return redirect(_entry_url(found.entry))
+    return redirect(entry_url(found.entry))
 
 
 # ── termination ─────────────────────────────────────────────────────────────────────────────────
@@ -775,10 +777,6 @@ def pack_version(request: HttpRequest, pk: int) -> HttpResponse:
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
 
-def _entry_url(entry: LedgerEntry) -> str:
-    return reverse("lifecycle:entry", args=[entry.pk])
-
-
 def _blocker_tasks(entry: LedgerEntry, tasks: list[ChecklistTask]) -> list[tuple[dict[str, Any], Any]]:
     """Each item still closing the gate, with its task (None if the task was never opened)."""
     by_item = {(t.pack_id, t.item_id): t for t in tasks}
@@ -797,8 +795,9 @@ def _task_context(request: HttpRequest, task: ChecklistTask, **forms: Any) -> di
     manage = can(request.user, Capability.MANAGE_LEDGER, task.entry)
     context: dict[str, Any] = {
         "task": task,
-        "may_record": task.entry.status in ACTIVE and (manage or task.responsible_id == request.user.pk),
-        "may_assign": task.entry.status in ACTIVE and manage,
+        "may_record": task.entry.status in ACTIVE_STATUSES
+        and (manage or task.responsible_id == request.user.pk),
+        "may_assign": task.entry.status in ACTIVE_STATUSES and manage,
         "form": TaskForm(initial={"status": TaskStatus.CONFIRMED, "note": task.note}),
         "assign_form": AssignForm(
             municipality=task.entry.municipality,
@@ -856,7 +855,7 @@ def _incident_page(
             },
             "procedure": settings_for(found.entry.municipality).incident_procedure,
             "may_handle": manage,
-            "may_correct": found.entry.status in ACTIVE
+            "may_correct": found.entry.status in ACTIVE_STATUSES
             and (manage or governs(request.user, found.entry.municipality)),
             "note_form": note_form,
             "resolution_form": resolution_form,
@@ -904,7 +903,7 @@ def _termination_context(
         and current.status == TerminationStatus.IN_PROGRESS
         and termination_approvers(current).filter(pk=request.user.pk).exists(),
         "approval_form": TerminationApprovalForm(prefix="approval"),
-        "may_request": manage and current is None and found.status in ACTIVE,
+        "may_request": manage and current is None and found.status in ACTIVE_STATUSES,
         "request_form": request_form,
         "open_steps": open_steps,
         "termination_items": found.tasks.filter(phase=TaskPhase.TERMINATION),

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
@@ -25,4 +26,4 @@ def active_users(pks: Iterable[int]) -> Any:
 
 
 def entry_url(entry: LedgerEntry) -> str:
-    return f"/lifecycle/entries/{entry.pk}/"
+    return reverse("lifecycle:entry", args=[entry.pk])
