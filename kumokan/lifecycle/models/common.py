@@ -1,0 +1,42 @@
+"""What the lifecycle's models share: the user model, where their files go, versioned rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.core.private_files import private_name
+
+USER = settings.AUTH_USER_MODEL
+
+
+def lifecycle_file_path(obj: Any, filename: str) -> str:
+    """municipality/lifecycle/entry/random name: the uploader's file name never becomes a path."""
+    entry = obj.entry
+    return private_name(entry.municipality.slug, "lifecycle", entry.pk, filename=filename)
+
+
+class Versioned(models.Model):
+    """A row changed on the version its changer read (the API sends it back): every save raises it and
+    stamps `updated_at` (the API's updated_since), except a save of only the bookkeeping fields in
+    `unversioned_fields` (reminders sent and the like)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
+    unversioned_fields: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or set(update_fields) - self.unversioned_fields):
+            self.version += 1
+            self.updated_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "version", "updated_at"]
+        super().save(*args, **kwargs)

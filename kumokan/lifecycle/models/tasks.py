@@ -1,0 +1,104 @@
+"""The phase checklists' tasks of a ledger entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.core.private_files import evidence_storage
+from kumokan.lifecycle.choices import (
+    TaskPhase,
+    TaskStatus,
+)
+from kumokan.lifecycle.models.common import USER, Versioned, lifecycle_file_path
+
+
+class ChecklistTask(Versioned):
+    """One checklist item of a phase after approval, for one ledger entry, copied from its judgment."""
+
+    entry = models.ForeignKey(
+        "ledger.LedgerEntry", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("ledger entry")
+    )
+    pack_id = models.CharField(_("pack"), max_length=50)
+    item_id = models.CharField(_("item"), max_length=100)
+    phase = models.CharField(_("phase"), max_length=20, choices=TaskPhase.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    group = models.CharField(_("group"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    source = models.JSONField(_("source"))
+    required_before_operation = models.BooleanField(_("required before operation"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.FileField(
+        _("evidence"), storage=evidence_storage, upload_to=lifecycle_file_path, max_length=300, blank=True
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
+    responsible = models.ForeignKey(
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lifecycle_tasks",
+        verbose_name=_("responsible"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist task")
+        verbose_name_plural = _("checklist tasks")
+        ordering = ["entry", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "pack_id", "item_id"],
+                name="%(app_label)s_%(class)s_unique_item",
+                violation_error_message=_("This item is already a task of this ledger entry."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_status_valid",
+                condition=Q(status__in=TaskStatus.values),
+                violation_error_message=_("The status is not valid."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_decided_has_who_and_when",
+                condition=Q(status=TaskStatus.OPEN, confirmed_at__isnull=True)
+                | (~Q(status=TaskStatus.OPEN) & Q(confirmed_at__isnull=False, confirmed_by__isnull=False)),
+                violation_error_message=_("A decided task records who decided it and when."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["entry", "phase"], name="lifecycle_task_phase_idx"),
+            # A person's open tasks, and those due in a range of dates (the dashboard).
+            models.Index(fields=["responsible", "status", "due_date"], name="lifecycle_task_responsible_idx"),
+            # The dashboard's overdue and coming-due counts and lists: only the open tasks with a due date
+            # (a few percent of all tasks), with the entry to join, so the task rows are not read
+            # (BENCHMARKS.md, "Dashboard").
+            models.Index(
+                fields=["due_date", "entry"],
+                name="lifecycle_task_open_due_idx",
+                condition=Q(status=TaskStatus.OPEN, due_date__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.pack_id}:{self.item_id}"
+
+    @property
+    def municipality(self) -> Any:
+        return self.entry.municipality
+
+    def is_overdue(self, today: Any = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == TaskStatus.OPEN and self.due_date is not None and self.due_date < today
