@@ -16,7 +16,7 @@ from kumokan.accounts.signals import two_factor_removed
 from kumokan.accounts.two_factor import new_key, requires_two_factor
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
-from kumokan.core.actors import is_system
+from kumokan.core.actors import Actor, is_system
 from kumokan.errors import WorkflowError
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.actions import grant_membership
@@ -30,7 +30,7 @@ ONLY_ADMINISTRATOR_JA = "この操作はシステム管理者だけが行えま�
 ONLY_ADMINISTRATOR_EN = "Only an administrator may do this."
 
 
-def enrol_totp_device(*, acting_user: Any, hex_key: str, name: str = DEVICE_NAME) -> TOTPDevice:
+def enrol_totp_device(*, acting_user: Actor, hex_key: str, name: str = DEVICE_NAME) -> TOTPDevice:
     """Store the user's verified TOTP secret as their one device (replacing any earlier one)."""
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=acting_user.pk)
@@ -41,7 +41,7 @@ def enrol_totp_device(*, acting_user: Any, hex_key: str, name: str = DEVICE_NAME
     return device
 
 
-def remove_totp_devices(*, acting_user: Any, user: Any) -> None:
+def remove_totp_devices(*, acting_user: Actor, user: Any) -> None:
     """Remove a user's devices: their own choice where not required, or an administrator's reset."""
     if acting_user.pk == user.pk and requires_two_factor(user):
         raise WorkflowError(
@@ -62,7 +62,7 @@ def remove_totp_devices(*, acting_user: Any, user: Any) -> None:
         two_factor_removed.send(sender=TOTPDevice, acting_user=acting_user, user=locked)
 
 
-def unlock_account(*, acting_user: Any, username: str) -> int:
+def unlock_account(*, acting_user: Actor, username: str) -> int:
     """Clear the failed sign-ins that locked `username` out; returns how many records were cleared."""
     if not acting_user.has_perm("axes.delete_accessattempt"):
         raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
@@ -80,11 +80,11 @@ def give_demo_device(user: Any) -> TOTPDevice:
     return device or enrol_totp_device(acting_user=user, hex_key=new_key(), name=DEMO_DEVICE_NAME)
 
 
-def _may_administer(acting_user: Any, municipality: Any) -> bool:
+def _may_administer(acting_user: Actor, municipality: Any) -> bool:
     return bool(acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR))
 
 
-def _check_administrators_link(acting_user: Any, municipality: Any, user: Any) -> None:
+def _check_administrators_link(acting_user: Actor, municipality: Any, user: Any) -> None:
     """An administrator links only accounts they administer wholly: whoever holds the linked subject
     becomes the account, with its roles in every city and its superuser status."""
     if not _may_administer(acting_user, municipality):
@@ -115,7 +115,7 @@ def _check_administrators_link(acting_user: Any, municipality: Any, user: Any) -
 
 
 def check_link(
-    *, acting_user: Any, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
+    *, acting_user: Actor, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
 ) -> None:
     """Raise WorkflowError unless this link may be made (link_identity asks again under the lock)."""
     municipality = provider.municipality
@@ -154,7 +154,7 @@ def check_link(
 
 
 def link_identity(
-    *, acting_user: Any, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
+    *, acting_user: Actor, provider: IdentityProvider, subject: str, user: Any, method: LinkMethod
 ) -> ExternalIdentity:
     """Bind (provider, sub) to `user`: an administrator's link, the person's password-confirmed one, or creation.
 
@@ -179,7 +179,7 @@ def link_identity(
     return identity
 
 
-def unlink_identity(*, acting_user: Any, identity: ExternalIdentity) -> None:
+def unlink_identity(*, acting_user: Actor, identity: ExternalIdentity) -> None:
     """Remove a link (an administrator's step): the provider account no longer signs anyone in."""
     if not _may_administer(acting_user, identity.provider.municipality):
         raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
@@ -242,7 +242,7 @@ def _provider_values(provider: IdentityProvider) -> dict[str, Any]:
     return values | {"municipality": provider.municipality.slug}
 
 
-def save_identity_provider(*, acting_user: Any, provider: IdentityProvider) -> IdentityProvider:
+def save_identity_provider(*, acting_user: Actor, provider: IdentityProvider) -> IdentityProvider:
     """Create or change a municipality's identity provider (a superuser's step; the secret is never stored)."""
     if not is_system(acting_user) and not acting_user.is_superuser:
         raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
@@ -275,7 +275,7 @@ def save_identity_provider(*, acting_user: Any, provider: IdentityProvider) -> I
 
 
 def approve_group_mapping(
-    *, acting_user: Any, provider: IdentityProvider, group: str, role: str
+    *, acting_user: Actor, provider: IdentityProvider, group: str, role: str
 ) -> GroupRoleMapping:
     """An administrator of the provider's municipality lets members of `group` get `role` at sign-in."""
     if not _may_administer(acting_user, provider.municipality):

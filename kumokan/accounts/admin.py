@@ -26,6 +26,7 @@ from kumokan.accounts.actions import (
 )
 from kumokan.accounts.choices import LinkMethod
 from kumokan.accounts.models import ExternalIdentity, GroupRoleMapping, IdentityProvider, SignInRefusal
+from kumokan.core.actors import Actor
 from kumokan.errors import WorkflowError
 
 admin.site.unregister(AccessAttempt)
@@ -92,7 +93,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class LinkForm(forms.ModelForm):  # type: ignore[type-arg]
     """The administrator's link, refused with the action's own reasons (another city's account, taken)."""
 
-    acting_user: Any = None
+    acting_user: Actor | None = None
 
     class Meta:
         model = ExternalIdentity

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from kumokan.api.models import ApiToken, new_token_text, token_digest
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import is_system
+from kumokan.core.actors import Actor, is_system
 from kumokan.errors import WorkflowError
 
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 
 
-def _require_owner(acting_user: Any, owner: Any) -> None:
+def _require_owner(acting_user: Actor, owner: Any) -> None:
     if is_system(acting_user) or acting_user.is_superuser:
         return
     if not acting_user.is_authenticated or not acting_user.is_active or acting_user.pk != owner.pk:
@@ -30,7 +30,7 @@ def _require_owner(acting_user: Any, owner: Any) -> None:
 
 
 @transaction.atomic
-def issue_api_token(*, acting_user: Any, user: Any, name: str) -> tuple[ApiToken, str]:
+def issue_api_token(*, acting_user: Actor, user: Any, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the token text, which is never stored or shown again."""
     _require_owner(acting_user, user)
     name = name.strip()
@@ -53,7 +53,7 @@ def issue_api_token(*, acting_user: Any, user: Any, name: str) -> tuple[ApiToken
 
 
 @transaction.atomic
-def revoke_api_token(*, acting_user: Any, token: ApiToken) -> ApiToken:
+def revoke_api_token(*, acting_user: Actor, token: ApiToken) -> ApiToken:
     """Stop the token from working, at once and for good."""
     locked = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     _require_owner(acting_user, locked.user)
@@ -68,7 +68,7 @@ def revoke_api_token(*, acting_user: Any, token: ApiToken) -> ApiToken:
     return locked
 
 
-def revoke_tokens_of(sender: Any, *, acting_user: Any, user: Any, **kwargs: Any) -> None:
+def revoke_tokens_of(sender: Any, *, acting_user: Actor, user: Any, **kwargs: Any) -> None:
     """Revoke every active token of `user`: receives kumokan.accounts.signals.two_factor_removed
     (connected in ApiConfig.ready)."""
     for token in ApiToken.objects.active().filter(user=user):

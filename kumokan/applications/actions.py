@@ -39,7 +39,7 @@ from kumokan.applications.workflow import Transition, transition
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions import find_or_register_service
-from kumokan.core.actors import display_name
+from kumokan.core.actors import Actor, display_name
 from kumokan.errors import ConflictError, WorkflowError, check_version
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
@@ -88,7 +88,7 @@ _ANSWER_STATE = ("answer", "note", "evidence")
 @transaction.atomic
 def create_draft(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     municipality: Municipality,
     department: Department,
     facts: dict[str, Any],
@@ -140,7 +140,7 @@ def create_draft(
 @transaction.atomic
 def update_draft(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     changes: dict[str, Any],
     expected_version: int | None = None,
@@ -204,7 +204,7 @@ class ItemAnswer:
 
 def answer_item(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     pack_id: str,
     item_id: str,
@@ -230,7 +230,7 @@ def answer_item(
 @transaction.atomic
 def answer_items(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     answers: Iterable[ItemAnswer],
     expected_version: int | None = None,
@@ -265,7 +265,7 @@ def answer_items(
 
 
 def _write_answer(
-    acting_user: Any,
+    acting_user: Actor,
     locked: Application,
     snapshot: JudgmentSnapshot,
     existing: ChecklistAnswer | None,
@@ -324,7 +324,7 @@ def _capped(explanation: str) -> str:
 @transaction.atomic
 def explain_finding(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     pack_id: str,
     code: str,
@@ -472,7 +472,9 @@ def unanswered_items(
 
 
 @transaction.atomic
-def submit(*, acting_user: Any, application: Application, expected_version: int | None = None) -> Application:
+def submit(
+    *, acting_user: Actor, application: Application, expected_version: int | None = None
+) -> Application:
     """下書き → 審査中 (or, where the pack says the applicant approves their own use, → 承認 at once)."""
     locked = _lock(application, expected_version)
     _require_applicant(acting_user, locked)
@@ -481,7 +483,7 @@ def submit(*, acting_user: Any, application: Application, expected_version: int 
 
 @transaction.atomic
 def resubmit(
-    *, acting_user: Any, application: Application, expected_version: int | None = None
+    *, acting_user: Actor, application: Application, expected_version: int | None = None
 ) -> Application:
     """差戻し → 審査中, with the same checks as the first submission."""
     locked = _lock(application, expected_version)
@@ -491,7 +493,7 @@ def resubmit(
 
 @transaction.atomic
 def withdraw(
-    *, acting_user: Any, application: Application, reason: str = "", expected_version: int | None = None
+    *, acting_user: Actor, application: Application, reason: str = "", expected_version: int | None = None
 ) -> Application:
     """The applicant withdraws a draft, a submitted or a returned application (取下げ, final)."""
     locked = _lock(application, expected_version)
@@ -522,7 +524,7 @@ def withdraw(
     return locked
 
 
-def _submit(acting_user: Any, locked: Application, move: Transition, action: Action) -> Application:
+def _submit(acting_user: Actor, locked: Application, move: Transition, action: Action) -> Application:
     snapshot = _rejudge(locked)
     problems = submission_problems(locked, snapshot)
     if problems:
@@ -565,7 +567,7 @@ def _submit(acting_user: Any, locked: Application, move: Transition, action: Act
 
 def decide(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     outcome: str,
     reason: str = "",
@@ -592,7 +594,7 @@ def decide(
 
 
 def _decide(
-    acting_user: Any,
+    acting_user: Actor,
     locked: Application,
     snapshot: JudgmentSnapshot,
     outcome: Outcome,
@@ -724,12 +726,12 @@ def _check_version(locked: Application, expected_version: int | None) -> None:
     check_version("申請", "application", locked.version, expected_version)
 
 
-def _require_applicant(acting_user: Any, application: Application) -> None:
+def _require_applicant(acting_user: Actor, application: Application) -> None:
     if not acting_user.is_authenticated or acting_user.pk != application.applicant_id:
         raise PermissionDenied(_("Only the applicant can do this."))
 
 
-def _require_answerer(acting_user: Any, application: Application, item: dict[str, Any]) -> None:
+def _require_answerer(acting_user: Actor, application: Application, item: dict[str, Any]) -> None:
     """Drafting: the applicant, any item. Approved: the service manager, items after selection."""
     if application.status == Status.APPROVED and item["phase"] != Phase.SELECTION:
         entry = getattr(application, "ledger_entry", None)
@@ -772,7 +774,7 @@ def _store_snapshot(application: Application, judged: Judged) -> JudgmentSnapsho
     )
 
 
-def _service(acting_user: Any, municipality: Municipality, judged: Judged) -> Any:
+def _service(acting_user: Actor, municipality: Municipality, judged: Judged) -> Any:
     return find_or_register_service(
         acting_user=acting_user,
         municipality=municipality,

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kumokan.applications.routing import resolve_approver
-from kumokan.policy import judge
+from kumokan.policy import Judgment, judge
 from kumokan.policy.facts import canonical_facts
+from kumokan.policy.schemas import PackRef
 from kumokan.tenancy.models import Municipality
 
 
@@ -16,12 +17,12 @@ class Judged:
     """The engine's judgment of some facts, with the facts in the canonical form we store."""
 
     facts: dict[str, Any]
-    judgment: dict[str, Any]
+    judgment: Judgment
     approver_role: str | None
     approver_title: str
 
     @property
-    def packs(self) -> list[dict[str, str]]:
+    def packs(self) -> list[PackRef]:
         return list(self.judgment["packs"])
 
     @property

@@ -22,6 +22,7 @@ from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.core.actors import display_name
 from kumokan.core.citations import citation
 from kumokan.errors import WorkflowError
+from kumokan.policy import Judgment
 from kumokan.policy.pack import Designation
 from kumokan.tenancy.access import has_role, is_eligible_service_manager, roles_applying_as, users_with_role
 from kumokan.tenancy.choices import Role
@@ -31,7 +32,7 @@ from kumokan.tenancy.models import Department, Membership, Municipality
 CONTRACTOR_FINDING = "contractor_submission"
 
 
-def resolve_approver(municipality: Municipality, judgment: dict[str, Any]) -> tuple[str | None, str]:
+def resolve_approver(municipality: Municipality, judgment: Judgment) -> tuple[str | None, str]:
     """(role, title) of whoever decides under this judgment; role None when nobody is configured."""
     approver = judgment.get("approver")
     if approver is None:
@@ -71,7 +72,7 @@ def approvers(application: Application, snapshot: JudgmentSnapshot) -> QuerySet[
     return users_with_role(application.municipality, role, department).exclude(pk=application.applicant_id)
 
 
-def applying_roles(judgment: dict[str, Any]) -> set[str]:
+def applying_roles(judgment: Judgment) -> set[str]:
     """The roles that apply under this judgment: the role the pack names as the track's applicant
     (tenancy.access.roles_applying_as: Kitakyushu 5.2(1)①'s 所属長 alone on the 重要情報資産 track)."""
     return roles_applying_as(str(judgment["applicant"]["role"]))
@@ -90,7 +91,7 @@ def _applies_on_some_track(user: Any, department: Department) -> bool:
     ).exists()
 
 
-def applicants(department: Department, judgment: dict[str, Any]) -> QuerySet[Any]:
+def applicants(department: Department, judgment: Judgment) -> QuerySet[Any]:
     """Everyone who may apply in `department` under this judgment (not as a contractor), by username."""
     memberships = Membership.objects.filter(
         municipality_id=department.municipality_id, department=department, role__in=applying_roles(judgment)
@@ -102,9 +103,7 @@ def applicants(department: Department, judgment: dict[str, Any]) -> QuerySet[Any
     )
 
 
-def may_apply(
-    user: Any, department: Department, judgment: dict[str, Any], *, contractor: bool = False
-) -> bool:
+def may_apply(user: Any, department: Department, judgment: Judgment, *, contractor: bool = False) -> bool:
     """Whether `user` may apply in `department` under this judgment: see applying_roles.
 
     With `contractor`: whether the user may submit as the department's contractor, which needs the
@@ -121,7 +120,7 @@ def may_apply(
     ).exists()
 
 
-def check_may_apply(user: Any, department: Department, judgment: dict[str, Any], *, contractor: bool) -> None:
+def check_may_apply(user: Any, department: Department, judgment: Judgment, *, contractor: bool) -> None:
     """Refuse `user` unless may_apply: a WorkflowError citing the pack's clause when the user applies
     in `department` on another track (these facts put the use on a track someone else applies for),
     else PermissionDenied (no applying role here, or a contractor where none submits)."""
@@ -132,7 +131,7 @@ def check_may_apply(user: Any, department: Department, judgment: dict[str, Any],
     raise PermissionDenied(_("You have no role that may apply for this department."))
 
 
-def not_the_applicant(department: Department, judgment: dict[str, Any]) -> WorkflowError:
+def not_the_applicant(department: Department, judgment: Judgment) -> WorkflowError:
     """The refusal when someone who applies elsewhere is not the applicant this judgment's track names,
     citing the pack's clause (e.g. Kitakyushu 5.2(1)①: on the 重要情報資産 track the 所属長 applies)."""
     applicant = judgment["applicant"]
@@ -150,7 +149,7 @@ def not_the_applicant(department: Department, judgment: dict[str, Any]) -> Workf
     )
 
 
-def contractor_submits(judgment: dict[str, Any]) -> bool:
+def contractor_submits(judgment: Judgment) -> bool:
     """Whether the judged pack has a contractor submit the checklist for these facts (Kobe §5.3)."""
     return any(finding["code"] == CONTRACTOR_FINDING for finding in judgment["findings"])
 

@@ -40,7 +40,7 @@ from kumokan.catalog.models import (
 )
 from kumokan.catalog.signals import certification_lapsed
 from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
-from kumokan.core.actors import person
+from kumokan.core.actors import Actor, person
 from kumokan.core.spreadsheet import normalise
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.tenancy.models import Municipality
@@ -48,7 +48,7 @@ from kumokan.tenancy.models import Municipality
 
 def find_or_register_service(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     municipality: Any,
     provider_name: str,
     service_name: str,
@@ -126,7 +126,7 @@ _PERIODS = (
 @transaction.atomic
 def add_certification(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     provider: Provider,
     kind: str,
     registration_number: str = "",
@@ -164,7 +164,7 @@ def add_certification(
 @transaction.atomic
 def edit_certification(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     certification: Certification,
     changes: dict[str, Any],
     expected_version: int | None = None,
@@ -207,7 +207,7 @@ def edit_certification(
 @transaction.atomic
 def apply_for_renewal(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     certification: Certification,
     applied_on: datetime.date,
     today: datetime.date | None = None,
@@ -248,7 +248,7 @@ def apply_for_renewal(
 @transaction.atomic
 def withdraw_certification(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     certification: Certification,
     withdrawn_on: datetime.date,
     reason: str,
@@ -286,7 +286,7 @@ def withdraw_certification(
 
 @transaction.atomic
 def add_certification_evidence(
-    *, acting_user: Any, certification: Certification, file: File[Any]
+    *, acting_user: Actor, certification: Certification, file: File[Any]
 ) -> CertificationEvidence:
     """Keep a file proving the certification (a certificate, the list's page, an audit report)."""
     locked = _lock(certification, None)
@@ -346,7 +346,7 @@ def unreported_lapses(on: datetime.date) -> list[Certification]:
 @transaction.atomic
 def read_ismap_list_dry_run(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     municipality: Municipality,
     kind: str,
     file: IO[bytes],
@@ -408,7 +408,7 @@ def read_ismap_list_dry_run(
 
 @transaction.atomic
 def commit_ismap_import(
-    *, acting_user: Any, ismap_import: IsmapImport, today: datetime.date | None = None
+    *, acting_user: Actor, ismap_import: IsmapImport, today: datetime.date | None = None
 ) -> IsmapImport:
     """Apply exactly what the dry run reported, all or nothing (ConflictError if the catalogue moved since)."""
     today = today or timezone.localdate()
@@ -500,7 +500,7 @@ def commit_ismap_import(
 
 
 @transaction.atomic
-def discard_ismap_import(*, acting_user: Any, ismap_import: IsmapImport) -> IsmapImport:
+def discard_ismap_import(*, acting_user: Actor, ismap_import: IsmapImport) -> IsmapImport:
     """Throw away a dry run that is not to be imported."""
     locked = IsmapImport.objects.select_for_update().get(pk=ismap_import.pk)
     _require_manager(acting_user, locked.municipality)
@@ -520,7 +520,7 @@ def discard_ismap_import(*, acting_user: Any, ismap_import: IsmapImport) -> Isma
 # ── helpers ─────────────────────────────────────────────────────────────────
 
 
-def _require_manager(acting_user: Any, municipality: Municipality) -> None:
+def _require_manager(acting_user: Actor, municipality: Municipality) -> None:
     if not may_manage(acting_user, municipality):
         raise PermissionDenied(_("Only those who keep the service catalogue may do this."))
 
@@ -540,7 +540,7 @@ def _lock(certification: Certification, expected_version: int | None) -> Certifi
 
 
 def _create(
-    acting_user: Any,
+    acting_user: Actor,
     certification: Certification,
     services: list[CloudService],
     today: datetime.date,
@@ -622,7 +622,7 @@ def _settle(
         certification.lapse_reported_at = None
 
 
-def _report_lapse(acting_user: Any, locked: Certification, today: datetime.date) -> list[Any]:
+def _report_lapse(acting_user: Actor, locked: Certification, today: datetime.date) -> list[Any]:
     if locked.lapse_reported_at is not None or not lapsing(locked, today):
         return []
     responses = certification_lapsed.send(

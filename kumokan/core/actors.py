@@ -7,9 +7,12 @@ skipped every check) is refused, so a forgotten actor can no longer pass as kumo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class SystemActor:
@@ -31,17 +34,20 @@ class SystemActor:
 
 SYSTEM = SystemActor()
 
+# The type of every action's `acting_user`: a person's account, or kumokan itself.
+Actor: TypeAlias = "User | SystemActor"
 
-def is_system(actor: Any) -> bool:
+
+def is_system(actor: Actor | None) -> bool:
     """Whether kumokan itself acts; an action called with no actor at all is refused."""
     if actor is None:
         raise PermissionDenied("An action needs its acting user; kumokan itself acts as SYSTEM.")
     return actor is SYSTEM
 
 
-def person(actor: Any) -> Any:
+def person(actor: Actor) -> User | None:
     """The user to store in a "done by" column: the person, or None for kumokan itself."""
-    return None if is_system(actor) else actor
+    return None if is_system(actor) or isinstance(actor, SystemActor) else actor
 
 
 def display_name(user: Any) -> str:

@@ -7,6 +7,7 @@ never shows that name. The packs that can be loaded say which rules each file is
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +71,7 @@ def anchor(clause: str) -> str:
     return "clause-" + re.sub(r"\s+", "_", clause.strip())
 
 
-def citation(source: dict[str, Any] | None) -> Citation | None:
+def citation(source: Mapping[str, Any] | None) -> Citation | None:
     """The citation of a judgment's `source` (a value no seed states is cited by what it comes from)."""
     if not source:
         return None

@@ -30,7 +30,7 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
-from kumokan.core.actors import display_name
+from kumokan.core.actors import Actor, display_name
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
@@ -59,7 +59,7 @@ from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 
 
-def require_importer(acting_user: Any, municipality: Municipality) -> None:
+def require_importer(acting_user: Actor, municipality: Municipality) -> None:
     """Importing writes many entries at once: the municipality's administrator (city-wide) only."""
     if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
         raise PermissionDenied(_("Only the municipality's administrator may import a ledger."))
@@ -82,7 +82,7 @@ def _status(check: Check) -> ImportStatus:
 
 
 def check_upload(
-    *, acting_user: Any, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
+    *, acting_user: Actor, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
 ) -> LedgerImport:
     """Keep the uploaded file and check it (the dry run); nothing enters the ledger."""
     if encoding not in ENCODINGS:
@@ -117,7 +117,7 @@ def check_upload(
 
 
 def upload(
-    *, acting_user: Any, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
+    *, acting_user: Actor, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
 ) -> LedgerImport:
     """Keep an uploaded file and check it: at once when it is small, else by a background job
     (kumokan.documents.tasks.check_import) whose progress the import's page shows."""
@@ -155,7 +155,7 @@ def upload(
     return ledger_import
 
 
-def run_check(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def run_check(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
     """The background check of a kept file: every PROGRESS_EVERY rows its progress is written (the
     check itself writes nothing), then the result, as recheck would."""
     pk = ledger_import.pk
@@ -184,7 +184,7 @@ def run_check(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
 
 
 def start_import(
-    *, acting_user: Any, ledger_import: LedgerImport, layout: tuple[str, int | None] | None = None
+    *, acting_user: Actor, ledger_import: LedgerImport, layout: tuple[str, int | None] | None = None
 ) -> LedgerImport:
     """Import a checked file: at once when it is small, else by a background job
     (kumokan.documents.tasks.commit_import); see import_checked_file. `layout` is the sheet and header
@@ -203,7 +203,7 @@ def start_import(
     return locked
 
 
-def retry_job(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def retry_job(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
     """Run again a background job that stopped without finishing (LedgerImport.job_stopped): the
     check, or the import, which wrote nothing (one transaction rolled back with its worker)."""
     with transaction.atomic():
@@ -244,7 +244,7 @@ def retry_job(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
     return locked
 
 
-def _enqueue(job: str, ledger_import: LedgerImport, acting_user: Any) -> None:
+def _enqueue(job: str, ledger_import: LedgerImport, acting_user: Actor) -> None:
     """Send the job once the transaction that set its state has committed."""
     from kumokan.documents import tasks
 
@@ -260,7 +260,7 @@ def _keep_result(locked: LedgerImport, check: Check) -> None:
     locked.save(update_fields=["status", "report", "progress_done", "progress_total"])
 
 
-def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def recheck(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
     """Check a kept file again (after the mapping or the departments changed); a large one by a
     background job."""
     if ledger_import.report.get("rows", 0) > BACKGROUND_FROM_ROWS:
@@ -292,7 +292,7 @@ def recheck(*, acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
 
 
 def choose_layout(
-    *, acting_user: Any, ledger_import: LedgerImport, sheet: str, header_row: int | None
+    *, acting_user: Actor, ledger_import: LedgerImport, sheet: str, header_row: int | None
 ) -> LedgerImport:
     """Read a kept file from another sheet or header row than the check found ("" / None: find them
     again), and check it again."""
@@ -358,7 +358,7 @@ def _require_checked(locked: LedgerImport, background: bool = False) -> None:
 
 def _commit(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     ledger_import: LedgerImport,
     background: bool = False,
     layout: tuple[str, int | None] | None = None,
@@ -436,7 +436,7 @@ class _Refused(WorkflowError):
 
 def import_checked_file(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     ledger_import: LedgerImport,
     background: bool = False,
     layout: tuple[str, int | None] | None = None,
@@ -460,7 +460,7 @@ def import_checked_file(
 
 
 @transaction.atomic
-def save_mapping(*, acting_user: Any, municipality: Municipality, columns: dict[str, str]) -> ImportMapping:
+def save_mapping(*, acting_user: Actor, municipality: Municipality, columns: dict[str, str]) -> ImportMapping:
     """Remember how this municipality's headers map to ledger columns ("" ignores a column)."""
     require_importer(acting_user, municipality)
     normalised = {header_key(header): key for header, key in columns.items() if header_key(header)}
@@ -486,7 +486,7 @@ NEW_DEPARTMENT = "+new"
 
 @transaction.atomic
 def save_decisions(
-    *, acting_user: Any, municipality: Municipality, decisions: dict[str, dict[str, str]]
+    *, acting_user: Actor, municipality: Municipality, decisions: dict[str, dict[str, str]]
 ) -> ImportMapping:
     """Remember how this municipality's values are read (kind -> the value as a file writes it -> the
     answer): a classification of another scale as the pack's level code, a department name as an
@@ -548,7 +548,7 @@ def _new_department_code(municipality: Municipality) -> str:
     return next(code for n in range(1, len(taken) + 2) if (code := f"imported-{n}") not in taken)
 
 
-def _lock(acting_user: Any, ledger_import: LedgerImport) -> LedgerImport:
+def _lock(acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
     locked = LedgerImport.objects.select_for_update().select_related("municipality").get(pk=ledger_import.pk)
     require_importer(acting_user, locked.municipality)
     return locked
@@ -648,7 +648,7 @@ class _Judge:
         return canonical, kind
 
 
-def _import_rows(acting_user: Any, ledger_import: LedgerImport, rows: list[CheckedRow]) -> None:
+def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[CheckedRow]) -> None:
     """Write the new rows as approved applications with their entries, table by table in batches:
     the catalogue's providers and services first (matched by name key, added when new), then the
     applications, judgments, decisions, entries and one audit record per entry."""
@@ -765,7 +765,7 @@ def _service_key(values: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def _services(
-    acting_user: Any, municipality: Municipality, rows: list[CheckedRow], facts: list[dict[str, Any]]
+    acting_user: Actor, municipality: Municipality, rows: list[CheckedRow], facts: list[dict[str, Any]]
 ) -> dict[tuple[str, str, str], CloudService]:
     """The catalogue's service of each row, as find_or_register_service would find or add it, with the
     providers and services already registered read in two queries and the new ones added in batches."""

@@ -15,7 +15,7 @@ from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import display_name
+from kumokan.core.actors import Actor, display_name
 from kumokan.core.citations import citation
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version, interpolate
@@ -103,7 +103,7 @@ def new_entry(application: Application, decision: Decision, judgment: dict[str, 
 
 def edit_entry(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     entry: LedgerEntry,
     changes: dict[str, Any],
     reason: str,
@@ -177,7 +177,7 @@ def edit_entry(
     return locked
 
 
-def lock_entry(acting_user: Any, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
+def lock_entry(acting_user: Actor, entry: LedgerEntry, expected_version: int | None) -> LedgerEntry:
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked):
         raise PermissionDenied(
@@ -221,7 +221,7 @@ def given_reason(reason: str, required: bool) -> str:
 
 
 def save_change(
-    acting_user: Any,
+    acting_user: Actor,
     entry: LedgerEntry,
     changed: list[str],
     before: dict[str, Any],
@@ -294,7 +294,7 @@ def entry_state(entry: LedgerEntry) -> dict[str, Any]:
     return state
 
 
-def report_change(acting_user: Any, entry: LedgerEntry, change: Message) -> None:
+def report_change(acting_user: Actor, entry: LedgerEntry, change: Message) -> None:
     """Tell whoever the pack says ledger changes are reported to (Kitakyushu §3.3②, §3.4②)."""
     reported_to = entry.municipality.pack().pack.workflow.ledger_changes_reported_to
     if reported_to is None or reported_to.track not in ("any", entry.track):

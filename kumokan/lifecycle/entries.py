@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import Actor
 from kumokan.ledger import counts
 from kumokan.ledger.actions import (
     entry_state,
@@ -42,7 +43,7 @@ from kumokan.webhooks.events import emit
 
 def register_entry(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     decision: Decision,
     snapshot: JudgmentSnapshot,
@@ -65,7 +66,7 @@ def register_entry(
 
 
 def build_entries(
-    acting_user: Any,
+    acting_user: Actor,
     entries: list[tuple[LedgerEntry, dict[str, Any], dict[str, Any]]],
     *,
     action: Action,
@@ -95,28 +96,28 @@ def build_entries(
 
 
 def start_operation(
-    *, acting_user: Any, entry: LedgerEntry, reason: str = "", expected_version: int | None = None
+    *, acting_user: Actor, entry: LedgerEntry, reason: str = "", expected_version: int | None = None
 ) -> LedgerEntry:
     """承認済み → 稼働中: the service goes into use."""
     return _step(acting_user, entry, EntryStep.START_OPERATION, reason, expected_version)
 
 
 def suspend(
-    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
+    *, acting_user: Actor, entry: LedgerEntry, reason: str, expected_version: int | None = None
 ) -> LedgerEntry:
     """稼働中 → 停止中, e.g. when a nonconformity cannot be corrected (Kobe §6.2)."""
     return _step(acting_user, entry, EntryStep.SUSPEND, reason, expected_version)
 
 
 def resume(
-    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
+    *, acting_user: Actor, entry: LedgerEntry, reason: str, expected_version: int | None = None
 ) -> LedgerEntry:
     """停止中 → 稼働中."""
     return _step(acting_user, entry, EntryStep.RESUME, reason, expected_version)
 
 
 def retire(
-    *, acting_user: Any, entry: LedgerEntry, reason: str, expected_version: int | None = None
+    *, acting_user: Actor, entry: LedgerEntry, reason: str, expected_version: int | None = None
 ) -> LedgerEntry:
     """→ 廃止済み (Kobe §7.2); the entry stays in the ledger."""
     return _step(acting_user, entry, EntryStep.RETIRE, reason, expected_version)
@@ -131,7 +132,7 @@ _AUDIT_ACTIONS = {
 
 
 def _step(
-    acting_user: Any, entry: LedgerEntry, step: EntryStep, reason: str, expected_version: int | None
+    acting_user: Actor, entry: LedgerEntry, step: EntryStep, reason: str, expected_version: int | None
 ) -> LedgerEntry:
     with transaction.atomic():
         locked = lock_entry(acting_user, entry, expected_version)
@@ -188,7 +189,7 @@ STEP_ACTIONS: dict[str, Callable[..., LedgerEntry]] = {
 def on_application_approved(
     sender: Any,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     application: Application,
     decision: Decision,
     snapshot: JudgmentSnapshot,

@@ -22,6 +22,7 @@ from django.utils.translation import override
 
 from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import Actor
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
@@ -38,7 +39,7 @@ from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_r
 
 
 def open_phase_tasks(
-    entry: LedgerEntry, *, acting_user: Any, phases: Collection[str] = tuple(TaskPhase.values)
+    entry: LedgerEntry, *, acting_user: Actor, phases: Collection[str] = tuple(TaskPhase.values)
 ) -> int:
     """Copy the judgment's items of the phases after approval (or of the given ones) into tasks of the
     entry, the missing ones only; how many were opened."""
@@ -51,7 +52,9 @@ def open_phase_tasks(
     return _open_tasks([(entry, items)], acting_user)
 
 
-def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Any) -> int:
+def open_tasks_of_new_entries(
+    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Actor
+) -> int:
     """The tasks of entries just created, each given with its judgment, in one batch.
 
     An entry registered on approval gets every item of the phases after approval: the gate before
@@ -74,7 +77,9 @@ def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, dict[str, Any]]],
 TASK_BATCH = 2000
 
 
-def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, dict[str, Any]]]]], acting_user: Any) -> int:
+def _open_tasks(
+    entries: list[tuple[LedgerEntry, list[tuple[int, dict[str, Any]]]]], acting_user: Actor
+) -> int:
     """Insert the tasks of each entry's (position, item) pairs, and one audit row per entry naming them.
 
     Entries of one kind share their judgment's item dicts: each item's column values are prepared for
@@ -158,7 +163,7 @@ def check_step(entry: LedgerEntry, step: str, *, reason: str = "") -> None:
         _check_termination_done(entry)
 
 
-def follow_step(entry: LedgerEntry, step: str, *, acting_user: Any) -> None:
+def follow_step(entry: LedgerEntry, step: str, *, acting_user: Actor) -> None:
     """What follows a ledger step in the service's life."""
     if step in (EntryStep.START_OPERATION, EntryStep.RESUME):
         schedule_periodic_rechecks(entry, today=timezone.localdate(), acting_user=acting_user)
@@ -170,7 +175,7 @@ def follow_step(entry: LedgerEntry, step: str, *, acting_user: Any) -> None:
 RETIRED_TASK_NOTE = "利用終了（廃止）により、実施しないまま終了した。"
 
 
-def close_open_tasks(entry: LedgerEntry, *, acting_user: Any) -> int:
+def close_open_tasks(entry: LedgerEntry, *, acting_user: Actor) -> int:
     """A retired service leaves no checklist task 未着手: each open one ends 該当なし with the reason stated."""
     tasks = list(ChecklistTask.objects.select_for_update().filter(entry=entry, status=TaskStatus.OPEN))
     if not tasks:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from kumokan.catalog.models import Certification
 from kumokan.catalog.validity import lapsing, status_on
-from kumokan.core.actors import SYSTEM
+from kumokan.core.actors import SYSTEM, Actor
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.rechecks import open_event_recheck
@@ -66,7 +66,7 @@ def services_relying_on(certification: Certification, on: datetime.date) -> list
 
 
 def certification_lapsed(
-    certification: Certification, *, today: datetime.date, acting_user: Any = SYSTEM
+    certification: Certification, *, today: datetime.date, acting_user: Actor = SYSTEM
 ) -> list[Recheck]:
     """Open a re-check on every service that relied on the certification, and tell its service manager.
 
@@ -105,7 +105,7 @@ def certification_lapsed(
 
 
 def on_certification_lapsed(
-    sender: Any, *, certification: Certification, today: datetime.date, acting_user: Any, **kwargs: Any
+    sender: Any, *, certification: Certification, today: datetime.date, acting_user: Actor, **kwargs: Any
 ) -> list[Recheck]:
     """Receives kumokan.catalog.signals.certification_lapsed (connected in LifecycleConfig.ready)."""
     return certification_lapsed(certification, today=today, acting_user=acting_user)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
+from kumokan.core.actors import Actor
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.actions.packs import replaced_rules
@@ -41,7 +42,7 @@ class Preview:
         return self.pack is not None and not self.problems and not self.in_force
 
 
-def preview_revision(*, acting_user: Any, municipality: Municipality, text: str) -> Preview:
+def preview_revision(*, acting_user: Actor, municipality: Municipality, text: str) -> Preview:
     """Validate `text` as a revision of one of the municipality's packs and say what adopting it would do.
 
     Audited: the digest checked, its problems, its changes and the services it would re-check.

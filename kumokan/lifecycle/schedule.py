@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import SYSTEM
+from kumokan.core.actors import SYSTEM, Actor
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import OrderStatus, RecheckStatus, RecheckTrigger
@@ -44,7 +44,7 @@ def settings_for(municipality: Any) -> LifecycleSettings:
 
 
 def schedule_periodic_rechecks(
-    entry: LedgerEntry, *, today: datetime.date, acting_user: Any = SYSTEM
+    entry: LedgerEntry, *, today: datetime.date, acting_user: Actor = SYSTEM
 ) -> list[Recheck]:
     """Open the next re-check of every periodic rule of a service in operation that has none open.
 
@@ -80,7 +80,7 @@ def schedule_periodic_rechecks(
 
 
 def schedule_first_rechecks(
-    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Any
+    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Actor
 ) -> list[Recheck]:
     """schedule_periodic_rechecks for entries just created in operation (an imported ledger), each
     given with its judgment, in one batch: the first re-check of each periodic rule."""
@@ -120,7 +120,7 @@ def _periodic_recheck(
     )
 
 
-def cancel_open_rechecks(entry: LedgerEntry, *, acting_user: Any) -> int:
+def cancel_open_rechecks(entry: LedgerEntry, *, acting_user: Actor) -> int:
     """Cancel every open re-check of a service whose use has ended."""
     cancelled = 0
     for recheck in Recheck.objects.select_for_update().filter(entry=entry, status=RecheckStatus.OPEN):
@@ -134,7 +134,7 @@ def cancel_open_rechecks(entry: LedgerEntry, *, acting_user: Any) -> int:
     return cancelled
 
 
-def close_order_if_answered(order: RecheckOrder, *, acting_user: Any) -> bool:
+def close_order_if_answered(order: RecheckOrder, *, acting_user: Actor) -> bool:
     """Close the order once none of its re-checks awaits an answer; True if it closed now."""
     locked = RecheckOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status != OrderStatus.OPEN or locked.rechecks.filter(status=RecheckStatus.OPEN).exists():

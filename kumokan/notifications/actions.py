@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kumokan.core.actors import Actor
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.notifications.models import Notification
@@ -64,7 +65,7 @@ def notify(
 
 
 @transaction.atomic
-def mark_read(*, acting_user: Any, notification: Notification) -> Notification:
+def mark_read(*, acting_user: Actor, notification: Notification) -> Notification:
     """Mark one of the acting user's notifications read (reading again keeps the first time)."""
     locked = Notification.objects.select_for_update().get(pk=notification.pk)
     if locked.user_id != acting_user.pk:
@@ -76,6 +77,6 @@ def mark_read(*, acting_user: Any, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, acting_user: Any) -> int:
+def mark_all_read(*, acting_user: Actor) -> int:
     """Mark every unread notification of the acting user read; returns how many."""
     return Notification.objects.filter(user=acting_user, read_at__isnull=True).update(read_at=timezone.now())

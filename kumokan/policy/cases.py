@@ -13,6 +13,7 @@ from kumokan.policy.errors import FactsError, PackError, Problem
 from kumokan.policy.judge import Judgment, judge
 from kumokan.policy.loader import _japanese, _LineFinder, _UniqueKeyLoader
 from kumokan.policy.pack import Severity
+from kumokan.policy.schemas import all_items
 
 
 class _Strict(BaseModel):
@@ -134,7 +135,8 @@ def compare(expect: Expect, judgment: Judgment) -> list[str]:
             failures.append(f"{name}: expected {_shown(wanted)}, got {_shown(got)}")
 
     differs("track", judgment["track"])
-    differs("approver", (judgment["approver"] or {}).get("title"))
+    approver = judgment["approver"]
+    differs("approver", approver["title"] if approver else None)
     differs("self_approval", judgment["self_approval"])
     differs("applicant", judgment["applicant"]["title"])
     differs("service_manager", judgment["service_manager"]["title"])
@@ -150,7 +152,7 @@ def compare(expect: Expect, judgment: Judgment) -> list[str]:
         elif severities[code] != severity.value:
             failures.append(f"finding {code}: expected {severity.value}, got {severities[code]}")
     failures += [f"finding {code} present" for code in expect.no_findings if code in severities]
-    items = {i["id"] for phase in judgment["checklists"].values() for i in phase}
+    items = {i["id"] for i in all_items(judgment)}
     failures += [f"item {i} missing" for i in expect.items if i not in items]
     failures += [f"item {i} present" for i in expect.no_items if i in items]
     rechecks = {r["id"] for r in judgment["rechecks"]}

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from kumokan.policy import schemas
 from kumokan.policy.conditions import Context, holds
 from kumokan.policy.errors import FactsError, Problem
 from kumokan.policy.facts import MUNICIPAL_ORDER, Facts, MeetingFacts
 from kumokan.policy.loader import LoadedPack, load_pack
-from kumokan.policy.pack import Basis, Finding, Item, Pack, Person, Phase, Recheck, Severity, Source
+from kumokan.policy.pack import Basis, Finding, Item, Pack, Person, Phase, Recheck, Role, Severity, Source
 
-Judgment = dict[str, Any]
+# The engine's output, typed as CONTRACT.md describes it (kumokan.policy.schemas): a judgment stored
+# by an earlier version lacks the keys marked NotRequired there, so readers .get() those.
+Judgment = schemas.Judgment
+MeetingJudgment = schemas.MeetingJudgment
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -38,24 +42,24 @@ def judge(
     track = getattr(municipality.tracks, track_name)
     ctx = Context(data, track_name, orders)
 
-    checklists: dict[str, list[dict[str, Any]]] = {phase.value: [] for phase in Phase}
-    findings: list[dict[str, Any]] = []
+    by_phase: dict[str, list[schemas.Item]] = {phase.value: [] for phase in Phase}
+    findings: list[schemas.Finding] = []
     for loaded in packs:
         pack = loaded.pack
         for item in pack.items:
             if _applies(item, ctx):
-                checklists[item.phase.value].append(item_data(pack, item))
+                by_phase[item.phase.value].append(item_data(pack, item))
         findings += [finding_data(pack, f) for f in pack.findings if _applies(f, ctx)]
     findings = _one_per_code(findings)
 
-    approver: dict[str, Any] | None = None
+    approver: schemas.Person | None = None
     if track.approver is not None:
         approver = _person(municipality, track.approver)
     elif configured_approver:
         assert track.approver_gap is not None
         approver = {
             "title": configured_approver,
-            "role": "approver",
+            "role": Role.APPROVER,
             "configured": True,
             "source": source_data(municipality, track.approver_gap.source),
         }
@@ -65,7 +69,7 @@ def judge(
         findings.insert(
             0,
             {
-                "severity": gap.severity.value,
+                "severity": gap.severity,
                 "code": "approver_not_configured",
                 "message": gap.message,
                 "source": source_data(municipality, gap.source),
@@ -73,6 +77,14 @@ def judge(
             },
         )
     manager = track.service_manager
+    service_manager: schemas.ServiceManager = {
+        "title": manager.title,
+        "rule": manager.rule,
+        "designation": manager.designation,
+        "source": source_data(municipality, manager.source),
+    }
+    if manager.note:
+        service_manager["note"] = manager.note
     return {
         "packs": [{"id": p.id, "version": p.version, "digest": p.digest} for p in packs],
         "track": track_name,
@@ -82,15 +94,7 @@ def judge(
         "approver": approver,
         "self_approval": track.self_approval,
         "applicant": _person(municipality, track.applicant),
-        "service_manager": _noted(
-            {
-                "title": manager.title,
-                "rule": manager.rule,
-                "designation": manager.designation.value,
-                "source": source_data(municipality, manager.source),
-            },
-            manager.note,
-        ),
+        "service_manager": service_manager,
         "forms": [
             {"id": f.id, "title": f.title, "source": source_data(municipality, f.source)} for f in track.forms
         ],
@@ -99,13 +103,14 @@ def judge(
             for f in municipality.ledger_fields
             if f.track in ("any", track_name)
         ],
-        "checklists": checklists,
+        # Every phase, in the contract's order (the keys of Checklists are Phase's values).
+        "checklists": cast(schemas.Checklists, by_phase),
         "findings": findings,
         "rechecks": [recheck_data(p.pack, r) for p in packs for r in p.pack.rechecks if _applies(r, ctx)],
     }
 
 
-def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str | LoadedPack) -> Judgment:
+def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str | LoadedPack) -> MeetingJudgment:
     """The web-conference measures and findings for one meeting (Kitakyushu §6)."""
     loaded = _loaded(pack_id)
     pack = loaded.pack
@@ -128,29 +133,23 @@ def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str | LoadedPack) 
     }
 
 
-def source_data(pack: Pack, source: Source) -> dict[str, str]:
-    data = {"file": pack.source_file(source), "clause": source.clause}
+def source_data(pack: Pack, source: Source) -> schemas.Source:
+    data: schemas.Source = {"file": pack.source_file(source), "clause": source.clause}
     if source.basis != Basis.SEED:
-        data["basis"] = source.basis.value
+        data["basis"] = cast(Literal["contract", "configuration"], source.basis.value)
     return data
 
 
-def _noted(data: dict[str, Any], note: str | None) -> dict[str, Any]:
-    if note:
-        data["note"] = note
-    return data
-
-
-def item_data(pack: Pack, item: Item) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def item_data(pack: Pack, item: Item) -> schemas.Item:
+    data: schemas.Item = {
         "id": item.id,
         "text": item.text,
         "source": source_data(pack, item.source),
         "pack": pack.id,
-        "phase": item.phase.value,
+        "phase": item.phase,
         "track": item.track,
         "required_before_operation": item.required_before_operation,
-        "response": item.response.value,
+        "response": item.response,
     }
     if item.group:
         data["group"] = item.group
@@ -159,13 +158,15 @@ def item_data(pack: Pack, item: Item) -> dict[str, Any]:
     if item.evidence:
         data["evidence"] = item.evidence
     if item.responsible:
-        data["responsible"] = item.responsible.value
-    return _noted(data, item.note)
+        data["responsible"] = item.responsible
+    if item.note:
+        data["note"] = item.note
+    return data
 
 
-def finding_data(pack: Pack, finding: Finding) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "severity": finding.severity.value,
+def finding_data(pack: Pack, finding: Finding) -> schemas.Finding:
+    data: schemas.Finding = {
+        "severity": finding.severity,
         "code": finding.code,
         "message": finding.message,
         "source": source_data(pack, finding.source),
@@ -173,40 +174,50 @@ def finding_data(pack: Pack, finding: Finding) -> dict[str, Any]:
     }
     if finding.message_en:
         data["message_en"] = finding.message_en
-    return _noted(data, finding.note)
+    if finding.note:
+        data["note"] = finding.note
+    return data
 
 
-def recheck_data(pack: Pack, recheck: Recheck) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def recheck_data(pack: Pack, recheck: Recheck) -> schemas.RecheckRule:
+    data: schemas.RecheckRule = {
         "id": recheck.id,
-        "triggers": [t.value for t in recheck.triggers],
+        "triggers": list(recheck.triggers),
         "interval_months": recheck.interval_months,
-        "responsible": recheck.responsible.value,
-        "report_to": recheck.report_to.value if recheck.report_to else None,
+        "responsible": recheck.responsible,
+        "report_to": recheck.report_to,
         "text": recheck.text,
         "source": source_data(pack, recheck.source),
         "pack": pack.id,
     }
     if recheck.text_en:
         data["text_en"] = recheck.text_en
-    return _noted(data, recheck.note)
+    if recheck.note:
+        data["note"] = recheck.note
+    return data
 
 
 def _applies(rule: Item | Finding | Recheck, ctx: Context) -> bool:
     return rule.track in ("any", ctx.track) and holds(rule.when, ctx)
 
 
-def _person(pack: Pack, person: Person) -> dict[str, Any]:
-    data = {"title": person.title, "role": person.role.value, "source": source_data(pack, person.source)}
-    return _noted(data, person.note)
+def _person(pack: Pack, person: Person) -> schemas.Person:
+    data: schemas.Person = {
+        "title": person.title,
+        "role": person.role,
+        "source": source_data(pack, person.source),
+    }
+    if person.note:
+        data["note"] = person.note
+    return data
 
 
-_STRICTNESS = {Severity.INFO.value: 0, Severity.WARN.value: 1, Severity.BLOCK.value: 2}
+_STRICTNESS = {Severity.INFO: 0, Severity.WARN: 1, Severity.BLOCK: 2}
 
 
-def _one_per_code(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _one_per_code(findings: list[schemas.Finding]) -> list[schemas.Finding]:
     """One finding per code (CONTRACT.md): the stricter one's words, with every pack's source beside it."""
-    merged: dict[str, dict[str, Any]] = {}
+    merged: dict[str, schemas.Finding] = {}
     for finding in findings:
         code = finding["code"]
         kept = merged.get(code)
@@ -216,15 +227,15 @@ def _one_per_code(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         sources = kept.get("sources") or [kept["source"]]
         packs = kept.get("packs") or [kept["pack"]]
         stricter = _STRICTNESS[finding["severity"]] > _STRICTNESS[kept["severity"]]
-        merged[code] = dict(
-            finding if stricter else kept,
-            sources=[*sources, finding["source"]],
-            packs=[*packs, finding["pack"]],
-        )
+        merged[code] = {
+            **(finding if stricter else kept),
+            "sources": [*sources, finding["source"]],
+            "packs": [*packs, finding["pack"]],
+        }
     return list(merged.values())
 
 
-def _track(pack: Pack, facts: Facts) -> str:
+def _track(pack: Pack, facts: Facts) -> Literal["high", "low"]:
     """The track from every classification fact: the stricter wins, or an unmapped contradiction is refused."""
     assert pack.classification is not None
     scale = pack.classification.confidentiality
@@ -252,7 +263,7 @@ def _track(pack: Pack, facts: Facts) -> str:
     return "low"
 
 
-def _classification(pack: Pack, facts: Facts) -> dict[str, Any]:
+def _classification(pack: Pack, facts: Facts) -> schemas.Classification:
     assert pack.classification is not None
     labels = {
         "confidentiality": {lv.code: lv.label for lv in pack.classification.confidentiality.levels},

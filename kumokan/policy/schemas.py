@@ -9,9 +9,10 @@ Objects allow further keys (CONTRACT: fields are added, never renamed or removed
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired
+from collections.abc import Mapping
+from typing import Any, Literal, NotRequired, cast
 
-from pydantic import ConfigDict, TypeAdapter
+from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
 from kumokan.policy.facts import Facts
@@ -24,40 +25,40 @@ NOT_BLANK = r"[^\s\u001c-\u001f\u0085]"
 COUNTRY = r"^[A-Z]{2}$"
 
 
+@with_config(_OPEN)
 class Source(TypedDict):
     """Where a rule comes from: the seed file and the clause's own numbering."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     file: str
     clause: str
     basis: NotRequired[Literal["seed", "contract", "configuration"]]
 
 
+@with_config(_OPEN)
 class PackRef(TypedDict):
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     id: str
     version: str
     digest: NotRequired[str]
 
 
+@with_config(_OPEN)
 class ClassLevel(TypedDict):
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     code: str
     label: str
 
 
+@with_config(_OPEN)
 class Classification(TypedDict):
     """The facts' classification codes with the pack's labels."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     confidentiality: ClassLevel
     availability: ClassLevel
 
 
+@with_config(_OPEN)
 class Person(TypedDict):
     """A role as the pack names it; `configured`: the city's setting, not the seed, names the approver."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     title: str
     role: Role
     source: Source
@@ -65,8 +66,8 @@ class Person(TypedDict):
     note: NotRequired[str]
 
 
+@with_config(_OPEN)
 class ServiceManager(TypedDict):
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     title: str
     rule: str
     designation: Designation
@@ -74,25 +75,25 @@ class ServiceManager(TypedDict):
     note: NotRequired[str]
 
 
+@with_config(_OPEN)
 class Form(TypedDict):
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     id: str
     title: str
     source: Source
 
 
+@with_config(_OPEN)
 class LedgerField(TypedDict):
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     id: str
     label: str
     source: Source
 
 
+@with_config(_OPEN)
 class Item(TypedDict):
     """A checklist item; `response`: what the applicant answers (confirm: conforms, does_not_conform,
     not_applicable; accept_or_mitigate: accepted, mitigated)."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     id: str
     text: str
     source: Source
@@ -108,10 +109,10 @@ class Item(TypedDict):
     note: NotRequired[str]
 
 
+@with_config(_OPEN)
 class Finding(TypedDict):
     """One finding per code; `sources` when a city pack and an overlay both raise it."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     severity: Severity
     code: str
     message: str
@@ -123,10 +124,10 @@ class Finding(TypedDict):
     packs: NotRequired[list[str]]
 
 
+@with_config(_OPEN)
 class RecheckRule(TypedDict):
     """A re-check the pack asks for while the service is in use."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     id: str
     triggers: list[Trigger]
     interval_months: int | None
@@ -139,8 +140,8 @@ class RecheckRule(TypedDict):
     note: NotRequired[str]
 
 
+@with_config(_OPEN)
 class Checklists(TypedDict):
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     selection: list[Item]
     procurement: list[Item]
     build: list[Item]
@@ -148,10 +149,10 @@ class Checklists(TypedDict):
     termination: list[Item]
 
 
+@with_config(_OPEN)
 class Judgment(TypedDict):
     """The judgment of one planned use (`kumokan judge`, kumokan.policy.judge; CONTRACT.md)."""
 
-    __pydantic_config__ = _OPEN  # type: ignore[misc]
     packs: list[PackRef]
     track: Literal["high", "low"]
     track_label: NotRequired[str]
@@ -166,6 +167,25 @@ class Judgment(TypedDict):
     checklists: Checklists
     findings: list[Finding]
     rechecks: NotRequired[list[RecheckRule]]
+
+
+@with_config(_OPEN)
+class MeetingJudgment(TypedDict):
+    """The measures and findings for one web conference (`kumokan meeting`; CONTRACT.md)."""
+
+    packs: list[PackRef]
+    measures: list[Item]
+    findings: list[Finding]
+
+
+def checklist(judgment: Judgment, phase: str) -> list[Item]:
+    """The judgment's items of one phase (a Phase value; none for a phase a stored judgment lacks)."""
+    return cast(Mapping[str, list[Item]], judgment["checklists"]).get(phase, [])
+
+
+def all_items(judgment: Judgment) -> list[Item]:
+    """Every item of the judgment, phase by phase in the contract's order."""
+    return [item for phase in Phase for item in checklist(judgment, phase)]
 
 
 def judgment_schema(*, closed: bool = False) -> dict[str, Any]:

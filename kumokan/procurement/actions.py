@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
+from kumokan.core.actors import Actor
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
@@ -50,7 +51,7 @@ def _key(item: Mapping[str, Any]) -> str:
     return f"{item['pack']}:{item['id']}"
 
 
-def _lock(acting_user: Any, procurement: Procurement) -> Procurement:
+def _lock(acting_user: Actor, procurement: Procurement) -> Procurement:
     locked = (
         Procurement.objects.select_for_update()
         .select_related("municipality", "department")
@@ -80,7 +81,12 @@ def _reopen_survey(procurement: Procurement) -> list[str]:
 
 @transaction.atomic
 def plan_procurement(
-    *, acting_user: Any, municipality: Municipality, department: Department, title: str, facts: dict[str, Any]
+    *,
+    acting_user: Actor,
+    municipality: Municipality,
+    department: Department,
+    title: str,
+    facts: dict[str, Any],
 ) -> Procurement:
     """Start planning a procurement in one department; the facts are judged before anything is saved."""
     if department.municipality_id != municipality.pk or not may_plan(acting_user, municipality, department):
@@ -103,7 +109,7 @@ def plan_procurement(
 
 @transaction.atomic
 def update_procurement(
-    *, acting_user: Any, procurement: Procurement, title: str, facts: dict[str, Any]
+    *, acting_user: Actor, procurement: Procurement, title: str, facts: dict[str, Any]
 ) -> Procurement:
     """Change the title or facts; issued annexes keep the facts they were issued on."""
     procurement = _lock(acting_user, procurement)
@@ -130,7 +136,7 @@ def update_procurement(
 @transaction.atomic
 def save_survey(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     procurement: Procurement,
     answers: Mapping[str, tuple[str, str]],
     justifications: Mapping[str, str],
@@ -245,7 +251,7 @@ def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
 
 
 @transaction.atomic
-def complete_survey(*, acting_user: Any, procurement: Procurement) -> Procurement:
+def complete_survey(*, acting_user: Actor, procurement: Procurement) -> Procurement:
     """Record that the survey is done: every item answered, every finding justified, the result written."""
     procurement = _lock(acting_user, procurement)
     if procurement.survey_completed_at is not None:
@@ -279,7 +285,7 @@ def complete_survey(*, acting_user: Any, procurement: Procurement) -> Procuremen
 
 @transaction.atomic
 def fill_sla(
-    *, acting_user: Any, procurement: Procurement, requirements: Mapping[str, tuple[str, str]]
+    *, acting_user: Actor, procurement: Procurement, requirements: Mapping[str, tuple[str, str]]
 ) -> Procurement:
     """Fill in the city's requirement per SLA row ("pack:item" → (requirement, note)); an empty one is removed."""
     procurement = _lock(acting_user, procurement)
@@ -318,7 +324,7 @@ def fill_sla(
 
 
 @transaction.atomic
-def link_ledger_entry(*, acting_user: Any, procurement: Procurement, entry: LedgerEntry) -> Procurement:
+def link_ledger_entry(*, acting_user: Actor, procurement: Procurement, entry: LedgerEntry) -> Procurement:
     """Name the ledger entry the procured service became; a service in operation gets its periodic re-checks
     (the settings check of Osaka 第4章3.9 among them) scheduled as any service does."""
     procurement = _lock(acting_user, procurement)
@@ -345,7 +351,7 @@ _ANNEX_FIELDS = ("number", "status", "contractor_name")
 
 
 @transaction.atomic
-def issue_annex(*, acting_user: Any, procurement: Procurement) -> ProcurementAnnex:
+def issue_annex(*, acting_user: Actor, procurement: Procurement) -> ProcurementAnnex:
     """Issue the annex of the special terms that apply to the procurement's facts, numbered after the last."""
     procurement = _lock(acting_user, procurement)
     items, packs = special_terms_items(procurement.municipality, procurement.facts)
@@ -388,7 +394,7 @@ def annex_status(annex: ProcurementAnnex) -> AnnexStatus:
 @transaction.atomic
 def record_annex_answers(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     annex: ProcurementAnnex,
     contractor_name: str,
     answers: Mapping[str, tuple[str, str]],

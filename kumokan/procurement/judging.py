@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kumokan.policy import judge
+from kumokan.policy import Judgment, judge
+from kumokan.policy.schemas import Finding, Item, PackRef, all_items, checklist
 from kumokan.tenancy.models import Municipality
 
 # The overlay of seed 004: its items are the special terms a procurement specification carries.
@@ -22,14 +23,14 @@ SPECIAL_TERMS = "special-terms"
 APPROVER_NOT_CONFIGURED = "approver_not_configured"
 
 
-def judge_procurement(municipality: Municipality, facts: dict[str, Any]) -> dict[str, Any]:
+def judge_procurement(municipality: Municipality, facts: dict[str, Any]) -> Judgment:
     """The judgment of the procurement's facts under the municipality's packs (raises FactsError per key)."""
     return judge(facts, municipality.packs(), configured_approver=municipality.configured_approver)
 
 
 def special_terms_items(
     municipality: Municipality, facts: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[Any]]:
+) -> tuple[list[Item], list[PackRef]]:
     """The special-terms items that apply to the facts (judged under the city's pack and the overlay), and the packs."""
     packs = [
         municipality.pack(),
@@ -37,23 +38,21 @@ def special_terms_items(
         municipality.pack_in_force(SPECIAL_TERMS),
     ]
     judgment = judge(facts, packs, configured_approver=municipality.configured_approver)
-    items = [
-        item for phase in judgment["checklists"].values() for item in phase if item["pack"] == SPECIAL_TERMS
-    ]
+    items = [item for item in all_items(judgment) if item["pack"] == SPECIAL_TERMS]
     return items, judgment["packs"]
 
 
-def own_items(judgment: dict[str, Any], municipality: Municipality, *phases: str) -> list[dict[str, Any]]:
+def own_items(judgment: Judgment, municipality: Municipality, *phases: str) -> list[Item]:
     """The items of these phases that the municipality's own pack lists (not its overlays)."""
     return [
         item
         for phase in phases
-        for item in judgment["checklists"].get(phase, [])
+        for item in checklist(judgment, phase)
         if item["pack"] == municipality.pack_id
     ]
 
 
-def findings_to_justify(judgment: dict[str, Any]) -> list[dict[str, Any]]:
+def findings_to_justify(judgment: Judgment) -> list[Finding]:
     """The findings a survey answers for, e.g. Osaka's saas_by_default for IaaS/PaaS (第1章1.1)."""
     return [f for f in judgment["findings"] if f["code"] != APPROVER_NOT_CONFIGURED]
 
@@ -71,7 +70,7 @@ def section_of(clause: str) -> str:
 @dataclass(frozen=True)
 class Section:
     title: str
-    items: list[dict[str, Any]]
+    items: list[Item]
 
 
 def natural_key(clause: str) -> list[Any]:
@@ -79,9 +78,9 @@ def natural_key(clause: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", clause)]
 
 
-def by_section(items: Iterable[dict[str, Any]]) -> list[Section]:
+def by_section(items: Iterable[Item]) -> list[Section]:
     """Items grouped by the section of their clause, sections in the seed's order, items as the pack lists them."""
-    sections: dict[str, list[dict[str, Any]]] = {}
+    sections: dict[str, list[Item]] = {}
     for item in items:
         sections.setdefault(section_of(item["source"]["clause"]), []).append(item)
     return [Section(title, sections[title]) for title in sorted(sections, key=natural_key)]
@@ -100,7 +99,7 @@ SLA_ROW = re.compile(
 
 @dataclass(frozen=True)
 class SlaRow:
-    item: dict[str, Any]
+    item: Item
     name: str
     content: str
     measure: str
@@ -111,7 +110,7 @@ class SlaRow:
         return f"{self.item['pack']}:{self.item['id']}"
 
 
-def sla_rows(items: Iterable[dict[str, Any]]) -> list[SlaRow]:
+def sla_rows(items: Iterable[Item]) -> list[SlaRow]:
     """The rows of the SLA template among a judgment's procurement items."""
     rows = []
     for item in items:
@@ -129,7 +128,7 @@ def sla_rows(items: Iterable[dict[str, Any]]) -> list[SlaRow]:
     return rows
 
 
-def sla_guidance(items: list[dict[str, Any]], rows: list[SlaRow]) -> list[dict[str, Any]]:
+def sla_guidance(items: list[Item], rows: list[SlaRow]) -> list[Item]:
     """The other items of the sections the SLA rows come from: what the seed says about the SLA as a whole."""
     sections = {section_of(row.item["source"]["clause"]) for row in rows}
     in_rows = {(row.item["pack"], row.item["id"]) for row in rows}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import is_system
+from kumokan.core.actors import Actor, is_system
 from kumokan.errors import WorkflowError
 from kumokan.policy import UnknownPack, load_pack
 from kumokan.tenancy.access import has_role, is_staff_member
@@ -22,7 +22,7 @@ from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
 
-def _require_administrator(acting_user: Any, municipality: Municipality) -> None:
+def _require_administrator(acting_user: Actor, municipality: Municipality) -> None:
     if is_system(acting_user) or acting_user.is_superuser:
         return
     if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
@@ -45,7 +45,7 @@ def _check_packs(pack_id: str, overlay_pack_ids: list[str]) -> None:
 @transaction.atomic
 def create_municipality(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     slug: str,
     name: str,
     pack_id: str,
@@ -77,7 +77,7 @@ def create_municipality(
 
 @transaction.atomic
 def configure_approver(
-    *, acting_user: Any, municipality: Municipality, title: str | None, role: str | None
+    *, acting_user: Actor, municipality: Municipality, title: str | None, role: str | None
 ) -> Municipality:
     """Set (or clear, with None) the approver for tracks whose seed names none (Osaka)."""
     _require_administrator(acting_user, municipality)
@@ -104,7 +104,7 @@ def configure_approver(
 
 
 @transaction.atomic
-def add_department(*, acting_user: Any, municipality: Municipality, name: str, code: str) -> Department:
+def add_department(*, acting_user: Actor, municipality: Municipality, name: str, code: str) -> Department:
     """Add a department (局・課) to the municipality."""
     _require_administrator(acting_user, municipality)
     if Department.objects.filter(municipality=municipality, code=code).exists():
@@ -124,7 +124,7 @@ def add_department(*, acting_user: Any, municipality: Municipality, name: str, c
 
 def grant_membership(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     user: Any,
     municipality: Municipality,
     role: str,
@@ -138,7 +138,7 @@ def grant_membership(
 
 def ensure_membership(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     user: Any,
     municipality: Municipality,
     role: str,
@@ -166,7 +166,7 @@ def ensure_membership(
 
 
 @transaction.atomic
-def revoke_membership(*, acting_user: Any, membership: Membership) -> None:
+def revoke_membership(*, acting_user: Actor, membership: Membership) -> None:
     """Take a role away; the audit row keeps who held it."""
     _require_administrator(acting_user, membership.municipality)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -176,7 +176,7 @@ def revoke_membership(*, acting_user: Any, membership: Membership) -> None:
 
 
 def _grant(
-    acting_user: Any, user: Any, municipality: Municipality, role: Role, department: Department | None
+    acting_user: Actor, user: Any, municipality: Municipality, role: Role, department: Department | None
 ) -> Membership:
     if department is not None and department.municipality_id != municipality.pk:
         raise WorkflowError(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import SYSTEM
+from kumokan.core.actors import SYSTEM, Actor
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.notifications.actions import notify
@@ -37,7 +37,7 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def _require_manager(acting_user: Any, subscription: Subscription) -> None:
+def _require_manager(acting_user: Actor, subscription: Subscription) -> None:
     if not can(acting_user, Capability.MANAGE_WEBHOOKS, subscription):
         raise PermissionDenied(_("Only an administrator of the municipality may manage its webhooks."))
 
@@ -61,7 +61,7 @@ def _clean(url: str, event_types: Iterable[str], description: str) -> tuple[str,
 
 
 def create_subscription(
-    *, acting_user: Any, municipality: Any, url: str, event_types: Iterable[str], description: str = ""
+    *, acting_user: Actor, municipality: Any, url: str, event_types: Iterable[str], description: str = ""
 ) -> tuple[Subscription, str]:
     """A new subscription and its secret, which is shown to the administrator this once."""
     subscription = Subscription(municipality=municipality, created_by=acting_user)
@@ -78,7 +78,7 @@ def create_subscription(
 
 def update_subscription(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     subscription: Subscription,
     url: str,
     event_types: Iterable[str],
@@ -112,7 +112,7 @@ def update_subscription(
     return locked
 
 
-def rotate_secret(*, acting_user: Any, subscription: Subscription) -> tuple[Subscription, str]:
+def rotate_secret(*, acting_user: Actor, subscription: Subscription) -> tuple[Subscription, str]:
     """A new secret replaces the old one at once; it is shown to the administrator this once."""
     _require_manager(acting_user, subscription)
     with transaction.atomic():
@@ -133,7 +133,7 @@ def rotate_secret(*, acting_user: Any, subscription: Subscription) -> tuple[Subs
     return locked, locked.secret
 
 
-def redeliver(*, acting_user: Any, delivery: Delivery) -> Delivery:
+def redeliver(*, acting_user: Actor, delivery: Delivery) -> Delivery:
     """Send a delivery again now, whether it failed or arrived (the receiver recognises the event's id)."""
     _require_manager(acting_user, delivery.subscription)
     with transaction.atomic():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -11,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
+from kumokan.core.actors import Actor
 from kumokan.lifecycle.models import (
     CalendarFeed,
     new_feed_token,
 )
 
 
-def regenerate_calendar_feed(*, acting_user: Any) -> CalendarFeed:
+def regenerate_calendar_feed(*, acting_user: Actor) -> CalendarFeed:
     """Give the user a new secret calendar address; the old one stops working at once."""
     if not acting_user.is_authenticated:
         raise PermissionDenied(_("Log in to get a calendar address."))

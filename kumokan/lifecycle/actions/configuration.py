@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import is_system
+from kumokan.core.actors import Actor, is_system
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.models import (
@@ -21,7 +21,7 @@ from kumokan.lifecycle.models import (
 
 def configure_lifecycle(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     municipality: Any,
     default_recheck_interval_months: int,
     reminder_days: int,

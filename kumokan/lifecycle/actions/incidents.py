@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop, override
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import display_name
+from kumokan.core.actors import Actor, display_name
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
@@ -52,7 +52,7 @@ def _default_language() -> Any:
 
 def report_incident(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     entry: LedgerEntry,
     title: str,
     description: str,
@@ -112,7 +112,7 @@ def report_incident(
     return incident
 
 
-def start_incident_handling(*, acting_user: Any, incident: Incident) -> Incident:
+def start_incident_handling(*, acting_user: Actor, incident: Incident) -> Incident:
     """The service manager takes the incident up (報告済み → 対応中)."""
     with transaction.atomic():
         locked = _lock_incident(acting_user, incident)
@@ -131,7 +131,7 @@ def start_incident_handling(*, acting_user: Any, incident: Incident) -> Incident
     return locked
 
 
-def add_incident_note(*, acting_user: Any, incident: Incident, text: str) -> IncidentNote:
+def add_incident_note(*, acting_user: Actor, incident: Incident, text: str) -> IncidentNote:
     """Record one step of handling an open incident."""
     text = text.strip()
     if not text:
@@ -147,7 +147,7 @@ def add_incident_note(*, acting_user: Any, incident: Incident, text: str) -> Inc
     return note
 
 
-def close_incident(*, acting_user: Any, incident: Incident, resolution: str) -> Incident:
+def close_incident(*, acting_user: Actor, incident: Incident, resolution: str) -> Incident:
     """Close a handled incident with how it was resolved (対応中 → 完了)."""
     resolution = resolution.strip()
     if not resolution:
@@ -186,7 +186,7 @@ def close_incident(*, acting_user: Any, incident: Incident, resolution: str) -> 
 
 def open_corrective_action(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     entry: LedgerEntry,
     description: str,
     owner: Any,
@@ -257,7 +257,7 @@ def open_corrective_action(
 
 
 def close_corrective_action(
-    *, acting_user: Any, action: CorrectiveAction, corrected: bool, result: str
+    *, acting_user: Actor, action: CorrectiveAction, corrected: bool, result: str
 ) -> CorrectiveAction:
     """Record the result: corrected, or cannot be corrected, which suspends the service (Kobe §6.2)."""
     result = result.strip()
@@ -308,7 +308,7 @@ def close_corrective_action(
     return locked
 
 
-def _lock_incident(acting_user: Any, incident: Incident) -> Incident:
+def _lock_incident(acting_user: Actor, incident: Incident) -> Incident:
     locked = Incident.objects.select_for_update().select_related("entry").get(pk=incident.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
         raise PermissionDenied(_("Only the service manager handles incidents of this service."))

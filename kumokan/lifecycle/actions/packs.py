@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import is_system, person
+from kumokan.core.actors import Actor, is_system, person
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
@@ -39,7 +39,7 @@ from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 
 
 def adopt_pack_version(
-    *, acting_user: Any, municipality: Any, text: str
+    *, acting_user: Actor, municipality: Any, text: str
 ) -> tuple[PackVersion, list[Recheck]]:
     """Put this text of one of the municipality's packs in force, and re-check the services it touches.
 

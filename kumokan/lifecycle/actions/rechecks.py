@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
-from kumokan.core.actors import SYSTEM, display_name
+from kumokan.core.actors import SYSTEM, Actor, display_name
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.access import governors, governs, overseers
@@ -46,7 +46,7 @@ from kumokan.webhooks.events import emit
 
 
 def answer_recheck(
-    *, acting_user: Any, recheck: Recheck, result: str, note: str, expected_version: int | None = None
+    *, acting_user: Actor, recheck: Recheck, result: str, note: str, expected_version: int | None = None
 ) -> Recheck:
     """The service manager's answer: conforms, or does not conform and why (Kobe §6.1, §6.3)."""
     result = RecheckResult(result)
@@ -106,7 +106,7 @@ def answer_recheck(
 
 def order_recheck(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     municipality: Any,
     trigger: str,
     details: str,
@@ -264,7 +264,7 @@ def escalate_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
 
 
 def open_event_recheck(
-    entry: LedgerEntry, trigger: RecheckTrigger, *, today: datetime.date, acting_user: Any = SYSTEM
+    entry: LedgerEntry, trigger: RecheckTrigger, *, today: datetime.date, acting_user: Actor = SYSTEM
 ) -> Recheck:
     """A re-check of one service opened by an event kumokan notices itself (a lapsing certification:
     kumokan.lifecycle.lapses), due after the municipality's triggered_recheck_days; runs in the caller's
@@ -274,7 +274,7 @@ def open_event_recheck(
 
 
 def open_recheck(
-    acting_user: Any,
+    acting_user: Actor,
     entry: LedgerEntry,
     trigger: RecheckTrigger,
     due_date: datetime.date,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import display_name
+from kumokan.core.actors import Actor, display_name
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
@@ -35,7 +35,7 @@ from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 
 
-def open_checklists(*, acting_user: Any, entry: LedgerEntry) -> int:
+def open_checklists(*, acting_user: Actor, entry: LedgerEntry) -> int:
     """Open the phase checklists of a service that entered the ledger already in operation (an imported
     ledger gives it none, kumokan.lifecycle.gates.open_tasks_of_new_entries): every item of its
     judgment that is not a task yet becomes one, as on approval; how many."""
@@ -56,7 +56,7 @@ def open_checklists(*, acting_user: Any, entry: LedgerEntry) -> int:
 
 def decide_task(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     task: ChecklistTask,
     status: str,
     note: str = "",
@@ -107,7 +107,7 @@ class TaskConfirmation:
 
 
 def confirm_tasks(
-    *, acting_user: Any, entry: LedgerEntry, confirmations: Sequence[TaskConfirmation], note: str = ""
+    *, acting_user: Actor, entry: LedgerEntry, confirmations: Sequence[TaskConfirmation], note: str = ""
 ) -> list[ChecklistTask]:
     """Confirm several checklist tasks of one entry at once, each through decide_task: all or none.
 
@@ -161,7 +161,7 @@ def confirm_tasks(
 
 
 def assign_task(
-    *, acting_user: Any, task: ChecklistTask, responsible: Any, due_date: datetime.date | None
+    *, acting_user: Actor, task: ChecklistTask, responsible: Any, due_date: datetime.date | None
 ) -> ChecklistTask:
     """Name who carries out a task and by when; the new person is told."""
     with transaction.atomic():
@@ -203,7 +203,7 @@ def assign_task(
     return locked
 
 
-def _require_task_owner(acting_user: Any, task: ChecklistTask) -> None:
+def _require_task_owner(acting_user: Actor, task: ChecklistTask) -> None:
     if can(acting_user, Capability.MANAGE_LEDGER, task.entry):
         return
     if acting_user.is_authenticated and acting_user.pk == task.responsible_id and acting_user.is_active:

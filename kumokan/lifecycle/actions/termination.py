@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop, override
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import display_name
+from kumokan.core.actors import Actor, display_name
 from kumokan.core.citations import citation
 from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
@@ -41,7 +41,7 @@ from kumokan.notifications.messages import Message
 from kumokan.tenancy.access import users_with_role
 
 
-def request_termination(*, acting_user: Any, entry: LedgerEntry, reason: str) -> Termination:
+def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) -> Termination:
     """The service manager reports or applies for the end of use (Kobe §7.1①, Amagasaki (２以上)4.2（３）)."""
     reason = reason.strip()
     if not reason:
@@ -118,7 +118,7 @@ def termination_approvers(termination: Termination) -> Any:
     return users_with_role(termination.entry.municipality, role).exclude(pk=termination.requested_by_id)
 
 
-def approve_termination(*, acting_user: Any, termination: Termination, note: str = "") -> Termination:
+def approve_termination(*, acting_user: Actor, termination: Termination, note: str = "") -> Termination:
     """The approver the pack names approves the application to stop the use (Kobe §7.1①): from then
     on the information and the accounts may be disposed of."""
     with transaction.atomic():
@@ -187,7 +187,7 @@ def _require_approval(termination: Termination) -> None:
 
 
 def record_termination_plan(
-    *, acting_user: Any, termination: Termination, text: str, document: UploadedFile | None = None
+    *, acting_user: Actor, termination: Termination, text: str, document: UploadedFile | None = None
 ) -> Termination:
     """The migration or termination plan (Amagasaki (２以上)4.5, seed 004 運用・保守時 No.18)."""
     text = text.strip()
@@ -215,7 +215,7 @@ def record_termination_plan(
 
 
 def record_user_notice(
-    *, acting_user: Any, termination: Termination, notified_on: datetime.date, note: str
+    *, acting_user: Actor, termination: Termination, notified_on: datetime.date, note: str
 ) -> Termination:
     """The date users were told in advance when the use ends (Amagasaki (２以上)4.5)."""
     note = note.strip()
@@ -238,7 +238,7 @@ def record_user_notice(
 
 
 def record_disposal(
-    *, acting_user: Any, termination: Termination, method: str, key_backups_deleted: bool, note: str
+    *, acting_user: Actor, termination: Termination, method: str, key_backups_deleted: bool, note: str
 ) -> Termination:
     """How the information was disposed of; crypto-erase with key backups deleted where the judgment asks."""
     method = DisposalMethod(method)
@@ -281,7 +281,7 @@ _ACCOUNT_FIELDS = {
 }
 
 
-def confirm_accounts(*, acting_user: Any, termination: Termination, step: str, outcome: str) -> Termination:
+def confirm_accounts(*, acting_user: Actor, termination: Termination, step: str, outcome: str) -> Termination:
     """Confirm that the user, administrator or special accounts were deleted (or that none existed)."""
     step = TerminationStep(step)
     outcome = AccountOutcome(outcome)
@@ -301,7 +301,7 @@ def confirm_accounts(*, acting_user: Any, termination: Termination, step: str, o
     return locked
 
 
-def complete_termination(*, acting_user: Any, termination: Termination, note: str) -> Termination:
+def complete_termination(*, acting_user: Actor, termination: Termination, note: str) -> Termination:
     """Record that every step was done (Kobe §7.1⑥) and retire the entry: 廃止済み, kept in the ledger."""
     note = note.strip()
     if not note:
@@ -331,7 +331,7 @@ def complete_termination(*, acting_user: Any, termination: Termination, note: st
     return locked
 
 
-def _lock_termination(acting_user: Any, termination: Termination) -> Termination:
+def _lock_termination(acting_user: Actor, termination: Termination) -> Termination:
     locked = Termination.objects.select_for_update().select_related("entry").get(pk=termination.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
         raise PermissionDenied(_("Only the service manager or an administrator may record the termination."))
@@ -343,7 +343,7 @@ def _lock_termination(acting_user: Any, termination: Termination) -> Termination
 
 
 def _record_step(
-    acting_user: Any, termination: Termination, step: TerminationStep, before: dict[str, Any], *fields: str
+    acting_user: Actor, termination: Termination, step: TerminationStep, before: dict[str, Any], *fields: str
 ) -> None:
     record(
         acting_user,
