@@ -157,11 +157,24 @@ def exchange_code(
     except (requests.RequestException, ValueError) as exc:
         raise SignInRefused(RefusalReason.UNREACHABLE, type(exc).__name__) from exc
     subject = str(payload["sub"])
+    if "\x00" in subject:
+        raise SignInRefused(RefusalReason.UNVERIFIABLE, "sub contains a NUL character")
     # OpenID Connect Core 2: at most 255 ASCII characters; a longer one would be stored cut short (or fail).
     if len(subject) > ExternalIdentity._meta.get_field("subject").max_length:  # type: ignore[operator]
         raise SignInRefused(RefusalReason.UNVERIFIABLE, f"sub is {len(subject)} characters long")
     kept = {name: tokens.get(name) for name in ("id_token", "access_token", "refresh_token")}
-    return ProviderAnswer(subject=subject, claims={**claims, "sub": subject}, tokens=kept)
+    return ProviderAnswer(subject=subject, claims={**without_nul(claims), "sub": subject}, tokens=kept)
+
+
+def without_nul(value: Any) -> Any:
+    """Claims (often the person's to edit) and error texts with no NUL characters: PostgreSQL refuses them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {key: without_nul(item) for key, item in value.items()}
+    return value
 
 
 def _provider_error(exc: requests.HTTPError) -> str:
@@ -287,9 +300,9 @@ def count_refusal(request: HttpRequest, provider: IdentityProvider, refused: Sig
     return SignInRefusal.objects.create(
         provider=provider,
         reason=refused.reason,
-        subject=refused.subject[:255],
+        subject=without_nul(refused.subject)[:255],
         user=refused.user,
-        detail=refused.detail,
+        detail=without_nul(refused.detail)[:300],
         address=client_address(request),
     )
 

@@ -18,7 +18,7 @@ from django.test import Client
 
 from kumokan.accounts.actions import link_identity, save_identity_provider
 from kumokan.accounts.choices import LinkMethod, RefusalReason
-from kumokan.accounts.models import ExternalIdentity, IdentityProvider
+from kumokan.accounts.models import ExternalIdentity, IdentityProvider, SignInRefusal
 from kumokan.accounts.sso import ProviderAnswer, create_account
 from kumokan.accounts.testing import device_for, fresh_code
 from kumokan.accounts.tests.conftest import PASSWORD, configure_provider, sso
@@ -396,3 +396,38 @@ def test_the_link_steps_code_is_throttled_after_a_wrong_one(
 
     assert refused.status_code == 200 and signed_in_as(client) is None
     assert not ExternalIdentity.objects.exists()
+
+
+def test_a_nul_character_in_the_providers_error_is_a_page_not_a_500(
+    client: Client, idp, provider_browser
+) -> None:
+    # Anyone may append error_description to their own callback; PostgreSQL refuses NUL in text.
+    state = query(client.get("/sso/kobe/")["Location"])["state"]
+
+    response = client.get(
+        "/sso/kobe/callback/", {"state": state, "error": "access_denied", "error_description": "a\x00b"}
+    )
+
+    assert refusal_reason(response) == RefusalReason.PROVIDER_ERROR
+    assert SignInRefusal.objects.get().detail == "access_denied: ab"
+
+
+def test_nul_characters_in_the_persons_claims_are_not_stored(
+    client: Client, idp, test_provider, provider_browser
+) -> None:
+    # The name is often the person's to edit at the provider.
+    idp.create_users = True
+    idp.scopes = "openid email profile groups"
+    save_identity_provider(acting_user=SYSTEM, provider=idp)
+    test_provider.person(
+        "sub-yamada",
+        preferred_username="yamada",
+        name="山田\x00太郎",
+        email="y\x00@example.jp",
+        groups=["a\x00"],
+    )
+
+    sso(client, provider_browser, "sub-yamada")
+
+    user = signed_in_as(client)
+    assert (user.last_name, user.email) == ("山田太郎", "y@example.jp")
