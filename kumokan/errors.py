@@ -29,9 +29,8 @@ def _either(ja: str, en: str) -> str:
     return en if (get_language() or "ja").startswith("en") else ja
 
 
-def _joined(parts: tuple[str | Promise, ...]) -> str:
-    # Japanese sentences end with 。and follow each other; English fragments are separated by "; ".
-    return pgettext("separator between reasons", "; ").join(str(part) for part in parts)
+def _joined(parts: tuple[str | Promise, ...], separator: tuple[str, str]) -> str:
+    return pgettext(*separator).join(str(part) for part in parts)
 
 
 interpolate = lazy(_interpolate, str)
@@ -43,9 +42,14 @@ in_both = lazy(_either, str)
 _joined_lazy = lazy(_joined, str)
 
 
-def joined(parts: Iterable[str | Promise]) -> Promise:
-    """Several reasons as one text, each translated when read."""
-    return _joined_lazy(tuple(parts))  # type: ignore[no-any-return]
+# Japanese sentences end with 。and follow each other; English fragments are separated by "; ".
+REASONS = ("separator between reasons", "; ")
+CHOICES = ("separator between choices", ", ")
+
+
+def joined(parts: Iterable[str | Promise], separator: tuple[str, str] = REASONS) -> Promise:
+    """Several reasons (or choices) as one text, each translated when read."""
+    return _joined_lazy(tuple(parts), separator)  # type: ignore[no-any-return]
 
 
 class WorkflowError(Exception):

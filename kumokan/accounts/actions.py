@@ -8,6 +8,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kumokan.accounts.choices import LinkMethod
@@ -17,7 +18,7 @@ from kumokan.accounts.two_factor import new_key, requires_two_factor
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
-from kumokan.errors import WorkflowError
+from kumokan.errors import CHOICES, WorkflowError, joined
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.actions import grant_membership
 from kumokan.tenancy.choices import Role
@@ -26,8 +27,7 @@ from kumokan.tenancy.models import Membership
 DEVICE_NAME = "kumokan"
 # Made by `manage.py demo` only; `manage.py demo_otp` shows codes for no other device.
 DEMO_DEVICE_NAME = "demo"
-ONLY_ADMINISTRATOR_JA = "この操作はシステム管理者だけが行えます。"
-ONLY_ADMINISTRATOR_EN = "Only an administrator may do this."
+ONLY_ADMINISTRATOR = gettext_lazy("Only an administrator may do this.")
 
 
 def enrol_totp_device(*, acting_user: Actor, hex_key: str, name: str = DEVICE_NAME) -> TOTPDevice:
@@ -45,12 +45,11 @@ def remove_totp_devices(*, acting_user: Actor, user: Any) -> None:
     """Remove a user's devices: their own choice where not required, or an administrator's reset."""
     if acting_user.pk == user.pk and requires_two_factor(user):
         raise WorkflowError(
-            "役割上、二要素認証が必要なため、認証デバイスを削除できません。",
-            "Your roles require two-factor authentication; the device cannot be removed.",
+            gettext_lazy("Your roles require two-factor authentication; the device cannot be removed."),
             code="two_factor_required",
         )
     if acting_user.pk != user.pk and not acting_user.is_superuser:
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+        raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     with transaction.atomic():
         locked = get_user_model().objects.select_for_update().get(pk=user.pk)
         names = list(TOTPDevice.objects.filter(user=locked).values_list("name", flat=True))
@@ -65,7 +64,7 @@ def remove_totp_devices(*, acting_user: Actor, user: Any) -> None:
 def unlock_account(*, acting_user: Actor, username: str) -> int:
     """Clear the failed sign-ins that locked `username` out; returns how many records were cleared."""
     if not acting_user.has_perm("axes.delete_accessattempt"):
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+        raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     with transaction.atomic():
         cleared = AxesProxyHandler.reset_attempts(username=username)
         user = get_user_model().objects.filter(username=username).first()
@@ -88,14 +87,12 @@ def _check_administrators_link(acting_user: Actor, municipality: Any, user: Any)
     """An administrator links only accounts they administer wholly: whoever holds the linked subject
     becomes the account, with its roles in every city and its superuser status."""
     if not _may_administer(acting_user, municipality):
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+        raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     if acting_user.is_superuser:
         return
     if user.is_superuser:
         raise WorkflowError(
-            "スーパーユーザーのアカウントを連携できるのはスーパーユーザーだけです。",
-            "Only a superuser may link a superuser's account.",
-            code="forbidden",
+            gettext_lazy("Only a superuser may link a superuser's account."), code="forbidden"
         )
     others = sorted(
         {
@@ -106,11 +103,12 @@ def _check_administrators_link(acting_user: Actor, municipality: Any, user: Any)
     )
     if others:
         raise WorkflowError(
-            f"{user.get_username()} は{'、'.join(others)}のアカウントでもあるため、そのシステム管理者でない"
-            "あなたは連携できません（スーパーユーザーに依頼してください）。",
-            f"{user.get_username()} is also an account of {', '.join(others)}, whose administrator you are "
-            "not, so you may not link it (ask a superuser).",
+            gettext_lazy(
+                "%(user)s is also an account of %(others)s, whose administrator you are not, so you may not "
+                "link it (ask a superuser)."
+            ),
             code="other_municipality",
+            params={"user": user.get_username(), "others": joined(others, CHOICES)},
         )
 
 
@@ -123,32 +121,32 @@ def check_link(
         _check_administrators_link(acting_user, municipality, user)
     if method == LinkMethod.PASSWORD_CONFIRMED and acting_user.pk != user.pk:
         raise WorkflowError(
-            "本人だけがパスワードで連携を確認できます。",
-            "Only the person may confirm a link with their password.",
+            gettext_lazy("Only the person may confirm a link with their password."),
             code="forbidden",
         )
     if not subject:
-        raise WorkflowError("sub が空です。", "The subject (sub) is empty.", code="invalid")
+        raise WorkflowError(
+            gettext_lazy("The subject (sub) is empty."),
+            code="invalid",
+        )
     if (
         method != LinkMethod.CREATED
         and not Membership.objects.filter(user=user, municipality=municipality).exists()
     ):
         raise WorkflowError(
-            f"{user.get_username()} は{municipality.name}のアカウントではありません。",
-            f"{user.get_username()} is not an account of {municipality.name}.",
+            gettext_lazy("%(user)s is not an account of %(municipality)s."),
             code="other_municipality",
+            params={"user": user.get_username(), "municipality": municipality.name},
         )
     taken = ExternalIdentity.objects.filter(provider=provider)
     if taken.filter(subject=subject).exists():
         raise WorkflowError(
-            "この認証基盤のアカウントは既に別の kumokan アカウントと連携しています。",
-            "This provider account is already linked to a kumokan account.",
+            gettext_lazy("This provider account is already linked to a kumokan account."),
             code="already_linked",
         )
     if taken.filter(user=user).exists():
         raise WorkflowError(
-            "この kumokan アカウントは既にこの認証基盤の別のアカウントと連携しています。",
-            "This kumokan account is already linked to another account of this provider.",
+            gettext_lazy("This kumokan account is already linked to another account of this provider."),
             code="already_linked",
         )
 
@@ -182,7 +180,7 @@ def link_identity(
 def unlink_identity(*, acting_user: Actor, identity: ExternalIdentity) -> None:
     """Remove a link (an administrator's step): the provider account no longer signs anyone in."""
     if not _may_administer(acting_user, identity.provider.municipality):
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+        raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     with transaction.atomic():
         locked = (
             ExternalIdentity.objects.select_for_update()
@@ -245,7 +243,7 @@ def _provider_values(provider: IdentityProvider) -> dict[str, Any]:
 def save_identity_provider(*, acting_user: Actor, provider: IdentityProvider) -> IdentityProvider:
     """Create or change a municipality's identity provider (a superuser's step; the secret is never stored)."""
     if not is_system(acting_user) and not acting_user.is_superuser:
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+        raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     provider.full_clean()
     with transaction.atomic():
         before = None
@@ -254,12 +252,13 @@ def save_identity_provider(*, acting_user: Actor, provider: IdentityProvider) ->
             changed = [name for name in LINKED_FIELDS if before[name] != _provider_values(provider)[name]]
             if changed and ExternalIdentity.objects.filter(provider=provider).exists():
                 raise WorkflowError(
-                    f"{provider.slug} には連携済みのアカウントがあるため、{', '.join(changed)} は変更できません"
-                    "（別の発行者の同じ sub は別人です）。新しい識別子で認証基盤を登録し、連携をやり直してください。",
-                    f"{provider.slug} has linked accounts, so its {', '.join(changed)} cannot change (the same "
-                    "sub at another issuer is another person). Set up the new provider under a new identifier "
-                    "and link the accounts again.",
+                    gettext_lazy(
+                        "%(provider)s has linked accounts, so its %(fields)s cannot change (the same sub at "
+                        "another issuer is another person). Set up the new provider under a new identifier and "
+                        "link the accounts again."
+                    ),
                     code="provider_linked",
+                    params={"provider": provider.slug, "fields": ", ".join(changed)},
                 )
         provider.save()
         after = _provider_values(provider)
@@ -279,10 +278,13 @@ def approve_group_mapping(
 ) -> GroupRoleMapping:
     """An administrator of the provider's municipality lets members of `group` get `role` at sign-in."""
     if not _may_administer(acting_user, provider.municipality):
-        raise WorkflowError(ONLY_ADMINISTRATOR_JA, ONLY_ADMINISTRATOR_EN, code="forbidden")
+        raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     group = group.strip()
     if not group or role not in Role.values:
-        raise WorkflowError("グループと役割を指定してください。", "Give a group and a role.", code="invalid")
+        raise WorkflowError(
+            gettext_lazy("Give a group and a role."),
+            code="invalid",
+        )
     with transaction.atomic():
         mapping, created = GroupRoleMapping.objects.get_or_create(
             provider=provider, group=group, role=role, defaults={"approved_by": acting_user}

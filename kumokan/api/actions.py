@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kumokan.api.models import ApiToken, new_token_text, token_digest
 from kumokan.audit.actions import record, state_of
@@ -36,14 +37,13 @@ def issue_api_token(*, acting_user: Actor, user: Any, name: str) -> tuple[ApiTok
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH:
         raise WorkflowError(
-            f"トークンの名前を{NAME_MAX_LENGTH}文字以内で入力してください。",
-            f"give the token a name of at most {NAME_MAX_LENGTH} characters",
+            gettext_lazy("give the token a name of at most %(NAME_MAX_LENGTH)s characters"),
             code="token_name",
+            params={"NAME_MAX_LENGTH": NAME_MAX_LENGTH},
         )
     if not user.is_active:
         raise WorkflowError(
-            "無効な利用者にはトークンを発行できません。",
-            "an inactive user cannot have a token",
+            gettext_lazy("an inactive user cannot have a token"),
             code="inactive_user",
         )
     text = new_token_text()
@@ -59,7 +59,8 @@ def revoke_api_token(*, acting_user: Actor, token: ApiToken) -> ApiToken:
     _require_owner(acting_user, locked.user)
     if locked.revoked_at is not None:
         raise WorkflowError(
-            "このトークンは既に失効しています。", "the token is already revoked", code="already_revoked"
+            gettext_lazy("the token is already revoked"),
+            code="already_revoked",
         )
     before = state_of(locked, "revoked_at")
     locked.revoked_at = timezone.now()

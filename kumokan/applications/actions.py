@@ -17,9 +17,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome, Status, Step
@@ -40,7 +40,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions import find_or_register_service
 from kumokan.core.actors import Actor, display_name
-from kumokan.errors import ConflictError, WorkflowError, check_version
+from kumokan.errors import CHOICES, ConflictError, WorkflowError, check_version, in_both, joined
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
@@ -101,8 +101,7 @@ def create_draft(
     """Start an application in `department`: judges the facts and stores the first JudgmentSnapshot."""
     if department.municipality_id != municipality.pk:
         raise WorkflowError(
-            "所属が自治体と一致しません。",
-            "the department belongs to another municipality",
+            gettext_lazy("the department belongs to another municipality"),
             code="department",
         )
     judged = judge_facts(municipality, facts)
@@ -153,7 +152,9 @@ def update_draft(
     if unknown:
         names = ", ".join(sorted(unknown))
         raise WorkflowError(
-            f"変更できない項目です: {names}", f"these fields cannot be edited: {names}", code="field"
+            gettext_lazy("these fields cannot be edited: %(names)s"),
+            code="field",
+            params={"names": names},
         )
     locked = _lock(application, expected_version)
     _require_applicant(acting_user, locked)
@@ -181,7 +182,10 @@ def update_draft(
             setattr(locked, name, changes[name])
             changed.append(name)
     if not changed:
-        raise WorkflowError("変更された項目がありません。", "nothing was changed", code="unchanged")
+        raise WorkflowError(
+            gettext_lazy("nothing was changed"),
+            code="unchanged",
+        )
     _check_period(locked.period_start, locked.period_end)
     _save(locked, *changed)
     after = _state(locked)
@@ -256,7 +260,10 @@ def answer_items(
             before[key] = previous
             after[key] = state_of(target, *_ANSWER_STATE)
     if not written:
-        raise WorkflowError("回答は変わっていません。", "the answer is unchanged", code="unchanged")
+        raise WorkflowError(
+            gettext_lazy("the answer is unchanged"),
+            code="unchanged",
+        )
     before["version"] = locked.version
     _save(locked)
     after["version"] = locked.version
@@ -275,25 +282,24 @@ def _write_answer(
     item = snapshot.item(given.pack_id, given.item_id)
     if item is None:
         raise WorkflowError(
-            f"確認事項「{given.pack_id}:{given.item_id}」はこの申請の判定結果にありません。",
-            f"item {given.pack_id}:{given.item_id} is not in this application's judgment",
+            gettext_lazy("item %(pack_id)s:%(item_id)s is not in this application's judgment"),
             code="unknown_item",
+            params={"item_id": given.item_id, "pack_id": given.pack_id},
         )
     _require_answerer(acting_user, locked, item)
     allowed = ANSWERS_FOR[Response(item["response"])]
     if given.answer not in allowed:
-        shown = "・".join(_japanese(a.label) for a in allowed)
         raise WorkflowError(
-            f"この確認事項には「{shown}」のいずれかで回答してください。",
-            f"answer this item with one of {', '.join(allowed)}",
+            gettext_lazy("answer this item with one of %(answers)s"),
             code="answer",
+            params={"answers": joined((a.label for a in allowed), CHOICES)},
         )
     note = _capped(given.note.strip())
     if given.answer in NOTE_REQUIRED and not note:
         raise WorkflowError(
-            f"「{_japanese(Answer(given.answer).label)}」と回答する場合は説明を入力してください。",
-            f"explain an answer of {given.answer}",
+            gettext_lazy("explain an answer of %(answer)s"),
             code="note_required",
+            params={"answer": Answer(given.answer).label},
         )
     if existing and existing.answer == given.answer and existing.note == note and given.evidence is None:
         return None
@@ -339,16 +345,22 @@ def explain_finding(
     finding = next((f for f in snapshot.findings() if f["pack"] == pack_id and f["code"] == code), None)
     if finding is None:
         raise WorkflowError(
-            f"指摘事項「{pack_id}:{code}」はこの申請の判定結果にありません。",
-            f"finding {pack_id}:{code} is not in this application's judgment",
+            gettext_lazy("finding %(pack_id)s:%(code)s is not in this application's judgment"),
             code="unknown_finding",
+            params={"code": code, "pack_id": pack_id},
         )
     explanation = _capped(explanation.strip())
     if not explanation:
-        raise WorkflowError("説明を入力してください。", "give an explanation", code="explanation_required")
+        raise WorkflowError(
+            gettext_lazy("give an explanation"),
+            code="explanation_required",
+        )
     existing = FindingExplanation.objects.filter(application=locked, pack_id=pack_id, code=code).first()
     if existing and existing.explanation == explanation and existing.answers(finding):
-        raise WorkflowError("説明は変わっていません。", "the explanation is unchanged", code="unchanged")
+        raise WorkflowError(
+            gettext_lazy("the explanation is unchanged"),
+            code="unchanged",
+        )
     before = state_of(existing, "packs", "explanation") if existing else None
     target = existing or FindingExplanation(application=locked, pack_id=pack_id, code=code)
     # The packs of the finding as judged now: a finding merged later with another pack's is not answered.
@@ -385,10 +397,10 @@ def submission_problems(
     if snapshot.approver_role is None and not application.submitted_by_contractor:
         problems.append(
             WorkflowError(
-                "この区分の許可権限者が設定されていないため申請できません。"
-                "システム管理者が自治体の設定で許可権限者（役職名と役割）を設定してください。",
-                "no approver is configured for this track: an administrator must set the municipality's "
-                "approver (title and role) before applications can be submitted",
+                gettext_lazy(
+                    "no approver is configured for this track: an administrator must set the municipality's "
+                    "approver (title and role) before applications can be submitted"
+                ),
                 code="approver_not_configured",
             )
         )
@@ -396,9 +408,9 @@ def submission_problems(
         title = routing.decider_title(application, snapshot)
         problems.append(
             WorkflowError(
-                f"許可権限者（{title}）の役割を持つ利用者が登録されていません。システム管理者に連絡してください。",
-                f"nobody holds the approver role ({title}) for this application",
+                gettext_lazy("nobody holds the approver role (%(title)s) for this application"),
                 code="no_approver",
+                params={"title": title},
             )
         )
     if not routing.may_apply(
@@ -417,28 +429,28 @@ def submission_problems(
     ):
         problems.append(
             WorkflowError(
-                f"利用する機能ごとに申請してください（{one_function.clause}）。"
-                f"この申請には機能が{len(application.functions)}件指定されています。",
-                f"apply for exactly one function per application ({one_function.clause}); "
-                f"this one names {len(application.functions)}",
+                gettext_lazy(
+                    "apply for exactly one function per application (%(clause)s); this one names %(count)s"
+                ),
                 code="one_function",
+                params={"count": len(application.functions), "clause": one_function.clause},
             )
         )
     for finding in unexplained_findings(application, snapshot):
         problems.append(
             WorkflowError(
-                f"重大な指摘事項に説明がありません: {finding['message']}",
-                f"a blocking finding has no explanation: {finding['code']}",
+                gettext_lazy("a blocking finding has no explanation: %(finding)s"),
                 code="unexplained_finding",
+                params={"finding": in_both(finding["message"], finding.get("message_en") or finding["code"])},
             )
         )
     missing = unanswered_items(application, snapshot, Phase.SELECTION)
     if missing:
         problems.append(
             WorkflowError(
-                f"選定条件の確認事項に未回答が{len(missing)}件あります。",
-                f"{len(missing)} selection checklist items are unanswered",
+                gettext_lazy("%(count)s selection checklist items are unanswered"),
                 code="unanswered_items",
+                params={"count": len(missing)},
             )
         )
     return problems
@@ -529,9 +541,9 @@ def _submit(acting_user: Actor, locked: Application, move: Transition, action: A
     problems = submission_problems(locked, snapshot)
     if problems:
         raise WorkflowError(
-            "申請できません。" + " ".join(p.ja for p in problems),
-            "cannot submit: " + "; ".join(p.en for p in problems),
+            gettext_lazy("cannot submit: %(reasons)s"),
             code="not_ready",
+            params={"reasons": joined(p.text for p in problems)},
             details=tuple(problems),
         )
     before = state_of(locked, "status", "version")
@@ -582,7 +594,7 @@ def decide(
     """
     if outcome not in Outcome.values:
         raise WorkflowError(
-            f"「{outcome}」という決裁結果はありません。", f"unknown outcome {outcome!r}", code="outcome"
+            gettext_lazy("unknown outcome %(outcome)s"), code="outcome", params={"outcome": outcome}
         )
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -607,14 +619,13 @@ def _decide(
     reason = reason.strip()
     if outcome != Outcome.APPROVED and not reason:
         raise WorkflowError(
-            f"{_japanese(outcome.label)}の理由を入力してください。",
-            f"give a reason to mark it {outcome}",
+            gettext_lazy("give a reason to mark it %(outcome)s"),
             code="reason_required",
+            params={"outcome": outcome.label},
         )
     if outcome != Outcome.APPROVED and named_manager is not None:
         raise WorkflowError(
-            "クラウドサービス管理者の指名は承認の時だけです。",
-            "a service manager is named only on approval",
+            gettext_lazy("a service manager is named only on approval"),
             code="manager_not_expected",
         )
     manager = (
@@ -636,7 +647,7 @@ def _decide(
             )
     except IntegrityError as exc:
         raise ConflictError(
-            "この申請は既に他の人が決裁しました。", "someone else has already decided this application"
+            gettext_lazy("someone else has already decided this application"),
         ) from exc
     before = state_of(locked, "status", "version")
     locked.status = move.target
@@ -710,12 +721,6 @@ def _decide(
 # ── helpers ─────────────────────────────────────────────────────────────────
 
 
-def _japanese(label: Any) -> str:
-    """A choice's label in Japanese whatever language is active (the labels are English msgids)."""
-    with translation.override("ja"):
-        return str(label)
-
-
 def _lock(application: Application, expected_version: int | None) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     _check_version(locked, expected_version)
@@ -723,7 +728,7 @@ def _lock(application: Application, expected_version: int | None) -> Application
 
 
 def _check_version(locked: Application, expected_version: int | None) -> None:
-    check_version("申請", "application", locked.version, expected_version)
+    check_version(gettext_lazy("application"), locked.version, expected_version)
 
 
 def _require_applicant(acting_user: Actor, application: Application) -> None:
@@ -745,7 +750,10 @@ def _require_answerer(acting_user: Actor, application: Application, item: dict[s
 def _current(application: Application) -> JudgmentSnapshot:
     snapshot = application.judgment
     if snapshot is None:
-        raise WorkflowError("判定結果がありません。", "the application has no judgment", code="no_judgment")
+        raise WorkflowError(
+            gettext_lazy("the application has no judgment"),
+            code="no_judgment",
+        )
     return snapshot
 
 
@@ -795,8 +803,7 @@ def _save(locked: Application, *fields: str) -> None:
 def _check_period(start: datetime.date | None, end: datetime.date | None) -> None:
     if start and end and end < start:
         raise WorkflowError(
-            "利用終了日は利用開始日以降にしてください。",
-            "the period of use ends before it starts",
+            gettext_lazy("the period of use ends before it starts"),
             code="period",
         )
 

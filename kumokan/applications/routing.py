@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kumokan.applications.models import Application, JudgmentSnapshot
 from kumokan.core.actors import display_name
@@ -140,12 +141,13 @@ def not_the_applicant(department: Department, judgment: Judgment) -> WorkflowErr
     cited = found.text if found else ""
     label = judgment.get("track_label") or judgment["track"]
     return WorkflowError(
-        f"「{label}」の利用申請は{title}が行います（{cited}）。"
-        f"あなたは{department.name}の{title}として登録されていないため、この内容では申請できません。"
-        f"{title}に申請を依頼してください。",
-        f"on this track ({label}) the application is made by the {title} ({cited}); you are not registered "
-        f"as the {title} of {department.name}, so you cannot apply for this use: ask the {title} to apply",
+        gettext_lazy(
+            "on this track (%(label)s) the application is made by the %(title)s (%(cited)s); you are "
+            "not registered as the %(title)s of %(name)s, so you cannot apply for this use: ask the "
+            "%(title)s to apply"
+        ),
         code="not_applicant",
+        params={"cited": cited, "name": department.name, "label": label, "title": title},
     )
 
 
@@ -202,31 +204,33 @@ def service_manager_for(
         if named is not None:
             if not heads.filter(pk=named.pk).exists():
                 raise WorkflowError(
-                    f"{display_name(named)}さんは{application.department}の所属長ではありません。",
-                    f"{named.get_username()} is not the head of {application.department}",
+                    gettext_lazy("%(person)s is not the head of %(department)s"),
                     code="manager_not_head",
+                    params={"person": display_name(named), "department": application.department},
                 )
             return named
         count = heads.count()
         if count != 1:
             raise WorkflowError(
-                f"{application.department}の所属長が{'登録されていません' if count == 0 else '複数います'}。"
-                "クラウドサービス管理者となる所属長を指定してください。",
-                f"{application.department} has {count} department heads: name the one who becomes manager",
+                gettext_lazy("%(department)s has no department head: name the one who becomes manager")
+                if count == 0
+                else gettext_lazy(
+                    "%(department)s has %(count)s department heads: name the one who becomes manager"
+                ),
                 code="manager_head_unknown",
+                params={"department": application.department, "count": count},
             )
         return heads.get()
     # designated_by_approver, unspecified: the approver names the manager.
     if named is None:
         raise WorkflowError(
-            "承認するには、クラウドサービス管理者を指名してください。",
-            "name the service manager to approve",
+            gettext_lazy("name the service manager to approve"),
             code="manager_required",
         )
     if not is_eligible_service_manager(named, municipality, application.department, snapshot.track):
         raise WorkflowError(
-            f"{display_name(named)}さんはこの自治体の職員として登録されていません。",
-            f"{named.get_username()} is not a member of {municipality}",
+            gettext_lazy("%(person)s is not a member of %(municipality)s"),
             code="manager_not_member",
+            params={"person": display_name(named), "municipality": municipality},
         )
     return named

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Party, Status, Step
 from kumokan.errors import WorkflowError
@@ -38,12 +38,10 @@ def transition(status: str, step: Step) -> Transition:
     for candidate in TRANSITIONS:
         if candidate.source == status and candidate.step == step:
             return candidate
-    with translation.override("ja"):  # the labels are English msgids; this half of the pair is Japanese
-        ja = f"「{Status(status).label}」の申請は{Step(step).label}できません。"
     raise WorkflowError(
-        ja,
-        f"an application in state {Status(status).value} cannot take the step {Step(step).value}",
+        _("an application in state %(status)s cannot take the step %(step)s"),
         code="invalid_transition",
+        params={"status": Status(status).label, "step": Step(step).label},
     )
 
 

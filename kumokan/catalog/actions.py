@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -42,7 +43,7 @@ from kumokan.catalog.signals import certification_lapsed
 from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
 from kumokan.core.actors import Actor, person
 from kumokan.core.spreadsheet import normalise
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import ConflictError, WorkflowError, in_both, joined
 from kumokan.tenancy.models import Municipality
 
 
@@ -143,9 +144,7 @@ def add_certification(
     """Record a certification of a provider; an ISMAP registration's validity follows from its audit period."""
     _require_manager(acting_user, provider.municipality)
     if kind not in CertificationKind.values:
-        raise WorkflowError(
-            f"「{kind}」という認証の種類はありません。", f"unknown kind {kind!r}", code="kind"
-        )
+        raise WorkflowError(gettext_lazy("unknown kind %(kind)s"), code="kind", params={"kind": kind})
     certification = Certification(
         provider=provider,
         kind=CertificationKind(kind),
@@ -179,7 +178,9 @@ def edit_certification(
     if unknown:
         names = ", ".join(sorted(unknown))
         raise WorkflowError(
-            f"変更できない項目です: {names}", f"these fields cannot be edited: {names}", code="field"
+            gettext_lazy("these fields cannot be edited: %(names)s"),
+            code="field",
+            params={"names": names},
         )
     today = today or timezone.localdate()
     locked = _lock(certification, expected_version)
@@ -197,7 +198,10 @@ def edit_certification(
     _settle(locked, services, today, given_valid_until="valid_until" in changes)
     after = _certification_state(locked, services)
     if after == before:
-        raise WorkflowError("変更された項目がありません。", "nothing was changed", code="unchanged")
+        raise WorkflowError(
+            gettext_lazy("nothing was changed"),
+            code="unchanged",
+        )
     _save(locked)
     locked.services.set(services)
     record(acting_user, Action.CERTIFICATION_EDIT, locked, _diff(before, after), _diff(after, before))
@@ -221,21 +225,26 @@ def apply_for_renewal(
     _require_manager(acting_user, locked.provider.municipality)
     if locked.kind not in ISMAP_KINDS:
         raise WorkflowError(
-            "更新申請中として扱えるのは ISMAP・ISMAP-LIU の登録だけです。",
-            "only an ISMAP or ISMAP-LIU registration stays valid while its renewal is pending",
+            gettext_lazy("only an ISMAP or ISMAP-LIU registration stays valid while its renewal is pending"),
             code="not_ismap",
         )
     if locked.status == CertificationStatus.WITHDRAWN:
-        raise WorkflowError("取り消された登録です。", "the registration is withdrawn", code="withdrawn")
+        raise WorkflowError(
+            gettext_lazy("the registration is withdrawn"),
+            code="withdrawn",
+        )
     if applied_on > today:
         raise WorkflowError(
-            "更新申請日は今日以前にしてください。", "the renewal was applied for in the future", code="date"
+            gettext_lazy("the renewal was applied for in the future"),
+            code="date",
         )
     if locked.valid_until is not None and applied_on > locked.valid_until:
         raise WorkflowError(
-            f"有効期限（{locked.valid_until:%Y-%m-%d}）より後の更新申請では登録は有効になりません（ISMAP 基本規程 3.5）。",
-            f"a renewal applied for after the expiry ({locked.valid_until}) does not keep the registration valid",
+            gettext_lazy(
+                "a renewal applied for after the expiry (%(date)s) does not keep the registration valid"
+            ),
             code="renewal_too_late",
+            params={"date": locked.valid_until.isoformat()},
         )
     before = _certification_state(locked)
     locked.renewal_applied_on = applied_on
@@ -260,14 +269,19 @@ def withdraw_certification(
     _require_manager(acting_user, locked.provider.municipality)
     if locked.status == CertificationStatus.WITHDRAWN:
         raise WorkflowError(
-            "既に取り消されています。", "the certification is already withdrawn", code="withdrawn"
+            gettext_lazy("the certification is already withdrawn"),
+            code="withdrawn",
         )
     reason = reason.strip()
     if not reason:
-        raise WorkflowError("取消しの理由を入力してください。", "give the reason", code="reason_required")
+        raise WorkflowError(
+            gettext_lazy("give the reason"),
+            code="reason_required",
+        )
     if withdrawn_on > today:
         raise WorkflowError(
-            "取消日は今日以前にしてください。", "the withdrawal is in the future", code="date"
+            gettext_lazy("the withdrawal is in the future"),
+            code="date",
         )
     before = _certification_state(locked)
     locked.withdrawn_on = withdrawn_on
@@ -359,16 +373,17 @@ def read_ismap_list_dry_run(
     """
     _require_manager(acting_user, municipality)
     if kind not in ISMAP_KINDS:
-        raise WorkflowError(f"「{kind}」のリストは取り込めません。", f"no list of kind {kind!r}", code="kind")
+        raise WorkflowError(gettext_lazy("no list of kind %(kind)s"), code="kind", params={"kind": kind})
     today = today or timezone.localdate()
     try:
         rows = read_ismap_list(file)
     except ListFormatError as exc:
-        details = tuple(WorkflowError(ja, en, code="list_format") for ja, en in exc.problems)
+        # The list reader's problems come in both languages (kumokan.core.spreadsheet's shape).
+        details = tuple(WorkflowError(in_both(ja, en), code="list_format") for ja, en in exc.problems)
         raise WorkflowError(
-            "リストを読めませんでした。" + " ".join(d.ja for d in details),
-            "the list cannot be read: " + "; ".join(d.en for d in details),
+            gettext_lazy("the list cannot be read: %(reasons)s"),
             code="list_format",
+            params={"reasons": joined(d.text for d in details)},
             details=details,
         ) from exc
     previous = _last_committed(municipality, kind)
@@ -417,8 +432,7 @@ def commit_ismap_import(
     _require_manager(acting_user, municipality)
     if locked.status != ImportStatus.DRY_RUN:
         raise WorkflowError(
-            "この取込みは既に確定または破棄されています。",
-            "this import is already committed or discarded",
+            gettext_lazy("this import is already committed or discarded"),
             code="state",
         )
     rows = [ListRow.from_json(r) for r in locked.rows]
@@ -426,8 +440,7 @@ def commit_ismap_import(
     plan = plan_catalog_changes(municipality, locked.kind, rows, today)
     if (latest.pk if latest else None) != locked.previous_id or plan != locked.report["catalog"]:
         raise ConflictError(
-            "試行後にクラウドサービス一覧または取込みが変わりました。もう一度試行してください。",
-            "the catalogue or the imports changed since the dry run: run it again",
+            gettext_lazy("the catalogue or the imports changed since the dry run: run it again"),
         )
     touched = []
     for item in plan["create"]:
@@ -506,8 +519,7 @@ def discard_ismap_import(*, acting_user: Actor, ismap_import: IsmapImport) -> Is
     _require_manager(acting_user, locked.municipality)
     if locked.status != ImportStatus.DRY_RUN:
         raise WorkflowError(
-            "この取込みは既に確定または破棄されています。",
-            "this import is already committed or discarded",
+            gettext_lazy("this import is already committed or discarded"),
             code="state",
         )
     before = state_of(locked, "status")
@@ -533,8 +545,11 @@ def _lock(certification: Certification, expected_version: int | None) -> Certifi
     )
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(
-            f"この認証は他の人が先に更新しました（版 {expected_version} → {locked.version}）。画面を更新してください。",
-            f"the certification was changed by someone else (version {expected_version} → {locked.version}); reload",
+            gettext_lazy(
+                "the certification was changed by someone else (version %(expected_version)s → "
+                "%(version)s); reload"
+            ),
+            params={"expected_version": expected_version, "version": locked.version},
         )
     return locked
 
@@ -557,9 +572,13 @@ def _create(
         ).exists()
     ):
         raise WorkflowError(
-            f"この提供者には登録番号 {certification.registration_number} の{certification.get_kind_display()}が既にあります。",
-            f"{certification.provider} already has {certification.kind} {certification.registration_number}",
+            gettext_lazy("%(provider)s already has %(kind)s %(number)s"),
             code="duplicate",
+            params={
+                "provider": certification.provider,
+                "kind": CertificationKind(certification.kind).label,
+                "number": certification.registration_number,
+            },
         )
     certification.updated_at = certification.created_at = timezone.now()
     certification.save()
@@ -584,37 +603,44 @@ def _settle(
         certification.audit_period_start or certification.audit_period_end or certification.renewal_applied_on
     ):
         raise WorkflowError(
-            "監査対象期間と更新申請は ISMAP・ISMAP-LIU の登録だけに記録します。",
-            "only an ISMAP or ISMAP-LIU registration has an audit period and a renewal",
+            gettext_lazy("only an ISMAP or ISMAP-LIU registration has an audit period and a renewal"),
             code="audit_period_not_ismap",
         )
     if kind != CertificationKind.SOC2 and (
         certification.report_period_start or certification.report_period_end
     ):
         raise WorkflowError(
-            "報告対象期間は SOC 2 報告書だけに記録します。",
-            "only a SOC 2 report has a report period",
+            gettext_lazy("only a SOC 2 report has a report period"),
             code="report_period",
         )
     for start, end in _PERIODS:
         first, last = getattr(certification, start), getattr(certification, end)
         if first and last and last < first:
-            raise WorkflowError("期間の終わりが始まりより前です。", f"{end} is before {start}", code="period")
+            raise WorkflowError(
+                gettext_lazy("%(end)s is before %(start)s"),
+                code="period",
+                params={
+                    "end": Certification._meta.get_field(end).verbose_name,
+                    "start": Certification._meta.get_field(start).verbose_name,
+                },
+            )
     if kind in ISMAP_KINDS and certification.audit_period_end is not None:
         by_rule = ismap_valid_until(certification.audit_period_end)
         if given_valid_until and certification.valid_until not in (None, by_rule):
             raise WorkflowError(
-                f"ISMAP の登録の有効期限は監査対象期間の末日から決まります（{by_rule:%Y-%m-%d}、ISMAP 基本規程 3.5）。",
-                f"an ISMAP registration is valid until {by_rule} by its audit period (基本規程 3.5)",
+                gettext_lazy(
+                    "an ISMAP registration is valid until %(date)s by its audit period (ISMAP basic rules 3.5)"
+                ),
                 code="valid_until_by_rule",
+                params={"date": by_rule.isoformat()},
             )
         certification.valid_until = by_rule
     for service in services:
         if service.provider_id != certification.provider_id:
             raise WorkflowError(
-                f"「{service}」はこの提供者のサービスではありません。",
-                f"{service} is not a service of {certification.provider}",
+                gettext_lazy("%(service)s is not a service of %(provider)s"),
                 code="service",
+                params={"service": service, "provider": certification.provider},
             )
     certification.status = status_on(certification, today)
     if certification.lapse_reported_at is not None and not lapsing(certification, today):

@@ -22,6 +22,7 @@ from django.db.models import JSONField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kumokan.applications.choices import Outcome, Status
 from kumokan.applications.judging import Judged, judge_facts
@@ -47,7 +48,7 @@ from kumokan.documents.ledger_import import (
 )
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import CHOICES, ConflictError, WorkflowError, joined
 from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
@@ -87,7 +88,7 @@ def check_upload(
     """Keep the uploaded file and check it (the dry run); nothing enters the ledger."""
     if encoding not in ENCODINGS:
         raise WorkflowError(
-            f"文字コード「{encoding}」は選べません。", f"unknown encoding {encoding!r}", code="encoding"
+            gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
         )
     with transaction.atomic():
         require_importer(acting_user, municipality)
@@ -127,7 +128,7 @@ def upload(
         )
     if encoding not in ENCODINGS:
         raise WorkflowError(
-            f"文字コード「{encoding}」は選べません。", f"unknown encoding {encoding!r}", code="encoding"
+            gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
         )
     with transaction.atomic():
         require_importer(acting_user, municipality)
@@ -217,15 +218,13 @@ def retry_job(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImpor
             )
         except DatabaseError:
             raise WorkflowError(
-                "取込みの処理はまだ動いています。終わるまでお待ちください。",
-                "the import job is still running; wait for it to finish",
+                gettext_lazy("the import job is still running; wait for it to finish"),
                 code="job_running",
             ) from None
         require_importer(acting_user, locked.municipality)
         if not locked.job_stopped():
             raise WorkflowError(
-                "このファイルの処理は止まっていません（処理中でないか、まだ動いています）。",
-                "this file's job has not stopped (it is not running, or still is)",
+                gettext_lazy("this file's job has not stopped (it is not running, or still is)"),
                 code="import_state",
             )
         before = state_of(locked, "status", "job_heartbeat_at")
@@ -300,7 +299,8 @@ def choose_layout(
         locked = _lock(acting_user, ledger_import)
         if locked.status == ImportStatus.COMMITTED:
             raise WorkflowError(
-                "取込み済みのファイルです。", "the file has been imported already", code="import_state"
+                gettext_lazy("the file has been imported already"),
+                code="import_state",
             )
         _require_layout(locked, sheet, header_row)
         before = state_of(locked, "sheet", "header_row")
@@ -318,15 +318,15 @@ def _require_layout(locked: LedgerImport, sheet: str, header_row: int | None) ->
     sheets = locked.report.get("sheets", [])
     if sheet and sheet not in sheets:
         raise WorkflowError(
-            f"このファイルに「{sheet[:100]}」というシートはありません（{'、'.join(sheets)}）。",
-            f"the file has no sheet named {sheet[:100]!r} (it has: {', '.join(sheets)})",
+            gettext_lazy("the file has no sheet named '%(sheet)s' (it has: %(sheets)s)"),
             code="layout",
+            params={"sheet": sheet[:100], "sheets": joined(sheets, CHOICES)},
         )
     if header_row is not None and not 1 <= header_row <= MAX_ROW:
         raise WorkflowError(
-            f"見出しの行は1から{MAX_ROW:,}までの番号で指定してください。",
-            f"the header row is a number from 1 to {MAX_ROW:,}",
+            gettext_lazy("the header row is a number from 1 to %(last)s"),
             code="layout",
+            params={"last": f"{MAX_ROW:,}"},
         )
 
 
@@ -338,11 +338,11 @@ def _require_layout_seen(locked: LedgerImport, layout: tuple[str, int | None] | 
     checked = (locked.report.get("sheet", ""), locked.report.get("header_row"))
     if tuple(layout) != checked:
         raise WorkflowError(
-            f"確認の後で、読み取るシートまたは見出しの行が変わりました（今はシート「{checked[0]}」の{checked[1]}行目）。"
-            "確認の結果を見直してから取り込んでください。",
-            f"the sheet or header row changed after the check you saw (it is now sheet {checked[0]!r}, "
-            f"row {checked[1]}); look at the result again before importing",
+            gettext_lazy(
+                "the sheet or header row changed after the check you saw (it is now sheet '%(sheet)s', row %(row)s); look at the result again before importing"
+            ),
             code="import_stale",
+            params={"sheet": checked[0], "row": checked[1]},
         )
 
 
@@ -350,9 +350,9 @@ def _require_checked(locked: LedgerImport, background: bool = False) -> None:
     """Only a checked file is imported (by a background job: one it was started for)."""
     if locked.status != (ImportStatus.IMPORTING if background else ImportStatus.CHECKED):
         raise WorkflowError(
-            "このファイルは取り込める状態ではありません（確認で問題が見つかったか、取込み済みです）。",
-            f"the file cannot be imported in state {locked.status!r}",
+            gettext_lazy("the file cannot be imported in state %(status)s"),
             code="import_state",
+            params={"status": ImportStatus(locked.status).label},
         )
 
 
@@ -384,8 +384,9 @@ def _commit(
                 _import_rows(acting_user, locked, check.new_rows)
         except IntegrityError as exc:
             raise ConflictError(
-                "同じ台帳の行を別の取込みが同時に登録しました。ファイルを確認し直してください。",
-                "another import created the same entries at the same time; check the file again",
+                gettext_lazy(
+                    "another import created the same entries at the same time; check the file again"
+                ),
             ) from exc
         locked.status = ImportStatus.COMMITTED
         locked.report = check.report()
@@ -508,7 +509,7 @@ def save_decisions(
     for kind, values in decisions.items():
         if kind not in DECISION_KINDS:
             raise WorkflowError(
-                f"「{kind}」は決める項目ではありません。", f"unknown kind {kind!r}", code="decision"
+                gettext_lazy("unknown decision '%(kind)s'"), code="decision", params={"kind": kind}
             )
         for value, answer in values.items():
             if kind == "department" and answer == NEW_DEPARTMENT:
@@ -520,9 +521,9 @@ def save_decisions(
                 ).code
             elif answer not in choices[kind]:
                 raise WorkflowError(
-                    f"「{value}」の読み方「{answer}」は選べません。",
-                    f"{answer!r} is not a choice for {value!r}",
+                    gettext_lazy("'%(answer)s' is not a choice for '%(value)s'"),
                     code="decision",
+                    params={"answer": answer, "value": value},
                 )
             answers.setdefault(kind, {})[compare_key(value)] = answer
     mapping, _created = ImportMapping.objects.select_for_update().get_or_create(municipality=municipality)

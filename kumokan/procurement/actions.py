@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -93,7 +94,8 @@ def plan_procurement(
         raise PermissionDenied("この所属で調達を計画する役割がありません。")
     if not title.strip():
         raise WorkflowError(
-            "件名を入力してください。", "Give the procurement a title.", code="title_required"
+            gettext_lazy("Give the procurement a title."),
+            code="title_required",
         )
     judge_procurement(municipality, facts)
     procurement = Procurement.objects.create(
@@ -115,7 +117,8 @@ def update_procurement(
     procurement = _lock(acting_user, procurement)
     if not title.strip():
         raise WorkflowError(
-            "件名を入力してください。", "Give the procurement a title.", code="title_required"
+            gettext_lazy("Give the procurement a title."),
+            code="title_required",
         )
     judge_procurement(procurement.municipality, facts)
     before = state_of(procurement, *_AUDITED)
@@ -155,17 +158,19 @@ def save_survey(
     for key, (answer, note) in answers.items():
         if key not in items:
             raise WorkflowError(
-                f"調査票にない項目です：{key}", f"The survey has no item {key}.", code="unknown_item"
+                gettext_lazy("The survey has no item %(key)s."),
+                code="unknown_item",
+                params={"key": key},
             )
         if answer not in SurveyAnswer.values:
             raise WorkflowError(
-                "回答の値が正しくありません。", "The answer is not valid.", code="invalid_answer"
+                gettext_lazy("The answer is not valid."),
+                code="invalid_answer",
             )
         note = note.strip()
         if answer == SurveyAnswer.NOT_DONE and not note:
             raise WorkflowError(
-                "「未実施」の項目には理由を記入してください。",
-                "Say why an item was not done.",
+                gettext_lazy("Say why an item was not done."),
                 code="note_required",
             )
         row = saved.get(key)
@@ -188,9 +193,9 @@ def save_survey(
     for key, text in justifications.items():
         if key not in findings:
             raise WorkflowError(
-                f"この指摘事項は判定にありません：{key}",
-                f"The judgment has no finding {key}.",
+                gettext_lazy("The judgment has no finding %(key)s."),
                 code="unknown_finding",
+                params={"key": key},
             )
         text = text.strip()
         reason = saved_reasons.get(key)
@@ -227,16 +232,16 @@ def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
     if unanswered:
         gaps.append(
             WorkflowError(
-                f"未回答の項目が{len(unanswered)}件あります。",
-                f"{len(unanswered)} items are unanswered.",
+                gettext_lazy("%(count)s items are unanswered."),
                 code="items_unanswered",
+                params={"count": len(unanswered)},
             )
         )
     gaps += [
         WorkflowError(
-            f"指摘事項への説明がありません（{finding['source']['clause']}）。",
-            f"A finding is not justified ({finding['source']['clause']}).",
+            gettext_lazy("A finding is not justified (%(clause)s)."),
             code="finding_unjustified",
+            params={"clause": finding["source"]["clause"]},
         )
         for finding in findings_to_justify(judgment)
         if f"{finding['pack']}:{finding['code']}" not in justified
@@ -244,7 +249,8 @@ def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
     if not procurement.survey_result:
         gaps.append(
             WorkflowError(
-                "調査の結果を記入してください。", "Write the result of the survey.", code="result_required"
+                gettext_lazy("Write the result of the survey."),
+                code="result_required",
             )
         )
     return gaps
@@ -256,13 +262,13 @@ def complete_survey(*, acting_user: Actor, procurement: Procurement) -> Procurem
     procurement = _lock(acting_user, procurement)
     if procurement.survey_completed_at is not None:
         raise WorkflowError(
-            "調査は完了しています。", "The survey is already complete.", code="already_complete"
+            gettext_lazy("The survey is already complete."),
+            code="already_complete",
         )
     gaps = survey_gaps(procurement)
     if gaps:
         raise WorkflowError(
-            "調査票に未記入の箇所があります。",
-            "The survey worksheet is not complete.",
+            gettext_lazy("The survey worksheet is not complete."),
             code="incomplete",
             details=tuple(gaps),
         )
@@ -296,7 +302,11 @@ def fill_sla(
     after: dict[str, Any] = {}
     for key, (requirement, note) in requirements.items():
         if key not in rows:
-            raise WorkflowError(f"SLA にない行です：{key}", f"The SLA has no row {key}.", code="unknown_row")
+            raise WorkflowError(
+                gettext_lazy("The SLA has no row %(key)s."),
+                code="unknown_row",
+                params={"key": key},
+            )
         requirement, note = requirement.strip(), note.strip()
         row = saved.get(key)
         old = {"requirement": row.requirement, "note": row.note} if row else None
@@ -357,8 +367,7 @@ def issue_annex(*, acting_user: Actor, procurement: Procurement) -> ProcurementA
     items, packs = special_terms_items(procurement.municipality, procurement.facts)
     if not items:
         raise WorkflowError(
-            "この調達に該当する特記事項はありません。",
-            "No special term applies to this procurement.",
+            gettext_lazy("No special term applies to this procurement."),
             code="no_items",
         )
     last = procurement.annexes.aggregate(last=Max("number"))["last"] or 0
@@ -409,17 +418,19 @@ def record_annex_answers(
     for key, (answer, note) in answers.items():
         if key not in keys:
             raise WorkflowError(
-                f"この別紙にない項目です：{key}", f"The annex has no item {key}.", code="unknown_item"
+                gettext_lazy("The annex has no item %(key)s."),
+                code="unknown_item",
+                params={"key": key},
             )
         if answer not in ContractorAnswer.values:
             raise WorkflowError(
-                "回答の値が正しくありません。", "The answer is not valid.", code="invalid_answer"
+                gettext_lazy("The answer is not valid."),
+                code="invalid_answer",
             )
         note = note.strip()
         if answer == ContractorAnswer.DOES_NOT_CONFORM and not note:
             raise WorkflowError(
-                "「不適合」の回答には受注者の説明を記入してください。",
-                "Record the contractor's explanation of an item not met.",
+                gettext_lazy("Record the contractor's explanation of an item not met."),
                 code="note_required",
             )
         row = saved.get(key)

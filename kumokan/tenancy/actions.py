@@ -11,11 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, in_both
 from kumokan.policy import UnknownPack, load_pack
 from kumokan.tenancy.access import has_role, is_staff_member
 from kumokan.tenancy.choices import Role
@@ -33,11 +34,10 @@ def _check_packs(pack_id: str, overlay_pack_ids: list[str]) -> None:
     try:
         kinds = [load_pack(pack_id).pack.kind] + [load_pack(p).pack.kind for p in overlay_pack_ids]
     except UnknownPack as exc:
-        raise WorkflowError(exc.problems[0].ja, exc.problems[0].en, code="unknown_pack") from exc
+        raise WorkflowError(in_both(exc.problems[0].ja, exc.problems[0].en), code="unknown_pack") from exc
     if kinds[0] != "municipality" or any(kind != "overlay" for kind in kinds[1:]):
         raise WorkflowError(
-            "最初のパックは自治体のパック、2つ目以降は上乗せパックにしてください。",
-            "the first pack must be a municipality's and the others overlays",
+            gettext_lazy("the first pack must be a municipality's and the others overlays"),
             code="pack_kind",
         )
 
@@ -58,9 +58,9 @@ def create_municipality(
     _check_packs(pack_id, overlays)
     if Municipality.objects.filter(slug=slug).exists():
         raise WorkflowError(
-            f"識別子「{slug}」の自治体は既に登録されています。",
-            f"a municipality with slug {slug!r} already exists",
+            gettext_lazy("a municipality with slug '%(slug)s' already exists"),
             code="duplicate",
+            params={"slug": slug},
         )
     municipality = Municipality.objects.create(
         slug=slug, name=name, pack_id=pack_id, overlay_pack_ids=overlays
@@ -83,12 +83,11 @@ def configure_approver(
     _require_administrator(acting_user, municipality)
     if bool(title) != bool(role):
         raise WorkflowError(
-            "許可権限者の役職名と役割は両方指定してください。",
-            "give both the approver's title and role, or neither",
+            gettext_lazy("give both the approver's title and role, or neither"),
             code="approver_incomplete",
         )
     if role is not None and role not in Role.values:
-        raise WorkflowError(f"「{role}」という役割はありません。", f"unknown role {role!r}", code="role")
+        raise WorkflowError(gettext_lazy("unknown role '%(role)s'"), code="role", params={"role": role})
     locked = Municipality.objects.select_for_update().get(pk=municipality.pk)
     before = state_of(locked, "configured_approver_title", "configured_approver_role")
     locked.configured_approver_title = title or None
@@ -96,7 +95,8 @@ def configure_approver(
     after = state_of(locked, "configured_approver_title", "configured_approver_role")
     if before == after:
         raise WorkflowError(
-            "許可権限者の設定は変わっていません。", "the approver setting is unchanged", code="unchanged"
+            gettext_lazy("the approver setting is unchanged"),
+            code="unchanged",
         )
     locked.save(update_fields=["configured_approver_title", "configured_approver_role"])
     record(acting_user, Action.MUNICIPALITY_CONFIGURE_APPROVER, locked, before, after)
@@ -109,13 +109,11 @@ def add_department(*, acting_user: Actor, municipality: Municipality, name: str,
     _require_administrator(acting_user, municipality)
     if Department.objects.filter(municipality=municipality, code=code).exists():
         raise WorkflowError(
-            f"コード「{code}」の所属は既にあります。",
-            f"a department with code {code!r} exists",
-            code="duplicate",
+            gettext_lazy("a department with code '%(code)s' exists"), code="duplicate", params={"code": code}
         )
     if Department.objects.filter(municipality=municipality, name=name).exists():
         raise WorkflowError(
-            f"「{name}」という所属は既にあります。", f"a department named {name!r} exists", code="duplicate"
+            gettext_lazy("a department named '%(name)s' exists"), code="duplicate", params={"name": name}
         )
     department = Department.objects.create(municipality=municipality, name=name, code=code)
     record(acting_user, Action.DEPARTMENT_CREATE, department, None, state_of(department, "name", "code"))
@@ -153,8 +151,7 @@ def ensure_membership(
     """
     if not is_system(acting_user) and not is_staff_member(user, municipality):
         raise WorkflowError(
-            "この利用者はこの自治体の職員として登録されていません。",
-            "the person is not on this municipality's staff",
+            gettext_lazy("the person is not on this municipality's staff"),
             code="not_member",
         )
     existing = Membership.objects.filter(
@@ -180,16 +177,14 @@ def _grant(
 ) -> Membership:
     if department is not None and department.municipality_id != municipality.pk:
         raise WorkflowError(
-            "所属が自治体と一致しません。",
-            "the department belongs to another municipality",
+            gettext_lazy("the department belongs to another municipality"),
             code="department",
         )
     if Membership.objects.filter(
         user=user, municipality=municipality, role=role, department=department
     ).exists():
         raise WorkflowError(
-            "この利用者は既にこの役割を持っています。",
-            "the user already holds this role there",
+            gettext_lazy("the user already holds this role there"),
             code="duplicate",
         )
     membership = Membership.objects.create(

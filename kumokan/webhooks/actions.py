@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -49,13 +49,12 @@ def _clean(url: str, event_types: Iterable[str], description: str) -> tuple[str,
     unknown = [value for value in chosen if value not in EventType.values]
     if unknown:
         raise WorkflowError(
-            f"知らないイベントです: {', '.join(unknown)}",
-            f"unknown events: {', '.join(unknown)}",
-            code="events",
+            gettext_lazy("unknown events: %(events)s"), code="events", params={"events": ", ".join(unknown)}
         )
     if not chosen:
         raise WorkflowError(
-            "送るイベントを一つ以上選んでください。", "choose at least one event", code="events"
+            gettext_lazy("choose at least one event"),
+            code="events",
         )
     return url, [value for value in EventType.values if value in chosen], description.strip()
 
@@ -91,7 +90,7 @@ def update_subscription(
     url, chosen, description = _clean(url, event_types, description)
     with transaction.atomic():
         locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
-        check_version("受信先", "webhook subscription", locked.version, expected_version)
+        check_version(gettext_lazy("webhook subscription"), locked.version, expected_version)
         before = state_of(locked, *FIELDS)
         if (locked.url, locked.event_types, locked.description, locked.active) == (
             url,
@@ -99,7 +98,10 @@ def update_subscription(
             description,
             active,
         ):
-            raise WorkflowError("変更はありません。", "nothing changed", code="unchanged")
+            raise WorkflowError(
+                gettext_lazy("nothing changed"),
+                code="unchanged",
+            )
         locked.url, locked.event_types, locked.description = url, chosen, description
         if active and not locked.active:
             locked.consecutive_failures = 0
@@ -140,8 +142,7 @@ def redeliver(*, acting_user: Actor, delivery: Delivery) -> Delivery:
         locked = Delivery.objects.select_for_update().select_related("subscription").get(pk=delivery.pk)
         if not locked.subscription.active:
             raise WorkflowError(
-                "この受信先は停止中です。再開してから再送してください。",
-                "the subscription is turned off: turn it on before redelivering",
+                gettext_lazy("the subscription is turned off: turn it on before redelivering"),
                 code="inactive",
             )
         before = state_of(locked, "status", "attempts")

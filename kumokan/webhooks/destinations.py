@@ -17,6 +17,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from kumokan.errors import WorkflowError
 
@@ -52,12 +53,8 @@ class Destination:
         self.addresses = addresses
 
 
-def _refuse(japanese: str, english: str) -> WorkflowError:
-    return WorkflowError(japanese, english, code="url")
-
-
 def address_refusal(address: IPAddress) -> str | None:
-    """Why kumokan will not connect to `address` (English), or None if it may."""
+    """Why kumokan will not connect to `address` (English, for the operator's log), or None if it may."""
     if isinstance(address, ipaddress.IPv6Address):
         if any(address in network for network in NEVER_PUBLIC):
             return "an address that is not public (loopback, private or reserved)"
@@ -82,27 +79,21 @@ def check_url(url: str, *, resolve: bool = True) -> Destination:
     parts = urlsplit(url.strip())
     schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
     if parts.scheme not in schemes:
-        raise _refuse(
-            "受信先の URL は https:// で始めてください。", "the receiver URL must start with https://"
-        )
+        raise WorkflowError(gettext_lazy("the receiver URL must start with https://"), code="url")
     if parts.username or parts.password:
-        raise _refuse(
-            "受信先の URL に利用者名やパスワードを含めないでください。",
-            "the receiver URL may not hold a user name or password",
-        )
+        raise WorkflowError(gettext_lazy("the receiver URL may not hold a user name or password"), code="url")
     host = parts.hostname or ""
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise _refuse(
-            "受信先の URL のポート番号が正しくありません。", "the receiver URL's port is not valid"
-        ) from exc
+        raise WorkflowError(gettext_lazy("the receiver URL's port is not valid"), code="url") from exc
     if not host:
-        raise _refuse("受信先の URL にホスト名がありません。", "the receiver URL names no host")
+        raise WorkflowError(gettext_lazy("the receiver URL names no host"), code="url")
     if not any(low <= port <= high for low, high in settings.WEBHOOK_ALLOWED_PORTS):
-        raise _refuse(
-            f"受信先の URL のポート {port} には送信できません（{allowed_ports()}）。",
-            f"the receiver URL may not name port {port} (allowed: {allowed_ports()})",
+        raise WorkflowError(
+            gettext_lazy("the receiver URL may not name port %(port)s (allowed: %(allowed)s)"),
+            code="url",
+            params={"port": port, "allowed": allowed_ports()},
         )
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if not resolve:
@@ -110,9 +101,8 @@ def check_url(url: str, *, resolve: bool = True) -> Destination:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise _refuse(
-            f"受信先のホスト「{host}」の名前を解決できません。",
-            f"the receiver host {host!r} does not resolve",
+        raise WorkflowError(
+            gettext_lazy("the receiver host '%(host)s' does not resolve"), code="url", params={"host": host}
         ) from exc
     addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
     for address in addresses:
@@ -121,9 +111,10 @@ def check_url(url: str, *, resolve: bool = True) -> Destination:
             # Only that it is refused: the address a name resolves to inside kumokan's network is not
             # the administrator's to learn (the operator's log has it).
             logger.warning("webhook receiver %r refused: it resolves to %s, %s", host, address, reason)
-            raise _refuse(
-                f"受信先「{host}」のアドレスには送信できません。",
-                f"the receiver {host!r} has an address kumokan may not send to",
+            raise WorkflowError(
+                gettext_lazy("the receiver '%(host)s' has an address kumokan may not send to"),
+                code="url",
+                params={"host": host},
             )
     return Destination(parts.scheme, host, port, target, addresses)
 

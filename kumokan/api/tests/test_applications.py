@@ -183,6 +183,12 @@ def test_answer_explain_and_submit_through_the_api(api_as):
     refused = assert_error(client.post(f"/applications/{application.pk}/submit", {"version": version}), 400)
     assert refused["code"] == "not_ready"
     assert [d["code"] for d in refused["details"]] == ["unexplained_finding"]
+    # The refusal in both languages, each reason in the same language as the sentence around it.
+    reason = refused["details"][0]
+    assert reason["message"].startswith("重大な指摘事項に説明がありません: ")
+    assert reason["message_en"].startswith("a blocking finding has no explanation: ")
+    assert refused["message"] == "申請できません。" + reason["message"]
+    assert refused["message_en"] == "cannot submit: " + reason["message_en"]
     response = client.post(
         f"/applications/{application.pk}/explanations",
         {"version": version, "pack": "kobe", "code": "required_clauses_missing", "explanation": "特約で担保"},

@@ -132,3 +132,22 @@ def test_every_state_answer_step_and_field_name_has_a_label_in_each_language(lan
         assert japanese == set()
     else:
         assert set(labels) - japanese == {"ID"}
+
+
+def test_a_refused_submission_reads_in_the_language_of_the_page(client: Client) -> None:
+    city = f.city("kobe")
+    application = f.draft(city)
+    client.force_login(city.applicant)
+    url = f"/applications/{application.pk}/submit/"
+    version = {"version": application.version}
+    count = len(application.judgment.items("selection"))
+
+    japanese = client.post(url, version, follow=True)
+    english = client.post(url, version, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert [str(m) for m in japanese.context["messages"]] == [
+        f"選定条件の確認事項に未回答が{count}件あります。"
+    ]
+    assert [str(m) for m in english.context["messages"]] == [
+        f"{count} selection checklist items are unanswered"
+    ]

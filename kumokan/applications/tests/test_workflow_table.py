@@ -116,4 +116,4 @@ def test_transition_refusal_speaks_japanese_and_english() -> None:
     with pytest.raises(WorkflowError) as refused:
         transition(Status.APPROVED, Step.WITHDRAW)
     assert refused.value.ja == "「承認」の申請は取下げできません。"
-    assert "approved" in refused.value.en
+    assert "Approved" in refused.value.en

@@ -80,7 +80,7 @@ def test_fields_that_do_not_fit_the_kind_are_refused(kobe: f.City, fields: dict,
 
 def test_a_service_of_another_provider_is_refused(kobe: f.City) -> None:
     other = cf.service(kobe.municipality, "会議", provider_name="会議システム株式会社")
-    with pytest.raises(WorkflowError, match="この提供者のサービスではありません"):
+    with pytest.raises(WorkflowError, match="株式会社クラウド自治のサービスではありません"):
         add(kobe, kind="ISMAP", audit_period_end=D(2023, 3, 31), services=[other])
 
 

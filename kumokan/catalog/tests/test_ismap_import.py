@@ -159,7 +159,7 @@ def test_an_import_is_all_or_nothing(kobe: f.City) -> None:
     ismap_import.rows = [r.to_json() for r in rows]
     ismap_import.report["catalog"] = plan_catalog_changes(kobe.municipality, "ISMAP", rows, TODAY)
     ismap_import.save(update_fields=["rows", "report"])
-    with pytest.raises(WorkflowError, match="期間の終わりが始まりより前"):
+    with pytest.raises(WorkflowError, match="監査対象期間（終了）が監査対象期間（開始）より前です"):
         actions.commit_ismap_import(acting_user=kobe.security_manager, ismap_import=ismap_import, today=TODAY)
     assert not Certification.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.CERTIFICATION_ADD).exists()
