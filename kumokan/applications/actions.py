@@ -319,10 +319,9 @@ def _capped(explanation: str) -> str:
     """The explanation, refused when longer than EXPLANATION_MAX_LENGTH characters."""
     if len(explanation) > EXPLANATION_MAX_LENGTH:
         raise WorkflowError(
-            f"説明は{EXPLANATION_MAX_LENGTH}文字以内にしてください（{len(explanation)}文字あります）。",
-            f"an explanation may have at most {EXPLANATION_MAX_LENGTH} characters (this one has "
-            f"{len(explanation)})",
+            gettext_lazy("an explanation may have at most %(limit)s characters (this one has %(length)s)"),
             code="too_long",
+            params={"limit": EXPLANATION_MAX_LENGTH, "length": len(explanation)},
         )
     return explanation
 
