@@ -66,3 +66,40 @@ def test_first_link_later_sign_in_and_sign_out_at_both_ends(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     assert ExternalIdentity.objects.count() == 1
+
+
+@pytest.mark.browser
+def test_refusals_are_pages_and_never_lock_out_the_password_user(
+    page: Any, live_server: Any, live_provider: TestProvider, monkeypatch: Any, screenshot: Any, login: Any
+) -> None:
+    from django.conf import settings
+
+    from kumokan.accounts.models import SignInRefusal
+
+    kobe = create_municipality(acting_user=SYSTEM, slug="kobe", name="神戸市", pack_id="kobe")
+    tanaka = get_user_model().objects.create_user("tanaka", email="tanaka@city.kobe.lg.jp", password=PASSWORD)
+    grant_membership(acting_user=SYSTEM, user=tanaka, municipality=kobe, role="applicant")
+    monkeypatch.setenv(SECRET_VARIABLE, CLIENT_SECRET)
+    configure_provider(live_provider, "kobe", "kobe")
+    # A provider account whose unverified e-mail is tanaka's: it must sign no one in.
+    live_provider.person("sub-x", email="tanaka@city.kobe.lg.jp", email_verified=False)
+
+    page.goto("/login/")
+    page.get_by_role("link", name="神戸市: kobe 職員認証基盤でサインイン").click()
+    page.locator("input[name=login]").fill("sub-x")
+    page.get_by_role("button", name="Sign in").click()
+    alert = page.locator("[data-reason]")
+    assert alert.get_attribute("data-reason") == "unverified_email"
+    screenshot(page, "refused-unverified-email")
+    # The same answer again (reload): already used, a page too.
+    page.reload()
+    assert page.locator("[data-reason]").get_attribute("data-reason") == "state_unknown"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto("/login/")
+        page.get_by_role("link", name="神戸市: kobe 職員認証基盤でサインイン").click()
+        assert page.locator("[data-reason]").get_attribute("data-reason") == "unverified_email"
+
+    assert SignInRefusal.objects.count() == settings.AXES_FAILURE_LIMIT + 2
+    page.goto("/login/")
+    login(page, "tanaka", PASSWORD)
+    assert page.url == f"{live_server.url}/"
