@@ -40,6 +40,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions import find_or_register_service
 from kumokan.core.actors import Actor, display_name
+from kumokan.core.answers import pack_item_key
 from kumokan.errors import CHOICES, ConflictError, WorkflowError, check_version, in_both, joined
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
@@ -251,7 +252,7 @@ def answer_items(
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for given in answers:
-        key = f"{given.pack_id}:{given.item_id}"
+        key = pack_item_key(given.pack_id, given.item_id)
         existing = recorded.get((given.pack_id, given.item_id))
         previous = state_of(existing, *_ANSWER_STATE) if existing else None
         target = _write_answer(acting_user, locked, snapshot, existing, given)

@@ -24,6 +24,7 @@ from kumokan.applications.models import (
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
+from kumokan.core.answers import pack_item_key
 from kumokan.core.city_dates import CityDateField
 from kumokan.core.labels import PHASE_LABELS
 from kumokan.core.punctuation import joined
@@ -308,7 +309,7 @@ class FindingRow:
 
 
 def item_key(item: dict[str, Any]) -> str:
-    return f"{item['pack']}:{item['id']}"
+    return pack_item_key(item["pack"], item["id"])
 
 
 class ChecklistForm(forms.Form):
@@ -321,7 +322,7 @@ class ChecklistForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
-        self.saved_answers = {f"{a.pack_id}:{a.item_id}": a for a in application.answers.all()}
+        self.saved_answers = {a.key: a for a in application.answers.all()}
         # Only an explanation that answers the finding as judged now counts as saved (every pack of it);
         # an older one is offered again as the text to start from.
         self.saved_explanations = explanations_by_finding(application, snapshot)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
+from kumokan.core.answers import AnsweredItem
 from kumokan.core.private_files import evidence_storage, private_name
 
 
@@ -175,13 +176,12 @@ def evidence_path(answer: Any, filename: str) -> str:
 EXPLANATION_MAX_LENGTH = 2000
 
 
-class ChecklistAnswer(models.Model):
+class ChecklistAnswer(AnsweredItem):
     """The applicant's (or later the service manager's) answer to one checklist item."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="answers", verbose_name=_("application")
     )
-    pack_id = models.CharField(_("pack"), max_length=50)
     item_id = models.CharField(_("checklist item"), max_length=100)
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices)
     note = models.TextField(_("explanation"), blank=True, max_length=EXPLANATION_MAX_LENGTH)
@@ -212,7 +212,7 @@ class ChecklistAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack_id}:{self.item_id} {self.get_answer_display()}"
+        return f"{self.key} {self.get_answer_display()}"
 
 
 class FindingExplanation(models.Model):

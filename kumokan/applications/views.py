@@ -577,4 +577,4 @@ def _record(application: Application) -> dict[str, Any]:
 
 
 def _answers_by_item(application: Application) -> dict[str, ChecklistAnswer]:
-    return {f"{a.pack_id}:{a.item_id}": a for a in application.answers.select_related("answered_by")}
+    return {a.key: a for a in application.answers.select_related("answered_by")}

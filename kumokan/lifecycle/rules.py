@@ -12,6 +12,7 @@ from typing import Any
 
 from kumokan.applications.choices import Outcome
 from kumokan.applications.models import Decision, JudgmentSnapshot
+from kumokan.core.answers import pack_item_key
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import RecheckTrigger, TaskPhase
 from kumokan.policy.judge import source_data
@@ -68,7 +69,7 @@ def scheduled_kind(rule: dict[str, Any]) -> RecheckTrigger:
 
 
 def rule_key(rule: dict[str, Any]) -> str:
-    return f"{rule['pack']}:{rule['id']}"
+    return pack_item_key(rule["pack"], rule["id"])
 
 
 def crypto_erase_items(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
+from kumokan.core.answers import pack_item_key
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
@@ -49,7 +50,7 @@ _AUDITED = ("title", "department", "facts", "survey_result", "survey_completed_a
 
 
 def _key(item: Mapping[str, Any]) -> str:
-    return f"{item['pack']}:{item['id']}"
+    return pack_item_key(item["pack"], item["id"])
 
 
 def _lock(acting_user: Actor, procurement: Procurement) -> Procurement:
@@ -151,7 +152,7 @@ def save_survey(
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     items = {_key(item): item for item in judgment["checklists"][Phase.SELECTION]}
     findings = {f"{f['pack']}:{f['code']}": f for f in findings_to_justify(judgment)}
-    saved = {f"{a.pack_id}:{a.item_id}": a for a in procurement.survey_items.all()}
+    saved = {a.key: a for a in procurement.survey_items.all()}
     saved_reasons = {f"{j.pack_id}:{j.code}": j for j in procurement.justifications.all()}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -225,7 +226,7 @@ def save_survey(
 def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
     """What keeps the survey from being complete: unanswered items, unjustified findings, no result."""
     judgment = judge_procurement(procurement.municipality, procurement.facts)
-    answered = {f"{a.pack_id}:{a.item_id}" for a in procurement.survey_items.all()}
+    answered = {a.key for a in procurement.survey_items.all()}
     justified = {f"{j.pack_id}:{j.code}" for j in procurement.justifications.all()}
     unanswered = [item for item in judgment["checklists"][Phase.SELECTION] if _key(item) not in answered]
     gaps = []
@@ -297,7 +298,7 @@ def fill_sla(
     procurement = _lock(acting_user, procurement)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     rows = {row.key for row in sla_rows(judgment["checklists"][Phase.PROCUREMENT])}
-    saved = {f"{r.pack_id}:{r.item_id}": r for r in procurement.sla_requirements.all()}
+    saved = {r.key: r for r in procurement.sla_requirements.all()}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for key, (requirement, note) in requirements.items():
@@ -412,7 +413,7 @@ def record_annex_answers(
     procurement = _lock(acting_user, annex.procurement)
     annex = ProcurementAnnex.objects.select_for_update().get(pk=annex.pk, procurement=procurement)
     keys = {_key(item) for item in annex.items}
-    saved = {f"{a.pack_id}:{a.item_id}": a for a in annex.answers.all()}
+    saved = {a.key: a for a in annex.answers.all()}
     before: dict[str, Any] = state_of(annex, *_ANNEX_FIELDS)
     changes: dict[str, Any] = {}
     for key, (answer, note) in answers.items():

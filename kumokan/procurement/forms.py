@@ -99,7 +99,7 @@ class SurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         self.findings = findings
-        saved = {f"{a.pack_id}:{a.item_id}": a for a in procurement.survey_items.all()}
+        saved = {a.key: a for a in procurement.survey_items.all()}
         reasons = {f"{j.pack_id}:{j.code}": j for j in procurement.justifications.all()}
         self.fields["result"].initial = procurement.survey_result
         for item in items:
@@ -166,7 +166,7 @@ class SlaForm(forms.Form):
     def __init__(self, *args: Any, procurement: Procurement, rows: list[SlaRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sla_rows = rows
-        saved = {f"{r.pack_id}:{r.item_id}": r for r in procurement.sla_requirements.all()}
+        saved = {r.key: r for r in procurement.sla_requirements.all()}
         for row in rows:
             filled = saved.get(row.key)
             # A template with blanks to fill (●) is a hint; one without (e.g. support hours) is a fair default.
@@ -209,7 +209,7 @@ class AnnexAnswersForm(forms.Form):
     def __init__(self, *args: Any, annex: ProcurementAnnex, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.annex = annex
-        self.saved = {f"{a.pack_id}:{a.item_id}": a for a in annex.answers.all()}
+        self.saved = {a.key: a for a in annex.answers.all()}
         self.fields["contractor_name"].initial = annex.contractor_name
         for item in annex.items:
             key = _key(item)

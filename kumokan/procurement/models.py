@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.answers import AnsweredItem
 from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
 
 USER = settings.AUTH_USER_MODEL
@@ -84,14 +85,12 @@ class Procurement(models.Model):
         return str(self.facts["service_model"])
 
 
-class SurveyItem(models.Model):
+class SurveyItem(AnsweredItem):
     """The department's answer to one selection item of the survey worksheet (Osaka 第2章), with its result."""
 
     procurement = models.ForeignKey(
         Procurement, on_delete=models.CASCADE, related_name="survey_items", verbose_name=_("procurement")
     )
-    pack_id = models.CharField(_("pack"), max_length=50)
-    item_id = models.CharField(_("item"), max_length=100)
     answer = models.CharField(_("answer"), max_length=20, choices=SurveyAnswer.choices)
     note = models.TextField(_("what was found"), blank=True)
     answered_by = models.ForeignKey(
@@ -117,7 +116,7 @@ class SurveyItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack_id}:{self.item_id} {self.get_answer_display()}"
+        return f"{self.key} {self.get_answer_display()}"
 
     @property
     def municipality(self) -> Any:
@@ -163,16 +162,13 @@ class SurveyJustification(models.Model):
         return self.procurement.municipality
 
 
-class SlaRequirement(models.Model):
+class SlaRequirement(AnsweredItem):
     """The city's requirement for one row of the SLA template (Osaka 第3章2.3 SLA(例)), for one procurement."""
 
     procurement = models.ForeignKey(
         Procurement, on_delete=models.CASCADE, related_name="sla_requirements", verbose_name=_("procurement")
     )
-    pack_id = models.CharField(_("pack"), max_length=50)
-    item_id = models.CharField(_("item"), max_length=100)
     requirement = models.CharField(_("the city's requirement"), max_length=500)
-    note = models.TextField(_("note"), blank=True)
     filled_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("filled in by")
     )
@@ -191,7 +187,7 @@ class SlaRequirement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack_id}:{self.item_id} {self.requirement}"
+        return f"{self.key} {self.requirement}"
 
     @property
     def municipality(self) -> Any:
@@ -257,14 +253,12 @@ class ProcurementAnnex(models.Model):
         return None
 
 
-class AnnexAnswer(models.Model):
+class AnnexAnswer(AnsweredItem):
     """The contractor's answer to one item of an annex, as the city recorded it."""
 
     annex = models.ForeignKey(
         ProcurementAnnex, on_delete=models.CASCADE, related_name="answers", verbose_name=_("annex")
     )
-    pack_id = models.CharField(_("pack"), max_length=50)
-    item_id = models.CharField(_("item"), max_length=100)
     answer = models.CharField(_("answer"), max_length=20, choices=ContractorAnswer.choices)
     note = models.TextField(_("contractor's explanation"), blank=True)
     recorded_by = models.ForeignKey(
@@ -295,7 +289,7 @@ class AnnexAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack_id}:{self.item_id} {self.get_answer_display()}"
+        return f"{self.key} {self.get_answer_display()}"
 
     @property
     def municipality(self) -> Any:

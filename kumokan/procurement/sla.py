@@ -52,7 +52,7 @@ def sla_sheet(procurement: Procurement, today: datetime.date) -> SlaSheet:
     """The SLA template's rows for the procurement's facts, each with the requirement filled in (or the template's)."""
     items = judge_procurement(procurement.municipality, procurement.facts)["checklists"][Phase.PROCUREMENT]
     rows = sla_rows(items)
-    filled = {f"{r.pack_id}:{r.item_id}": r for r in procurement.sla_requirements.all()}
+    filled = {r.key: r for r in procurement.sla_requirements.all()}
     return SlaSheet(
         title=_("Service level agreement (SLA)"),
         municipality=procurement.municipality.name,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.answers import AnsweredItem
 from kumokan.core.private_files import evidence_storage
 from kumokan.lifecycle.choices import (
     TaskPhase,
@@ -17,14 +18,12 @@ from kumokan.lifecycle.choices import (
 from kumokan.lifecycle.models.common import USER, Versioned, lifecycle_file_path
 
 
-class ChecklistTask(Versioned):
+class ChecklistTask(Versioned, AnsweredItem):
     """One checklist item of a phase after approval, for one ledger entry, copied from its judgment."""
 
     entry = models.ForeignKey(
         "ledger.LedgerEntry", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("ledger entry")
     )
-    pack_id = models.CharField(_("pack"), max_length=50)
-    item_id = models.CharField(_("item"), max_length=100)
     phase = models.CharField(_("phase"), max_length=20, choices=TaskPhase.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
     group = models.CharField(_("group"), max_length=200, blank=True)
@@ -32,7 +31,6 @@ class ChecklistTask(Versioned):
     source = models.JSONField(_("source"))
     required_before_operation = models.BooleanField(_("required before operation"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(
         _("evidence"), storage=evidence_storage, upload_to=lifecycle_file_path, max_length=300, blank=True
     )
@@ -93,7 +91,7 @@ class ChecklistTask(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.entry} {self.pack_id}:{self.item_id}"
+        return f"{self.entry} {self.key}"
 
     @property
     def municipality(self) -> Any:
