@@ -13,7 +13,7 @@ from typing import Any
 
 VERSION = ("stale_version", "unknown_version")
 WITH_BODY = {400: ("invalid_json",)}
-FACTS = {422: ("invalid_facts",)}
+FACTS: dict[int, tuple[str, ...]] = {422: ("invalid_facts",)}
 SUBMIT = (
     "invalid_transition",
     "not_applicant",
