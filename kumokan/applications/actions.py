@@ -38,7 +38,7 @@ from kumokan.applications.signals import application_approved
 from kumokan.applications.workflow import Transition, transition
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.catalog.actions import find_or_register_service
+from kumokan.catalog.actions.services import find_or_register_service
 from kumokan.core.actors import Actor, display_name
 from kumokan.core.answers import pack_item_key
 from kumokan.errors import CHOICES, ConflictError, WorkflowError, check_version, in_both, joined

@@ -8,7 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from kumokan.catalog.actions import refresh_certification, report_lapse, unreported_lapses
+from kumokan.catalog.actions.certifications import refresh_certification, report_lapse, unreported_lapses
 from kumokan.catalog.choices import CertificationStatus
 from kumokan.catalog.models import Certification
 

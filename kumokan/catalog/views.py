@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kumokan.audit.models import AuditEvent
-from kumokan.catalog import actions
 from kumokan.catalog.access import (
     catalog_municipalities,
     certification_for,
@@ -26,6 +25,13 @@ from kumokan.catalog.access import (
     may_manage,
     provider_for,
     providers_for,
+)
+from kumokan.catalog.actions import certifications as certifications_actions
+from kumokan.catalog.actions.certifications import add_certification, add_certification_evidence
+from kumokan.catalog.actions.ismap_import import (
+    commit_ismap_import,
+    discard_ismap_import,
+    read_ismap_list_dry_run,
 )
 from kumokan.catalog.choices import ISMAP_KINDS, ImportStatus
 from kumokan.catalog.forms import CertificationForm, EvidenceForm, IsmapUploadForm, RenewalForm, WithdrawForm
@@ -89,7 +95,7 @@ def new_certification(request: HttpRequest, pk: int) -> HttpResponse:
     form = CertificationForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
         with refusal_on_form(form, fields=_CERTIFICATION_FIELDS) as attempt:
-            certification = actions.add_certification(
+            certification = add_certification(
                 acting_user=request.user, provider=provider, kind=form.cleaned_data["kind"], **form.values()
             )
         if not attempt.refused:
@@ -133,7 +139,7 @@ def edit_certification(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["kind"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            actions.edit_certification(
+            certifications_actions.edit_certification(
                 acting_user=request.user,
                 certification=certification,
                 changes={
@@ -165,7 +171,7 @@ def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
     form = RenewalForm(request.POST)
     if form.is_valid():
         with refusal_as_message(request) as attempt:
-            actions.apply_for_renewal(
+            certifications_actions.apply_for_renewal(
                 acting_user=request.user,
                 certification=certification,
                 applied_on=form.cleaned_data["applied_on"],
@@ -187,7 +193,7 @@ def withdraw_certification(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if form.is_valid():
         with refusal_as_message(request) as attempt:
-            actions.withdraw_certification(
+            certifications_actions.withdraw_certification(
                 acting_user=request.user, certification=certification, **form.cleaned_data
             )
         if not attempt.refused:
@@ -206,7 +212,7 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        actions.add_certification_evidence(
+        add_certification_evidence(
             acting_user=request.user, certification=certification, file=form.cleaned_data["file"]
         )
         messages.success(request, _("The evidence is kept."))
@@ -230,7 +236,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with refusal_on_form(form, "file") as attempt:
-            ismap_import = actions.read_ismap_list_dry_run(
+            ismap_import = read_ismap_list_dry_run(
                 acting_user=request.user,
                 municipality=municipalities[0],
                 kind=form.cleaned_data["kind"],
@@ -265,7 +271,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commit_import(request: HttpRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
     with refusal_as_message(request) as attempt:
-        actions.commit_ismap_import(acting_user=request.user, ismap_import=ismap_import)
+        commit_ismap_import(acting_user=request.user, ismap_import=ismap_import)
     if not attempt.refused:
         messages.success(request, _("The list is imported."))
     return redirect(ismap_import)
@@ -276,7 +282,7 @@ def commit_import(request: HttpRequest, pk: int) -> HttpResponse:
 def discard_import(request: HttpRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
     with refusal_as_message(request) as attempt:
-        actions.discard_ismap_import(acting_user=request.user, ismap_import=ismap_import)
+        discard_ismap_import(acting_user=request.user, ismap_import=ismap_import)
     if not attempt.refused:
         messages.success(request, _("The dry run is discarded."))
     return redirect("catalog:imports")

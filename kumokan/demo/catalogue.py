@@ -16,7 +16,7 @@ from django.utils import timezone
 from kumokan.applications import actions as applications
 from kumokan.applications.choices import Answer
 from kumokan.applications.models import Application
-from kumokan.catalog import actions as catalog
+from kumokan.catalog.actions.certifications import add_certification
 from kumokan.catalog.models import Certification, CloudService, Provider
 from kumokan.catalog.tasks import check_certifications
 from kumokan.core.actors import SYSTEM
@@ -90,7 +90,7 @@ def load_certifications(municipality: Municipality, today: datetime.date | None 
         services = (
             list(CloudService.objects.filter(provider=provider, name=service_name)) if service_name else []
         )
-        catalog.add_certification(
+        add_certification(
             acting_user=SYSTEM,
             provider=provider,
             kind=kind,

@@ -19,7 +19,8 @@ from kumokan.api.actions import issue_api_token
 from kumokan.applications import actions
 from kumokan.applications.choices import Outcome
 from kumokan.applications.tests import factories as f
-from kumokan.catalog import actions as catalog_actions
+from kumokan.catalog.actions.certifications import add_certification
+from kumokan.catalog.actions.ismap_import import read_ismap_list_dry_run
 from kumokan.catalog.models import Provider
 from kumokan.catalog.tests.ismap_sample import row, workbook
 from kumokan.core.actors import SYSTEM
@@ -87,14 +88,14 @@ def world() -> dict[str, Any]:
     )
     entry = LedgerEntry.objects.get(application=secret)
     provider = Provider.objects.get(name="秘密の提供者株式会社")
-    certification = catalog_actions.add_certification(
+    certification = add_certification(
         acting_user=SYSTEM,
         provider=provider,
         kind="ISO27001",
         registration_number="IS 000001",
         valid_until=datetime.date(2030, 3, 31),
     )
-    ismap_import = catalog_actions.read_ismap_list_dry_run(
+    ismap_import = read_ismap_list_dry_run(
         acting_user=c.security_manager,
         municipality=c.municipality,
         kind="ISMAP",

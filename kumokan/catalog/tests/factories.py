@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from kumokan.catalog import actions
+from kumokan.catalog.actions.certifications import add_certification
 from kumokan.catalog.models import Certification, CloudService, Provider
 from kumokan.core.actors import SYSTEM
 
@@ -33,7 +33,7 @@ def ismap(
     today: datetime.date | None = None,
 ) -> Certification:
     """An ISMAP registration of the provider, recorded by kumokan itself."""
-    return actions.add_certification(
+    return add_certification(
         acting_user=SYSTEM,
         provider=provider(municipality, provider_name),
         kind="ISMAP",

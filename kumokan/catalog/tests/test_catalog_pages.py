@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kumokan.applications.tests import factories as f
-from kumokan.catalog import actions
+from kumokan.catalog.actions.certifications import add_certification
+from kumokan.catalog.actions.ismap_import import read_ismap_list_dry_run
 from kumokan.catalog.choices import CertificationStatus, ImportStatus
 from kumokan.catalog.models import Certification, CertificationEvidence, IsmapImport
 from kumokan.catalog.tests import factories as cf
@@ -169,7 +170,7 @@ def test_an_unreadable_list_is_shown_with_its_problems(kobe: f.City) -> None:
 
 
 def test_another_city_s_import_is_not_found(kobe: f.City) -> None:
-    ismap_import = actions.read_ismap_list_dry_run(
+    ismap_import = read_ismap_list_dry_run(
         acting_user=kobe.security_manager,
         municipality=kobe.municipality,
         kind="ISMAP",
@@ -186,7 +187,7 @@ def test_a_new_application_from_the_catalogue_reuses_the_certifications_in_force
     kobe: f.City, registration: Certification
 ) -> None:
     service = registration.services.get()
-    actions.add_certification(
+    add_certification(
         acting_user=SYSTEM,
         provider=registration.provider,
         kind="ISO27001",

@@ -10,7 +10,11 @@ from django.test import override_settings
 
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
-from kumokan.catalog import actions
+from kumokan.catalog.actions.certifications import (
+    apply_for_renewal,
+    edit_certification,
+    withdraw_certification,
+)
 from kumokan.catalog.choices import CertificationStatus
 from kumokan.catalog.models import CloudService
 from kumokan.catalog.tasks import check_certifications
@@ -105,7 +109,7 @@ def test_a_lapse_opens_its_rechecks_once_however_often_the_check_runs(kobe: dict
 @override_settings(CERTIFICATION_EXPIRY_NOTICE_DAYS=60)
 def test_a_renewal_applied_for_in_time_keeps_the_services_out_of_recheck(kobe: dict) -> None:
     with at(VALID_UNTIL - datetime.timedelta(days=90)):
-        actions.apply_for_renewal(
+        apply_for_renewal(
             acting_user=SYSTEM,
             certification=kobe["registration"],
             applied_on=VALID_UNTIL - datetime.timedelta(days=90),
@@ -119,7 +123,7 @@ def test_a_renewal_applied_for_in_time_keeps_the_services_out_of_recheck(kobe: d
 
 def test_a_withdrawal_opens_the_rechecks_at_once(kobe: dict) -> None:
     with at(datetime.date(2024, 2, 1)):
-        actions.withdraw_certification(
+        withdraw_certification(
             acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
@@ -148,7 +152,7 @@ def test_a_service_still_covered_by_another_registration_of_the_same_kind_is_not
 def test_a_registration_renewed_after_its_lapse_is_reported_again_at_its_next_lapse(kobe: dict) -> None:
     with at(VALID_UNTIL - datetime.timedelta(days=20)):
         check_certifications()
-        renewed = actions.edit_certification(
+        renewed = edit_certification(
             acting_user=SYSTEM,
             certification=kobe["registration"],
             changes={"audit_period_end": datetime.date(2024, 3, 31)},
@@ -162,7 +166,7 @@ def test_a_registration_renewed_after_its_lapse_is_reported_again_at_its_next_la
 
 def test_a_retired_or_not_yet_operating_service_is_not_rechecked(kobe: dict) -> None:
     with at(datetime.date(2024, 2, 1)):
-        actions.withdraw_certification(
+        withdraw_certification(
             acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
@@ -187,7 +191,7 @@ def test_the_service_manager_opens_the_recheck_of_a_withdrawn_certification(kobe
     from django.test import Client
 
     with at(datetime.date(2024, 2, 1)):
-        actions.withdraw_certification(
+        withdraw_certification(
             acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),
@@ -206,7 +210,7 @@ def test_the_same_provider_s_services_in_another_city_are_not_rechecked(kobe: di
         osaka = city("osaka", overlays=(), approver=OSAKA_APPROVER)
         elsewhere = in_operation(osaka, manager=osaka.head)
     with at(datetime.date(2024, 2, 1)):
-        actions.withdraw_certification(
+        withdraw_certification(
             acting_user=SYSTEM,
             certification=kobe["registration"],
             withdrawn_on=datetime.date(2024, 2, 1),

@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied
 from kumokan.applications.tests import factories as f
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
-from kumokan.catalog import actions
+from kumokan.catalog.actions.certifications import (
+    add_certification,
+    apply_for_renewal,
+    edit_certification,
+    withdraw_certification,
+)
 from kumokan.catalog.choices import CertificationStatus
 from kumokan.catalog.models import Certification
 from kumokan.catalog.tests import factories as cf
@@ -31,7 +36,7 @@ def add(c: f.City, **fields: object) -> Certification:
     fields.setdefault("provider", cf.provider(c.municipality))
     fields.setdefault("acting_user", c.security_manager)
     fields.setdefault("today", TODAY)
-    return actions.add_certification(**fields)
+    return add_certification(**fields)
 
 
 def test_an_ismap_registration_takes_its_validity_from_the_audit_period(kobe: f.City) -> None:
@@ -101,7 +106,7 @@ def test_only_those_who_keep_the_catalogue_record_certifications(kobe: f.City) -
 
 def test_an_edit_records_only_what_changed_and_refuses_a_stale_version(kobe: f.City) -> None:
     certification = add(kobe, kind="ISO27001", valid_until=D(2025, 3, 31))
-    changed = actions.edit_certification(
+    changed = edit_certification(
         acting_user=kobe.security_manager,
         certification=certification,
         changes={"valid_until": D(2028, 3, 31), "notes": "更新審査を受けた"},
@@ -113,14 +118,14 @@ def test_an_edit_records_only_what_changed_and_refuses_a_stale_version(kobe: f.C
     assert event.before == {"valid_until": "2025-03-31", "notes": ""}
     assert event.after == {"valid_until": "2028-03-31", "notes": "更新審査を受けた"}
     with pytest.raises(ConflictError):
-        actions.edit_certification(
+        edit_certification(
             acting_user=kobe.security_manager,
             certification=certification,
             changes={"notes": "x"},
             expected_version=1,
         )
     with pytest.raises(WorkflowError) as raised:
-        actions.edit_certification(
+        edit_certification(
             acting_user=kobe.security_manager,
             certification=certification,
             changes={"notes": "更新審査を受けた"},
@@ -130,10 +135,10 @@ def test_an_edit_records_only_what_changed_and_refuses_a_stale_version(kobe: f.C
 
 def test_a_new_audit_period_settles_the_pending_renewal(kobe: f.City) -> None:
     certification = add(kobe, kind="ISMAP", audit_period_end=D(2023, 3, 31))
-    actions.apply_for_renewal(
+    apply_for_renewal(
         acting_user=kobe.security_manager, certification=certification, applied_on=D(2024, 4, 1), today=TODAY
     )
-    renewed = actions.edit_certification(
+    renewed = edit_certification(
         acting_user=kobe.security_manager,
         certification=certification,
         changes={"audit_period_end": D(2024, 3, 31)},
@@ -146,13 +151,11 @@ def test_a_new_audit_period_settles_the_pending_renewal(kobe: f.City) -> None:
 def test_a_renewal_is_only_for_ismap_and_only_by_the_expiry(kobe: f.City) -> None:
     iso = add(kobe, kind="ISO27001", valid_until=D(2025, 3, 31))
     with pytest.raises(WorkflowError) as raised:
-        actions.apply_for_renewal(
-            acting_user=kobe.security_manager, certification=iso, applied_on=TODAY, today=TODAY
-        )
+        apply_for_renewal(acting_user=kobe.security_manager, certification=iso, applied_on=TODAY, today=TODAY)
     assert raised.value.code == "not_ismap"
     ismap = add(kobe, kind="ISMAP", audit_period_end=D(2022, 3, 31))  # valid to 2023-07-31
     with pytest.raises(WorkflowError) as raised:
-        actions.apply_for_renewal(
+        apply_for_renewal(
             acting_user=kobe.security_manager, certification=ismap, applied_on=D(2023, 8, 1), today=TODAY
         )
     assert raised.value.code == "renewal_too_late"
@@ -161,14 +164,14 @@ def test_a_renewal_is_only_for_ismap_and_only_by_the_expiry(kobe: f.City) -> Non
 def test_a_withdrawal_needs_a_reason_and_happens_once(kobe: f.City) -> None:
     certification = add(kobe, kind="CS-Mark", valid_until=D(2026, 3, 31))
     with pytest.raises(WorkflowError):
-        actions.withdraw_certification(
+        withdraw_certification(
             acting_user=kobe.security_manager,
             certification=certification,
             withdrawn_on=TODAY,
             reason=" ",
             today=TODAY,
         )
-    actions.withdraw_certification(
+    withdraw_certification(
         acting_user=kobe.security_manager,
         certification=certification,
         withdrawn_on=TODAY,
@@ -177,7 +180,7 @@ def test_a_withdrawal_needs_a_reason_and_happens_once(kobe: f.City) -> None:
     )
     assert AuditEvent.objects.get(action=Action.CERTIFICATION_WITHDRAW).after["reason"] == "監査で重大な不備"
     with pytest.raises(WorkflowError):
-        actions.withdraw_certification(
+        withdraw_certification(
             acting_user=kobe.security_manager,
             certification=certification,
             withdrawn_on=TODAY,

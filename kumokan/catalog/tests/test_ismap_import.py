@@ -11,7 +11,11 @@ from django.core.exceptions import PermissionDenied
 from kumokan.applications.tests import factories as f
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
-from kumokan.catalog import actions
+from kumokan.catalog.actions.ismap_import import (
+    commit_ismap_import,
+    discard_ismap_import,
+    read_ismap_list_dry_run,
+)
 from kumokan.catalog.choices import CertificationSource, CertificationStatus, ImportStatus
 from kumokan.catalog.ismap_list import ListRow
 from kumokan.catalog.ismap_matching import plan_catalog_changes
@@ -58,7 +62,7 @@ def first_list() -> list[dict]:
 
 
 def dry_run(c: f.City, rows: list[dict], *, by=None) -> IsmapImport:
-    return actions.read_ismap_list_dry_run(
+    return read_ismap_list_dry_run(
         acting_user=by or c.security_manager,
         municipality=c.municipality,
         kind="ISMAP",
@@ -69,9 +73,7 @@ def dry_run(c: f.City, rows: list[dict], *, by=None) -> IsmapImport:
 
 
 def imported(c: f.City, rows: list[dict]) -> IsmapImport:
-    return actions.commit_ismap_import(
-        acting_user=c.security_manager, ismap_import=dry_run(c, rows), today=TODAY
-    )
+    return commit_ismap_import(acting_user=c.security_manager, ismap_import=dry_run(c, rows), today=TODAY)
 
 
 def test_a_dry_run_reports_and_changes_nothing(kobe: f.City) -> None:
@@ -131,9 +133,7 @@ def test_a_second_import_reports_what_changed_since_the_last(kobe: f.City) -> No
 def test_committing_the_second_import_renews_and_withdraws(kobe: f.City) -> None:
     imported(kobe, first_list())
     second = [row("C21-0005-2", "電子申請サービス", "株式会社クラウド自治", audit=FY2023)]
-    actions.commit_ismap_import(
-        acting_user=kobe.security_manager, ismap_import=dry_run(kobe, second), today=TODAY
-    )
+    commit_ismap_import(acting_user=kobe.security_manager, ismap_import=dry_run(kobe, second), today=TODAY)
     renewed = Certification.objects.get(registration_number="C21-0005-2")
     assert renewed.valid_until == D(2025, 7, 31) and renewed.valid_from == D(2021, 6, 1)
     withdrawn = Certification.objects.get(registration_number="C21-0006-1")
@@ -144,7 +144,7 @@ def test_a_commit_after_the_catalogue_changed_is_refused_and_changes_nothing(kob
     ismap_import = dry_run(kobe, first_list())
     cf.ismap(kobe.municipality, number="C21-0005-2", audit_period_end=D(2022, 3, 31), today=TODAY)
     with pytest.raises(ConflictError):
-        actions.commit_ismap_import(acting_user=kobe.security_manager, ismap_import=ismap_import, today=TODAY)
+        commit_ismap_import(acting_user=kobe.security_manager, ismap_import=ismap_import, today=TODAY)
     assert Certification.objects.count() == 1
     assert IsmapImport.objects.get(pk=ismap_import.pk).status == ImportStatus.DRY_RUN
 
@@ -160,7 +160,7 @@ def test_an_import_is_all_or_nothing(kobe: f.City) -> None:
     ismap_import.report["catalog"] = plan_catalog_changes(kobe.municipality, "ISMAP", rows, TODAY)
     ismap_import.save(update_fields=["rows", "report"])
     with pytest.raises(WorkflowError, match="監査対象期間（終了）が監査対象期間（開始）より前です"):
-        actions.commit_ismap_import(acting_user=kobe.security_manager, ismap_import=ismap_import, today=TODAY)
+        commit_ismap_import(acting_user=kobe.security_manager, ismap_import=ismap_import, today=TODAY)
     assert not Certification.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.CERTIFICATION_ADD).exists()
     assert IsmapImport.objects.get(pk=ismap_import.pk).status == ImportStatus.DRY_RUN
@@ -169,13 +169,13 @@ def test_an_import_is_all_or_nothing(kobe: f.City) -> None:
 def test_a_committed_or_discarded_import_cannot_be_committed_again(kobe: f.City) -> None:
     committed = imported(kobe, first_list())
     with pytest.raises(WorkflowError):
-        actions.commit_ismap_import(acting_user=kobe.security_manager, ismap_import=committed, today=TODAY)
-    discarded = actions.discard_ismap_import(
+        commit_ismap_import(acting_user=kobe.security_manager, ismap_import=committed, today=TODAY)
+    discarded = discard_ismap_import(
         acting_user=kobe.security_manager, ismap_import=dry_run(kobe, first_list())
     )
     assert discarded.status == ImportStatus.DISCARDED
     with pytest.raises(WorkflowError):
-        actions.commit_ismap_import(acting_user=kobe.security_manager, ismap_import=discarded, today=TODAY)
+        commit_ismap_import(acting_user=kobe.security_manager, ismap_import=discarded, today=TODAY)
 
 
 def test_only_those_who_keep_the_catalogue_may_import(kobe: f.City) -> None:
@@ -184,9 +184,7 @@ def test_only_those_who_keep_the_catalogue_may_import(kobe: f.City) -> None:
     osaka = f.city("osaka", overlays=())
     ismap_import = dry_run(kobe, first_list())
     with pytest.raises(PermissionDenied):
-        actions.commit_ismap_import(
-            acting_user=osaka.security_manager, ismap_import=ismap_import, today=TODAY
-        )
+        commit_ismap_import(acting_user=osaka.security_manager, ismap_import=ismap_import, today=TODAY)
 
 
 def test_an_unreadable_list_is_refused_with_every_problem(kobe: f.City) -> None:

@@ -1,15 +1,10 @@
-"""Every change of a municipality's catalogue: providers and services, certifications and their evidence,
-and imports of the ISMAP cloud service list.
-
-`acting_user=SYSTEM` is kumokan itself (the daily check, `demo`); a person must hold a role granting
-MANAGE_CATALOG in the municipality (catalog.access.may_manage).
-"""
+"""Certifications of a provider (ISMAP and others), their evidence, renewal, withdrawal and lapse."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -24,69 +19,21 @@ from kumokan.catalog.access import may_manage
 from kumokan.catalog.choices import (
     ISMAP_KINDS,
     CertificationKind,
-    CertificationSource,
     CertificationStatus,
-    ImportStatus,
-    ServiceModel,
 )
-from kumokan.catalog.ismap_list import ListFormatError, ListRow, compare_lists, read_ismap_list
-from kumokan.catalog.ismap_matching import ROW_FIELDS, plan_catalog_changes
 from kumokan.catalog.models import (
     Certification,
     CertificationEvidence,
     CloudService,
     IsmapImport,
     Provider,
-    name_key,
 )
 from kumokan.catalog.signals import certification_lapsed
 from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
 from kumokan.core.actors import Actor, person
 from kumokan.core.spreadsheet import normalise
-from kumokan.errors import ConflictError, WorkflowError, in_both, joined
+from kumokan.errors import ConflictError, WorkflowError
 from kumokan.tenancy.models import Municipality
-
-
-def find_or_register_service(
-    *,
-    acting_user: Actor,
-    municipality: Any,
-    provider_name: str,
-    service_name: str,
-    function_name: str = "",
-    service_model: str,
-) -> CloudService:
-    """The catalogue's service for these names (compared width- and case-insensitively), added if new.
-
-    Runs inside the calling action's transaction, which has checked the acting user's rights.
-    An existing service keeps its recorded service model.
-    """
-    provider = Provider.objects.filter(municipality=municipality, name_key=name_key(provider_name)).first()
-    if provider is None:
-        provider = Provider.objects.create(municipality=municipality, name=provider_name.strip())
-        record(acting_user, Action.PROVIDER_CREATE, provider, None, state_of(provider, "name"))
-    service = CloudService.objects.filter(
-        provider=provider, name_key=name_key(service_name), function_key=name_key(function_name)
-    ).first()
-    if service is None:
-        service = CloudService.objects.create(
-            provider=provider,
-            name=service_name.strip(),
-            function_name=function_name.strip(),
-            service_model=ServiceModel(service_model),
-        )
-        record(
-            acting_user,
-            Action.SERVICE_CREATE,
-            service,
-            None,
-            state_of(service, "provider", "name", "function_name", "service_model"),
-            municipality=municipality,
-        )
-    return service
-
-
-# ── certifications ──────────────────────────────────────────────────────────
 
 # What the audit trail keeps of a certification (its services are added as ids).
 _CERTIFICATION_FIELDS = (
@@ -105,6 +52,8 @@ _CERTIFICATION_FIELDS = (
     "source",
     "notes",
 )
+
+
 # What edit_certification may change.
 EDITABLE_FIELDS = (
     "registration_number",
@@ -117,6 +66,8 @@ EDITABLE_FIELDS = (
     "notes",
     "services",
 )
+
+
 _PERIODS = (
     ("valid_from", "valid_until"),
     ("audit_period_start", "audit_period_end"),
@@ -354,184 +305,6 @@ def unreported_lapses(on: datetime.date) -> list[Certification]:
     return [certification for certification in candidates.order_by("id") if lapsing(certification, on)]
 
 
-# ── the ISMAP cloud service list ────────────────────────────────────────────
-
-
-@transaction.atomic
-def read_ismap_list_dry_run(
-    *,
-    acting_user: Actor,
-    municipality: Municipality,
-    kind: str,
-    file: IO[bytes],
-    file_name: str,
-    today: datetime.date | None = None,
-) -> IsmapImport:
-    """Read an upload of the ISMAP (or ISMAP-LIU) list and report what importing it would change; nothing else changes.
-
-    WorkflowError (code list_format, one detail per problem) if the file cannot be read.
-    """
-    _require_manager(acting_user, municipality)
-    if kind not in ISMAP_KINDS:
-        raise WorkflowError(gettext_lazy("no list of kind %(kind)s"), code="kind", params={"kind": kind})
-    today = today or timezone.localdate()
-    try:
-        rows = read_ismap_list(file)
-    except ListFormatError as exc:
-        # The list reader's problems come in both languages (kumokan.core.spreadsheet's shape).
-        details = tuple(WorkflowError(in_both(ja, en), code="list_format") for ja, en in exc.problems)
-        raise WorkflowError(
-            gettext_lazy("the list cannot be read: %(reasons)s"),
-            code="list_format",
-            params={"reasons": joined(d.text for d in details)},
-            details=details,
-        ) from exc
-    previous = _last_committed(municipality, kind)
-    previous_rows = [ListRow.from_json(r) for r in previous.rows] if previous else []
-    report = {
-        "rows": len(rows),
-        "list": compare_lists(previous_rows, rows),
-        "catalog": plan_catalog_changes(municipality, kind, rows, today),
-        "warnings": [
-            {
-                "number": row.number,
-                "listed_expiry": row.listed_expiry.isoformat(),
-                "valid_until": row.valid_until.isoformat(),
-            }
-            for row in rows
-            if row.listed_expiry is not None and row.listed_expiry != row.valid_until
-        ],
-    }
-    ismap_import = IsmapImport.objects.create(
-        municipality=municipality,
-        kind=kind,
-        file_name=file_name[:255],
-        rows=[row.to_json() for row in rows],
-        report=report,
-        previous=previous,
-        created_by=person(acting_user),
-    )
-    record(
-        acting_user,
-        Action.ISMAP_IMPORT_DRY_RUN,
-        ismap_import,
-        None,
-        state_of(ismap_import, "kind", "file_name", "status", "previous") | _counts(report),
-    )
-    return ismap_import
-
-
-@transaction.atomic
-def commit_ismap_import(
-    *, acting_user: Actor, ismap_import: IsmapImport, today: datetime.date | None = None
-) -> IsmapImport:
-    """Apply exactly what the dry run reported, all or nothing (ConflictError if the catalogue moved since)."""
-    today = today or timezone.localdate()
-    locked = IsmapImport.objects.select_for_update().get(pk=ismap_import.pk)
-    municipality = locked.municipality
-    _require_manager(acting_user, municipality)
-    if locked.status != ImportStatus.DRY_RUN:
-        raise WorkflowError(
-            gettext_lazy("this import is already committed or discarded"),
-            code="state",
-        )
-    rows = [ListRow.from_json(r) for r in locked.rows]
-    latest = _last_committed(municipality, locked.kind)
-    plan = plan_catalog_changes(municipality, locked.kind, rows, today)
-    if (latest.pk if latest else None) != locked.previous_id or plan != locked.report["catalog"]:
-        raise ConflictError(
-            gettext_lazy("the catalogue or the imports changed since the dry run: run it again"),
-        )
-    touched = []
-    for item in plan["create"]:
-        provider = Provider.objects.get(pk=item["provider_id"])
-        certification = Certification(
-            provider=provider,
-            kind=CertificationKind(locked.kind),
-            registration_number=item["number"],
-            source=CertificationSource.ISMAP_LIST,
-            **{field: _date(item[field]) for field in ROW_FIELDS},
-        )
-        services = list(CloudService.objects.filter(pk__in=item["services"]))
-        touched.append(_create(acting_user, certification, services, today, ismap_import=locked))
-    for item in plan["update"]:
-        certification = Certification.objects.select_for_update().get(pk=item["certification_id"])
-        before = _certification_state(certification)
-        for field, (_old, new) in item["changes"].items():
-            if field != "services":
-                setattr(certification, field, _date(new))
-        services = (
-            list(CloudService.objects.filter(pk__in=item["changes"]["services"][1]))
-            if "services" in item["changes"]
-            else list(certification.services.all())
-        )
-        if "audit_period_end" in item["changes"]:
-            certification.renewal_applied_on = None
-        _settle(certification, services, today)
-        _save(certification)
-        certification.services.set(services)
-        after = _certification_state(certification, services)
-        record(
-            acting_user,
-            Action.CERTIFICATION_EDIT,
-            certification,
-            _diff(before, after),
-            _diff(after, before) | {"ismap_import": locked.pk},
-        )
-        touched.append(certification)
-    for item in plan["end"]:
-        certification = Certification.objects.select_for_update().get(pk=item["certification_id"])
-        before = _certification_state(certification)
-        if item["status"] == CertificationStatus.WITHDRAWN:
-            certification.withdrawn_on = today
-        certification.status = CertificationStatus(item["status"])
-        _save(certification)
-        record(
-            acting_user,
-            Action.CERTIFICATION_WITHDRAW,
-            certification,
-            before,
-            _certification_state(certification)
-            | {"ismap_import": locked.pk, "reason": "no longer on the list"},
-        )
-        touched.append(certification)
-    for certification in touched:
-        _report_lapse(acting_user, certification, today)
-    before = state_of(locked, "status")
-    locked.status = ImportStatus.COMMITTED
-    locked.committed_by = person(acting_user)
-    locked.committed_at = timezone.now()
-    locked.save(update_fields=["status", "committed_by", "committed_at"])
-    record(
-        acting_user,
-        Action.ISMAP_IMPORT_COMMIT,
-        locked,
-        before,
-        state_of(locked, "status") | _counts(locked.report),
-    )
-    return locked
-
-
-@transaction.atomic
-def discard_ismap_import(*, acting_user: Actor, ismap_import: IsmapImport) -> IsmapImport:
-    """Throw away a dry run that is not to be imported."""
-    locked = IsmapImport.objects.select_for_update().get(pk=ismap_import.pk)
-    _require_manager(acting_user, locked.municipality)
-    if locked.status != ImportStatus.DRY_RUN:
-        raise WorkflowError(
-            gettext_lazy("this import is already committed or discarded"),
-            code="state",
-        )
-    before = state_of(locked, "status")
-    locked.status = ImportStatus.DISCARDED
-    locked.save(update_fields=["status"])
-    record(acting_user, Action.ISMAP_IMPORT_DISCARD, locked, before, state_of(locked, "status"))
-    return locked
-
-
-# ── helpers ─────────────────────────────────────────────────────────────────
-
-
 def _require_manager(acting_user: Actor, municipality: Municipality) -> None:
     if not may_manage(acting_user, municipality):
         raise PermissionDenied(_("Only those who keep the service catalogue may do this."))
@@ -689,23 +462,3 @@ def _diff(one: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
-
-
-def _last_committed(municipality: Municipality, kind: str) -> IsmapImport | None:
-    return (
-        IsmapImport.objects.filter(municipality=municipality, kind=kind, status=ImportStatus.COMMITTED)
-        .order_by("-committed_at", "-id")
-        .first()
-    )
-
-
-def _counts(report: dict[str, Any]) -> dict[str, int]:
-    return {
-        "rows": report["rows"],
-        "added": len(report["list"]["added"]),
-        "removed": len(report["list"]["removed"]),
-        "validity_changed": len(report["list"]["validity_changed"]),
-        "certifications_created": len(report["catalog"]["create"]),
-        "certifications_updated": len(report["catalog"]["update"]),
-        "certifications_ended": len(report["catalog"]["end"]),
-    }
