@@ -197,7 +197,7 @@ def main() -> None:
     counter = Counter()
     with connection.execute_wrapper(counter):
         started, cpu = time.perf_counter(), time.process_time()
-        ledger_import = actions.check_upload(
+        ledger_import = actions.dry_run_ledger_import(
             acting_user=admin,
             municipality=municipality,
             name=f"台帳.{'xlsx' if args.xlsx else 'csv'}",
@@ -240,7 +240,7 @@ def main() -> None:
     connection.close()
     floor_wall, floor_cpu, floor_rows = floor(snapshot, database)
     snapshot.unlink()
-    # The uploaded file, kept by check_upload under var/imports/<slug>/.
+    # The uploaded file, kept by dry_run_ledger_import under var/imports/<slug>/.
     shutil.rmtree(ROOT / "var" / "imports" / SLUG, ignore_errors=True)
     print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"audit chain: {verification.count:,} records, {'intact' if verification.ok else 'BROKEN'}")

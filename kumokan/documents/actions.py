@@ -82,7 +82,7 @@ def _status(check: Check) -> ImportStatus:
     return ImportStatus.DECISIONS if check.pending else ImportStatus.CHECKED
 
 
-def check_upload(
+def dry_run_ledger_import(
     *, acting_user: Actor, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
 ) -> LedgerImport:
     """Keep the uploaded file and check it (the dry run); nothing enters the ledger."""
@@ -123,7 +123,7 @@ def upload(
     """Keep an uploaded file and check it: at once when it is small, else by a background job
     (kumokan.documents.tasks.check_import) whose progress the import's page shows."""
     if estimate_rows(data) <= BACKGROUND_FROM_ROWS:
-        return check_upload(
+        return dry_run_ledger_import(
             acting_user=acting_user, municipality=municipality, name=name, data=data, encoding=encoding
         )
     if encoding not in ENCODINGS:
@@ -158,7 +158,7 @@ def upload(
 
 def run_check(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
     """The background check of a kept file: every PROGRESS_EVERY rows its progress is written (the
-    check itself writes nothing), then the result, as recheck would."""
+    check itself writes nothing), then the result, as repeat_dry_run would."""
     pk = ledger_import.pk
 
     def progress(done: int, total: int) -> None:
@@ -259,7 +259,7 @@ def _keep_result(locked: LedgerImport, check: Check) -> None:
     locked.save(update_fields=["status", "report", "progress_done", "progress_total"])
 
 
-def recheck(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
+def repeat_dry_run(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
     """Check a kept file again (after the mapping or the departments changed); a large one by a
     background job."""
     if ledger_import.report.get("rows", 0) > BACKGROUND_FROM_ROWS:
@@ -310,7 +310,7 @@ def choose_layout(
         record(
             acting_user, Action.LEDGER_IMPORT_CHECK, locked, before, state_of(locked, "sheet", "header_row")
         )
-    return recheck(acting_user=acting_user, ledger_import=locked)
+    return repeat_dry_run(acting_user=acting_user, ledger_import=locked)
 
 
 def _require_layout(locked: LedgerImport, sheet: str, header_row: int | None) -> None:

@@ -194,7 +194,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         actions.save_mapping(
             acting_user=request.user, municipality=ledger_import.municipality, columns=form.mapping()
         )
-        actions.recheck(acting_user=request.user, ledger_import=ledger_import)
+        actions.repeat_dry_run(acting_user=request.user, ledger_import=ledger_import)
         messages.success(request, _("The column mapping was saved and the file checked again."))
     return redirect(ledger_import.get_absolute_url())
 
@@ -248,7 +248,7 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user, municipality=ledger_import.municipality, decisions=form.decisions()
         )
     if not attempt.refused:
-        actions.recheck(acting_user=request.user, ledger_import=ledger_import)
+        actions.repeat_dry_run(acting_user=request.user, ledger_import=ledger_import)
         messages.success(request, _("The decisions were saved and the file checked again."))
     return redirect(ledger_import.get_absolute_url())
 

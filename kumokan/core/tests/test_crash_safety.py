@@ -118,7 +118,7 @@ def test_killing_the_job_during_an_import_leaves_no_half_import(tmp_path: Path) 
     admin = city.administrator
     names = [f"一括登録サービス{n:04d}" for n in range(ROWS)]
     data = csv_file(*[row(**{"クラウドサービスの名称": name}) for name in names])
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin, municipality=city.municipality, name="台帳.csv", data=data
     )
     assert ledger_import.status == ImportStatus.CHECKED

@@ -32,7 +32,7 @@ def other_scale_rows():
 
 def test_another_scale_and_an_unknown_department_are_asked_once_each():
     municipality, admin = kept_city("kitakyushu")
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin,
         municipality=municipality,
         name="台帳.xlsx",
@@ -90,7 +90,7 @@ def test_decisions_on_the_page_are_saved_and_the_file_imports(client):
     assert entries["文書管理"].department == created
 
     # Saved for the municipality: the next file on the same scale needs no decision.
-    again = actions.check_upload(
+    again = actions.dry_run_ledger_import(
         acting_user=admin,
         municipality=municipality,
         name="台帳2.xlsx",
@@ -106,7 +106,7 @@ def test_an_unregistered_name_can_be_read_as_an_existing_department():
     rows = [list(KITAKYUSHU_ROWS[0])]
     rows[0][6] = "DX推進課・山田太郎"
     data = kept_workbook(KITAKYUSHU_HEADER, rows)
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin, municipality=municipality, name="a.xlsx", data=data
     )
     assert ledger_import.status == ImportStatus.DECISIONS
@@ -114,7 +114,7 @@ def test_an_unregistered_name_can_be_read_as_an_existing_department():
     actions.save_decisions(
         acting_user=admin, municipality=municipality, decisions={"department": {"ＤＸ推進課": digital.code}}
     )
-    checked = actions.recheck(acting_user=admin, ledger_import=ledger_import)
+    checked = actions.repeat_dry_run(acting_user=admin, ledger_import=ledger_import)
     assert checked.status == ImportStatus.CHECKED
     actions.import_checked_file(acting_user=admin, ledger_import=checked)
     entry = LedgerEntry.objects.get(municipality=municipality)

@@ -36,7 +36,7 @@ def importing_whose_job_never_ran(client, django_capture_on_commit_callbacks):
     transaction rolled back with it), so the import stays 取込中."""
     municipality, admin = empty_city()
     client.force_login(admin)
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(ROWS))
     )
     assert ledger_import.status == ImportStatus.CHECKED, ledger_import.report["problems"]
@@ -115,7 +115,7 @@ def test_a_stopped_check_is_run_again(client, eager, django_capture_on_commit_ca
 
 def test_only_a_running_import_can_have_stopped(client, django_capture_on_commit_callbacks):
     municipality, admin = empty_city()
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(3))
     )
     silent_for(ledger_import, JOB_STOPPED_AFTER * 3)
@@ -132,7 +132,7 @@ def test_a_live_import_holding_its_row_is_not_run_a_second_time():
     if connection.vendor != "postgresql":
         pytest.skip("row locks of a second connection: PostgreSQL (SQLite has one writer at a time)")
     municipality, admin = empty_city()
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(3))
     )
     LedgerImport.objects.filter(pk=ledger_import.pk).update(status=ImportStatus.IMPORTING)

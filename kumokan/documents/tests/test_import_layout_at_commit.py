@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def checked_upload(client):
     """Kitakyushu's ledger on the second of three sheets, header on row 4, uploaded through the page."""
     municipality, admin = kept_city("kitakyushu")
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin,
         municipality=municipality,
         name="台帳.xlsx",
@@ -34,7 +34,7 @@ def checked_upload(client):
 
 def test_a_sheet_the_file_does_not_have_is_refused_when_chosen():
     municipality, admin = kept_city("kitakyushu")
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin,
         municipality=municipality,
         name="台帳.xlsx",
@@ -111,7 +111,7 @@ def test_a_header_found_on_another_row_inside_the_commit_is_not_imported_unseen(
     """The check inside the commit's transaction reads the header elsewhere than the report shown (as
     when the saved mapping changed since): refused, the new result kept for the importer to see."""
     municipality, admin = kept_city("kitakyushu")
-    ledger_import = actions.check_upload(
+    ledger_import = actions.dry_run_ledger_import(
         acting_user=admin,
         municipality=municipality,
         name="台帳.xlsx",

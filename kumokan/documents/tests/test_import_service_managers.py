@@ -103,7 +103,7 @@ def test_the_name_decided_as_an_eligible_person_imports_with_that_manager():
     )
     saved = AuditEvent.objects.filter(action=Action.IMPORT_MAPPING_SAVE).latest("id")
     assert list(saved.after["decisions"]["service_manager"].values()) == [str(sato.pk)]
-    ledger_import = actions.recheck(acting_user=admin, ledger_import=ledger_import)
+    ledger_import = actions.repeat_dry_run(acting_user=admin, ledger_import=ledger_import)
     assert ledger_import.status == ImportStatus.CHECKED, ledger_import.report
     commit(admin, ledger_import)
     entry = LedgerEntry.objects.get(municipality=municipality)
@@ -117,7 +117,7 @@ def test_a_name_left_unassigned_is_imported_marked_and_designating_someone_clear
     actions.save_decisions(
         acting_user=admin, municipality=municipality, decisions={"service_manager": {"鈴木 花子": UNASSIGNED}}
     )
-    commit(admin, actions.recheck(acting_user=admin, ledger_import=ledger_import))
+    commit(admin, actions.repeat_dry_run(acting_user=admin, ledger_import=ledger_import))
     entry = LedgerEntry.objects.get(municipality=municipality)
     assert entry.service_manager == admin
     assert entry.service_manager_unassigned

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def check(municipality, admin, data, name="台帳.xlsx"):
-    return actions.check_upload(acting_user=admin, municipality=municipality, name=name, data=data)
+    return actions.dry_run_ledger_import(acting_user=admin, municipality=municipality, name=name, data=data)
 
 
 def checked(municipality, admin, data, name="台帳.xlsx"):

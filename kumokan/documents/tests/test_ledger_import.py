@@ -79,7 +79,7 @@ def xlsx_file(*rows, header=HEADER):
 
 
 def check(municipality, admin, data, name="台帳.csv", encoding="auto"):
-    return actions.check_upload(
+    return actions.dry_run_ledger_import(
         acting_user=admin, municipality=municipality, name=name, data=data, encoding=encoding
     )
 
@@ -95,7 +95,7 @@ def managers_left_unassigned(admin, ledger_import):
         municipality=ledger_import.municipality,
         decisions={"service_manager": dict.fromkeys(names, UNASSIGNED)},
     )
-    return actions.recheck(acting_user=admin, ledger_import=ledger_import)
+    return actions.repeat_dry_run(acting_user=admin, ledger_import=ledger_import)
 
 
 def commit(admin, ledger_import):
@@ -413,7 +413,7 @@ def test_a_saved_mapping_reads_the_municipalitys_own_headers():
             "格付": "classification",
         },
     )
-    rechecked = actions.recheck(acting_user=admin, ledger_import=first)
+    rechecked = actions.repeat_dry_run(acting_user=admin, ledger_import=first)
     assert rechecked.status == ImportStatus.CHECKED, problems(rechecked)
     assert AuditEvent.objects.filter(action=Action.IMPORT_MAPPING_SAVE, municipality=municipality).exists()
     commit(admin, rechecked)
