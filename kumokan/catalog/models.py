@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -243,7 +244,7 @@ class Certification(models.Model):
         return f"{self.provider} {self.get_kind_display()}{number}"
 
     def get_absolute_url(self) -> str:
-        return f"/catalog/certifications/{self.pk}/"
+        return reverse("catalog:certification", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -362,4 +363,4 @@ class IsmapImport(models.Model):
         return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
-        return f"/catalog/ismap-imports/{self.pk}/"
+        return reverse("catalog:import", args=[self.pk])

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -109,7 +110,7 @@ class LedgerImport(models.Model):
         return f"{self.original_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
-        return f"/documents/ledger/imports/{self.pk}/"
+        return reverse("documents:import_detail", args=[self.pk])
 
     def job_stopped(self, now: datetime.datetime | None = None) -> bool:
         """A background job that has given no sign of life for JOB_STOPPED_AFTER: its worker was killed

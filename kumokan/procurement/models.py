@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,7 @@ class Procurement(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"/procurement/{self.pk}/"
+        return reverse("procurement:detail", args=[self.pk])
 
     @property
     def service_model(self) -> str:
@@ -240,7 +241,7 @@ class ProcurementAnnex(models.Model):
         return f"{self.procurement} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        return f"/procurement/{self.procurement_id}/annexes/{self.number}/"
+        return reverse("procurement:annex", args=[self.procurement_id, self.number])
 
     @property
     def municipality(self) -> Any:

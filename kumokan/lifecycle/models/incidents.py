@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +55,7 @@ class Incident(models.Model):
         return f"{self.entry}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return f"/lifecycle/incidents/{self.pk}/"
+        return reverse("lifecycle:incident", args=[self.pk])
 
     @property
     def municipality(self) -> Any:

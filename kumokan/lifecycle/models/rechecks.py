@@ -7,6 +7,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +84,7 @@ class RecheckOrder(models.Model):
         return f"{self.get_trigger_display()}: {target}"
 
     def get_absolute_url(self) -> str:
-        return f"/lifecycle/orders/{self.pk}/"
+        return reverse("lifecycle:order", args=[self.pk])
 
 
 class Recheck(Versioned):
@@ -178,7 +179,7 @@ class Recheck(Versioned):
         return f"{self.entry}: {self.get_trigger_display()} ({self.due_date:%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
-        return f"/lifecycle/rechecks/{self.pk}/"
+        return reverse("lifecycle:recheck", args=[self.pk])
 
     @property
     def municipality(self) -> Any:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -151,7 +152,7 @@ class Termination(models.Model):
         return f"{self.entry} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return f"/lifecycle/entries/{self.entry_id}/termination/"
+        return reverse("lifecycle:termination", args=[self.entry_id])
 
     @property
     def municipality(self) -> Any:
