@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from kumokan.applications import routing
@@ -62,12 +63,17 @@ def awaiting_decision_by(user: Any) -> list[Application]:
     snapshots = {
         snapshot.pk: snapshot
         for snapshot in JudgmentSnapshot.objects.filter(pk__in=[a.snapshot_id for a in candidates])
-        .defer("facts", "judgment", "packs")
+        .defer("facts", "inline_judgment", "packs")
         .annotate(
+            # The shared judgment document, or the judgment an older snapshot keeps in its row.
             self_approval_flag=ExpressionWrapper(
-                Q(judgment__self_approval=True), output_field=BooleanField()
+                Q(document__judgment__self_approval=True) | Q(inline_judgment__self_approval=True),
+                output_field=BooleanField(),
             ),
-            track_label=KeyTextTransform("track_label", "judgment"),
+            track_label=Coalesce(
+                KeyTextTransform("track_label", "document__judgment"),
+                KeyTextTransform("track_label", "inline_judgment"),
+            ),
         )
     }
     queue = []

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.applications import routing
 from kumokan.applications.choices import Answer, Outcome, Status, Step
-from kumokan.applications.judging import Judged, judge_facts
+from kumokan.applications.judging import Judged, judge_facts, new_snapshot, store_judgments
 from kumokan.applications.models import (
     EXPLANATION_MAX_LENGTH,
     Application,
@@ -771,15 +771,10 @@ def _rejudge(locked: Application) -> JudgmentSnapshot:
 
 
 def _store_snapshot(application: Application, judged: Judged) -> JudgmentSnapshot:
-    return JudgmentSnapshot.objects.create(
-        application=application,
-        facts=judged.facts,
-        judgment=judged.judgment,
-        packs=judged.packs,
-        track=judged.track,
-        approver_role=judged.approver_role,
-        approver_title=judged.approver_title,
-    )
+    [document] = store_judgments(application.municipality, [judged.judgment])
+    snapshot = new_snapshot(application, judged, document)
+    snapshot.save()
+    return snapshot
 
 
 def _service(acting_user: Actor, municipality: Municipality, judged: Judged) -> Any:

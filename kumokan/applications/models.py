@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.conf import settings
@@ -108,24 +110,80 @@ class Application(models.Model):
 
     @property
     def judgment(self) -> JudgmentSnapshot | None:
-        """The current judgment: the latest snapshot."""
-        return self.snapshots.order_by("-id").first()
+        """The current judgment: the latest snapshot (with its judgment document)."""
+        return self.snapshots.select_related("document").order_by("-id").first()
 
     @property
     def functions(self) -> list[str]:
         return list(self.facts.get("functions", []))
 
 
+class JudgmentDocument(models.Model):
+    """One judgment as the engine gave it (some 40–60 kB of JSON), stored once per municipality and
+    shared by every snapshot that has exactly this content: the applications of one kind (the same
+    packs in the same versions, the same facts that the packs' conditions read) are judged alike, and
+    an imported ledger of 10,000 rows has a handful of kinds. Never changed once written."""
+
+    # Indexed by the unique constraint below, which begins with it.
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("municipality"),
+    )
+    # SHA-256 of the judgment's canonical JSON (judgment_digest). The judgment names its packs with
+    # their versions and digests, so one digest is one pack version's judgment.
+    digest = models.CharField(_("digest"), max_length=64)
+    judgment = models.JSONField(_("judgment"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("judgment document")
+        verbose_name_plural = _("judgment documents")
+        constraints = [
+            # Two imports (or approvals) storing the same judgment at once keep one row: the second
+            # insert waits for the first and then finds it (judging.judgment_documents).
+            models.UniqueConstraint(
+                fields=["municipality", "digest"],
+                name="%(app_label)s_%(class)s_unique_digest",
+                violation_error_message=_("This judgment is already stored."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} ({self.judgment.get('track_label', '')})"
+
+
+def judgment_digest(judgment: dict[str, Any]) -> str:
+    """The content digest of a judgment: SHA-256 of its JSON with sorted keys, as UTF-8."""
+    text = json.dumps(judgment, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class JudgmentSnapshot(models.Model):
     """The engine's judgment of the application's facts at one moment, kept so that an old decision
     stays explainable after the rules change. A new one is stored whenever the facts or packs change.
+
+    The judgment itself is a shared JudgmentDocument; snapshots stored before documents existed keep
+    theirs in the row (`inline_judgment`) and read the same through `judgment`.
     """
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("application")
     )
     facts = models.JSONField(_("judged facts"))
-    judgment = models.JSONField(_("judgment"))
+    document = models.ForeignKey(
+        JudgmentDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+        verbose_name=_("judgment"),
+    )
+    inline_judgment = models.JSONField(
+        _("judgment (stored in the row)"), null=True, blank=True, db_column="judgment"
+    )
     packs = models.JSONField(_("packs (id, version, digest)"))
     track = models.CharField(_("track"), max_length=10, choices=Track.choices)
     # Who decides: the pack's approver role, or the municipality's setting where the seed names none;
@@ -138,9 +196,23 @@ class JudgmentSnapshot(models.Model):
         verbose_name = _("judgment")
         verbose_name_plural = _("judgments")
         ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_has_judgment",
+                condition=Q(document__isnull=False) | Q(inline_judgment__isnull=False),
+                violation_error_message=_("A judgment snapshot needs its judgment."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def judgment(self) -> dict[str, Any]:
+        """The judgment document (shared), or the one stored in the row by an older version."""
+        if self.document_id is not None:
+            return self.document.judgment
+        return self.inline_judgment
 
     @property
     def self_approval(self) -> bool:

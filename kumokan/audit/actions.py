@@ -11,6 +11,7 @@ from django.db import models, transaction
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditChainHead, AuditEvent, canonical_content, chain_hash, municipality_model
 from kumokan.core.actors import display_name
+from kumokan.core.bulk import insert_new
 
 
 def record(
@@ -95,7 +96,7 @@ def record_many(
         event.hash = previous = chain_hash(canonical_content(event), previous)
     # AuditEvent.objects refuses bulk_create so that no caller skips the chain; the chain is built
     # just above under the head's lock, and the rows are inserted in that order (ids ascending).
-    models.QuerySet.bulk_create(AuditEvent.objects.all(), events)
+    insert_new(events)
     head.advance(*events)
     return events
 

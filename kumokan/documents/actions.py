@@ -13,25 +13,25 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import JSONField, Value
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kumokan.applications.choices import Outcome, Status
-from kumokan.applications.judging import Judged, judge_facts
-from kumokan.applications.models import Application, Decision, JudgmentSnapshot
+from kumokan.applications.judging import Judged, judge_facts, new_snapshot, store_judgments
+from kumokan.applications.models import Application, Decision
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
 from kumokan.core.actors import Actor, display_name
+from kumokan.core.bulk import insert_new
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
@@ -612,10 +612,6 @@ class _Kind:
 
     def __init__(self, judged: Judged) -> None:
         self.judged = judged
-        # The snapshot's judgment (some 60 kB) serialised once for all its rows, as SQL text cast to
-        # JSON; UTF-8 rather than \u escapes, which would make it a third larger on SQLite.
-        text = json.dumps(judged.judgment, ensure_ascii=False, separators=(",", ":"))
-        self.judgment_sql = Cast(Value(text), JSONField())
         level = judged.judgment["classification"]["confidentiality"]
         self.classification_code: str = level["code"]
         self.classification_label: str = level["label"]
@@ -656,6 +652,11 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
     municipality = ledger_import.municipality
     judge = _Judge(municipality)
     judged = [judge(_facts(row.values)) for row in rows]
+    # One judgment document per kind of row, shared by the snapshots of all its rows.
+    kinds = list(judge.kinds.values())
+    documents = dict(
+        zip(kinds, store_judgments(municipality, [kind.judged.judgment for kind in kinds]), strict=True)
+    )
     services = _services(acting_user, municipality, rows, [facts for facts, _kind in judged])
     now = timezone.now()
     applications, snapshots, decisions, entries = [], [], [], []
@@ -687,17 +688,7 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             submitted_at=approved_at,
         )
         applications.append(application)
-        snapshots.append(
-            JudgmentSnapshot(
-                application=application,
-                facts=facts,
-                judgment=kind.judgment_sql,
-                packs=kind.judged.packs,
-                track=kind.judged.track,
-                approver_role=kind.judged.approver_role,
-                approver_title=kind.judged.approver_title,
-            )
-        )
+        snapshots.append(new_snapshot(application, replace(kind.judged, facts=facts), documents[kind]))
         approver_title = values.get("approver_title") or kind.judged.approver_title
         decisions.append(
             Decision(
@@ -742,9 +733,9 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             entry.retired_at = now
         entries.append((entry, kind.judged.judgment, {"import": ledger_import.pk, "row": row.number}))
     # Each batch gets its ids back (RETURNING), which the next one's foreign keys then take.
-    Application.objects.bulk_create(applications)
-    JudgmentSnapshot.objects.bulk_create(snapshots)
-    Decision.objects.bulk_create(decisions)
+    insert_new(applications)
+    insert_new(snapshots)
+    insert_new(decisions)
     build_entries(acting_user, entries, action=Action.LEDGER_IMPORT_ENTRY)
     # As a designation does (ledger.actions.edit_entry): the manager's role in the entry's department.
     for manager, department in managers.values():
@@ -777,7 +768,7 @@ def _services(
         if key not in providers and key not in new_providers:
             name = row.values["provider_name"].strip()
             new_providers[key] = Provider(municipality=municipality, name=name, name_key=name_key(name))
-    Provider.objects.bulk_create(new_providers.values())
+    insert_new(list(new_providers.values()))
     providers |= new_providers
     registered = CloudService.objects.filter(provider__municipality=municipality).select_related("provider")
     services = {
@@ -798,7 +789,7 @@ def _services(
                 name_key=name_key(name),
                 function_key=name_key(function_name),
             )
-    CloudService.objects.bulk_create(new_services.values())
+    insert_new(list(new_services.values()))
     record_many(
         acting_user,
         Action.PROVIDER_CREATE,

@@ -127,7 +127,7 @@ def final_decision(application: Application) -> Decision | None:
     """The approval or rejection, if there is one (a return is not final)."""
     return (
         application.decisions.filter(outcome__in=[Outcome.APPROVED, Outcome.REJECTED])
-        .select_related("decided_by", "snapshot")
+        .select_related("decided_by", "snapshot__document")
         .first()
     )
 

@@ -132,7 +132,11 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _field_labels(entry: LedgerEntry) -> dict[str, str]:
     """The pack's labels of its ledger fields, from the judgment the entry was approved under."""
-    decision = entry.application.decisions.filter(outcome=Outcome.APPROVED).select_related("snapshot").first()
+    decision = (
+        entry.application.decisions.filter(outcome=Outcome.APPROVED)
+        .select_related("snapshot__document")
+        .first()
+    )
     if decision is None:
         return {}
     return {field["id"]: field["label"] for field in decision.snapshot.judgment.get("ledger_fields", [])}

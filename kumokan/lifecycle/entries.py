@@ -20,6 +20,7 @@ from kumokan.applications.models import Application, Decision, JudgmentSnapshot
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
+from kumokan.core.bulk import insert_new
 from kumokan.ledger import counts
 from kumokan.ledger.actions import (
     entry_state,
@@ -80,7 +81,7 @@ def build_entries(
     if not entries:
         return
     municipality = entries[0][0].municipality
-    LedgerEntry.objects.bulk_create([entry for entry, _judgment, _extra in entries])
+    insert_new([entry for entry, _judgment, _extra in entries])
     counts.added(entry for entry, _judgment, _extra in entries)
     record_many(
         acting_user,

@@ -26,7 +26,7 @@ def snapshot_of(entry: LedgerEntry) -> JudgmentSnapshot:
     """The judgment the entry's application was approved under (its latest one if none is recorded)."""
     decision = (
         Decision.objects.filter(application_id=entry.application_id, outcome=Outcome.APPROVED)
-        .select_related("snapshot")
+        .select_related("snapshot__document")
         .first()
     )
     if decision is not None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import SYSTEM, Actor
+from kumokan.core.bulk import insert_new
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import OrderStatus, RecheckStatus, RecheckTrigger
@@ -94,7 +95,7 @@ def schedule_first_rechecks(
         if entry.status == EntryStatus.IN_OPERATION and entry.operation_started_at is not None
         for rule in recheck_rules_of(judgment, RecheckTrigger.PERIODIC)
     ]
-    Recheck.objects.bulk_create(rechecks)
+    insert_new(rechecks)
     record_many(
         acting_user,
         Action.LIFECYCLE_RECHECK_OPEN,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from kumokan.applications.judging import judge_facts
-from kumokan.applications.models import Application
+from kumokan.applications.models import Application, JudgmentDocument, JudgmentSnapshot
 from kumokan.applications.tests import factories as f
 from kumokan.audit.chain import verify_chain
 from kumokan.audit.choices import Action
@@ -152,6 +152,27 @@ def test_importing_the_same_file_twice_creates_nothing_new(client):
     assert again.created_count == 0
     assert again.report["existing"] == len(entries)
     assert (LedgerEntry.objects.count(), Provider.objects.count(), CloudService.objects.count()) == counts
+
+
+def test_imported_rows_judged_alike_share_one_judgment_document():
+    """Each row keeps its own snapshot (its facts); the judgment is stored once per kind of row."""
+    municipality, admin = empty_city()
+    data = csv_file(
+        row(),
+        row(**{"クラウドサービスの名称": "施設予約サービス"}),
+        row(**{"クラウドサービスの名称": "アンケート", "取り扱う情報の格付（機密性／可用性）": "機密性1"}),
+    )
+    commit(admin, check(municipality, admin, data))
+    snapshots = JudgmentSnapshot.objects.filter(application__municipality=municipality).select_related(
+        "document"
+    )
+    assert len(snapshots) == 3
+    assert len({s.facts["service_name"] for s in snapshots}) == 3
+    assert JudgmentDocument.objects.filter(municipality=municipality).count() == 2
+    by_track = {s.document_id: s.judgment["track"] for s in snapshots}
+    assert sorted(by_track.values()) == ["high", "low"]
+    for snapshot in snapshots:
+        assert snapshot.judgment == judge_facts(municipality, snapshot.facts).judgment
 
 
 def test_providers_and_services_are_matched_by_width_and_case_not_duplicated():
