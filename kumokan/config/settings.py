@@ -319,6 +319,13 @@ WEBHOOK_DISABLE_AFTER = 20
 # A certification valid for this many days or fewer (with no renewal pending) opens re-checks of the
 # services approved on it (kumokan.lifecycle.lapses).
 CERTIFICATION_EXPIRY_NOTICE_DAYS = int(os.environ.get("KUMOKAN_CERTIFICATION_NOTICE_DAYS", "60"))
+# A ledger import's background job silent this long has stopped (its worker died) and may be run again
+# (kumokan.documents.models.LedgerImport.job_stopped). The check reports every 500 rows (a few seconds);
+# the commit is one transaction that reports only when it starts, and 50,000 rows (the limit) take some
+# minutes on a loaded machine (BENCHMARKS.md): half an hour leaves a live one well alone.
+IMPORT_JOB_STOPPED_MINUTES = int(os.environ.get("KUMOKAN_IMPORT_JOB_STOPPED_MINUTES", "30"))
+if IMPORT_JOB_STOPPED_MINUTES < 1:
+    raise ImproperlyConfigured("KUMOKAN_IMPORT_JOB_STOPPED_MINUTES must be 1 or more.")
 
 # Signing in (kumokan.accounts): django-axes locks a username out after repeated wrong passwords
 # (an administrator unlocks it in the admin, or it unlocks itself after the cool-off), TOTP is

@@ -16,10 +16,10 @@ from django.utils.translation import pgettext_lazy
 from kumokan.core.private_files import import_storage, private_name
 from kumokan.documents.choices import ImportStatus
 
-# A background job silent this long has stopped. The check reports every 500 rows (a few seconds);
-# the commit is one transaction that reports only when it starts, and 50,000 rows (the limit) take
-# some minutes on a loaded machine (BENCHMARKS.md): half an hour leaves a live one well alone.
-JOB_STOPPED_AFTER = datetime.timedelta(minutes=30)
+
+def job_stopped_after() -> datetime.timedelta:
+    """How long a background job may be silent before it counts as stopped (KUMOKAN_IMPORT_JOB_STOPPED_MINUTES)."""
+    return datetime.timedelta(minutes=settings.IMPORT_JOB_STOPPED_MINUTES)
 
 
 def import_path(ledger_import: Any, filename: str) -> str:
@@ -113,10 +113,10 @@ class LedgerImport(models.Model):
         return reverse("documents:import_detail", args=[self.pk])
 
     def job_stopped(self, now: datetime.datetime | None = None) -> bool:
-        """A background job that has given no sign of life for JOB_STOPPED_AFTER: its worker was killed
+        """A background job that has given no sign of life for job_stopped_after(): its worker was killed
         or lost the job (the import is one transaction: nothing of it was written). Shown as failed,
         with a way to run it again (actions.retry_job)."""
         if self.status not in (ImportStatus.CHECKING, ImportStatus.IMPORTING):
             return False
         last = self.job_heartbeat_at or self.uploaded_at
-        return last < (now or timezone.now()) - JOB_STOPPED_AFTER
+        return last < (now or timezone.now()) - job_stopped_after()

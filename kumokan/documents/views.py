@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -175,6 +176,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions_form": decisions_form,
             "may_commit": ledger_import.status == ImportStatus.CHECKED,
             "stopped": ledger_import.job_stopped(),
+            "stopped_minutes": settings.IMPORT_JOB_STOPPED_MINUTES,
             "running": ledger_import.status in RUNNING and not ledger_import.job_stopped(),
             # Open the mapping when the headers are the problem.
             "mapping_open": any(problem.row == report.get("header_row", 1) for problem in problems),

@@ -29,7 +29,7 @@ from kumokan.audit.models import AuditEvent
 from kumokan.core import backups
 from kumokan.documents import actions
 from kumokan.documents.choices import ImportStatus
-from kumokan.documents.models import JOB_STOPPED_AFTER, LedgerImport
+from kumokan.documents.models import LedgerImport, job_stopped_after
 from kumokan.documents.tasks import commit_import
 from kumokan.documents.tests.test_ledger_import import csv_file, row
 from kumokan.ledger.models import LedgerEntry
@@ -144,7 +144,7 @@ def test_killing_the_job_during_an_import_leaves_no_half_import(tmp_path: Path) 
     # The killed job said when it started; its silence since is what shows it stopped (the import's
     # page then offers to run it again, documents/tests/test_import_job_stopped.py).
     assert ledger_import.job_heartbeat_at is not None and not ledger_import.job_stopped()
-    later = ledger_import.job_heartbeat_at + JOB_STOPPED_AFTER + datetime.timedelta(seconds=1)
+    later = ledger_import.job_heartbeat_at + job_stopped_after() + datetime.timedelta(seconds=1)
     assert ledger_import.job_stopped(now=later)
     assert LedgerEntry.objects.count() == entries_before
     assert not Application.objects.filter(service__name__in=names[:10]).exists()

@@ -1,5 +1,5 @@
 """A background job whose worker was killed does not stay 取込中 forever (issue 16): silent for
-JOB_STOPPED_AFTER it is shown as failed, and the importer can run it again; a live one cannot be doubled."""
+KUMOKAN_IMPORT_JOB_STOPPED_MINUTES (30 by default) it is shown as failed, and the importer can run it again; a live one cannot be doubled."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.documents import actions
 from kumokan.documents.choices import ImportStatus
-from kumokan.documents.models import JOB_STOPPED_AFTER, LedgerImport
+from kumokan.documents.models import LedgerImport, job_stopped_after
 from kumokan.documents.tests.exchange import empty_city
 from kumokan.documents.tests.test_import_jobs import ROWS, eager, upload  # noqa: F401 (a fixture)
 from kumokan.documents.tests.test_ledger_import import csv_file, many_rows
@@ -50,7 +50,7 @@ def test_a_job_heard_from_lately_is_still_running(client, django_capture_on_comm
     _municipality, admin, ledger_import = importing_whose_job_never_ran(
         client, django_capture_on_commit_callbacks
     )
-    silent_for(ledger_import, JOB_STOPPED_AFTER - datetime.timedelta(minutes=1))
+    silent_for(ledger_import, job_stopped_after() - datetime.timedelta(minutes=1))
     assert not ledger_import.job_stopped()
     page = client.get(ledger_import.get_absolute_url()).content.decode()
     assert 'id="job-stopped"' not in page and 'id="import-progress"' in page
@@ -65,7 +65,7 @@ def test_a_silent_job_is_shown_as_failed_with_a_way_to_run_it_again(
     municipality, _admin, ledger_import = importing_whose_job_never_ran(
         client, django_capture_on_commit_callbacks
     )
-    silent_for(ledger_import, JOB_STOPPED_AFTER + datetime.timedelta(minutes=1))
+    silent_for(ledger_import, job_stopped_after() + datetime.timedelta(minutes=1))
     assert ledger_import.job_stopped()
     page = client.get(ledger_import.get_absolute_url()).content.decode()
     assert 'id="job-stopped"' in page
@@ -79,11 +79,25 @@ def test_a_silent_job_is_shown_as_failed_with_a_way_to_run_it_again(
     assert not LedgerEntry.objects.filter(municipality=municipality).exists()
 
 
+def test_the_silence_that_counts_as_stopped_is_a_setting(
+    client, django_capture_on_commit_callbacks, settings
+):
+    _municipality, _admin, ledger_import = importing_whose_job_never_ran(
+        client, django_capture_on_commit_callbacks
+    )
+    assert job_stopped_after() == datetime.timedelta(minutes=30)
+    silent_for(ledger_import, datetime.timedelta(minutes=6))
+    assert not ledger_import.job_stopped()
+    settings.IMPORT_JOB_STOPPED_MINUTES = 5
+    assert ledger_import.job_stopped()
+    assert 'id="job-stopped"' in client.get(ledger_import.get_absolute_url()).content.decode()
+
+
 def test_running_a_stopped_import_again_imports_the_file(client, eager, django_capture_on_commit_callbacks):  # noqa: F811
     municipality, admin, ledger_import = importing_whose_job_never_ran(
         client, django_capture_on_commit_callbacks
     )
-    silent_for(ledger_import, JOB_STOPPED_AFTER * 2)
+    silent_for(ledger_import, job_stopped_after() * 2)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/retry/", follow=True)
     assert "処理をもう一度始めました。" in response.content.decode()
@@ -104,7 +118,7 @@ def test_a_stopped_check_is_run_again(client, eager, django_capture_on_commit_ca
         response = upload(client, municipality, csv_file(*many_rows(ROWS)))
     ledger_import = response.context["ledger_import"]
     assert ledger_import.status == ImportStatus.CHECKING and len(jobs) == 1
-    silent_for(ledger_import, JOB_STOPPED_AFTER + datetime.timedelta(seconds=1))
+    silent_for(ledger_import, job_stopped_after() + datetime.timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         actions.retry_job(acting_user=admin, ledger_import=ledger_import)
     ledger_import.refresh_from_db()
@@ -118,7 +132,7 @@ def test_only_a_running_import_can_have_stopped(client, django_capture_on_commit
     ledger_import = actions.dry_run_ledger_import(
         acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(3))
     )
-    silent_for(ledger_import, JOB_STOPPED_AFTER * 3)
+    silent_for(ledger_import, job_stopped_after() * 3)
     assert not ledger_import.job_stopped()
     client.force_login(admin)
     response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/retry/", follow=True)
@@ -136,7 +150,7 @@ def test_a_live_import_holding_its_row_is_not_run_a_second_time():
         acting_user=admin, municipality=municipality, name="台帳.csv", data=csv_file(*many_rows(3))
     )
     LedgerImport.objects.filter(pk=ledger_import.pk).update(status=ImportStatus.IMPORTING)
-    ledger_import = silent_for(ledger_import, JOB_STOPPED_AFTER * 2)
+    ledger_import = silent_for(ledger_import, job_stopped_after() * 2)
     holding, done = threading.Event(), threading.Event()
 
     def live_import() -> None:
