@@ -21,7 +21,7 @@ from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.forms import LedgerFilterForm
-from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.workflow import steps_from
 from kumokan.lifecycle import entries
 from kumokan.tenancy.access import eligible_service_managers
@@ -63,6 +63,7 @@ class EntryOut(Schema):
     approver_title: str
     approved_at: datetime.datetime
     fields: dict[str, Any] = Field(description="The pack's other ledger fields, by the pack's field id.")
+    note: str = Field(description="Notes (備考).")
     status: StatusValue
     status_label: str
     version: int
@@ -120,6 +121,7 @@ class EntryUpdate(Schema):
     user_scope_detail: Text | None = None
     service_manager: Text | None = Field(None, max_length=150, description="The new manager's username.")
     fields: dict[str, Text] | None = Field(None, description="Pack ledger fields to change, by field id.")
+    note: Text | None = Field(None, max_length=NOTE_MAX_LENGTH, description='Notes (備考); "" clears them.')
 
 
 class StepIn(Schema):
@@ -160,6 +162,7 @@ def entry_data(entry: LedgerEntry) -> dict[str, Any]:
         "approver_title": entry.approver_title,
         "approved_at": entry.approved_at,
         "fields": entry.fields,
+        "note": entry.note,
         "status": entry.status,
         "status_label": str(EntryStatus(entry.status).label),
         "version": entry.version,
@@ -268,7 +271,7 @@ def update_entry(request: HttpRequest, entry_id: Id, payload: EntryUpdate) -> di
     """kumokan.ledger.actions.edit_entry: the entry's service manager or an administrator."""
     entry = _managed_entry(request.user, entry_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
-    for name in ("purpose", "user_scope", "user_scope_detail", "fields", "service_manager"):
+    for name in ("purpose", "user_scope", "user_scope_detail", "fields", "service_manager", "note"):
         if name in changes and changes[name] is None:
             changes.pop(name)
     if "service_manager" in changes:

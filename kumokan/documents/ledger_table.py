@@ -23,7 +23,7 @@ from kumokan.catalog.choices import ServiceModel
 from kumokan.core.spreadsheet import compare_key, without_qualifiers
 from kumokan.ledger.actions import TYPED_FIELD_IDS
 from kumokan.ledger.choices import EntryStatus
-from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.tenancy.models import Municipality
 
 Value = str | datetime.date | None
@@ -123,7 +123,9 @@ BASE_COLUMNS: tuple[Column, ...] = (
     Column("approved_on", _("Date of approval"), lambda e: e.approved_at, is_date=True),
     Column("status", _("Status"), lambda e: e.status, choices=EntryStatus),
     # 備考: kept ledgers have it under several names (Kitakyushu's sample ledgers, our fixtures).
-    Column("note", _("Notes"), lambda e: e.note, aliases=("備考", "摘要", "Remarks")),
+    Column(
+        "note", _("Notes"), lambda e: e.note, aliases=("備考", "摘要", "Remarks"), max_length=NOTE_MAX_LENGTH
+    ),
 )
 
 

@@ -16,7 +16,7 @@ from kumokan.applications.choices import Track, UserScope
 from kumokan.core.actors import display_name
 from kumokan.core.city_dates import CityDateField
 from kumokan.ledger.choices import EntryStatus
-from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.search import matching
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
@@ -151,7 +151,12 @@ class EntryForm(forms.Form):
     service_manager = forms.ModelChoiceField(
         label=_("Service manager"), queryset=get_user_model().objects.none()
     )
-    note = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.applications.choices import Track, UserScope
 from kumokan.ledger.choices import EntryStatus
 
+# A remark, not a document: the longest 備考 a person or a file may give an entry.
+NOTE_MAX_LENGTH = 2000
+
 
 class LedgerEntry(models.Model):
     """One approved cloud service, with the columns every pack's ledger asks for.
@@ -82,7 +85,8 @@ class LedgerEntry(models.Model):
     )
     approved_at = models.DateTimeField(_("Approved at"))
     fields = models.JSONField(_("Other notes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    # The ledger's own remarks column (備考), which kept ledgers carry beside the seeds' items.
+    # The ledger's own remarks column (備考), which kept ledgers carry beside the seeds' items; at most
+    # NOTE_MAX_LENGTH characters wherever it is written (the edit form, the API, an imported file).
     note = models.TextField(_("Notes"), blank=True, default="")
     status = models.CharField(
         _("Status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.APPROVED

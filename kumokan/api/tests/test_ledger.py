@@ -6,7 +6,7 @@ from kumokan.api.tests.support import assert_error
 from kumokan.applications.tests import factories as f
 from kumokan.audit.models import AuditEvent
 from kumokan.ledger.choices import EntryStatus
-from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.paging import PAGE_SIZE, cursor_of
 from kumokan.tenancy.choices import Role
 
@@ -125,6 +125,31 @@ def test_the_service_manager_edits_with_a_reason_on_the_version_seen(api_as):
     assert_error(
         api_as(manager).patch(url, {"version": entry.version + 1, "reason": "x", "colour": "z"}), 422
     )
+
+
+def test_the_note_is_read_and_written_within_its_length(api_as, client):
+    c = f.city("kobe")
+    entry = f.entry(c)
+    manager = entry.service_manager
+    url = f"/ledger/{entry.pk}"
+    assert api_as(manager).get(url).json()["note"] == ""
+
+    response = api_as(manager).patch(
+        url, {"version": entry.version, "reason": "備考を追記", "note": "年度末に見直し"}
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["note"] == "年度末に見直し"
+    assert LedgerEntry.objects.get(pk=entry.pk).note == "年度末に見直し"
+    assert response.json()["changes"][0]["after"] == {"note": "年度末に見直し"}
+    too_long = "あ" * (NOTE_MAX_LENGTH + 1)
+    refused = api_as(manager).patch(url, {"version": entry.version + 1, "reason": "x", "note": too_long})
+    assert assert_error(refused, 422)["details"][0]["field"] == "note"
+    assert LedgerEntry.objects.get(pk=entry.pk).note == "年度末に見直し"
+    # The schema says so, for reading and for writing.
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "note" in schemas["EntryDetail"]["required"]
+    assert schemas["EntryUpdate"]["properties"]["note"]["anyOf"][0]["maxLength"] == NOTE_MAX_LENGTH
 
 
 def test_someone_who_sees_the_entry_but_does_not_manage_it_is_403(api_as):

@@ -24,7 +24,7 @@ from kumokan.documents.models import LedgerImport
 from kumokan.documents.tests.exchange import body, city_with_ledger, download, empty_city, xlsx_rows
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
-from kumokan.ledger.models import LedgerEntry
+from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.lifecycle.gates import TASK_BATCH
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.tenancy.choices import Role
@@ -290,6 +290,17 @@ def test_an_unknown_department_waits_for_a_decision():
     municipality, admin = empty_city()
     ledger_import = check(municipality, admin, csv_file(row(**{"所属": "総務局 総務課"})))
     assert_waits_for_decision(ledger_import, "department", "総務局 総務課", 2)
+
+
+def test_a_note_over_its_length_is_refused_naming_row_and_column():
+    municipality, admin = empty_city()
+    header = [*HEADER, "備考"]
+    data = csv_file(
+        [*row(), "短い備考"],
+        [*row(**{"クラウドサービスの名称": "施設予約"}), "あ" * (NOTE_MAX_LENGTH + 1)],
+        header=header,
+    )
+    assert_refused(check(municipality, admin, data), 3, "備考", f"{NOTE_MAX_LENGTH}文字以内")
 
 
 def test_a_duplicate_service_in_the_file_is_refused():
