@@ -3,7 +3,8 @@
 Django's bulk_create compiles every value of every row through the generic SQL compiler (~20 calls a
 value); an import of 10,000 ledger rows writes some 300,000 values that way, and that compiling was
 most of its time (bench/ledger_import.py, BENCHMARKS.md). Here each column's preparation is looked up
-once and each row costs one call per value; the rows go in multi-row INSERTs that return their ids
+once: a text, integer or boolean value of Django's own column types is sent as it is (all that its
+preparation would do), any other value is prepared by its field. The rows go in multi-row INSERTs that return their ids
 (PostgreSQL, and SQLite from 3.35), so instances saved here can be referred to by the next batch, as
 with bulk_create. As with bulk_create: no save(), no signals, the database's constraints and triggers
 apply.
@@ -12,9 +13,44 @@ apply.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+
+# Django's own column types whose preparation of a value of the right Python type (str, int, bool) is
+# that value itself; exact classes only, since a subclass may prepare its values otherwise.
+_TEXT = {models.CharField, models.TextField, models.SlugField, models.EmailField, models.URLField}
+# An id column (and a foreign key to one) only checks that its value is an integer.
+_AUTO = {models.AutoField, models.BigAutoField, models.SmallAutoField}
+_INTEGER = {
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+}
+
+
+def _sent_as_is(field: Any, connection: BaseDatabaseWrapper) -> type | None:
+    """The Python type whose values `field` sends to the database unchanged, if any."""
+    column = field.target_field if field.is_relation else field
+    kind = type(column)
+    if kind in _TEXT:
+        return str
+    if kind in _AUTO:
+        return int
+    # psycopg 3 wraps integers in its own types; SQLite (and psycopg 2) take them as they are.
+    if (
+        kind in _INTEGER
+        and type(connection.ops.adapt_integerfield_value(2**40, column.get_internal_type())) is int
+    ):
+        return int
+    if kind is models.BooleanField:
+        return bool
+    return None
 
 
 def insert_new(objs: Sequence[Model]) -> None:
@@ -38,6 +74,7 @@ def insert_new(objs: Sequence[Model]) -> None:
         quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     row_marks = "({})".format(", ".join(["%s"] * len(fields)))
+    columns = [(field, field.attname, _sent_as_is(field, connection)) for field in fields]
     batch_size = max(connection.ops.bulk_batch_size(fields, objs), 1)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch_size):
@@ -49,9 +86,16 @@ def insert_new(objs: Sequence[Model]) -> None:
                         related = field.get_cached_value(obj)
                         if related is not None:
                             setattr(obj, field.attname, related.pk)
-                params.extend(
-                    field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
-                )
+                for field, attname, as_is in columns:
+                    if as_is is None:
+                        params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+                        continue
+                    value = getattr(obj, attname)
+                    params.append(
+                        value
+                        if value is None or type(value) is as_is
+                        else field.get_db_prep_save(value, connection)
+                    )
             cursor.execute(f"{head}{', '.join([row_marks] * len(batch))} {returning}", params)
             for obj, (value,) in zip(batch, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)

@@ -1,0 +1,66 @@
+"""kumokan.core.bulk.insert_new writes what bulk_create would: every value prepared as the field
+prepares it, the ids set, a foreign key to an instance saved after it was assigned taking its id."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kumokan.applications.models import JudgmentDocument
+from kumokan.catalog.choices import ServiceModel
+from kumokan.catalog.models import CloudService, Provider, name_key
+from kumokan.core.bulk import insert_new
+from kumokan.tenancy.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_are_written_in_order_with_their_ids_and_related_ids():
+    city = Municipality.objects.create(slug="bulk", name="一括市", pack_id="kobe")
+    providers = [
+        Provider(municipality=city, name=f"提供者{i}", name_key=name_key(f"提供者{i}")) for i in range(3)
+    ]
+    services = [
+        CloudService(
+            provider=provider,
+            name="電子申請",
+            service_model=ServiceModel.SAAS,
+            name_key=name_key("電子申請"),
+            function_key="",
+        )
+        for provider in providers
+    ]
+    insert_new(providers)
+    insert_new(services)
+    assert [p.pk for p in providers] == sorted(p.pk for p in providers)
+    assert all(not p._state.adding for p in providers)
+    for provider, service in zip(providers, services, strict=True):
+        stored = CloudService.objects.select_related("provider").get(pk=service.pk)
+        assert stored.provider.name == provider.name and stored.provider_id == provider.pk
+        assert stored.service_model == "saas" and stored.function_name == ""
+
+
+def test_values_that_need_preparing_read_back_equal():
+    city = Municipality.objects.create(slug="bulk", name="一括市", pack_id="kobe")
+    at = timezone.make_aware(datetime.datetime(2026, 4, 1, 9, 30, 15, 123456))
+    document = JudgmentDocument(
+        municipality=city,
+        digest="d" * 64,
+        judgment={"track": "high", "items": [1, "二", None]},
+        created_at=at,
+    )
+    insert_new([document])
+    stored = JudgmentDocument.objects.get(pk=document.pk)
+    assert stored.judgment == {"track": "high", "items": [1, "二", None]}
+    assert stored.created_at == at
+
+
+def test_the_database_constraints_hold():
+    city = Municipality.objects.create(slug="bulk", name="一括市", pack_id="kobe")
+    twice = [JudgmentDocument(municipality=city, digest="e" * 64, judgment={}) for _ in range(2)]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_new(twice)
+    assert not JudgmentDocument.objects.exists()
