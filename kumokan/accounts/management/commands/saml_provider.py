@@ -8,11 +8,15 @@ metadata at https://<kumokan's host>/sso/SLUG/saml/metadata/.
 
 from __future__ import annotations
 
+import ipaddress
 import textwrap
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from saml2 import BINDING_HTTP_REDIRECT
@@ -34,8 +38,30 @@ def _pem(body: str) -> str:
     )
 
 
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def fingerprint(pem: str) -> str:
+    """The certificate's SHA-256 fingerprint (CommandError if it is not a PEM certificate)."""
+    try:
+        certificate = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError as exc:
+        raise CommandError(f"The IdP's certificate is not a PEM certificate: {exc}") from exc
+    return certificate.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
 def read_metadata(source: str) -> dict[str, str]:
     """entityID, SSO and SLO URLs (HTTP-Redirect) and the signing certificate from an IdP's metadata."""
+    if source.startswith("http://") and not _is_loopback(source):
+        # The metadata names the key kumokan trusts: over plain http anyone on the way could swap it.
+        raise CommandError(f"Read the IdP's metadata over https, or give it as a file: {source}")
     try:
         if source.startswith(("https://", "http://")):
             response = requests.get(source, timeout=TIMEOUT_SECONDS)
@@ -117,6 +143,7 @@ class Command(BaseCommand):
                 "slo_url": options["slo_url"],
                 "certificate": certificate,
             }
+        certificate_fingerprint = fingerprint(values["certificate"])
         provider = IdentityProvider.objects.filter(slug=options["slug"]).first() or IdentityProvider(
             slug=options["slug"]
         )
@@ -140,7 +167,8 @@ class Command(BaseCommand):
         except WorkflowError as exc:
             raise CommandError(exc.en) from exc
         self.stdout.write(
-            f"{provider.slug}: {provider.name} ({municipality.name}), IdP {provider.issuer}. Register kumokan "
+            f"{provider.slug}: {provider.name} ({municipality.name}), IdP {provider.issuer}, signing certificate "
+            f"SHA-256 {certificate_fingerprint} (compare it with the IdP's administrator). Register kumokan "
             f"with the IdP by its SP metadata https://<kumokan's host>/sso/{provider.slug}/saml/metadata/ "
             "(persistent NameID; kumokan needs KUMOKAN_SAML_KEY_FILE and KUMOKAN_SAML_CERT_FILE)."
         )

@@ -66,12 +66,11 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(slug=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"No municipality {options['municipality']!r}.")
+        existing = IdentityProvider.objects.filter(slug=options["slug"]).first()
+        if existing is not None and existing.is_saml:
+            raise CommandError(f"{existing.slug} is a SAML IdP (manage.py saml_provider).")
         document = discover(options["issuer"])
-        provider = IdentityProvider.objects.filter(slug=options["slug"]).first() or IdentityProvider(
-            slug=options["slug"]
-        )
-        if provider.pk is not None and provider.is_saml:
-            raise CommandError(f"{provider.slug} is a SAML IdP (manage.py saml_provider).")
+        provider = existing or IdentityProvider(slug=options["slug"])
         provider.municipality = municipality
         provider.name = options["name"]
         provider.issuer = options["issuer"]
