@@ -24,43 +24,16 @@ def main() -> None:
     args = parser.parse_args()
     generate.setup_django()
 
-    from django.conf import settings
-
-    # Sessions in signed cookies, and no sign-in (which writes its log): the benchmark database is shared
-    # read-only with other benchmarks.
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kumokan.tenancy.models import Municipality
 
     municipality = Municipality.objects.get(slug=args.slug)
-    users = get_user_model().objects
     department = municipality.departments.order_by("code").first()
-
-    def client_for(username: str) -> Any:
-        """A client signed in (second factor included) without writing to the database."""
-        user = users.get(username=username)
-        session = import_module(settings.SESSION_ENGINE).SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None:  # the roles that must pass a second factor have one (bench/generate.py)
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        client = Client()
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        return client
-
-    chief = client_for(f"{args.slug}-chief")
-    manager = client_for(f"{args.slug}-{department.code}-3")
-    applicant = client_for(f"{args.slug}-{department.code}-0")
+    chief = signed_in_client(f"{args.slug}-chief")
+    manager = signed_in_client(f"{args.slug}-{department.code}-3")
+    applicant = signed_in_client(f"{args.slug}-{department.code}-0")
     cases = [
         ("dashboard, chief (oversees all)", chief, f"/lifecycle/?m={args.slug}"),
         ("dashboard, service manager", manager, f"/lifecycle/?m={args.slug}"),
@@ -95,6 +68,30 @@ def main() -> None:
             f"{statistics.median(cpu):7.1f}ms {floor_ms:9.1f}ms {p50 / floor_ms:5.1f}×",
             flush=True,
         )
+
+
+def signed_in_client(username: str) -> Any:
+    """A test client signed in as `username` (second factor included) without writing to the database:
+    the session is a signed cookie built in memory (the benchmark database is shared read-only)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    user = get_user_model().objects.get(username=username)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:  # the roles that must pass a second factor have one (bench/generate.py)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
 
 
 if __name__ == "__main__":
