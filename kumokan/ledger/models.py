@@ -154,6 +154,15 @@ class LedgerEntry(models.Model):
             ),
             models.Index(fields=["municipality", "updated_at", "id"], name="ledger_entry_updated_idx"),
             models.Index(fields=["municipality", "service_manager"], name="ledger_entry_manager_idx"),
+            # The entries a person manages or applied for beyond their roles' reach (ledger.access
+            # own_beyond_reach, on every list, dashboard and home page): the reach is checked in the index,
+            # so a manager of thousands of entries inside their department costs no row reads.
+            models.Index(
+                fields=["service_manager", "municipality", "department"], name="ledger_entry_own_manager_idx"
+            ),
+            models.Index(
+                fields=["applicant", "municipality", "department"], name="ledger_entry_own_applicant_idx"
+            ),
             # Counts the list's filters from the index alone, whichever of them are set.
             models.Index(
                 fields=["municipality", "status", "track", "classification_code", "department"],

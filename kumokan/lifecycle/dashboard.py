@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
-from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, OrderStatus, RecheckStatus, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, RecheckOrder
 from kumokan.tenancy.access import has_role
@@ -35,8 +34,12 @@ LIST_LIMIT = 15
 # 「他 N 件」 opens the whole list of its section (?all=overdue), still bounded for a shared deployment.
 FULL_LIST_LIMIT = 1000
 DUE_SECTIONS = ("overdue", "coming_due")
+# Sections of the person's own work listed whole on request (「すべて表示」), else their first LIST_LIMIT.
+MY_SECTIONS = ("my_services", "my_rechecks")
 # A person's own open checklist tasks read for the dashboard (grouped by service; the rest are counted).
 MY_TASKS_LIMIT = 200
+# What a listed item reads of its service: the name it is shown by (LedgerEntry.__str__), not the whole row.
+ENTRY_NAME = ("entry", "entry__service_name", "entry__function_name")
 
 
 @dataclass(frozen=True)
@@ -80,15 +83,20 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
     # A shared deployment has tens of thousands of open items: they are counted and only the earliest
     # of each kind are read, in the database, for everyone (BENCHMARKS.md, "Dashboard").
     watcher = None if oversees else user
-    visible = entries_for(user).filter(municipality=municipality)
+    my_rechecks = Recheck.objects.filter(
+        entry__service_manager=user, entry__municipality=municipality, status=RecheckStatus.OPEN
+    )
     return {
         "municipality": municipality,
         "today": today,
         "oversees": oversees,
-        **_my_services(user, municipality, horizon),
-        "my_rechecks": Recheck.objects.filter(
-            entry__service_manager=user, entry__municipality=municipality, status=RecheckStatus.OPEN
-        ).select_related("entry", "order"),
+        **_my_services(user, municipality, horizon, whole=full == "my_services"),
+        "my_rechecks": _first(
+            my_rechecks.select_related("entry")
+            .only("trigger", "due_date", *ENTRY_NAME)
+            .order_by("due_date", "pk"),
+            whole=full == "my_rechecks",
+        ),
         "my_corrective": CorrectiveAction.objects.filter(
             owner=user, entry__municipality=municipality, status=CorrectiveStatus.OPEN
         ).select_related("entry"),
@@ -98,7 +106,7 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
         "open_orders": RecheckOrder.objects.filter(municipality=municipality, status=OrderStatus.OPEN)
         if oversees
         else RecheckOrder.objects.none(),
-        "full": full if full in DUE_SECTIONS else None,
+        "full": full if full in (*DUE_SECTIONS, *MY_SECTIONS) else None,
         "overdue": _earliest(
             municipality, watcher, before=today, limit=FULL_LIST_LIMIT if full == "overdue" else LIST_LIMIT
         ),
@@ -110,31 +118,50 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
             extra=certifications_coming_due(municipality, horizon),
             limit=FULL_LIST_LIMIT if full == "coming_due" else LIST_LIMIT,
         ),
-        **_service_counts(municipality, user, visible),
+        **_service_counts(municipality, user),
     }
 
 
-def _my_services(user: Any, municipality: Any, horizon: datetime.date) -> dict[str, Any]:
-    """The user's open checklist tasks grouped by service: those due by `horizon` (or overdue) shown, the
-    rest (due later or undated) for folding away, and each service's whole count of open tasks."""
+def _first(rows: QuerySet[Any], *, whole: bool) -> dict[str, Any]:
+    """The first LIST_LIMIT of `rows` (FULL_LIST_LIMIT when the whole section was asked for), their
+    count and how many more there are."""
+    items = list(rows[: FULL_LIST_LIMIT if whole else LIST_LIMIT])
+    count = len(items) if len(items) < (FULL_LIST_LIMIT if whole else LIST_LIMIT) else rows.count()
+    return {"items": items, "count": count, "more": count - len(items)}
+
+
+def _my_services(user: Any, municipality: Any, horizon: datetime.date, *, whole: bool) -> dict[str, Any]:
+    """The user's open checklist tasks grouped by service, the services of the earliest first: those due
+    by `horizon` (or overdue) shown, the rest (due later or undated) for folding away, and each listed
+    service's whole count of open tasks. The first LIST_LIMIT services, or (`whole`) every service among
+    the first MY_TASKS_LIMIT tasks; `more_services` says whether any are left out."""
     mine = ChecklistTask.objects.filter(
         responsible=user, status=TaskStatus.OPEN, entry__municipality=municipality, entry__status__in=ACTIVE
     )
     tasks = list(
         mine.select_related("entry")
+        .only("text", "due_date", "required_before_operation", "position", *ENTRY_NAME)
         # Undated items last on both databases (SQLite puts NULL first, PostgreSQL last).
         .order_by(F("due_date").asc(nulls_last=True), "entry__service_name", "position")[:MY_TASKS_LIMIT]
     )
-    counts = dict(mine.order_by().values_list("entry").annotate(n=Count("pk")))
     services: dict[int, dict[str, Any]] = {}
     for task in tasks:
+        if task.entry_id not in services and len(services) == LIST_LIMIT and not whole:
+            continue
         group = services.setdefault(task.entry_id, {"entry": task.entry, "due": [], "later": []})
         due = task.due_date is not None and task.due_date <= horizon
         group["due" if due else "later"].append(task)
+    listed = [task for group in services.values() for task in group["due"] + group["later"]]
+    # Counted for the listed services only: a manager of thousands has tens of thousands of open items.
+    counts = dict(
+        mine.filter(entry__in=list(services)).order_by().values_list("entry").annotate(n=Count("pk"))
+    )
     for group in services.values():
         group["count"] = counts.get(group["entry"].pk, 0)
         group["unlisted"] = group["count"] - len(group["due"]) - len(group["later"])
-    return {"my_tasks": tasks, "my_services": list(services.values())}
+    # More services than listed: some of the tasks read were left out, or there may be tasks beyond them.
+    more = len(listed) < len(tasks) or len(tasks) == MY_TASKS_LIMIT
+    return {"my_tasks": listed, "my_services": list(services.values()), "more_services": more}
 
 
 def _earliest(
@@ -189,7 +216,7 @@ def _items(
             url=f"/lifecycle/tasks/{task.pk}/",
             uid=f"task-{task.pk}",
         )
-        for task in tasks.select_related("entry")
+        for task in tasks.select_related("entry").only("text", "due_date", *ENTRY_NAME)
         if task.due_date is not None
     ]
     items += [
@@ -201,7 +228,7 @@ def _items(
             url=recheck.get_absolute_url(),
             uid=f"recheck-{recheck.pk}",
         )
-        for recheck in rechecks.select_related("entry")
+        for recheck in rechecks.select_related("entry").only("trigger", "due_date", *ENTRY_NAME)
     ]
     items += [
         DueItem(
@@ -212,12 +239,12 @@ def _items(
             url=f"/lifecycle/entries/{action.entry_id}/",
             uid=f"corrective-{action.pk}",
         )
-        for action in corrective.select_related("entry")
+        for action in corrective.select_related("entry").only("description", "deadline", *ENTRY_NAME)
     ]
     return sorted(items, key=lambda item: (item.due_date, item.uid))
 
 
-def _service_counts(municipality: Any, user: Any, visible: QuerySet[LedgerEntry]) -> dict[str, Any]:
+def _service_counts(municipality: Any, user: Any) -> dict[str, Any]:
     """The visible entries by status, and those in use by classification and by department.
 
     From the stored counts (kumokan.ledger.counts) of the departments the user's roles reach, or of the
@@ -238,7 +265,8 @@ def _service_counts(municipality: Any, user: Any, visible: QuerySet[LedgerEntry]
     if unknown:
         # Codes the current pack no longer has: the label stored on the entries.
         labels |= dict(
-            visible.filter(classification_code__in=unknown)
+            entries_for(user)
+            .filter(municipality=municipality, classification_code__in=unknown)
             .order_by()
             .values_list("classification_code")
             .annotate(label=Max("classification_label"))

@@ -16,8 +16,8 @@ from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.tests.listing import copies
 from kumokan.lifecycle import dashboard
-from kumokan.lifecycle.choices import TaskStatus
-from kumokan.lifecycle.models import ChecklistTask
+from kumokan.lifecycle.choices import RecheckTrigger, TaskStatus
+from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.lifecycle.tests.factories import City, city, entry
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +206,67 @@ def test_a_managers_own_items_are_grouped_by_service_with_what_is_not_due_folded
         assert f"まだ期限の来ない項目 {open_count - 1}件" in folded
     assert html.index(f'id="service-tasks-{first.pk}"') < html.index(f'id="service-tasks-{second.pk}"')
     assert '<details class="later-tasks" open' not in html
+
+
+def test_a_managers_services_are_listed_up_to_the_limit_with_exact_counts_and_a_link_to_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 18: a manager of thousands of services has tens of thousands of open items; the dashboard lists
+    # the first services (of the earliest items), each with its exact count, and links to the rest.
+    c = city("kitakyushu", overlays=())
+    first = entry(c)
+    manager = first.service_manager
+    made = copies(first, ["サービスB", "サービスC"])
+    _tasks_of_copies(first, made)
+    ChecklistTask.objects.filter(entry__in=[first, *made]).update(responsible=manager)
+    _due(first, -3, responsible=manager)
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 2)
+    client = Client()
+    client.force_login(manager)
+
+    page = client.get("/lifecycle/", headers={"accept-language": "ja"})
+    board = page.context["board"]
+    assert board["my_services"][0]["entry"] == first, "the earliest item's service first"
+    assert len(board["my_services"]) == 2 and board["more_services"]
+    for group in board["my_services"]:
+        open_count = ChecklistTask.objects.filter(entry=group["entry"], status=TaskStatus.OPEN).count()
+        assert group["count"] == open_count
+        assert group["unlisted"] == open_count - len(group["due"]) - len(group["later"])
+    html = page.content.decode()
+    link = f'href="?m={c.municipality.slug}&amp;all=my_services#my-work" data-more="my_services"'
+    assert link in html and "担当するすべてのサービスの項目を表示" in html.split(link)[1][:40]
+
+    whole = client.get(f"/lifecycle/?m={c.municipality.slug}&all=my_services").context["board"]
+    assert {group["entry"] for group in whole["my_services"]} == {first, *made}
+    assert 'data-more="my_services"' not in client.get("/lifecycle/?all=my_services").content.decode()
+
+
+def test_a_managers_re_checks_are_listed_up_to_the_limit_counted_and_linked_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = city("kitakyushu", overlays=())
+    first = entry(c)
+    made = copies(first, ["サービスB", "サービスC"])
+    today = timezone.localdate()
+    for n, e in enumerate([first, *made]):
+        Recheck.objects.create(
+            entry=e,
+            trigger=RecheckTrigger.PERIODIC,
+            rule_key=f"r{n}",
+            due_date=today + datetime.timedelta(days=n),
+        )
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 2)
+    client = Client()
+    client.force_login(first.service_manager)
+
+    page = client.get("/lifecycle/", headers={"accept-language": "ja"})
+    rechecks = page.context["board"]["my_rechecks"]
+    assert (rechecks["count"], rechecks["more"]) == (3, 1)
+    assert [r.entry for r in rechecks["items"]] == [first, made[0]], "the earliest first"
+    link = f'href="?m={c.municipality.slug}&amp;all=my_rechecks#my-work" data-more="my_rechecks"'
+    assert link in page.content.decode() and "他 1 件" in page.content.decode().split(link)[1][:40]
+
+    whole = client.get(f"/lifecycle/?m={c.municipality.slug}&all=my_rechecks")
+    assert len(whole.context["board"]["my_rechecks"]["items"]) == 3
+    assert whole.context["board"]["my_rechecks"]["more"] == 0
+    assert 'data-more="my_rechecks"' not in whole.content.decode()
