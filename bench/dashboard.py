@@ -71,13 +71,14 @@ def main() -> None:
 
 
 def signed_in_client(username: str) -> Any:
-    """A test client signed in as `username` (second factor included) without writing to the database:
-    the session is a signed cookie built in memory (the benchmark database is shared read-only)."""
+    """A test client signed in as `username` (second factor included) without a session row: the session
+    is a signed cookie built in memory (signing in would write its log)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kumokan.accounts.testing import device_for
 
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     user = get_user_model().objects.get(username=username)
@@ -85,9 +86,9 @@ def signed_in_client(username: str) -> Any:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:  # the roles that must pass a second factor have one (bench/generate.py)
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # The second factor passed, with the user's device (enrolled here if they have none: one row, as
+    # bench/ledger_list.py does).
+    session[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
     session.save()
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
