@@ -17,7 +17,7 @@ def entries_for(user: Any) -> QuerySet[LedgerEntry]:
     if not user.is_authenticated:
         return LedgerEntry.objects.none()
     reach = scope(user, Capability.VIEW_LEDGER)
-    own = list(own_beyond_reach(user, reach).values_list("pk", flat=True))
+    own = own_ids_beyond_reach(user, reach)
     # The municipality is prefetched, not joined: with the join SQLite's planner starts from the
     # municipality and sorts every entry of it for each page (330 ms at 100,000 entries instead of 9 ms;
     # BENCHMARKS.md, "Ledger list"), where without it the list's order index serves the page.
@@ -29,14 +29,27 @@ def entries_for(user: Any) -> QuerySet[LedgerEntry]:
 
 
 def own_beyond_reach(user: Any, reach: Q | None = None) -> QuerySet[LedgerEntry]:
-    """The entries the user applied for or manages beyond their roles' reach (`reach`: their scope).
+    """The entries the user applied for or manages beyond their roles' reach (`reach`: their scope)."""
+    own = own_ids_beyond_reach(user, reach)
+    return LedgerEntry.objects.filter(pk__in=own) if own else LedgerEntry.objects.none()
+
+
+def own_ids_beyond_reach(user: Any, reach: Q | None = None) -> list[int]:
+    """The ids of the entries the user applied for or manages beyond their roles' reach.
 
     These few are found through their own indexes and added by id, so that the list keeps the plain
     municipality (and department) conditions its indexes serve; an OR across three columns makes the
-    database read every entry (BENCHMARKS.md)."""
+    database read every entry (BENCHMARKS.md). One query per column, not one OR of both: each is then
+    read from its index alone (`ledger_entry_own_manager_idx`, `…_own_applicant_idx`), where PostgreSQL
+    answers an OR by a bitmap of both indexes and reads every row the person manages (41,640 rows for a
+    manager at a million entries: 205 ms, instead of ~10 ms).
+    """
     if reach is None:
         reach = scope(user, Capability.VIEW_LEDGER)
-    return LedgerEntry.objects.filter(Q(service_manager=user) | Q(applicant=user)).exclude(reach)
+    found: list[int] = []
+    for mine in (Q(service_manager=user), Q(applicant=user)):
+        found += LedgerEntry.objects.filter(mine).exclude(reach).order_by().values_list("pk", flat=True)
+    return sorted(set(found))
 
 
 def entry_for(user: Any, pk: int) -> LedgerEntry:

@@ -18,13 +18,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="ledgerentry",
             index=models.Index(
-                fields=["service_manager", "municipality", "department"], name="ledger_entry_own_manager_idx"
+                fields=["service_manager", "municipality", "department", "status", "id"], name="ledger_entry_own_manager_idx"
             ),
         ),
         migrations.AddIndex(
             model_name="ledgerentry",
             index=models.Index(
-                fields=["applicant", "municipality", "department"], name="ledger_entry_own_applicant_idx"
+                fields=["applicant", "municipality", "department", "id"], name="ledger_entry_own_applicant_idx"
             ),
         ),
         migrations.RunSQL("ANALYZE ledger_ledgerentry", reverse_sql=migrations.RunSQL.noop, elidable=True),
