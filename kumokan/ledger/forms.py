@@ -80,21 +80,30 @@ class LedgerFilterForm(forms.Form):
         self, *args: Any, entries: QuerySet[LedgerEntry], municipalities: list[Municipality], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        # The departments that have an entry the user sees: one index probe per department of the
-        # user's municipalities, instead of reading every entry for its department.
-        self.fields["department"].choices = ALL + list(
-            Department.objects.filter(municipality__in=municipalities)
-            .filter(Exists(entries.filter(department=OuterRef("pk"))))
-            .order_by("municipality__name", "code")
-            .values_list("pk", "name")
-        )
-        # The classification scale of each municipality's pack (the codes an entry can carry).
-        levels = {
-            level.code: level.label
-            for municipality in municipalities
-            for level in _confidentiality_levels(municipality)
-        }
-        self.fields["classification"].choices = ALL + list(levels.items())
+
+        # Read when the choices are shown or a value is checked against them, not to narrow the list by
+        # other filters (the API's list asks for neither: one query and the packs' adoptions fewer).
+        def departments() -> list[tuple[Any, Any]]:
+            # The departments that have an entry the user sees: one index probe per department of the
+            # user's municipalities, instead of reading every entry for its department.
+            return ALL + list(
+                Department.objects.filter(municipality__in=municipalities)
+                .filter(Exists(entries.filter(department=OuterRef("pk"))))
+                .order_by("municipality__name", "code")
+                .values_list("pk", "name")
+            )
+
+        def classifications() -> list[tuple[Any, Any]]:
+            # The classification scale of each municipality's pack (the codes an entry can carry).
+            levels = {
+                level.code: level.label
+                for municipality in municipalities
+                for level in _confidentiality_levels(municipality)
+            }
+            return ALL + list(levels.items())
+
+        self.fields["department"].choices = departments
+        self.fields["classification"].choices = classifications
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kumokan.api.tests.support import assert_error
 from kumokan.applications.tests import factories as f
@@ -66,6 +68,25 @@ def test_a_filter_value_the_page_would_not_offer_is_422(api_as):
     assert_error(api_as(c.staff).get("/ledger", department_id=999999), 422)
     assert_error(api_as(c.staff).get("/ledger", department="nowhere"), 422)
     assert api_as(c.staff).get("/ledger", department=c.department.code).json()["count"] == 1
+
+
+def test_the_list_reads_the_departments_only_to_check_a_department_filter(api_as):
+    # Issue 18 point 5: the filters' choices are read when a value is checked against them (or the
+    # page shows them), not on every list: the departments' query (an index probe each) is one fewer.
+    c = f.city("kobe")
+    f.entry(c)
+    api = api_as(c.staff)
+    api.get("/ledger")
+
+    def sql(**params: str) -> str:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/ledger", **params).status_code == 200
+        return " ".join(query["sql"] for query in captured.captured_queries)
+
+    choices = '"tenancy_department"."id" AS "pk"'
+    assert choices not in sql()
+    assert choices not in sql(classification="2", status="approved")
+    assert choices in sql(department_id=str(c.department.pk))
 
 
 def test_a_cursor_with_an_impossible_date_is_422(api_as):
