@@ -7,6 +7,8 @@ by the number of workers.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle
@@ -15,7 +17,15 @@ from kumokan.accounts.addresses import client_address
 
 
 class _SettingRate(SimpleRateThrottle):
-    """A rate read from a setting at each request (so a changed setting applies without a restart)."""
+    """A rate read from a setting at each request (so a changed setting applies without a restart),
+    counted with the cache's atomic increment.
+
+    django-ninja's own count reads the list of recent requests and writes it back: two workers
+    answering at once both read the same list and one write is lost, so parallel requests passed
+    the limit (the re-test: 340 of 340 in 48 s at 300/m). Here each window of `duration` seconds has
+    a counter that every request increments (Redis INCR, atomic), and a request counts the previous
+    window's requests in proportion to how much of it still lies within the last `duration` seconds.
+    """
 
     setting = ""
 
@@ -25,7 +35,26 @@ class _SettingRate(SimpleRateThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         self.rate = getattr(settings, self.setting)
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        key = self.get_cache_key(request)
+        if key is None or self.num_requests is None or self.duration is None:
+            return True
+        now = time.time()
+        window = int(now // self.duration)
+        self.elapsed = now - window * self.duration
+        current = f"{key}:{window}"
+        # Kept for two windows: the next one still counts this one's requests.
+        self.cache.add(current, 0, 2 * self.duration)
+        count = self.cache.incr(current)
+        previous = self.cache.get(f"{key}:{window - 1}", 0)
+        if previous * (1 - self.elapsed / self.duration) + count <= self.num_requests:
+            return True
+        # A refused request is not one made: the limit is what is served.
+        self.cache.decr(current)
+        return False
+
+    def wait(self) -> float | None:
+        """Until this window ends: by then the earlier requests weigh less or nothing."""
+        return max(1.0, self.duration - self.elapsed) if self.duration is not None else None
 
 
 class TokenThrottle(_SettingRate):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ from django.core.cache import cache
 
 from kumokan.api.actions import issue_api_token
 from kumokan.api.tests.support import ApiClient, assert_error
+from kumokan.api.throttling import TokenThrottle
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +46,45 @@ def test_one_address_past_its_rate_is_answered_429_whatever_token_it_sends(kobe,
 
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert int(answers[-1]["Retry-After"]) > 0
+
+
+class _Lockstep:
+    """Django's cache, with each read held until the other worker has read too: two workers answering
+    at the same moment, as gunicorn's do, without leaving it to the scheduler to interleave them."""
+
+    def __init__(self, barrier: threading.Barrier) -> None:
+        self._barrier = barrier
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = cache.get(key, default)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self._barrier.wait(timeout=2)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(cache, name)
+
+
+def test_two_workers_answering_at_once_do_not_both_pass_the_last_request(kobe, make_user, settings, rf):
+    """The re-test sent 340 requests at 300/m from parallel connections and all passed: two workers
+    read the same count, both answered, and one write of it was lost."""
+    settings.API_RATE_PER_TOKEN = "1/m"
+    user = make_user("staff", (kobe, "staff", None))
+    token, _text = issue_api_token(acting_user=user, user=user, name="並列")
+    barrier = threading.Barrier(2)
+    answers: list[bool] = []
+
+    def worker() -> None:
+        throttle = TokenThrottle()
+        throttle.cache = _Lockstep(barrier)
+        request = rf.get("/api/v1/me")
+        request.auth = token
+        answers.append(throttle.allow_request(request))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [False, True]
