@@ -431,3 +431,16 @@ def test_nul_characters_in_the_persons_claims_are_not_stored(
 
     user = signed_in_as(client)
     assert (user.last_name, user.email) == ("山田太郎", "y@example.jp")
+
+
+def test_an_account_disabled_in_kumokan_while_signed_in_by_sso_is_signed_out_at_once(
+    client: Client, idp, tanaka, provider_browser
+) -> None:
+    sso(client, provider_browser, "sub-tanaka")
+    assert client.get("/").status_code == 200
+    tanaka.is_active = False
+    tanaka.save(update_fields=["is_active"])
+
+    response = client.get("/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
