@@ -19,9 +19,9 @@ from django_otp import devices_for_user
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kumokan.core.permissions import approving_roles
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
+from kumokan.tenancy.permissions import approving_roles
 
 ROLES_REQUIRING_TWO_FACTOR = frozenset({Role.APPROVER, Role.CHIEF, Role.SECURITY_MANAGER, Role.ADMINISTRATOR})
 ISSUER = "kumokan"

@@ -1,4 +1,4 @@
-"""Objects a request may reach, by the UI's own table (kumokan.core.permissions): 404 for any other."""
+"""Objects a request may reach, by the UI's own table (kumokan.tenancy.permissions): 404 for any other."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import Http404
 
-from kumokan.core.permissions import Capability, municipalities_granting
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting
 
 
 def municipality_for(user: Any, slug: str, capability: Capability = Capability.HOME) -> Municipality:

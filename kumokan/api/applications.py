@@ -1,7 +1,7 @@
 """Applications: list, read, draft, answer, submit and withdraw, through kumokan.applications.actions.
 
 Each operation stands for a page of the application journey and needs the same capabilities
-(kumokan.core.permissions); objects come from kumokan.applications.access, as in the views.
+(kumokan.tenancy.permissions); objects come from kumokan.applications.access, as in the views.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from kumokan.applications.models import EXPLANATION_MAX_LENGTH, Application, Jud
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
 from kumokan.core.actors import display_name
-from kumokan.core.permissions import Capability
 from kumokan.tenancy.models import Department
+from kumokan.tenancy.permissions import Capability
 
 router = Router(tags=["applications"])
 

@@ -1,6 +1,6 @@
 """Bearer-token authentication: the token's user becomes request.user, as a session login would.
 
-Each operation's auth also applies the UI's permission table (kumokan.core.permissions): a role that
+Each operation's auth also applies the UI's permission table (kumokan.tenancy.permissions): a role that
 grants none of the operation's capabilities is refused with 403 before the input is even read, just as
 the page's @requires refuses before its form is, so the API refuses what the UI refuses.
 """
@@ -22,7 +22,7 @@ from kumokan.accounts.two_factor import has_device, requires_two_factor
 from kumokan.api.models import TOKEN_PREFIX, ApiToken, token_digest
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
-from kumokan.core.permissions import Capability, allows
+from kumokan.tenancy.permissions import Capability, allows
 
 # Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
 LAST_USED_PRECISION = timedelta(minutes=1)

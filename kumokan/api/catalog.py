@@ -17,7 +17,7 @@ from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.catalog.access import provider_for, providers_for
 from kumokan.catalog.models import Certification, CloudService, Provider, name_key
-from kumokan.core.permissions import Capability
+from kumokan.tenancy.permissions import Capability
 
 router = Router(tags=["catalog"])
 

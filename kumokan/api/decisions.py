@@ -20,8 +20,8 @@ from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
 from kumokan.applications.access import application_for, awaiting_decision_by
 from kumokan.applications.models import Application
-from kumokan.core.permissions import Capability
 from kumokan.tenancy.access import eligible_service_managers
+from kumokan.tenancy.permissions import Capability
 
 router = Router(tags=["decisions"])
 

@@ -11,9 +11,9 @@ from kumokan.api.auth import requires
 from kumokan.api.inputs import FactsInput, Slug
 from kumokan.api.renderers import json_response
 from kumokan.api.schemas import errors
-from kumokan.core.permissions import Capability
 from kumokan.policy import judge
 from kumokan.policy.schemas import Judgment
+from kumokan.tenancy.permissions import Capability
 
 router = Router(tags=["judgments"])
 

@@ -16,7 +16,6 @@ from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import Id, Required, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
-from kumokan.core.permissions import Capability, can, municipalities_granting
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -26,6 +25,7 @@ from kumokan.ledger.workflow import steps_from
 from kumokan.lifecycle import entries
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department
+from kumokan.tenancy.permissions import Capability, can, municipalities_granting
 
 router = Router(tags=["ledger"])
 

@@ -15,13 +15,13 @@ from kumokan.api.auth import requires
 from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
-from kumokan.core.permissions import Capability
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.lifecycle.actions import rechecks as rechecks_actions
 from kumokan.lifecycle.actions import tasks as tasks_actions
 from kumokan.lifecycle.choices import RecheckStatus, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.policy.schemas import RecheckRule, Source
+from kumokan.tenancy.permissions import Capability
 
 router = Router(tags=["lifecycle"])
 

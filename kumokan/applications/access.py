@@ -1,4 +1,4 @@
-"""The applications a person may reach, fetched *for this user* (kumokan.core.permissions has the table)."""
+"""The applications a person may reach, fetched *for this user* (kumokan.tenancy.permissions has the table)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from kumokan.applications import routing
 from kumokan.applications.choices import Status
 from kumokan.applications.models import Application, JudgmentSnapshot
-from kumokan.core.permissions import Capability, scope
+from kumokan.tenancy.permissions import Capability, scope
 
 
 def applications_for(user: Any) -> QuerySet[Application]:

@@ -1,7 +1,7 @@
 """The application journey on the web: apply in three steps, review and decide, follow an application.
 
 Each view parses its input with a form, calls one action (kumokan.applications.actions) and renders;
-who may do what is kumokan.core.permissions' table, and objects are fetched for the user (access.py).
+who may do what is kumokan.tenancy.permissions' table, and objects are fetched for the user (access.py).
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.prefill import application_initial
 from kumokan.core.actors import display_name
-from kumokan.core.permissions import Capability, granted_roles, municipalities_granting, requires
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
 from kumokan.errors import ConflictError, WorkflowError
@@ -58,6 +57,7 @@ from kumokan.policy.pack import Designation, Phase
 from kumokan.tenancy.access import eligible_service_managers, has_role, role_titles
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.permissions import Capability, granted_roles, municipalities_granting, requires
 
 # Fields a live judgment need not have yet (it stands in for the missing text, and has no department).
 PREVIEW_IGNORES = frozenset({"department", "version", *TEXT_FACTS})

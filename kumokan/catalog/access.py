@@ -1,4 +1,4 @@
-"""The catalogue objects a person may reach, fetched *for this user* (kumokan.core.permissions has the table).
+"""The catalogue objects a person may reach, fetched *for this user* (kumokan.tenancy.permissions has the table).
 
 The catalogue is kept per municipality: a role granting VIEW_CATALOG anywhere in a municipality reaches
 all of its providers; MANAGE_CATALOG lets the person record certifications and import the ISMAP list.
@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from kumokan.catalog.models import Certification, CertificationEvidence, IsmapImport, Provider
 from kumokan.core.actors import is_system
-from kumokan.core.permissions import Capability, municipalities_granting
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting
 
 
 def catalog_municipalities(user: Any, capability: Capability = Capability.VIEW_CATALOG) -> list[Municipality]:

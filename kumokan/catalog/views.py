@@ -1,7 +1,7 @@
 """The catalogue on the web: providers and their services, certifications with their evidence, ISMAP list imports.
 
 Each view fetches its object for the user (catalog.access), parses input with a form, calls one action
-(catalog.actions) and renders; who may do what is kumokan.core.permissions' table.
+(catalog.actions) and renders; who may do what is kumokan.tenancy.permissions' table.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ from kumokan.catalog.actions.ismap_import import (
 from kumokan.catalog.choices import ISMAP_KINDS, ImportStatus
 from kumokan.catalog.forms import CertificationForm, EvidenceForm, IsmapUploadForm, RenewalForm, WithdrawForm
 from kumokan.catalog.models import Certification
-from kumokan.core.permissions import Capability, allows, requires
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
 from kumokan.errors import WorkflowError
+from kumokan.tenancy.permissions import Capability, allows, requires
 
 # Errors of the certification actions that belong to one field of the form.
 _CERTIFICATION_FIELDS = {

@@ -14,7 +14,6 @@ urlpatterns = [
     path("", include("kumokan.ledger.urls")),
     path("", include("kumokan.notifications.urls")),
     path("", include("kumokan.accounts.urls")),
-    path("", include("kumokan.audit.urls")),
     path("", include("kumokan.meetings.urls")),
     path("", include("kumokan.procurement.urls")),
     path("", include("kumokan.documents.urls")),

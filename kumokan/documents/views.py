@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kumokan.applications.access import application_for
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents import actions
 from kumokan.documents.choices import FileFormat, ImportStatus
@@ -31,6 +30,7 @@ from kumokan.ledger.access import entries_for
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 from kumokan.tenancy.vocabulary import vocabulary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kumokan.core.permissions import Capability, allows
 from kumokan.notifications.models import Notification
 from kumokan.tenancy.access import memberships_of
+from kumokan.tenancy.permissions import Capability, allows
 from kumokan.tenancy.vocabulary import vocabulary
 
 

@@ -9,18 +9,18 @@ from django.shortcuts import render
 
 from kumokan.applications.access import applications_for, awaiting_decision_by
 from kumokan.applications.choices import Status
-from kumokan.core.permissions import Capability, allows
 from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.notifications.models import Notification
+from kumokan.tenancy.permissions import Capability, allows
 
 MANAGED_LISTED = 15
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: each section shows what the user's roles grant them (kumokan.core.permissions)."""
+    """The dashboard: each section shows what the user's roles grant them (kumokan.tenancy.permissions)."""
     user = request.user
     context: dict[str, Any] = {
         "notifications": Notification.objects.filter(user=user).order_by("-created_at", "-id")[:5],

@@ -1,4 +1,4 @@
-"""The ledger entries a person may reach, fetched *for this user* (kumokan.core.permissions has the table;
+"""The ledger entries a person may reach, fetched *for this user* (kumokan.tenancy.permissions has the table;
 whether one may manage an entry is `can(user, Capability.MANAGE_LEDGER, entry)` there)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kumokan.core.permissions import Capability, scope
 from kumokan.ledger.models import LedgerEntry
+from kumokan.tenancy.permissions import Capability, scope
 
 
 def entries_for(user: Any) -> QuerySet[LedgerEntry]:

@@ -17,7 +17,6 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name
 from kumokan.core.citations import citation
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version, interpolate
 from kumokan.ledger.choices import EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
@@ -34,6 +33,7 @@ from kumokan.tenancy.access import (
 )
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
+from kumokan.tenancy.permissions import Capability, can
 from kumokan.tenancy.vocabulary import word
 
 # Pack ledger field ids that have their own typed column; any other id goes into `fields`.

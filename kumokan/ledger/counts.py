@@ -17,9 +17,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from kumokan.core.permissions import Capability, departments_reached, municipalities_granting
 from kumokan.ledger.access import own_beyond_reach
 from kumokan.ledger.models import EntryCount, LedgerEntry
+from kumokan.tenancy.permissions import Capability, departments_reached, municipalities_granting
 
 # municipality, department, status, track, classification code
 Key = tuple[int, int, str, str, str]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kumokan.applications.choices import Outcome, Track, UserScope
-from kumokan.core.permissions import Capability, can, municipalities_granting, requires
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
@@ -25,6 +24,7 @@ from kumokan.ledger.forms import EntryForm, LedgerFilterForm
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
+from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
 
 __all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
 COLUMNS = (

@@ -16,7 +16,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.documents.pdf import render_pdf
 from kumokan.meetings.forms import FACTS, MeetingForm
 from kumokan.meetings.planning import (
@@ -28,6 +27,7 @@ from kumokan.meetings.planning import (
 )
 from kumokan.meetings.printing import printed_plan
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 def _municipality(request: HttpRequest) -> Municipality:

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kumokan.core.permissions import Capability, requires
 from kumokan.notifications import actions
 from kumokan.notifications.models import Notification
+from kumokan.tenancy.permissions import Capability, requires
 
 PAGE_SIZE = 30
 

@@ -1,4 +1,4 @@
-"""The procurements a person may reach, fetched *for this user* (kumokan.core.permissions has the table)."""
+"""The procurements a person may reach, fetched *for this user* (kumokan.tenancy.permissions has the table)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kumokan.core.permissions import DEPARTMENT_SCOPED, Capability, granted_roles, scope
 from kumokan.procurement.models import Procurement, ProcurementAnnex
 from kumokan.tenancy.models import Department, Membership, Municipality
+from kumokan.tenancy.permissions import DEPARTMENT_SCOPED, Capability, granted_roles, scope
 
 
 def procurements_for(user: Any) -> QuerySet[Procurement]:

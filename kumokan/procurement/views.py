@@ -2,7 +2,7 @@
 the special-terms annex and the contractor's answers, and the responsibility split for reference.
 
 Each view parses its input with a form, calls one action (kumokan.procurement.actions) and renders; who may
-do what is kumokan.core.permissions' table, and objects are fetched for the user (access.py).
+do what is kumokan.tenancy.permissions' table, and objects are fetched for the user (access.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import PrintedForm
@@ -59,6 +58,7 @@ from kumokan.procurement.printing import annex_form, settings_checklist_form
 from kumokan.procurement.responsibility import responsibility_matrix
 from kumokan.procurement.sla import render_sla_pdf, render_sla_xlsx, sla_sheet
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 def _english() -> bool:

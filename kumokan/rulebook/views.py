@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.policy import PackError
 from kumokan.rulebook.rules import rulebook
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 def _readable_packs(request: HttpRequest) -> dict[str, Municipality]:

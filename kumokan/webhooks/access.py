@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 
-from kumokan.core.permissions import Capability, municipalities_granting
+from kumokan.tenancy.permissions import Capability, municipalities_granting
 from kumokan.webhooks.models import Delivery, Subscription
 
 

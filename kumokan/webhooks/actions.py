@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import SYSTEM, Actor
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.tenancy.access import users_with_role
 from kumokan.tenancy.choices import Role
+from kumokan.tenancy.permissions import Capability, can
 from kumokan.webhooks.choices import DeliveryStatus, EventType
 from kumokan.webhooks.destinations import check_url
 from kumokan.webhooks.events import queue_deliveries

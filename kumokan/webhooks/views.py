@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 from kumokan.webhooks import actions
 from kumokan.webhooks.access import delivery_for, subscription_for, subscriptions_for
 from kumokan.webhooks.forms import SubscriptionEditForm, SubscriptionForm

@@ -1,5 +1,5 @@
 """The API refuses what the UI refuses: each operation stands for a page, needs the same capabilities
-(kumokan.core.permissions), and for every role gives 403 and 404 exactly where that page does."""
+(kumokan.tenancy.permissions), and for every role gives 403 and 404 exactly where that page does."""
 
 from __future__ import annotations
 

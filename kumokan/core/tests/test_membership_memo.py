@@ -7,9 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kumokan.applications.tests import factories as f
-from kumokan.core.permissions import Capability, allows, memberships_granting
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
+from kumokan.tenancy.permissions import Capability, allows, memberships_granting
 
 pytestmark = pytest.mark.django_db
 

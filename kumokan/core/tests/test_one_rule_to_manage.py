@@ -1,5 +1,5 @@
 """Issue 13, one place for authorisation: "may this person manage this entry" has one answer,
-kumokan.core.permissions.can, and the page, the API, the ledger actions and the lifecycle actions give it.
+kumokan.tenancy.permissions.can, and the page, the API, the ledger actions and the lifecycle actions give it.
 
 They used to disagree: the pages asked for a service-manager role, the actions only compared the
 entry's manager column, so a manager whose role an administrator had taken away was refused by the
@@ -16,7 +16,6 @@ from django.urls import reverse
 from kumokan.api.actions import issue_api_token
 from kumokan.api.tests.support import ApiClient, assert_error
 from kumokan.applications.tests import factories as f
-from kumokan.core.permissions import Capability, can
 from kumokan.ledger import actions
 from kumokan.lifecycle import entries
 from kumokan.lifecycle.actions.tasks import assign_task
@@ -24,6 +23,7 @@ from kumokan.lifecycle.models import ChecklistTask
 from kumokan.tenancy.actions import revoke_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
+from kumokan.tenancy.permissions import Capability, can
 
 pytestmark = pytest.mark.django_db
 

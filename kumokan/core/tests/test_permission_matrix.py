@@ -1,5 +1,5 @@
 """Every role of the Kobe demo × every page and step of the application journey, ledger and notifications,
-against the one permission table (kumokan.core.permissions); and a person of another municipality
+against the one permission table (kumokan.tenancy.permissions); and a person of another municipality
 reaches none of Kobe's objects.
 
 Expected outcome of one request, in the order the guards apply:
@@ -24,11 +24,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kumokan.applications import actions, routing
 from kumokan.applications.models import Application, ChecklistAnswer
 from kumokan.applications.tests import factories as f
-from kumokan.core.permissions import DEPARTMENT_SCOPED, Capability, can, granted_roles
 from kumokan.demo.load import load_demo
 from kumokan.ledger.models import LedgerEntry
 from kumokan.notifications.models import Notification
 from kumokan.tenancy.models import Membership
+from kumokan.tenancy.permissions import DEPARTMENT_SCOPED, Capability, can, granted_roles
 
 # url name → (the object it is called on, the method the test uses)
 VIEWS: dict[str, tuple[str | None, str]] = {
@@ -158,7 +158,7 @@ class Kobe:
             if not related and not holds(Capability.VIEW_LEDGER, self.entry.department):
                 return "not found"
             if kind == "managed_entry":
-                # The one rule the views, the API and the ledger actions ask (core.permissions.can).
+                # The one rule the views, the API and the ledger actions ask (tenancy.permissions.can).
                 manages = can(user, Capability.MANAGE_LEDGER, self.entry)
                 return "allowed" if manages else "refused"
             return "allowed"

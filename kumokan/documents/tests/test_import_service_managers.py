@@ -10,7 +10,6 @@ import pytest
 from kumokan.applications.tests import factories as f
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
-from kumokan.core.permissions import Capability, can
 from kumokan.documents import actions
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import UNASSIGNED
@@ -22,6 +21,7 @@ from kumokan.ledger import actions as ledger_actions
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership
+from kumokan.tenancy.permissions import Capability, can
 
 pytestmark = pytest.mark.django_db
 

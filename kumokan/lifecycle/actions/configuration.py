@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.models import (
     LifecycleSettings,
 )
+from kumokan.tenancy.permissions import Capability, can
 
 
 def configure_lifecycle(

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_noop, override
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -41,6 +40,7 @@ from kumokan.lifecycle.schedule import (
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
+from kumokan.tenancy.permissions import Capability, can
 
 
 @contextmanager

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system, person
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
@@ -36,6 +35,7 @@ from kumokan.policy import PackError, PolicyError, load_pack, load_text, text_di
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
+from kumokan.tenancy.permissions import Capability, can
 
 
 def adopt_pack_version(

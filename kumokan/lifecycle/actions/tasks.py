@@ -18,7 +18,6 @@ from django.utils.translation import gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import gates
@@ -33,6 +32,7 @@ from kumokan.lifecycle.models import (
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
+from kumokan.tenancy.permissions import Capability, can
 
 
 def open_checklists(*, acting_user: Actor, entry: LedgerEntry) -> int:

@@ -18,7 +18,6 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name
 from kumokan.core.citations import citation
-from kumokan.core.permissions import Capability, can
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import entries, gates
@@ -39,6 +38,7 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.tenancy.access import users_with_role
+from kumokan.tenancy.permissions import Capability, can
 
 
 def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) -> Termination:

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
-from kumokan.core.permissions import PERMISSIONS, Capability
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions.configuration import configure_lifecycle
 from kumokan.lifecycle.actions.packs import adopt_pack_version
@@ -22,6 +21,7 @@ from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, entry,
 from kumokan.policy import available, load_pack
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import PackVersion
+from kumokan.tenancy.permissions import PERMISSIONS, Capability
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_only_an_administrator_adopts_a_pack_version() -> None:
 
 
 def test_adopting_and_configuring_ask_the_permission_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """core.permissions owns who configures a municipality: the actions follow its table, as the page does."""
+    """tenancy.permissions owns who configures a municipality: the actions follow its table, as the page does."""
     c = _osaka()
     monkeypatch.setitem(PERMISSIONS, Capability.CONFIGURE_LIFECYCLE, frozenset({Role.CHIEF}))
     with pytest.raises(PermissionDenied):

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kumokan.core.permissions import Capability, requires
 from kumokan.lifecycle.actions.calendar import regenerate_calendar_feed
 from kumokan.lifecycle.calendar import feed_for
 from kumokan.lifecycle.models import (
     CalendarFeed,
 )
+from kumokan.tenancy.permissions import Capability, requires
 
 
 @requires(Capability.HOME)

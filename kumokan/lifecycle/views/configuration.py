@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.core.refusals import refusal_on_form
 from kumokan.lifecycle.actions.configuration import configure_lifecycle
 from kumokan.lifecycle.forms import (
     SettingsForm,
 )
 from kumokan.lifecycle.schedule import settings_for
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 @requires(Capability.CONFIGURE_LIFECYCLE)

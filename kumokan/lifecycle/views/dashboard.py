@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.lifecycle.dashboard import dashboard_for
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 @require_safe

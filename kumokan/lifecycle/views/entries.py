@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from kumokan.core.permissions import Capability, can, requires
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_as_messages
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entry_for
@@ -42,6 +41,7 @@ from kumokan.lifecycle.models import (
     ChecklistTask,
     Termination,
 )
+from kumokan.tenancy.permissions import Capability, can, requires
 
 # The checklists shown unfolded on a service's page: those of the phase it is in.
 CURRENT_PHASES = {

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kumokan.core.permissions import Capability, can, municipalities_granting, requires
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.models import LedgerEntry
@@ -40,6 +39,7 @@ from kumokan.lifecycle.models import (
     Recheck,
 )
 from kumokan.lifecycle.schedule import settings_for
+from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
 
 
 @requires(Capability.REPORT_INCIDENT)

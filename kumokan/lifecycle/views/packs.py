@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kumokan.core.permissions import Capability, municipalities_granting, requires
 from kumokan.core.refusals import refusal_as_message
 from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.forms import (
@@ -19,6 +18,7 @@ from kumokan.lifecycle.forms import (
 from kumokan.lifecycle.revisions import change_words, preview_revision
 from kumokan.policy import text_digest
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 def _administered(request: HttpRequest) -> Municipality:

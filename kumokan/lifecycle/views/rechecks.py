@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kumokan.catalog.models import Provider
-from kumokan.core.permissions import Capability, can, municipalities_granting, requires
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.models import LedgerEntry
@@ -35,6 +34,7 @@ from kumokan.lifecycle.models import (
     RecheckOrder,
 )
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
 
 
 @requires(Capability.VIEW_LEDGER)

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kumokan.core.permissions import Capability, can, requires
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entries_for
@@ -26,6 +25,7 @@ from kumokan.lifecycle.forms import (
 from kumokan.lifecycle.models import (
     ChecklistTask,
 )
+from kumokan.tenancy.permissions import Capability, can, requires
 
 
 @requires(Capability.VIEW_LEDGER)

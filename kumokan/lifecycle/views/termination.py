@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kumokan.core.permissions import Capability, can, requires
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entry_for
@@ -46,6 +45,7 @@ from kumokan.lifecycle.forms import (
 from kumokan.lifecycle.models import (
     Termination,
 )
+from kumokan.tenancy.permissions import Capability, can, requires
 
 
 @requires(Capability.VIEW_LEDGER)

@@ -1,4 +1,7 @@
-"""The auditor's export of a municipality's audit trail, as CSV or JSON, with each record's hashes."""
+"""The auditor's export of a municipality's audit trail, as CSV or JSON, with each record's hashes.
+
+The page is here, not in kumokan.audit: the trail is ground that tenancy's actions write to, while the
+page asks kumokan.tenancy.permissions, which sits above tenancy."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.views.decorators.http import require_safe
 from kumokan.audit.actions import record_export
 from kumokan.audit.chain import as_csv, as_json, export_rows
 from kumokan.audit.models import AuditEvent
-from kumokan.core.permissions import Capability, municipalities_granting, requires
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
