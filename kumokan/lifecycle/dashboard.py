@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
+from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, OrderStatus, RecheckStatus, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, RecheckOrder
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department
 
-ACTIVE = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 # Roles that oversee every service of the municipality: they see everything overdue and coming due.
 OVERSEEING_ROLES = (Role.SECURITY_MANAGER, Role.CHIEF, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR)
 COMING_DUE_DAYS = 60
@@ -61,7 +61,11 @@ def due_items_for(user: Any, municipality: Any = None) -> list[DueItem]:
     """The user's own open items with a due date, earliest first (in one municipality, if given)."""
     where = Q() if municipality is None else Q(entry__municipality=municipality)
     tasks = ChecklistTask.objects.filter(
-        where, responsible=user, status=TaskStatus.OPEN, due_date__isnull=False, entry__status__in=ACTIVE
+        where,
+        responsible=user,
+        status=TaskStatus.OPEN,
+        due_date__isnull=False,
+        entry__status__in=ACTIVE_STATUSES,
     )
     rechecks = Recheck.objects.filter(where, entry__service_manager=user, status=RecheckStatus.OPEN)
     corrective = CorrectiveAction.objects.filter(where, owner=user, status=CorrectiveStatus.OPEN)
@@ -136,7 +140,10 @@ def _my_services(user: Any, municipality: Any, horizon: datetime.date, *, whole:
     service's whole count of open tasks. The first LIST_LIMIT services, or (`whole`) every service among
     the first MY_TASKS_LIMIT tasks; `more_services` says whether any are left out."""
     mine = ChecklistTask.objects.filter(
-        responsible=user, status=TaskStatus.OPEN, entry__municipality=municipality, entry__status__in=ACTIVE
+        responsible=user,
+        status=TaskStatus.OPEN,
+        entry__municipality=municipality,
+        entry__status__in=ACTIVE_STATUSES,
     )
     tasks = list(
         mine.select_related("entry")
@@ -184,7 +191,7 @@ def _earliest(
     tasks = ChecklistTask.objects.filter(
         entry__municipality=municipality,
         status=TaskStatus.OPEN,
-        entry__status__in=ACTIVE,
+        entry__status__in=ACTIVE_STATUSES,
         **dated("due_date"),
     )
     rechecks = Recheck.objects.filter(
@@ -257,7 +264,7 @@ def _service_counts(municipality: Any, user: Any) -> dict[str, Any]:
     by_department: Counter[int] = Counter()
     for status, _track, code, department, n in rows:
         by_status[status] += n
-        if status in ACTIVE:
+        if status in ACTIVE_STATUSES:
             by_classification[code] += n
             by_department[department] += n
     labels = _classification_labels(municipality)
