@@ -6,7 +6,7 @@ server); a person issues and revokes only their own tokens, or any as a Django s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,7 +20,7 @@ from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
 from kumokan.errors import WorkflowError
 
-NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
+NAME_MAX_LENGTH = cast(int, ApiToken._meta.get_field("name").max_length)
 
 
 def _require_owner(acting_user: Actor, owner: Any) -> None:

@@ -106,6 +106,7 @@ def state_of(obj: models.Model, *fields: str) -> dict[str, Any]:
     state: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
+        assert isinstance(field, models.Field), f"{name} is not a column of {obj._meta.label}"
         value = getattr(obj, field.attname)
         if isinstance(value, datetime.date | datetime.datetime):
             value = value.isoformat()

@@ -15,7 +15,7 @@ from kumokan.applications.choices import UserScope
 from kumokan.applications.models import Application, Decision
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor, display_name
+from kumokan.core.actors import Actor, display_name, person
 from kumokan.core.citations import citation
 from kumokan.errors import WorkflowError, check_version, interpolate
 from kumokan.ledger.choices import EntryStep
@@ -234,7 +234,7 @@ def save_change(
     LedgerChange.objects.create(
         entry=entry,
         entry_version=entry.version,
-        changed_by=acting_user,
+        changed_by=person(acting_user),
         changed_by_name=display_name(acting_user),
         before=before,
         after=after,

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kumokan.core.actors import Actor
+from kumokan.core.actors import Actor, person
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.notifications.models import Notification
@@ -79,4 +79,8 @@ def mark_read(*, acting_user: Actor, notification: Notification) -> Notification
 @transaction.atomic
 def mark_all_read(*, acting_user: Actor) -> int:
     """Mark every unread notification of the acting user read; returns how many."""
-    return Notification.objects.filter(user=acting_user, read_at__isnull=True).update(read_at=timezone.now())
+    # kumokan itself (SYSTEM) receives no notifications: nothing to mark.
+    user = person(acting_user)
+    if user is None:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import SYSTEM, Actor
+from kumokan.core.actors import SYSTEM, Actor, person
 from kumokan.errors import WorkflowError, check_version
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
@@ -63,7 +63,7 @@ def create_subscription(
     *, acting_user: Actor, municipality: Any, url: str, event_types: Iterable[str], description: str = ""
 ) -> tuple[Subscription, str]:
     """A new subscription and its secret, which is shown to the administrator this once."""
-    subscription = Subscription(municipality=municipality, created_by=acting_user)
+    subscription = Subscription(municipality=municipality, created_by=person(acting_user))
     _require_manager(acting_user, subscription)
     subscription.url, subscription.event_types, subscription.description = _clean(
         url, event_types, description

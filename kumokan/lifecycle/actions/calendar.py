@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor
+from kumokan.core.actors import Actor, person
 from kumokan.lifecycle.models import (
     CalendarFeed,
     new_feed_token,
@@ -18,12 +18,13 @@ from kumokan.lifecycle.models import (
 
 def regenerate_calendar_feed(*, acting_user: Actor) -> CalendarFeed:
     """Give the user a new secret calendar address; the old one stops working at once."""
-    if not acting_user.is_authenticated:
+    user = person(acting_user)
+    if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Log in to get a calendar address."))
     with transaction.atomic():
-        feed = CalendarFeed.objects.select_for_update().filter(user=acting_user).first()
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
         if feed is None:
-            feed = CalendarFeed.objects.create(user=acting_user)
+            feed = CalendarFeed.objects.create(user=user)
             before = None
         else:
             before = {"created_at": feed.created_at.isoformat()}
