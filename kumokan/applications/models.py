@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.applications.choices import Answer, Outcome, Status, Track
 from kumokan.core.answers import AnsweredItem
 from kumokan.core.private_files import evidence_storage, private_name
+from kumokan.policy import Judgment
 
 
 class Application(models.Model):
@@ -208,8 +209,9 @@ class JudgmentSnapshot(models.Model):
         return f"{self.application} {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
-    def judgment(self) -> dict[str, Any]:
-        """The judgment document (shared), or the one stored in the row by an older version."""
+    def judgment(self) -> Judgment:
+        """The judgment document (shared), or the one stored in the row by an older version (a stored
+        judgment may lack the keys added to the contract since: read those with .get())."""
         if self.document_id is not None:
             return self.document.judgment
         return self.inline_judgment

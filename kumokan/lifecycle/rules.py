@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from kumokan.applications.choices import Outcome
@@ -15,7 +16,9 @@ from kumokan.applications.models import Decision, JudgmentSnapshot
 from kumokan.core.answers import pack_item_key
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import RecheckTrigger, TaskPhase
+from kumokan.policy import Judgment
 from kumokan.policy.judge import source_data
+from kumokan.policy.schemas import Item, RecheckRule, checklist
 
 # The packs carry no structured disposal method. A termination item that speaks of deleting the
 # encryption key (暗号鍵) asks for crypto-erase: Kobe §3.7③ and seed 004 運用・保守時 No.19 both do.
@@ -37,38 +40,37 @@ def snapshot_of(entry: LedgerEntry) -> JudgmentSnapshot:
     return snapshot
 
 
-def phase_items(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:
+def phase_items(snapshot: JudgmentSnapshot) -> list[Item]:
     """The checklist items of the phases after approval, in phase order, as the judgment lists them."""
     return phase_items_of(snapshot.judgment)
 
 
-def phase_items_of(judgment: dict[str, Any]) -> list[dict[str, Any]]:
-    checklists = judgment["checklists"]
-    return [item for phase in TaskPhase.values for item in checklists.get(phase, [])]
+def phase_items_of(judgment: Judgment) -> list[Item]:
+    return [item for phase in TaskPhase.values for item in checklist(judgment, phase)]
 
 
-def required_before_operation(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:
+def required_before_operation(snapshot: JudgmentSnapshot) -> list[Item]:
     return [item for item in phase_items(snapshot) if item.get("required_before_operation")]
 
 
-def recheck_rules(snapshot: JudgmentSnapshot, trigger: str | None = None) -> list[dict[str, Any]]:
+def recheck_rules(snapshot: JudgmentSnapshot, trigger: str | None = None) -> list[RecheckRule]:
     """The judgment's re-check rules (those with `trigger` among their triggers, if given)."""
     return recheck_rules_of(snapshot.judgment, trigger)
 
 
-def recheck_rules_of(judgment: dict[str, Any], trigger: str | None = None) -> list[dict[str, Any]]:
+def recheck_rules_of(judgment: Judgment, trigger: str | None = None) -> list[RecheckRule]:
     rules = judgment.get("rechecks", [])
     return [rule for rule in rules if trigger is None or trigger in rule["triggers"]]
 
 
-def scheduled_kind(rule: dict[str, Any]) -> RecheckTrigger:
+def scheduled_kind(rule: Mapping[str, Any]) -> RecheckTrigger:
     """A periodic rule that also fires on personnel changes is an access-right review."""
     if RecheckTrigger.PERSONNEL_CHANGE in rule["triggers"]:
         return RecheckTrigger.ACCESS_REVIEW
     return RecheckTrigger.PERIODIC
 
 
-def rule_key(rule: dict[str, Any]) -> str:
+def rule_key(rule: Mapping[str, Any]) -> str:
     return pack_item_key(rule["pack"], rule["id"])
 
 
