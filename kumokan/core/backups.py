@@ -57,6 +57,16 @@ def file_storages() -> dict[str, Storage]:
     return {key: import_string(dotted)() for key, dotted in FILE_STORAGES.items()}
 
 
+# The members' mode too: a backup unpacked by hand (tar -x) holds TOTP secrets and evidence files,
+# and tar gives each extracted file the mode recorded for it (0644 by default) under the usual umask.
+OWNER_ONLY = 0o600
+
+
+def _owner_only(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.mode = OWNER_ONLY
+    return info
+
+
 def backup(path: Path, alias: str = "default") -> int:
     """Write the database and the uploaded files to the tar file `path`; the number of files copied.
 
@@ -73,7 +83,7 @@ def backup(path: Path, alias: str = "default") -> int:
     ):
         database = Path(scratch) / DATABASE
         backup_database(database, alias, sessions=False)
-        archive.add(database, DATABASE)
+        archive.add(database, DATABASE, filter=_owner_only)
         for key, storage in file_storages().items():
             for name in _names(storage):
                 member = f"files/{key}/{name}"
@@ -82,10 +92,12 @@ def backup(path: Path, alias: str = "default") -> int:
                 with storage.open(name, "rb") as source:
                     info = tarfile.TarInfo(member)
                     info.size = storage.size(name)
+                    info.mode = OWNER_ONLY
                     archive.addfile(info, source)
         text = json.dumps(manifest, indent=1, sort_keys=True).encode()
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(text)
+        info.mode = OWNER_ONLY
         archive.addfile(info, io.BytesIO(text))
     return len(manifest["files"])
 

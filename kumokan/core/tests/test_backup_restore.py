@@ -202,6 +202,35 @@ def test_a_backup_is_readable_by_its_owner_only(
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
 
 
+def test_a_backup_unpacked_by_hand_is_readable_by_its_owner_only(
+    transactional_db: Any, tmp_path: Path, usual_umask: Any
+) -> None:
+    """The database copy holds TOTP secrets: tar -x gives each member the mode recorded for it."""
+    c = f.city("kobe")
+    application = f.draft(c)
+    item = application.judgment.items("selection")[0]
+    answer = ChecklistAnswer.objects.create(
+        application=application,
+        pack_id=item["pack"],
+        item_id=item["id"],
+        answer="conforms",
+        answered_by=c.applicant,
+        evidence=SimpleUploadedFile("report.pdf", b"%PDF-1.4 evidence"),
+    )
+    assert answer.evidence
+    backup = tmp_path / "kumokan.backup"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    unpacked = tmp_path / "unpacked"
+
+    with tarfile.open(backup) as archive:
+        assert {oct(member.mode) for member in archive.getmembers() if member.isfile()} == {"0o600"}
+        assert any(member.name.startswith("files/") for member in archive.getmembers())
+        archive.extractall(unpacked, filter="tar")
+
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in unpacked.rglob("*") if p.is_file()}
+    assert modes == {0o600}
+
+
 def signed_in_session(client: Client) -> str:
     client.force_login(f.city("kobe").applicant)
     key = client.session.session_key
