@@ -1,4 +1,4 @@
-"""Benchmark: the dashboard (kumokan.lifecycle.dashboard) and the home page at scale, server time.
+"""Benchmark: the dashboard (kumokan.home.dashboard) and the home page at scale, server time.
 
 Run on a database filled by bench/generate.py (the same KUMOKAN_DATABASE_URL):
     KUMOKAN_DATABASE_URL=… .venv/bin/python bench/dashboard.py [--rounds 30]

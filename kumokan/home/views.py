@@ -6,14 +6,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from kumokan.applications.access import applications_for, awaiting_decision_by
 from kumokan.applications.choices import Status
+from kumokan.home.dashboard import dashboard_for
 from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.notifications.models import Notification
-from kumokan.tenancy.permissions import Capability, allows
+from kumokan.tenancy.permissions import Capability, allows, municipalities_granting, requires
 
 MANAGED_LISTED = 15
 
@@ -47,3 +49,18 @@ def home(request: HttpRequest) -> HttpResponse:
         context["managed"] = managed[:MANAGED_LISTED]
         context["managed_more"] = max(0, managed.count() - MANAGED_LISTED)
     return render(request, "home/home.html", context)
+
+
+@require_safe
+@requires(Capability.HOME)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    municipalities = municipalities_granting(request.user, Capability.HOME)
+    chosen = next((m for m in municipalities if m.slug == request.GET.get("m")), municipalities[0])
+    return render(
+        request,
+        "home/dashboard.html",
+        {
+            "municipalities": municipalities,
+            "board": dashboard_for(request.user, chosen, full=request.GET.get("all")),
+        },
+    )

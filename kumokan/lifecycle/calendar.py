@@ -12,7 +12,7 @@ from django.utils.translation import override
 from icalendar import Calendar, Event
 
 from kumokan.core.actors import display_name
-from kumokan.lifecycle.dashboard import due_items_for
+from kumokan.lifecycle.due import due_items_for
 
 
 def feed_for(user: Any, base_url: str = "") -> bytes:

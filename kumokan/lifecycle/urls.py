@@ -3,7 +3,6 @@ from django.urls import path
 from kumokan.ledger.choices import EntryStep
 from kumokan.lifecycle.views.calendar import calendar, feed
 from kumokan.lifecycle.views.configuration import lifecycle_settings
-from kumokan.lifecycle.views.dashboard import dashboard
 from kumokan.lifecycle.views.entries import change_status, confirm_gate, entry, open_checklists
 from kumokan.lifecycle.views.incidents import corrective_close, corrective_new, incident, incident_new
 from kumokan.lifecycle.views.packs import pack_adopt, pack_return, pack_version, packs
@@ -24,7 +23,6 @@ urlpatterns = [
     path("ledger/<int:pk>/suspend/", change_status, {"step": EntryStep.SUSPEND}, name="suspend"),
     path("ledger/<int:pk>/resume/", change_status, {"step": EntryStep.RESUME}, name="resume"),
     path("ledger/<int:pk>/retire/", change_status, {"step": EntryStep.RETIRE}, name="retire"),
-    path("lifecycle/", dashboard, name="dashboard"),
     path("lifecycle/calendar/", calendar, name="calendar"),
     path("lifecycle/calendar/<str:token>.ics", feed, name="feed"),
     path("lifecycle/settings/", lifecycle_settings, name="settings"),

@@ -1,6 +1,6 @@
 """What each person sees first: their open work, what is overdue, and the state of the municipality's services.
 
-The same due items feed the dashboard and the personal iCalendar feed (kumokan.lifecycle.calendar).
+The due items are lifecycle's (kumokan.lifecycle.due), shared with the personal iCalendar feed.
 """
 
 from __future__ import annotations
@@ -8,19 +8,17 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, OrderStatus, RecheckStatus, TaskStatus
+from kumokan.lifecycle.due import ENTRY_NAME, DueItem, as_due_items
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, RecheckOrder
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
@@ -28,48 +26,28 @@ from kumokan.tenancy.models import Department
 
 # Roles that oversee every service of the municipality: they see everything overdue and coming due.
 OVERSEEING_ROLES = (Role.SECURITY_MANAGER, Role.CHIEF, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR)
+
+
 COMING_DUE_DAYS = 60
+
+
 # The overdue and coming-due lists stay readable: the earliest items, and how many more there are.
 LIST_LIMIT = 15
+
+
 # 「他 N 件」 opens the whole list of its section (?all=overdue), still bounded for a shared deployment.
 FULL_LIST_LIMIT = 1000
+
+
 DUE_SECTIONS = ("overdue", "coming_due")
+
+
 # Sections of the person's own work listed whole on request (「すべて表示」), else their first LIST_LIMIT.
 MY_SECTIONS = ("my_services", "my_rechecks")
+
+
 # A person's own open checklist tasks read for the dashboard (grouped by service; the rest are counted).
 MY_TASKS_LIMIT = 200
-# What a listed item reads of its service: the name it is shown by (LedgerEntry.__str__), not the whole row.
-ENTRY_NAME = ("entry", "entry__service_name", "entry__function_name")
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """One dated thing to do: a checklist task, a re-check, a corrective action or a certification."""
-
-    kind: str | Promise
-    title: str
-    service: str
-    due_date: datetime.date
-    url: str
-    uid: str
-
-    def overdue(self, today: datetime.date) -> bool:
-        return self.due_date < today
-
-
-def due_items_for(user: Any, municipality: Any = None) -> list[DueItem]:
-    """The user's own open items with a due date, earliest first (in one municipality, if given)."""
-    where = Q() if municipality is None else Q(entry__municipality=municipality)
-    tasks = ChecklistTask.objects.filter(
-        where,
-        responsible=user,
-        status=TaskStatus.OPEN,
-        due_date__isnull=False,
-        entry__status__in=ACTIVE_STATUSES,
-    )
-    rechecks = Recheck.objects.filter(where, entry__service_manager=user, status=RecheckStatus.OPEN)
-    corrective = CorrectiveAction.objects.filter(where, owner=user, status=CorrectiveStatus.OPEN)
-    return _items(tasks, rechecks, corrective)
 
 
 def certifications_coming_due(municipality: Any, until: datetime.date) -> list[DueItem]:
@@ -207,48 +185,8 @@ def _earliest(
     kinds = ((tasks, "due_date"), (rechecks, "due_date"), (corrective, "deadline"))
     count = sum(kind.count() for kind, _ in kinds) + len(extra)
     first = [kind.order_by(order, "pk")[:limit] for kind, order in kinds]
-    items = sorted([*_items(*first), *extra], key=lambda item: (item.due_date, item.uid))  # type: ignore[arg-type]
+    items = sorted([*as_due_items(*first), *extra], key=lambda item: (item.due_date, item.uid))  # type: ignore[arg-type]
     return {"items": items[:limit], "more": max(0, count - limit), "count": count}
-
-
-def _items(
-    tasks: QuerySet[ChecklistTask], rechecks: QuerySet[Recheck], corrective: QuerySet[CorrectiveAction]
-) -> list[DueItem]:
-    items = [
-        DueItem(
-            kind=_("Checklist item"),
-            title=task.text[:60],
-            service=str(task.entry),
-            due_date=task.due_date,
-            url=f"/lifecycle/tasks/{task.pk}/",
-            uid=f"task-{task.pk}",
-        )
-        for task in tasks.select_related("entry").only("text", "due_date", *ENTRY_NAME)
-        if task.due_date is not None
-    ]
-    items += [
-        DueItem(
-            kind=recheck.get_trigger_display(),
-            title=str(recheck.get_trigger_display()),
-            service=str(recheck.entry),
-            due_date=recheck.due_date,
-            url=recheck.get_absolute_url(),
-            uid=f"recheck-{recheck.pk}",
-        )
-        for recheck in rechecks.select_related("entry").only("trigger", "due_date", *ENTRY_NAME)
-    ]
-    items += [
-        DueItem(
-            kind=_("Corrective action"),
-            title=action.description[:60],
-            service=str(action.entry),
-            due_date=action.deadline,
-            url=f"/lifecycle/entries/{action.entry_id}/",
-            uid=f"corrective-{action.pk}",
-        )
-        for action in corrective.select_related("entry").only("description", "deadline", *ENTRY_NAME)
-    ]
-    return sorted(items, key=lambda item: (item.due_date, item.uid))
 
 
 def _service_counts(municipality: Any, user: Any) -> dict[str, Any]:

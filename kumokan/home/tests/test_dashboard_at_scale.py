@@ -12,10 +12,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kumokan.home import dashboard
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.tests.listing import copies
-from kumokan.lifecycle import dashboard
 from kumokan.lifecycle.choices import RecheckTrigger, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.lifecycle.tests.factories import City, city, entry
