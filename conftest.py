@@ -179,6 +179,23 @@ def login() -> Callable[[Page, str, str], None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language, as a new request or worker process does.
+
+    Django keeps the language a view activated (LocaleMiddleware) for the rest of the thread: a test
+    that read an English page left English active for whichever test ran next in the same worker,
+    so texts built outside a request (notifications, invitations) came out in English or Japanese
+    depending on the order of the files.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _force_login_completes_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """client.force_login(user) signs in with both factors, as a person with an authenticator app would.
 
