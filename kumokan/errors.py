@@ -58,15 +58,12 @@ class WorkflowError(Exception):
     def __init__(
         self,
         message: str | Promise,
-        legacy_en: str | None = None,
         *,
         code: str = "workflow",
         params: Mapping[str, Any] | None = None,
         details: tuple[WorkflowError, ...] = (),
     ) -> None:
         self.text: str | Promise = interpolate(message, dict(params)) if params else message
-        if legacy_en is not None:  # a hand-written (Japanese, English) pair, until lifecycle is converted
-            self.text = in_both(message, legacy_en)
         super().__init__(self.text)
         self.code = code
         # The separate reasons when one refusal has several (e.g. everything missing before submit).
@@ -99,24 +96,19 @@ class ConflictError(WorkflowError):
     def __init__(
         self,
         message: str | Promise,
-        legacy_en: str | None = None,
         *,
         code: str = "conflict",
         params: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(message, legacy_en, code=code, params=params)
+        super().__init__(message, code=code, params=params)
 
 
-def check_version(thing: str | Promise, *version: Any) -> None:
+def check_version(thing: str | Promise, current: int, expected: int | None) -> None:
     """Refuse a change made on another version than the current one (none expected: no check).
 
     An older version is stale (someone changed the object since it was read); a newer one was never
     there: the caller sent a wrong number, and reloading will not explain that.
     """
-    if isinstance(version[0], str):  # ("申請", "application", current, expected) until lifecycle is converted
-        thing, (current, expected) = in_both(thing, version[0]), version[1:]
-    else:
-        current, expected = version
     if expected is None or expected == current:
         return
     params = {"thing": thing, "expected": expected, "current": current}

@@ -18,12 +18,12 @@ from typing import Any
 
 from django.db import connections, router
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
-from kumokan.errors import WorkflowError
+from kumokan.errors import CHOICES, WorkflowError, in_both, joined
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import (
@@ -203,9 +203,9 @@ def _check_operation_gate(entry: LedgerEntry) -> None:
     listed_ja = "\n".join(f"・{_clause(item)} {item['text']}" for item in missing)
     listed_en = "\n".join(f"- {item['pack']}:{item['id']} ({item['source']['clause']})" for item in missing)
     raise WorkflowError(
-        f"運用開始前に確認が必要な項目のうち、{len(missing)}件がまだ確認済みになっていません。\n{listed_ja}",
-        f"{len(missing)} item(s) required before operation are not confirmed yet:\n{listed_en}",
+        gettext_lazy("%(count)s item(s) required before operation are not confirmed yet:\n%(items)s"),
         code="operation_gate",
+        params={"count": len(missing), "items": in_both(listed_ja, listed_en)},
     )
 
 
@@ -215,9 +215,11 @@ def _check_period_begun(entry: LedgerEntry, reason: str) -> None:
     if start is None or timezone.localdate() >= start or reason.strip():
         return
     raise WorkflowError(
-        f"承認された利用期間は{start:%Y年%m月%d日}からです。それより前に運用を開始する場合は理由を記録してください。",
-        f"the approved period of use begins on {start.isoformat()}; starting operation earlier needs a recorded reason",
+        gettext_lazy(
+            "the approved period of use begins on %(start)s; starting operation earlier needs a recorded reason"
+        ),
         code="before_period",
+        params={"start": in_both(f"{start:%Y年%m月%d日}", start.isoformat())},
     )
 
 
@@ -225,22 +227,25 @@ def _check_termination_done(entry: LedgerEntry) -> None:
     termination = Termination.objects.filter(entry=entry).first()
     if termination is None:
         raise WorkflowError(
-            "利用終了の届出がありません。利用終了の手続きを始めてください。",
-            "no termination has been requested for this service",
+            gettext_lazy("no termination has been requested for this service"),
             code="termination_missing",
         )
     if termination.status == TerminationStatus.COMPLETED:
         _check_nothing_left_open(entry)
         return
-    steps = termination.open_steps()
-    with override("ja"):
-        ja = "、".join(str(step.label) for step in steps) or "完了の記録"
-    with override("en"):
-        en = ", ".join(str(step.label) for step in steps) or "the completion record"
-    raise WorkflowError(
-        f"利用終了の手順が終わっていません（未了: {ja}）。",
-        f"the termination is not complete (open: {en})",
+    raise termination_open(termination.open_steps())
+
+
+def termination_open(steps: list[Any]) -> WorkflowError:
+    """The refusal while steps of the termination are open (none: its completion is not recorded)."""
+    return WorkflowError(
+        gettext_lazy("the termination is not complete (open: %(steps)s)"),
         code="termination_open",
+        params={
+            "steps": joined((step.label for step in steps), CHOICES)
+            if steps
+            else gettext_lazy("the completion record")
+        },
     )
 
 
@@ -250,11 +255,12 @@ def _check_nothing_left_open(entry: LedgerEntry) -> None:
     corrective = CorrectiveAction.objects.filter(entry=entry, status=CorrectiveStatus.OPEN).count()
     if incidents or corrective:
         raise WorkflowError(
-            f"対応中のインシデントが{incidents}件、是正処置が{corrective}件あります。"
-            "結果を記録して閉じてから廃止してください。",
-            f"{incidents} incident(s) and {corrective} corrective action(s) are still open: "
-            "close each with its outcome before retiring the service",
+            gettext_lazy(
+                "%(incidents)s incident(s) and %(corrective)s corrective action(s) are still open: close "
+                "each with its outcome before retiring the service"
+            ),
             code="open_matters",
+            params={"corrective": corrective, "incidents": incidents},
         )
 
 

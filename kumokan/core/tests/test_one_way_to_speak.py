@@ -17,17 +17,11 @@ LAZY = {"gettext_lazy", "pgettext_lazy", "ngettext_lazy", "npgettext_lazy"}
 # with its parameters.
 BRIDGES = {"in_both", "interpolate"}
 REFUSALS = {"WorkflowError", "ConflictError"}
-# Apps still speaking in pairs until they are converted (lifecycle waits for its actions package).
-NOT_YET = {"lifecycle"}
 
 
 def sources() -> list[Path]:
     return sorted(
-        path
-        for path in ROOT.rglob("*.py")
-        if "tests" not in path.parts
-        and "migrations" not in path.parts
-        and path.relative_to(ROOT).parts[0] not in NOT_YET
+        path for path in ROOT.rglob("*.py") if "tests" not in path.parts and "migrations" not in path.parts
     )
 
 

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, in_both
 
 
 class PeriodForm(forms.Form):
@@ -36,21 +36,20 @@ def test_an_action_that_goes_through_leaves_the_form_clean() -> None:
 def test_a_refusal_goes_on_the_field_named_for_its_code_else_on_the_whole_form() -> None:
     form = _form()
     with refusal_on_form(form, fields={"period": "period_end"}) as attempt:
-        raise WorkflowError("期間が不正です。", "the period is wrong", code="period")
+        raise WorkflowError(in_both("期間が不正です。", "the period is wrong"), code="period")
     assert attempt.refused and attempt.refusal is not None and attempt.refusal.code == "period"
     assert form.errors == {"period_end": ["期間が不正です。"]}
     other = _form()
     with refusal_on_form(other, fields={"period": "period_end"}):
-        raise WorkflowError("できません。", "not allowed", code="state")
+        raise WorkflowError(in_both("できません。", "not allowed"), code="state")
     assert other.non_field_errors() == ["できません。"]
 
 
 def test_a_refusal_with_reasons_shows_each_reason_or_the_summary_first() -> None:
     refusal = WorkflowError(
-        "2件の項目を記録できませんでした。",
-        "2 items could not be recorded",
+        in_both("2件の項目を記録できませんでした。", "2 items could not be recorded"),
         code="refused",
-        details=(WorkflowError("一つ目", "first"), WorkflowError("二つ目", "second")),
+        details=(WorkflowError(in_both("一つ目", "first")), WorkflowError(in_both("二つ目", "second"))),
     )
     form = _form()
     with refusal_on_form(form, "period_end"):
@@ -67,7 +66,7 @@ def test_a_refusal_as_a_message_is_an_error_message_for_the_next_page() -> None:
     request.session = SessionStore()
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     with refusal_as_message(request) as attempt:
-        raise WorkflowError("取り下げられません。", "cannot be withdrawn", code="state")
+        raise WorkflowError(in_both("取り下げられません。", "cannot be withdrawn"), code="state")
     assert attempt.refused
     assert [(m.level_tag, str(m)) for m in get_messages(request)] == [("error", "取り下げられません。")]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
@@ -18,7 +19,11 @@ ACTIVE_STATUSES = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.S
 
 def require_active(entry: LedgerEntry) -> None:
     if entry.status not in ACTIVE_STATUSES:
-        raise WorkflowError(f"「{entry}」は廃止済みです。", f"{entry} is retired", code="retired")
+        raise WorkflowError(
+            gettext_lazy("%(entry)s is retired"),
+            code="retired",
+            params={"entry": entry},
+        )
 
 
 def active_users(pks: Iterable[int]) -> Any:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -33,8 +34,7 @@ def configure_lifecycle(
         raise PermissionDenied(_("Only an administrator of the municipality may change these settings."))
     if default_recheck_interval_months < 1 or reminder_days < 0 or triggered_recheck_days < 1:
         raise WorkflowError(
-            "周期は1か月以上、回答期限は1日以上、事前通知は0日以上にしてください。",
-            "the interval must be at least one month, the answer time at least one day",
+            gettext_lazy("the interval must be at least one month, the answer time at least one day"),
             code="settings",
         )
     fields = (
@@ -55,7 +55,10 @@ def configure_lifecycle(
         current.updated_at = timezone.now()
         after = state_of(current, *fields)
         if before == after and not _created:
-            raise WorkflowError("設定は変わっていません。", "the settings are unchanged", code="unchanged")
+            raise WorkflowError(
+                gettext_lazy("the settings are unchanged"),
+                code="unchanged",
+            )
         current.save()
         record(acting_user, Action.LIFECYCLE_SETTINGS, current, before, after, municipality=municipality)
     return current

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import gettext_lazy, gettext_noop, override
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -64,7 +64,8 @@ def report_incident(
         raise PermissionDenied(_("Only staff of this municipality may report an incident on its services."))
     if not title or not description:
         raise WorkflowError(
-            "件名と内容を記入してください。", "give a title and say what happened", code="details_required"
+            gettext_lazy("give a title and say what happened"),
+            code="details_required",
         )
     with transaction.atomic():
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
@@ -118,8 +119,7 @@ def start_incident_handling(*, acting_user: Actor, incident: Incident) -> Incide
         locked = _lock_incident(acting_user, incident)
         if locked.status != IncidentStatus.REPORTED:
             raise WorkflowError(
-                "このインシデントは既に対応中か完了しています。",
-                "the incident is already being handled",
+                gettext_lazy("the incident is already being handled"),
                 code="state",
             )
         fields = ("status", "handled_by", "handling_started_at")
@@ -135,12 +135,16 @@ def add_incident_note(*, acting_user: Actor, incident: Incident, text: str) -> I
     """Record one step of handling an open incident."""
     text = text.strip()
     if not text:
-        raise WorkflowError("記録する内容を記入してください。", "the note is empty", code="note_required")
+        raise WorkflowError(
+            gettext_lazy("the note is empty"),
+            code="note_required",
+        )
     with transaction.atomic():
         locked = _lock_incident(acting_user, incident)
         if locked.status == IncidentStatus.CLOSED:
             raise WorkflowError(
-                "完了したインシデントには記録を追加できません。", "the incident is closed", code="state"
+                gettext_lazy("the incident is closed"),
+                code="state",
             )
         note = IncidentNote.objects.create(incident=locked, text=text, written_by=acting_user)
         record(acting_user, Action.LIFECYCLE_INCIDENT_NOTE, note, None, state_of(note, "incident", "text"))
@@ -152,14 +156,14 @@ def close_incident(*, acting_user: Actor, incident: Incident, resolution: str) -
     resolution = resolution.strip()
     if not resolution:
         raise WorkflowError(
-            "対応結果を記入してください。", "say how the incident was resolved", code="note_required"
+            gettext_lazy("say how the incident was resolved"),
+            code="note_required",
         )
     with transaction.atomic():
         locked = _lock_incident(acting_user, incident)
         if locked.status != IncidentStatus.HANDLING:
             raise WorkflowError(
-                "対応中のインシデントだけを完了にできます。",
-                "only an incident being handled can be closed",
+                gettext_lazy("only an incident being handled can be closed"),
                 code="state",
             )
         fields = ("status", "resolution", "closed_at")
@@ -202,21 +206,24 @@ def open_corrective_action(
         )
     if not description:
         raise WorkflowError(
-            "是正する内容を記入してください。", "say what must be corrected", code="details_required"
+            gettext_lazy("say what must be corrected"),
+            code="details_required",
         )
     if not is_member(owner, entry.municipality):
         raise WorkflowError(
-            f"{display_name(owner)}さんはこの自治体の職員として登録されていません。",
-            f"{owner.get_username()} is not a member of this municipality",
+            gettext_lazy("%(person)s is not a member of this municipality"),
+            params={"person": display_name(owner)},
             code="not_member",
         )
     if deadline < timezone.localdate():
-        raise WorkflowError("期限は今日以降にしてください。", "the deadline is in the past", code="deadline")
+        raise WorkflowError(
+            gettext_lazy("the deadline is in the past"),
+            code="deadline",
+        )
     for linked in (incident, recheck):
         if linked is not None and linked.entry_id != entry.pk:
             raise WorkflowError(
-                "別のサービスの記録とは結び付けられません。",
-                "the record belongs to another service",
+                gettext_lazy("the record belongs to another service"),
                 code="other_entry",
             )
     with transaction.atomic():
@@ -262,7 +269,10 @@ def close_corrective_action(
     """Record the result: corrected, or cannot be corrected, which suspends the service (Kobe §6.2)."""
     result = result.strip()
     if not result:
-        raise WorkflowError("結果を記入してください。", "give the result", code="note_required")
+        raise WorkflowError(
+            gettext_lazy("give the result"),
+            code="note_required",
+        )
     with transaction.atomic():
         locked = CorrectiveAction.objects.select_for_update().select_related("entry").get(pk=action.pk)
         entry = locked.entry
@@ -278,7 +288,8 @@ def close_corrective_action(
             )
         if locked.status != CorrectiveStatus.OPEN:
             raise WorkflowError(
-                "この是正措置は既に完了しています。", "this corrective action is closed", code="state"
+                gettext_lazy("this corrective action is closed"),
+                code="state",
             )
         fields = ("status", "result", "closed_by", "closed_at")
         before = state_of(locked, *fields)

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system, person
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, in_both
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.actions.rechecks import open_recheck
@@ -58,9 +58,9 @@ def adopt_pack_version(
     new = _load_pack_text(text)
     if new.id not in municipality.pack_ids():
         raise WorkflowError(
-            f"パック「{new.id}」は{municipality}が使うパックではありません。",
-            f"{municipality} does not use the pack {new.id!r}",
+            gettext_lazy("%(municipality)s does not use the pack '%(pack)s'"),
             code="pack_not_used",
+            params={"municipality": municipality, "pack": new.id},
         )
     digest = text_digest(text)
     today = timezone.localdate()
@@ -70,9 +70,9 @@ def adopt_pack_version(
         current = municipality.adopted_version(new.id)
         if current is not None and current.digest == digest:
             raise WorkflowError(
-                f"{municipality}ではパック「{new.id}」のこの版（{new.version}）が既に適用中です。",
-                f"this text of {new.id} ({new.version}) is already in force in {municipality}",
+                gettext_lazy("this text of %(id)s (%(version)s) is already in force in %(municipality)s"),
                 code="already_adopted",
+                params={"municipality": municipality, "id": new.id, "version": new.version},
             )
         version, _created = PackVersion.objects.get_or_create(
             municipality=municipality,
@@ -161,7 +161,12 @@ def _load_pack_text(text: str) -> Pack:
         return load_text(text).pack
     except PackError as exc:
         raise WorkflowError(
-            "パックに誤りがあります:\n" + "\n".join(f"{p.where}: {p.ja}" for p in exc.problems),
-            "the pack is not valid:\n" + "\n".join(f"{p.where}: {p.en}" for p in exc.problems),
+            gettext_lazy("the pack is not valid:\n%(problems)s"),
             code="pack_invalid",
+            params={
+                "problems": in_both(
+                    "\n".join(f"{p.where}: {p.ja}" for p in exc.problems),
+                    "\n".join(f"{p.where}: {p.en}" for p in exc.problems),
+                )
+            },
         ) from None

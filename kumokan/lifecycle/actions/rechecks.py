@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -56,17 +56,15 @@ def answer_recheck(
         locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
         if not acting_user.is_authenticated or entry.service_manager_id != acting_user.pk:
             raise PermissionDenied(_("Only the service manager of this service may answer its re-checks."))
-        check_version("再確認", "re-check", locked.version, expected_version)
+        check_version(gettext_lazy("re-check"), locked.version, expected_version)
         if locked.status != RecheckStatus.OPEN:
             raise WorkflowError(
-                "この再確認には既に回答済みです（または取り消されています）。",
-                "this re-check has already been answered or was cancelled",
+                gettext_lazy("this re-check has already been answered or was cancelled"),
                 code="not_open",
             )
         if result == RecheckResult.NONCONFORMING and not note:
             raise WorkflowError(
-                "「不適合」の場合は、適合しない点を記入してください。",
-                "say what does not conform",
+                gettext_lazy("say what does not conform"),
                 code="note_required",
             )
         fields = ("status", "answer_note", "answered_by", "answered_at")
@@ -121,17 +119,18 @@ def order_recheck(
         raise PermissionDenied(_("Only a security manager or the chief may order a re-check."))
     if (entry is None) == (provider is None):
         raise WorkflowError(
-            "再確認の対象として、サービスか提供者のどちらか一方を指定してください。",
-            "name either one service or one provider",
+            gettext_lazy("name either one service or one provider"),
             code="scope",
         )
     if not details:
         raise WorkflowError(
-            "指示の内容を記入してください。", "say what is to be checked", code="details_required"
+            gettext_lazy("say what is to be checked"),
+            code="details_required",
         )
     if due_date < timezone.localdate():
         raise WorkflowError(
-            "回答期限は今日以降にしてください。", "the due date is in the past", code="due_date"
+            gettext_lazy("the due date is in the past"),
+            code="due_date",
         )
     with transaction.atomic():
         if entry is not None:
@@ -153,8 +152,7 @@ def order_recheck(
             scope = OrderScope.PROVIDER
         if not targets:
             raise WorkflowError(
-                "再確認の対象となる利用中のサービスがありません。",
-                "no service in use to re-check",
+                gettext_lazy("no service in use to re-check"),
                 code="no_target",
             )
         order = RecheckOrder.objects.create(

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -47,8 +47,7 @@ def open_checklists(*, acting_user: Actor, entry: LedgerEntry) -> int:
         opened = gates.open_phase_tasks(locked, acting_user=acting_user)
         if not opened:
             raise WorkflowError(
-                "このサービスのチェックリストは既に作成されています。",
-                "the checklists of this service are open already",
+                gettext_lazy("the checklists of this service are open already"),
                 code="unchanged",
             )
     return opened
@@ -70,15 +69,17 @@ def decide_task(
         locked = ChecklistTask.objects.select_for_update().select_related("entry").get(pk=task.pk)
         _require_task_owner(acting_user, locked)
         require_active(locked.entry)
-        check_version("チェック項目", "task", locked.version, expected_version)
+        check_version(gettext_lazy("task"), locked.version, expected_version)
         if status in (TaskStatus.NOT_APPLICABLE, TaskStatus.NONCONFORMING) and not note:
             raise WorkflowError(
-                "「該当なし」「不適合」には理由を記入してください。",
-                "say why the item does not apply or does not conform",
+                gettext_lazy("say why the item does not apply or does not conform"),
                 code="note_required",
             )
         if status == locked.status and note == locked.note and evidence is None:
-            raise WorkflowError("変更された項目がありません。", "nothing was changed", code="unchanged")
+            raise WorkflowError(
+                gettext_lazy("nothing was changed"),
+                code="unchanged",
+            )
         fields = ("status", "note", "evidence", "confirmed_by", "confirmed_at")
         before = state_of(locked, *fields)
         locked.status = status
@@ -115,7 +116,8 @@ def confirm_tasks(
     """
     if not confirmations:
         raise WorkflowError(
-            "確認済みにする項目を選んでください。", "choose the items to confirm", code="nothing_chosen"
+            gettext_lazy("choose the items to confirm"),
+            code="nothing_chosen",
         )
     stored: list[ChecklistTask] = []
     refusals: list[WorkflowError] = []
@@ -125,8 +127,7 @@ def confirm_tasks(
                 task = confirmation.task
                 if task.entry_id != entry.pk:
                     raise WorkflowError(
-                        "別のサービスの項目が含まれています。",
-                        "an item of another service was sent",
+                        gettext_lazy("an item of another service was sent"),
                         code="other_entry",
                     )
                 try:
@@ -141,15 +142,21 @@ def confirm_tasks(
                         )
                 except WorkflowError as exc:
                     label = f"〔{task.source.get('clause', '')}〕{task.text[:40]}"
-                    refusals.append(WorkflowError(f"{label}: {exc.ja}", f"{label}: {exc.en}", code=exc.code))
+                    refusals.append(
+                        WorkflowError(
+                            gettext_lazy("%(item)s: %(reason)s"),
+                            code=exc.code,
+                            params={"item": label, "reason": exc.text},
+                        )
+                    )
                 else:
                     stored.append(done)
             if refusals:
                 raise WorkflowError(
-                    f"{len(refusals)}件の項目を確認済みにできませんでした。どの項目も記録していません。",
-                    f"{len(refusals)} item(s) could not be confirmed; nothing was recorded",
+                    gettext_lazy("%(count)s item(s) could not be confirmed; nothing was recorded"),
                     code="tasks_refused",
                     details=tuple(refusals),
+                    params={"count": len(refusals)},
                 )
     except BaseException:
         # The rows are rolled back; the files stored for them would be orphans in the evidence storage.
@@ -171,12 +178,15 @@ def assign_task(
         require_active(locked.entry)
         if responsible is not None and not is_member(responsible, locked.entry.municipality):
             raise WorkflowError(
-                f"{display_name(responsible)}さんはこの自治体の職員として登録されていません。",
-                f"{responsible.get_username()} is not a member of this municipality",
+                gettext_lazy("%(person)s is not a member of this municipality"),
+                params={"person": display_name(responsible)},
                 code="not_member",
             )
         if responsible == locked.responsible and due_date == locked.due_date:
-            raise WorkflowError("変更された項目がありません。", "nothing was changed", code="unchanged")
+            raise WorkflowError(
+                gettext_lazy("nothing was changed"),
+                code="unchanged",
+            )
         before = state_of(locked, "responsible", "due_date")
         newly_responsible = responsible is not None and responsible.pk != locked.responsible_id
         locked.responsible, locked.due_date = responsible, due_date

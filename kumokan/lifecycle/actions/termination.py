@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
@@ -46,7 +46,8 @@ def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) 
     reason = reason.strip()
     if not reason:
         raise WorkflowError(
-            "利用を終了する理由を記入してください。", "give the reason", code="reason_required"
+            gettext_lazy("give the reason for ending the use"),
+            code="reason_required",
         )
     with transaction.atomic():
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
@@ -57,8 +58,7 @@ def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) 
         require_active(locked)
         if Termination.objects.filter(entry=locked).exists():
             raise WorkflowError(
-                "このサービスの利用終了は既に届け出られています。",
-                "termination was already requested",
+                gettext_lazy("termination was already requested"),
                 code="duplicate",
             )
         # The termination items to record on the way: an entry imported in operation has none yet.
@@ -125,8 +125,7 @@ def approve_termination(*, acting_user: Actor, termination: Termination, note: s
         locked = Termination.objects.select_for_update().select_related("entry").get(pk=termination.pk)
         if not locked.approval_required:
             raise WorkflowError(
-                "この利用終了には承認の手続がありません。",
-                "this termination needs no approval",
+                gettext_lazy("this termination needs no approval"),
                 code="approval_not_required",
             )
         if not termination_approvers(locked).filter(pk=acting_user.pk, is_active=True).exists():
@@ -136,12 +135,12 @@ def approve_termination(*, acting_user: Actor, termination: Termination, note: s
             )
         if locked.status != TerminationStatus.IN_PROGRESS:
             raise WorkflowError(
-                "この利用終了は既に完了しています。", "this termination is already complete", code="completed"
+                gettext_lazy("this termination is already complete"),
+                code="completed",
             )
         if locked.approved_at is not None:
             raise WorkflowError(
-                "この利用中止の申請は既に承認されています。",
-                "this application to stop the use is already approved",
+                gettext_lazy("this application to stop the use is already approved"),
                 code="already_approved",
             )
         fields = ("approved_by", "approved_at", "approval_note")
@@ -178,11 +177,12 @@ def _require_approval(termination: Termination) -> None:
     found = citation(basis["source"])
     cited = found.text if found else ""
     raise WorkflowError(
-        f"情報やアカウントの廃棄は、{basis['title']}が利用中止の申請を承認した後に行います（{cited}）。"
-        f"{basis['title']}の承認を待ってください。",
-        f"the information and the accounts are disposed of only after the {basis['title']} has approved "
-        f"the application to stop the use ({cited}); wait for the approval",
+        gettext_lazy(
+            "the information and the accounts are disposed of only after the %(title)s has approved "
+            "the application to stop the use (%(cited)s); wait for the approval"
+        ),
         code="termination_not_approved",
+        params={"title": basis["title"], "cited": cited},
     )
 
 
@@ -193,8 +193,7 @@ def record_termination_plan(
     text = text.strip()
     if not text and document is None:
         raise WorkflowError(
-            "計画の内容を記入するか、計画書を添付してください。",
-            "write the plan or attach it",
+            gettext_lazy("write the plan or attach it"),
             code="plan_required",
         )
     with transaction.atomic():
@@ -221,7 +220,8 @@ def record_user_notice(
     note = note.strip()
     if notified_on > timezone.localdate():
         raise WorkflowError(
-            "周知した日に未来の日付は記録できません。", "the notice date is in the future", code="date"
+            gettext_lazy("the notice date is in the future"),
+            code="date",
         )
     with transaction.atomic():
         locked = _lock_termination(acting_user, termination)
@@ -253,16 +253,16 @@ def record_disposal(
                 f"{i['source']['file']} {i['source']['clause']}" for i in locked.crypto_erase_basis
             )
             raise WorkflowError(
-                "このサービスの情報は、暗号鍵の削除による消去（暗号化消去）で廃棄し、暗号鍵のバックアップも"
-                f"削除してください（{clauses_ja}）。",
-                "this service's information must be crypto-erased and every backup of the keys deleted "
-                f"({clauses_ja})",
+                gettext_lazy(
+                    "this service's information must be crypto-erased and every backup of the keys deleted "
+                    "(%(clauses_ja)s)"
+                ),
                 code="crypto_erase_required",
+                params={"clauses_ja": clauses_ja},
             )
         if not note:
             raise WorkflowError(
-                "廃棄の実施内容（日時・対象・証明書など）を記入してください。",
-                "record what was disposed of, when and how",
+                gettext_lazy("record what was disposed of, when and how"),
                 code="note_required",
             )
         fields = ("disposal_method", "key_backups_deleted", "disposal_note", "disposal_recorded_at")
@@ -287,7 +287,7 @@ def confirm_accounts(*, acting_user: Actor, termination: Termination, step: str,
     outcome = AccountOutcome(outcome)
     if step not in _ACCOUNT_FIELDS:
         raise WorkflowError(
-            "アカウントの種類が正しくありません。", f"{step} is not an account step", code="step"
+            gettext_lazy("%(step)s is not an account step"), code="step", params={"step": step}
         )
     field, at_field = _ACCOUNT_FIELDS[step]
     with transaction.atomic():
@@ -306,21 +306,14 @@ def complete_termination(*, acting_user: Actor, termination: Termination, note: 
     note = note.strip()
     if not note:
         raise WorkflowError(
-            "完了の記録を記入してください。", "write the completion record", code="note_required"
+            gettext_lazy("write the completion record"),
+            code="note_required",
         )
     with transaction.atomic():
         locked = _lock_termination(acting_user, termination)
         open_steps = locked.open_steps()
         if open_steps:
-            with override("ja"):
-                ja = "、".join(str(s.label) for s in open_steps)
-            with override("en"):
-                en = ", ".join(str(s.label) for s in open_steps)
-            raise WorkflowError(
-                f"利用終了の手順が終わっていません（未了: {ja}）。",
-                f"the termination is not complete (open: {en})",
-                code="termination_open",
-            )
+            raise gates.termination_open(open_steps)
         fields = ("status", "completion_note", "completed_by", "completed_at")
         before = state_of(locked, *fields)
         locked.status = TerminationStatus.COMPLETED
@@ -337,7 +330,8 @@ def _lock_termination(acting_user: Actor, termination: Termination) -> Terminati
         raise PermissionDenied(_("Only the service manager or an administrator may record the termination."))
     if locked.status != TerminationStatus.IN_PROGRESS:
         raise WorkflowError(
-            "この利用終了は既に完了しています。", "this termination is already complete", code="completed"
+            gettext_lazy("this termination is already complete"),
+            code="completed",
         )
     return locked
 
