@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
@@ -131,6 +131,27 @@ def _rank(ctx: Context, name: str, code: str) -> int:
     return list(ctx.orders[name]).index(code)
 
 
+def _term(leaf: _Op) -> tuple[str, str, tuple[Any, ...]]:
+    """A test of one fact as (operator, fact name, values): the one reading of the leaves' shapes."""
+    if isinstance(leaf, FactIsTrue):
+        return ("fact", leaf.fact, ())
+    field = next(iter(type(leaf).model_fields))
+    ((name, value),) = getattr(leaf, field).items()
+    return (field.rstrip("_"), name, value if isinstance(value, tuple) else (value,))
+
+
+# How each test of one fact holds, by operator.
+_TESTS: dict[str, Callable[[Context, str, tuple[Any, ...]], bool]] = {
+    "fact": lambda ctx, name, values: ctx.facts[name] is True,
+    "eq": lambda ctx, name, values: bool(ctx.facts[name] == values[0]),
+    "ne": lambda ctx, name, values: bool(ctx.facts[name] != values[0]),
+    "in": lambda ctx, name, values: ctx.facts[name] in values,
+    "at_least": lambda ctx, name, values: _rank(ctx, name, ctx.facts[name]) >= _rank(ctx, name, values[0]),
+    "at_most": lambda ctx, name, values: _rank(ctx, name, ctx.facts[name]) <= _rank(ctx, name, values[0]),
+    "has_any": lambda ctx, name, values: not set(ctx.facts[name]).isdisjoint(values),
+}
+
+
 def holds(condition: Condition | None, ctx: Context) -> bool:
     """Whether the condition holds for these facts (no condition always holds)."""
     if condition is None:
@@ -144,27 +165,8 @@ def holds(condition: Condition | None, ctx: Context) -> bool:
             return not holds(condition.not_, ctx)
         case TrackIs():
             return ctx.track == condition.track
-        case FactIsTrue():
-            return ctx.facts[condition.fact] is True
-        case Equals():
-            ((name, value),) = condition.eq.items()
-            return bool(ctx.facts[name] == value)
-        case NotEquals():
-            ((name, value),) = condition.ne.items()
-            return bool(ctx.facts[name] != value)
-        case OneOf():
-            ((name, values),) = condition.in_.items()
-            return ctx.facts[name] in values
-        case AtLeast():
-            ((name, code),) = condition.at_least.items()
-            return _rank(ctx, name, ctx.facts[name]) >= _rank(ctx, name, code)
-        case AtMost():
-            ((name, code),) = condition.at_most.items()
-            return _rank(ctx, name, ctx.facts[name]) <= _rank(ctx, name, code)
-        case HasAny():
-            ((name, values),) = condition.has_any.items()
-            return not set(ctx.facts[name]).isdisjoint(values)
-    raise TypeError(condition)  # pragma: no cover - the union is closed
+    operator, name, values = _term(condition)
+    return _TESTS[operator](ctx, name, values)
 
 
 def uses(condition: Condition | None) -> list[tuple[str, str, tuple[Any, ...]]]:
@@ -180,27 +182,7 @@ def uses(condition: Condition | None) -> list[tuple[str, str, tuple[Any, ...]]]:
             return uses(condition.not_)
         case TrackIs():
             return []
-        case FactIsTrue():
-            return [("fact", condition.fact, ())]
-        case Equals():
-            ((name, value),) = condition.eq.items()
-            return [("eq", name, (value,))]
-        case NotEquals():
-            ((name, value),) = condition.ne.items()
-            return [("ne", name, (value,))]
-        case OneOf():
-            ((name, values),) = condition.in_.items()
-            return [("in", name, values)]
-        case AtLeast():
-            ((name, code),) = condition.at_least.items()
-            return [("at_least", name, (code,))]
-        case AtMost():
-            ((name, code),) = condition.at_most.items()
-            return [("at_most", name, (code,))]
-        case HasAny():
-            ((name, values),) = condition.has_any.items()
-            return [("has_any", name, values)]
-    raise TypeError(condition)  # pragma: no cover
+    return [_term(condition)]
 
 
 def to_data(condition: Condition | None) -> Any:
