@@ -48,7 +48,7 @@ from kumokan.documents.ledger_import import (
 )
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
-from kumokan.errors import CHOICES, ConflictError, WorkflowError, joined
+from kumokan.errors import CHOICES, ConflictError, WorkflowError, in_both, joined
 from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
@@ -417,19 +417,19 @@ class _Refused(WorkflowError):
     def __init__(self, check: Check) -> None:
         if check.problems:
             first = check.problems[0]
-            super().__init__(first.ja, first.en, code="import_refused")
+            super().__init__(in_both(first.ja, first.en), code="import_refused")
         elif not check.pending:
             super().__init__(
-                f"確認の後で、読み取るシートまたは見出しの行が変わりました（シート「{check.sheet}」の{check.header_row}行目）。"
-                "確認し直した結果を見てから取り込んでください。",
-                f"the file now reads from another sheet or header row than the check showed (sheet "
-                f"{check.sheet!r}, row {check.header_row}); look at the new result before importing",
+                gettext_lazy(
+                    "The file now reads from another sheet or header row than the check showed (sheet "
+                    "%(sheet)s, row %(row)s). Look at the new result before importing."
+                ),
                 code="import_stale",
+                params={"sheet": check.sheet, "row": check.header_row},
             )
         else:
             super().__init__(
-                "読み方を決める必要のある値があります。",
-                "some values need a decision on how to read them",
+                gettext_lazy("Some values need a decision on how to read them."),
                 code="import_decisions",
             )
         self.check = check

@@ -50,6 +50,38 @@ def written_text(node: ast.expr) -> bool:
     return False
 
 
+def refusal_classes(tree: ast.Module) -> set[str]:
+    """The module's own subclasses of a refusal (class _Refused(WorkflowError))."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(base, ast.Name) and base.id in REFUSALS for base in node.bases
+        ):
+            names.add(node.name)
+    return names
+
+
+def is_super_init(node: ast.Call) -> bool:
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and called(func.value) == "super"
+    )
+
+
+def refusal_problems(node: ast.Call, name: str, lazy: set[str], where: str) -> list[str]:
+    if len(node.args) != 1:
+        return [f"{where}:{node.lineno}: {name} with a (Japanese, English) pair"]
+    if written_text(node.args[0]):
+        return [f"{where}:{node.lineno}: {name} with text not through gettext"]
+    if isinstance(node.args[0], ast.Call) and called(node.args[0]) not in lazy | BRIDGES:
+        # gettext (not lazy) would fix the language of the refusal when it is raised.
+        return [f"{where}:{node.lineno}: {name}'s text is not gettext_lazy"]
+    return []
+
+
 def problems_in(path: Path) -> list[str]:
     return problems_in_source(path.read_text(), str(path.relative_to(ROOT.parent)))
 
@@ -58,24 +90,25 @@ def problems_in_source(source: str, where: str = "example.py") -> list[str]:
     tree = ast.parse(source, where)
     lazy = lazy_names(tree)
     found = []
+    refusals = REFUSALS | refusal_classes(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = called(node)
-        if name in REFUSALS:
-            if len(node.args) != 1:
-                found.append(f"{where}:{node.lineno}: {name} with a (Japanese, English) pair")
-            elif written_text(node.args[0]):
-                found.append(f"{where}:{node.lineno}: {name} with text not through gettext")
-            elif isinstance(node.args[0], ast.Call) and called(node.args[0]) not in lazy | BRIDGES:
-                # gettext (not lazy) would fix the language of the refusal when it is raised.
-                found.append(f"{where}:{node.lineno}: {name}'s text is not gettext_lazy")
+        if name in refusals:
+            found += refusal_problems(node, name, lazy, where)
         elif name == "check_version" and (len(node.args) != 3 or written_text(node.args[0])):
             found.append(f"{where}:{node.lineno}: check_version with a hand-written name")
         elif name == "Message" and node.args and written_text(node.args[0]):
             found.append(f"{where}:{node.lineno}: a notification's text not marked for translation")
         elif name == "notify" and len(node.args) > 1 and written_text(node.args[1]):
             found.append(f"{where}:{node.lineno}: a notification built from a hand-written text")
+    # A subclass of a refusal hands its text to the refusal in super().__init__(...).
+    for cls in ast.walk(tree):
+        if isinstance(cls, ast.ClassDef) and cls.name in refusals - REFUSALS:
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Call) and is_super_init(node):
+                    found += refusal_problems(node, cls.name, lazy, where)
     return found
 
 
@@ -95,6 +128,12 @@ def test_no_refusal_or_notification_is_a_hand_written_pair() -> None:
             "not gettext_lazy",
         ),
         ('check_version("申請", "application", 1, 2)', "hand-written name"),
+        (
+            "class Refused(WorkflowError):\n"
+            "    def __init__(self):\n"
+            '        super().__init__("読めません。", "unreadable", code="x")',
+            "pair",
+        ),
         ('notify(users, f"{service}が承認されました。", url)', "hand-written text"),
     ],
 )
