@@ -17,18 +17,20 @@ from urllib.parse import urlsplit
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from saml2 import BINDING_HTTP_REDIRECT
 from saml2.md import entity_descriptor_from_string
 
-from kumokan.accounts.actions import save_identity_provider
 from kumokan.accounts.choices import Protocol
+from kumokan.accounts.management.commands._provider import (
+    add_common_arguments,
+    add_session_arguments,
+    municipality_of,
+    save,
+    set_common,
+)
 from kumokan.accounts.models import IdentityProvider
 from kumokan.accounts.sso import TIMEOUT_SECONDS
-from kumokan.core.actors import SYSTEM
-from kumokan.errors import WorkflowError
-from kumokan.tenancy.models import Municipality
 
 
 def _pem(body: str) -> str:
@@ -104,9 +106,7 @@ class Command(BaseCommand):
     help = "Create or change a municipality's SAML 2.0 identity provider from its metadata."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="identifier in the sign-in URLs, e.g. osaka")
-        parser.add_argument("--municipality", required=True, help="the municipality's identifier")
-        parser.add_argument("--name", required=True, help="shown on the sign-in button")
+        add_common_arguments(parser, example="osaka")
         parser.add_argument("--metadata", help="the IdP's metadata: an https URL or a file")
         parser.add_argument("--entity-id", help="without --metadata: the IdP's entityID")
         parser.add_argument("--sso-url", help="without --metadata: SingleSignOnService (HTTP-Redirect)")
@@ -119,15 +119,10 @@ class Command(BaseCommand):
             action="store_true",
             help="the e-mail attribute is kept by the city's directory: a first sign-in may propose a link by it",
         )
-        parser.add_argument("--create-users", action="store_true", help="unknown people get an account")
-        parser.add_argument("--recheck-minutes", type=int, default=15)
-        parser.add_argument("--no-logout", action="store_true", help="do not end the IdP's session")
-        parser.add_argument("--inactive", action="store_true", help="not offered on the sign-in page")
+        add_session_arguments(parser, provider="IdP")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"No municipality {options['municipality']!r}.")
+        municipality = municipality_of(options)
         if options["metadata"]:
             values = read_metadata(options["metadata"])
         else:
@@ -150,22 +145,13 @@ class Command(BaseCommand):
         if provider.pk is not None and not provider.is_saml:
             raise CommandError(f"{provider.slug} is an OpenID Connect provider (manage.py sso_provider).")
         provider.protocol = Protocol.SAML
-        provider.municipality = municipality
-        provider.name = options["name"]
+        set_common(provider, municipality, options)
         provider.issuer = values["entity_id"]
         provider.sso_url = values["sso_url"]
         provider.slo_url = "" if options["no_logout"] else values["slo_url"]
         provider.idp_certificate = values["certificate"]
         provider.saml_email_verified = options["email_verified"]
-        provider.create_users = options["create_users"]
-        provider.recheck_minutes = options["recheck_minutes"]
-        provider.is_active = not options["inactive"]
-        try:
-            save_identity_provider(acting_user=SYSTEM, provider=provider)
-        except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-        except WorkflowError as exc:
-            raise CommandError(exc.en) from exc
+        save(provider)
         self.stdout.write(
             f"{provider.slug}: {provider.name} ({municipality.name}), IdP {provider.issuer}, signing certificate "
             f"SHA-256 {certificate_fingerprint} (compare it with the IdP's administrator). Register kumokan "

@@ -9,15 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kumokan.accounts.actions import save_identity_provider
+from kumokan.accounts.management.commands._provider import (
+    add_common_arguments,
+    add_session_arguments,
+    municipality_of,
+    save,
+    set_common,
+)
 from kumokan.accounts.models import IdentityProvider
 from kumokan.accounts.sso import TIMEOUT_SECONDS
-from kumokan.core.actors import SYSTEM
-from kumokan.errors import WorkflowError
-from kumokan.tenancy.models import Municipality
 
 ENDPOINTS = {
     "authorization_endpoint": "authorization_endpoint",
@@ -48,31 +50,23 @@ class Command(BaseCommand):
     help = "Create or change a municipality's OpenID Connect identity provider from its discovery document."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="identifier in the sign-in URLs, e.g. kobe")
-        parser.add_argument("--municipality", required=True, help="the municipality's identifier")
-        parser.add_argument("--name", required=True, help="shown on the sign-in button")
+        add_common_arguments(parser, example="kobe")
         parser.add_argument("--issuer", required=True, help="exactly the provider's issuer (iss)")
         parser.add_argument("--client-id", required=True)
         secret = parser.add_mutually_exclusive_group(required=True)
         secret.add_argument("--secret-env", help="the environment variable holding the client secret")
         secret.add_argument("--secret-file", help="a file holding the client secret")
         parser.add_argument("--scopes", default="openid email profile")
-        parser.add_argument("--create-users", action="store_true", help="unknown people get an account")
-        parser.add_argument("--recheck-minutes", type=int, default=15)
-        parser.add_argument("--no-logout", action="store_true", help="do not end the provider's session")
-        parser.add_argument("--inactive", action="store_true", help="not offered on the sign-in page")
+        add_session_arguments(parser, provider="provider")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"No municipality {options['municipality']!r}.")
+        municipality = municipality_of(options)
         existing = IdentityProvider.objects.filter(slug=options["slug"]).first()
         if existing is not None and existing.is_saml:
             raise CommandError(f"{existing.slug} is a SAML IdP (manage.py saml_provider).")
         document = discover(options["issuer"])
         provider = existing or IdentityProvider(slug=options["slug"])
-        provider.municipality = municipality
-        provider.name = options["name"]
+        set_common(provider, municipality, options)
         provider.issuer = options["issuer"]
         provider.client_id = options["client_id"]
         provider.client_secret_env = options["secret_env"] or ""
@@ -83,15 +77,7 @@ class Command(BaseCommand):
             "" if options["no_logout"] else document.get("end_session_endpoint", "")
         )
         provider.scopes = options["scopes"]
-        provider.create_users = options["create_users"]
-        provider.recheck_minutes = options["recheck_minutes"]
-        provider.is_active = not options["inactive"]
-        try:
-            save_identity_provider(acting_user=SYSTEM, provider=provider)
-        except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-        except WorkflowError as exc:
-            raise CommandError(exc.en) from exc
+        save(provider)
         self.stdout.write(
             f"{provider.slug}: {provider.name} ({municipality.name}). Register with the provider the "
             f"redirect URI https://<kumokan's host>/sso/{provider.slug}/callback/ and the post-logout "
