@@ -10,7 +10,7 @@ import datetime
 from typing import Any, Literal
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -27,7 +27,7 @@ from kumokan.applications.choices import Answer, Party, Status, Step
 from kumokan.applications.models import EXPLANATION_MAX_LENGTH, Application, JudgmentSnapshot
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
-from kumokan.core.actors import display_name
+from kumokan.core.actors import SignedInRequest, display_name
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability
 
@@ -291,7 +291,7 @@ def decision_data(decision: Any) -> dict[str, Any]:
     operation_id="list_applications",
     auth=requires(*VIEW),
 )
-def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> dict[str, Any]:
+def list_applications(request: SignedInRequest, filters: Query[ApplicationFilters]) -> dict[str, Any]:
     """Your own applications and those your roles reach (your department's, or the municipality's), newest first."""
     applications = applications_for(request.user).annotate(
         current_track=Subquery(
@@ -325,7 +325,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
     auth=requires(Capability.APPLY),
 )
 def create_application(
-    request: HttpRequest, payload: ApplicationCreate, idempotency_key: IdempotencyKey = None
+    request: SignedInRequest, payload: ApplicationCreate, idempotency_key: IdempotencyKey = None
 ) -> HttpResponse:
     """Judges the facts and saves a draft in your department (kumokan.applications.actions.create_draft)."""
     municipality = municipality_for(request.user, payload.municipality, Capability.APPLY)
@@ -366,7 +366,7 @@ def _department(municipality: Any, code: str) -> Department:
     operation_id="get_application",
     auth=requires(*VIEW),
 )
-def get_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
+def get_application(request: SignedInRequest, application_id: Id) -> dict[str, Any]:
     """With its current judgment, answers, explanations, decisions and the steps you may take now."""
     return _detail(request.user, application_for(request.user, application_id))
 
@@ -379,7 +379,7 @@ def get_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     auth=requires(Capability.APPLY),
 )
 def update_application(
-    request: HttpRequest, application_id: Id, payload: ApplicationUpdate
+    request: SignedInRequest, application_id: Id, payload: ApplicationUpdate
 ) -> dict[str, Any]:
     """kumokan.applications.actions.update_draft; only your own application, and only while it may be edited."""
     application = own_application(request.user, application_id)
@@ -400,7 +400,7 @@ def update_application(
     operation_id="answer_item",
     auth=requires(Capability.APPLY),
 )
-def answer_item(request: HttpRequest, application_id: Id, payload: AnswerIn) -> dict[str, Any]:
+def answer_item(request: SignedInRequest, application_id: Id, payload: AnswerIn) -> dict[str, Any]:
     """kumokan.applications.actions.answer_item (without an evidence file: upload those on the checklist page)."""
     application = own_application(request.user, application_id)
     actions.answer_item(
@@ -422,7 +422,7 @@ def answer_item(request: HttpRequest, application_id: Id, payload: AnswerIn) -> 
     operation_id="explain_finding",
     auth=requires(Capability.APPLY),
 )
-def explain_finding(request: HttpRequest, application_id: Id, payload: ExplanationIn) -> dict[str, Any]:
+def explain_finding(request: SignedInRequest, application_id: Id, payload: ExplanationIn) -> dict[str, Any]:
     application = own_application(request.user, application_id)
     actions.explain_finding(
         acting_user=request.user,
@@ -442,7 +442,7 @@ def explain_finding(request: HttpRequest, application_id: Id, payload: Explanati
     operation_id="submit_application",
     auth=requires(Capability.APPLY),
 )
-def submit_application(request: HttpRequest, application_id: Id, payload: VersionIn) -> dict[str, Any]:
+def submit_application(request: SignedInRequest, application_id: Id, payload: VersionIn) -> dict[str, Any]:
     """A draft is submitted, a returned one resubmitted; where the pack lets the applicant approve their
     own use (Kobe's low track) it is approved at once. What stops it is 400 with each reason in details."""
     application = own_application(request.user, application_id)
@@ -458,7 +458,7 @@ def submit_application(request: HttpRequest, application_id: Id, payload: Versio
     operation_id="withdraw_application",
     auth=requires(Capability.APPLY),
 )
-def withdraw_application(request: HttpRequest, application_id: Id, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw_application(request: SignedInRequest, application_id: Id, payload: WithdrawIn) -> dict[str, Any]:
     application = own_application(request.user, application_id)
     application = actions.withdraw(
         acting_user=request.user,

@@ -6,7 +6,6 @@ import datetime
 from typing import Any, Literal
 
 from django.db.models import Q
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -17,6 +16,7 @@ from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.catalog.access import provider_for, providers_for
 from kumokan.catalog.models import Certification, CloudService, Provider, name_key
+from kumokan.core.actors import SignedInRequest
 from kumokan.tenancy.permissions import Capability
 
 router = Router(tags=["catalog"])
@@ -119,7 +119,7 @@ def _services_for(user: Any) -> Any:
     operation_id="list_providers",
     auth=requires(Capability.VIEW_CATALOG),
 )
-def list_providers(request: HttpRequest, filters: Query[CatalogFilters]) -> dict[str, Any]:
+def list_providers(request: SignedInRequest, filters: Query[CatalogFilters]) -> dict[str, Any]:
     providers = providers_for(request.user)
     if filters.municipality:
         providers = providers.filter(municipality__slug=filters.municipality)
@@ -135,7 +135,7 @@ def list_providers(request: HttpRequest, filters: Query[CatalogFilters]) -> dict
     operation_id="get_provider",
     auth=requires(Capability.VIEW_CATALOG),
 )
-def get_provider(request: HttpRequest, provider_id: Id) -> dict[str, Any]:
+def get_provider(request: SignedInRequest, provider_id: Id) -> dict[str, Any]:
     provider = provider_for(request.user, provider_id)
     return _provider(provider) | {
         "services": [_service(s) for s in _services_for(request.user).filter(provider=provider)],
@@ -150,7 +150,7 @@ def get_provider(request: HttpRequest, provider_id: Id) -> dict[str, Any]:
     operation_id="list_services",
     auth=requires(Capability.VIEW_CATALOG),
 )
-def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, Any]:
+def list_services(request: SignedInRequest, filters: Query[ServiceFilters]) -> dict[str, Any]:
     services = _services_for(request.user)
     if filters.municipality:
         services = services.filter(provider__municipality__slug=filters.municipality)
@@ -171,7 +171,7 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[
     operation_id="get_service",
     auth=requires(Capability.VIEW_CATALOG),
 )
-def get_service(request: HttpRequest, service_id: Id) -> dict[str, Any]:
+def get_service(request: SignedInRequest, service_id: Id) -> dict[str, Any]:
     service = get_object_or_404(_services_for(request.user), pk=service_id)
     certifications = service.provider.certifications.filter(Q(services=service) | Q(services__isnull=True))
     return _service(service) | {

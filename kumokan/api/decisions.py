@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
@@ -20,6 +20,7 @@ from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
 from kumokan.applications.access import application_for, awaiting_decision_by
 from kumokan.applications.models import Application
+from kumokan.core.actors import SignedInRequest
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.permissions import Capability
 
@@ -51,7 +52,7 @@ class DecisionResult(DecisionOut):
     operation_id="list_approvals",
     auth=requires(Capability.DECIDE),
 )
-def list_approvals(request: HttpRequest, filters: Query[Paging]) -> dict[str, Any]:
+def list_approvals(request: SignedInRequest, filters: Query[Paging]) -> dict[str, Any]:
     """The approval queue, oldest submission first: exactly what the queue page lists, a page at a time."""
     # The queue is decided in Python (routing.may_decide); it is paged as the rows it holds.
     queue = {a.pk: a for a in awaiting_decision_by(request.user)}
@@ -71,7 +72,7 @@ def list_approvals(request: HttpRequest, filters: Query[Paging]) -> dict[str, An
     auth=requires(Capability.DECIDE),
 )
 def decide(
-    request: HttpRequest, application_id: Id, payload: DecisionIn, idempotency_key: IdempotencyKey = None
+    request: SignedInRequest, application_id: Id, payload: DecisionIn, idempotency_key: IdempotencyKey = None
 ) -> HttpResponse:
     """kumokan.applications.actions.decide on the version you looked at (409 if it changed since).
 

@@ -16,34 +16,37 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-from ninja import Header, Schema
+from django.http import HttpResponse
+from ninja import Schema
+from ninja.params import HeaderEx, P
 from pydantic import Field
 
 from kumokan.api.errors import json_error
 from kumokan.api.inputs import Text
 from kumokan.api.models import IdempotentRequest
 from kumokan.api.renderers import dumps, json_response
+from kumokan.core.actors import SignedInRequest
 
 # How long a key's first answer is kept: a script retries within minutes, and a day covers a night's
 # batch run. The hourly job deletes older keys; after that the same key creates again.
 RETENTION = datetime.timedelta(hours=24)
 
-IdempotencyKey = Header[
+# HeaderEx and P are ninja's spelling of Header[T, {...}] that type checkers read (the same parameter).
+IdempotencyKey = HeaderEx[
     Annotated[Text, Field(min_length=1, max_length=200)] | None,
-    {
-        "default": None,
-        "alias": "Idempotency-Key",
-        "description": "Any string of yours (e.g. a UUID), at most 200 characters: a repeated key returns "
+    P(
+        default=None,
+        alias="Idempotency-Key",
+        description="Any string of yours (e.g. a UUID), at most 200 characters: a repeated key returns "
         "the first answer instead of creating again; with another body it is 422 idempotency_key_reused. "
         "A key is kept 24 hours; after that it may be used again.",
-    },
+    ),
 ]
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def create_once(
-    request: HttpRequest,
+    request: SignedInRequest,
     key: str | None,
     operation: str,
     payload: Schema,

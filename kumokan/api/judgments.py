@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -11,6 +11,7 @@ from kumokan.api.auth import requires
 from kumokan.api.inputs import FactsInput, Slug
 from kumokan.api.renderers import json_response
 from kumokan.api.schemas import errors
+from kumokan.core.actors import SignedInRequest
 from kumokan.policy import judge
 from kumokan.policy.schemas import Judgment
 from kumokan.tenancy.permissions import Capability
@@ -32,7 +33,7 @@ class JudgmentRequest(Schema):
     operation_id="judge",
     auth=requires(Capability.APPLY),
 )
-def create_judgment(request: HttpRequest, payload: JudgmentRequest) -> HttpResponse:
+def create_judgment(request: SignedInRequest, payload: JudgmentRequest) -> HttpResponse:
     """Exactly `kumokan.policy.judge` (and `kumokan judge`) for the municipality's packs and approver setting.
 
     Whoever may apply there may ask, as on the application form's live judgment; another municipality is 404.

@@ -6,7 +6,6 @@ import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
@@ -16,6 +15,7 @@ from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import Id, Required, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
+from kumokan.core.actors import SignedInRequest
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -214,7 +214,7 @@ def _managed_entry(user: Any, entry_id: int) -> LedgerEntry:
     operation_id="list_ledger_entries",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def list_entries(request: HttpRequest, filters: Query[LedgerFilters]) -> dict[str, Any]:
+def list_entries(request: SignedInRequest, filters: Query[LedgerFilters]) -> dict[str, Any]:
     """The entries the ledger page lists: filtered, sorted and paged as it does (kumokan.ledger.paging)."""
     entries = _entries(request.user)
     municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
@@ -227,7 +227,7 @@ def list_entries(request: HttpRequest, filters: Query[LedgerFilters]) -> dict[st
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
         field = "department_id" if field == "department" else field
-        raise InvalidInput(field, messages[0], f"not a value the ledger can be filtered by: {field}")
+        raise InvalidInput(field, str(messages[0]), f"not a value the ledger can be filtered by: {field}")
     if (
         code is not None
         and not Department.objects.filter(municipality__in=municipalities, code=code).exists()
@@ -256,7 +256,7 @@ def list_entries(request: HttpRequest, filters: Query[LedgerFilters]) -> dict[st
     operation_id="get_ledger_entry",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def get_entry(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
+def get_entry(request: SignedInRequest, entry_id: Id) -> dict[str, Any]:
     return _detail(request.user, entry_for(request.user, entry_id))
 
 
@@ -267,7 +267,7 @@ def get_entry(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
     operation_id="update_ledger_entry",
     auth=requires(Capability.MANAGE_LEDGER),
 )
-def update_entry(request: HttpRequest, entry_id: Id, payload: EntryUpdate) -> dict[str, Any]:
+def update_entry(request: SignedInRequest, entry_id: Id, payload: EntryUpdate) -> dict[str, Any]:
     """kumokan.ledger.actions.edit_entry: the entry's service manager or an administrator."""
     entry = _managed_entry(request.user, entry_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
@@ -304,7 +304,7 @@ def update_entry(request: HttpRequest, entry_id: Id, payload: EntryUpdate) -> di
     operation_id="take_ledger_step",
     auth=requires(Capability.MANAGE_LEDGER),
 )
-def take_step(request: HttpRequest, entry_id: Id, payload: StepIn) -> dict[str, Any]:
+def take_step(request: SignedInRequest, entry_id: Id, payload: StepIn) -> dict[str, Any]:
     entry = _managed_entry(request.user, entry_id)
     entries.STEP_ACTIONS[EntryStep(payload.step)](
         acting_user=request.user, entry=entry, reason=payload.reason, expected_version=payload.version

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
@@ -15,6 +14,7 @@ from kumokan.api.auth import requires
 from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
+from kumokan.core.actors import SignedInRequest
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.lifecycle.actions import rechecks as rechecks_actions
 from kumokan.lifecycle.actions import tasks as tasks_actions
@@ -185,7 +185,7 @@ def _rechecks_for(user: Any) -> Any:
     operation_id="list_tasks",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def list_tasks(request: HttpRequest, entry_id: Id, filters: Query[LifecycleFilters]) -> dict[str, Any]:
+def list_tasks(request: SignedInRequest, entry_id: Id, filters: Query[LifecycleFilters]) -> dict[str, Any]:
     """Procurement, build, operation and termination items of the entry, in the pack's order."""
     entry = entry_for(request.user, entry_id)
     tasks = _changed(_tasks_for(request.user).filter(entry=entry), filters)
@@ -199,7 +199,7 @@ def list_tasks(request: HttpRequest, entry_id: Id, filters: Query[LifecycleFilte
     operation_id="get_task",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def get_task(request: HttpRequest, task_id: Id) -> dict[str, Any]:
+def get_task(request: SignedInRequest, task_id: Id) -> dict[str, Any]:
     return task_data(get_object_or_404(_tasks_for(request.user), pk=task_id))
 
 
@@ -210,7 +210,7 @@ def get_task(request: HttpRequest, task_id: Id) -> dict[str, Any]:
     operation_id="decide_task",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def decide_task(request: HttpRequest, task_id: Id, payload: TaskDecision) -> dict[str, Any]:
+def decide_task(request: SignedInRequest, task_id: Id, payload: TaskDecision) -> dict[str, Any]:
     """kumokan.lifecycle.actions.tasks.decide_task: the service manager or the person responsible (403 for others);
     evidence files are uploaded on the task's page."""
     task = get_object_or_404(_tasks_for(request.user), pk=task_id)
@@ -232,7 +232,7 @@ def decide_task(request: HttpRequest, task_id: Id, payload: TaskDecision) -> dic
     auth=requires(Capability.VIEW_LEDGER),
 )
 def list_entry_rechecks(
-    request: HttpRequest, entry_id: Id, filters: Query[LifecycleFilters]
+    request: SignedInRequest, entry_id: Id, filters: Query[LifecycleFilters]
 ) -> dict[str, Any]:
     """Newest due date first, as the service's page lists them."""
     entry = entry_for(request.user, entry_id)
@@ -247,7 +247,7 @@ def list_entry_rechecks(
     operation_id="get_recheck",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def get_recheck(request: HttpRequest, recheck_id: Id) -> dict[str, Any]:
+def get_recheck(request: SignedInRequest, recheck_id: Id) -> dict[str, Any]:
     return recheck_data(get_object_or_404(_rechecks_for(request.user), pk=recheck_id))
 
 
@@ -258,7 +258,7 @@ def get_recheck(request: HttpRequest, recheck_id: Id) -> dict[str, Any]:
     operation_id="answer_recheck",
     auth=requires(Capability.VIEW_LEDGER),
 )
-def answer_recheck(request: HttpRequest, recheck_id: Id, payload: RecheckAnswer) -> dict[str, Any]:
+def answer_recheck(request: SignedInRequest, recheck_id: Id, payload: RecheckAnswer) -> dict[str, Any]:
     """kumokan.lifecycle.actions.rechecks.answer_recheck: only the service's manager (403 for others)."""
     recheck = get_object_or_404(_rechecks_for(request.user), pk=recheck_id)
     rechecks_actions.answer_recheck(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kumokan.api.schemas import errors
-from kumokan.core.actors import display_name
+from kumokan.core.actors import SignedInRequest, display_name
 from kumokan.tenancy.access import role_titles
 from kumokan.tenancy.models import Membership
 
@@ -29,7 +28,7 @@ class MeOut(Schema):
 
 
 @router.get("", response={200: MeOut, **errors(401, 403)}, summary="The token's user", operation_id="me")
-def me(request: HttpRequest) -> MeOut:
+def me(request: SignedInRequest) -> MeOut:
     memberships = Membership.objects.filter(user=request.user).select_related("municipality", "department")
     titles = {}
     rows = []

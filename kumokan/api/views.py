@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kumokan.api.actions import issue_api_token, revoke_api_token
 from kumokan.api.forms import IssueTokenForm
 from kumokan.api.models import ApiToken
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     """The user's tokens; a POST issues one and shows it on this response only (never stored in clear)."""
     form = IssueTokenForm(request.POST or None)
     issued = None
@@ -41,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     # Another person's token is 404: its existence is not for this user to learn.
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     with refusal_as_message(request) as attempt:

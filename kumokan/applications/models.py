@@ -65,6 +65,9 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Not a column: the current judgment that kumokan.applications.access.awaiting_decision_by gives each
+    # application of the approval queue (read without its documents), for the queue to show the track.
+    queue_snapshot: JudgmentSnapshot
 
     class Meta:
         verbose_name = _("application")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -48,6 +49,23 @@ def is_system(actor: Actor | None) -> bool:
 def person(actor: Actor) -> User | None:
     """The user to store in a "done by" column: the person, or None for kumokan itself."""
     return None if is_system(actor) or isinstance(actor, SystemActor) else actor
+
+
+def signed_in(actor: Actor) -> User:
+    """The person who acts, for a column that names a person (an applicant, a decider, a reporter).
+
+    kumokan itself holds no role, so every action that writes such a column has refused it already;
+    this says so where the column is written, and refuses loudly should that check ever be missed.
+    """
+    if is_system(actor) or isinstance(actor, SystemActor) or not actor.is_authenticated:
+        raise PermissionDenied("This step is a person's: kumokan itself (SYSTEM) cannot take it.")
+    return actor
+
+
+class SignedInRequest(HttpRequest):
+    """A request whose user has signed in: a view behind @login_required, an API operation behind TokenAuth."""
+
+    user: User
 
 
 def display_name(user: Any) -> str:
