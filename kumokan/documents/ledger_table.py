@@ -14,9 +14,10 @@ from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
 from kumokan.applications.choices import Track, UserScope
 from kumokan.catalog.choices import ServiceModel
@@ -25,6 +26,7 @@ from kumokan.ledger.actions import TYPED_FIELD_IDS
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import vocabulary
 
 Value = str | datetime.date | None
 
@@ -44,13 +46,18 @@ class Column:
     aliases: tuple[str, ...] = ()
     # A column of the import only, holding two values in one cell: the columns it is split into.
     splits_into: tuple[str, ...] = ()
+    # The label names what the city has its own word for (issue 17): this msgid, taking the words as
+    # parameters; the label is in_words(wording, the municipality).
+    wording: Promise | None = None
 
     def names(self) -> set[str]:
-        """Every label this column is known by: its key, its label in each language and its aliases."""
+        """Every label this column is known by: its key, its label in each language (in the city's words
+        and in the product's), and its aliases."""
         names = {self.key, str(self.label), *self.aliases}
+        generic = in_words(self.wording, None) if self.wording is not None else self.label
         for language in ("ja", "en"):
             with override(language):
-                names.add(str(self.label))
+                names |= {str(self.label), str(generic)}
         return names
 
     def labels(self) -> set[str]:
@@ -62,6 +69,19 @@ class Column:
         dropped, 「名称」 as 「名」 (「クラウドサービスの名称（必要に応じて機能名までを含む）」 is also
         「クラウドサービス名」)."""
         return {short for name in self.names() for short in short_forms(name)}
+
+
+def in_words(wording: Promise, municipality: Municipality | None) -> Promise:
+    """A column's label in the active language, in the municipality's words (tenancy.vocabulary: Kobe's
+    「外部サービスの名称」), or the product's without one (「クラウドサービスの名称」). The export writes it
+    and the import recognises it: both through here."""
+    return lazy(lambda: capfirst(str(wording) % vocabulary(municipality).as_params()), str)()
+
+
+def worded(key: str, wording: Promise, value: Callable[[LedgerEntry], Value], **options: Any) -> Column:
+    """A column whose label names what the city has its own word for, in the product's words until
+    columns_for gives it the city's."""
+    return Column(key, in_words(wording, None), value, wording=wording, **options)
 
 
 def header_key(text: str) -> str:
@@ -80,9 +100,23 @@ def short_forms(text: str) -> list[str]:
 
 BASE_COLUMNS: tuple[Column, ...] = (
     Column("department", _("Department"), lambda e: e.department.name, required=True),
-    Column("service_name", _("Cloud service"), lambda e: e.service_name, required=True, max_length=200),
+    worded(
+        "service_name",
+        pgettext_lazy("ledger column", "%(service)s"),
+        lambda e: e.service_name,
+        required=True,
+        max_length=200,
+    ),
     Column("function_name", _("Function"), lambda e: e.function_name, max_length=200),
-    Column("provider_name", _("Provider"), lambda e: e.provider_name, required=True, max_length=200),
+    worded(
+        "provider_name",
+        pgettext_lazy("ledger column", "%(service)s provider"),
+        lambda e: e.provider_name,
+        required=True,
+        max_length=200,
+        # The English header until the city's words (issue 17): files exported then are still read.
+        aliases=("Provider",),
+    ),
     Column("service_model", _("Service model"), lambda e: e.service.service_model, choices=ServiceModel),
     Column("purpose", _("Purpose (business)"), lambda e: e.purpose, required=True),
     Column(
@@ -103,20 +137,23 @@ BASE_COLUMNS: tuple[Column, ...] = (
     Column("applicant_name", _("Applicant's name"), lambda e: e.applicant_name, max_length=150),
     Column("user_scope", _("Scope of users"), lambda e: e.user_scope, choices=UserScope),
     Column("user_scope_detail", _("Scope of users (detail)"), lambda e: e.user_scope_detail),
-    Column(
+    worded(
         "service_manager_department_name",
-        _("Service manager's department"),
+        pgettext_lazy("ledger column", "%(service_manager)s's department"),
         lambda e: e.service_manager_department_name,
         max_length=100,
     ),
-    Column(
+    worded(
         "service_manager_title",
-        _("Service manager's title"),
+        pgettext_lazy("ledger column", "%(service_manager)s's title"),
         lambda e: e.service_manager_title,
         max_length=100,
     ),
-    Column(
-        "service_manager_name", _("Service manager's name"), lambda e: e.service_manager_name, max_length=150
+    worded(
+        "service_manager_name",
+        pgettext_lazy("ledger column", "%(service_manager)s's name"),
+        lambda e: e.service_manager_name,
+        max_length=150,
     ),
     Column("approver_title", _("Approver"), lambda e: e.approver_title, max_length=100),
     # A moment, written as its date in the active time zone.
@@ -130,14 +167,20 @@ BASE_COLUMNS: tuple[Column, ...] = (
 
 
 def columns_for(municipality: Municipality) -> list[Column]:
-    """The base columns, then one per ledger field of the pack that has no column of its own
-    (Kitakyushu's その他必要な項目), headed by the pack's label."""
+    """The base columns in the city's words, then one per ledger field of the pack that has no column
+    of its own (Kitakyushu's その他必要な項目), headed by the pack's label."""
     extra = [
         Column(f"fields.{field.id}", field.label, _field_getter(field.id))
         for field in municipality.pack().pack.ledger_fields
         if field.id not in TYPED_FIELD_IDS
     ]
-    return [*BASE_COLUMNS, *extra]
+    return [*(_in_city_words(column, municipality) for column in BASE_COLUMNS), *extra]
+
+
+def _in_city_words(column: Column, municipality: Municipality) -> Column:
+    if column.wording is None:
+        return column
+    return dataclasses.replace(column, label=in_words(column.wording, municipality))
 
 
 def _no_value(entry: LedgerEntry) -> Value:
@@ -154,9 +197,9 @@ COMBINED_COLUMNS: tuple[Column, ...] = (
         _no_value,
         splits_into=("applicant_department_name", "applicant_name"),
     ),
-    Column(
+    worded(
         "service_manager",
-        _("Service manager (department and title)"),
+        pgettext_lazy("ledger column", "%(service_manager)s (department and title)"),
         _no_value,
         splits_into=("service_manager_department_name", "service_manager_title"),
     ),
@@ -171,9 +214,10 @@ def import_columns_for(municipality: Municipality) -> list[Column]:
     for field in municipality.pack().pack.ledger_fields:
         if field.id in TYPED_FIELD_IDS:
             aliases.setdefault(field.id, []).append(field.label)
+    combined = [_in_city_words(column, municipality) for column in COMBINED_COLUMNS]
     return [
         dataclasses.replace(column, aliases=(*column.aliases, *aliases.get(column.key, ())))
-        for column in (*columns_for(municipality), *COMBINED_COLUMNS)
+        for column in (*columns_for(municipality), *combined)
     ]
 
 

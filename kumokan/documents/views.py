@@ -83,14 +83,16 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         .order_by("service_name", "function_name", "provider_name", "department__code", "id")
     )
     columns = columns_for(municipality)
-    stem = _("ledger_%(slug)s_%(date)s") % {
+    words = vocabulary(municipality)
+    stem = _("%(ledger)s_%(slug)s_%(date)s") % {
+        "ledger": words.ledger,
         "slug": municipality.slug,
         "date": f"{timezone.localdate():%Y%m%d}",
     }
     if fmt == FileFormat.XLSX:
         # openpyxl writes the sheet to disk row by row and zips it on save; the file is then streamed.
         out = tempfile.TemporaryFile()
-        write_xlsx(export_rows(entries, columns), out, sheet_title=vocabulary(municipality).ledger)
+        write_xlsx(export_rows(entries, columns), out, sheet_title=words.ledger)
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX)
     cp932 = fmt == FileFormat.CSV_CP932

@@ -29,6 +29,10 @@ class Vocabulary:
         labels = self.track_short_labels if short else self.track_labels
         return labels.get(code, code)
 
+    def as_params(self) -> dict[str, str]:
+        """The words as a message's parameters: %(service)s, %(service_manager)s, %(ledger)s."""
+        return {"service": self.service, "service_manager": self.service_manager, "ledger": self.ledger}
+
 
 def _generic() -> Vocabulary:
     return Vocabulary(

@@ -21,7 +21,7 @@ def test_csv_is_utf8_with_bom_and_has_a_header_and_a_status_column(client):
     data = body(response)
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].split(",")[:3] == ["所属", "クラウドサービスの名称", "機能名"]
+    assert lines[0].split(",")[:3] == ["所属", "外部サービスの名称", "機能名"]
     assert "状態" in lines[0]
     assert len(lines) == 1 + len(entries)
     assert any("停止中" in line for line in lines)
