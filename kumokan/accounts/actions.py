@@ -19,10 +19,10 @@ from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
 from kumokan.errors import CHOICES, WorkflowError, joined
-from kumokan.tenancy.access import has_role
 from kumokan.tenancy.actions import grant_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
+from kumokan.tenancy.permissions import Capability, can
 
 DEVICE_NAME = "kumokan"
 # Made by `manage.py demo` only; `manage.py demo_otp` shows codes for no other device.
@@ -80,7 +80,7 @@ def give_demo_device(user: Any) -> TOTPDevice:
 
 
 def _may_administer(acting_user: Actor, municipality: Any) -> bool:
-    return bool(acting_user.is_superuser or has_role(acting_user, municipality, Role.ADMINISTRATOR))
+    return bool(acting_user.is_superuser or can(acting_user, Capability.ADMINISTER, municipality))
 
 
 def _check_administrators_link(acting_user: Actor, municipality: Any, user: Any) -> None:

@@ -54,15 +54,16 @@ from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
 from kumokan.policy.conditions import uses
 from kumokan.policy.facts import canonical_facts
-from kumokan.tenancy.access import eligible_service_managers, has_role
+from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.actions import add_department, ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.permissions import Capability, can
 
 
 def require_importer(acting_user: Actor, municipality: Municipality) -> None:
     """Importing writes many entries at once: the municipality's administrator (city-wide) only."""
-    if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
+    if not can(acting_user, Capability.IMPORT_LEDGER, municipality):
         raise PermissionDenied(_("Only the municipality's administrator may import a ledger."))
 
 

@@ -27,8 +27,6 @@ from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import printed_forms
 from kumokan.documents.xlsx_forms import render_xlsx
 from kumokan.ledger.access import entries_for
-from kumokan.tenancy.access import has_role
-from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 from kumokan.tenancy.vocabulary import vocabulary
@@ -113,11 +111,7 @@ RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 
 def _importable(request: HttpRequest) -> list[Municipality]:
-    return [
-        m
-        for m in municipalities_granting(request.user, Capability.MANAGE_LEDGER)
-        if has_role(request.user, m, Role.ADMINISTRATOR)
-    ]
+    return municipalities_granting(request.user, Capability.IMPORT_LEDGER)
 
 
 @requires(Capability.MANAGE_LEDGER)

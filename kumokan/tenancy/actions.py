@@ -18,15 +18,16 @@ from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
 from kumokan.errors import WorkflowError, in_both
 from kumokan.policy import UnknownPack, load_pack
-from kumokan.tenancy.access import has_role, is_staff_member
+from kumokan.tenancy.access import is_staff_member
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
+from kumokan.tenancy.permissions import Capability, can
 
 
 def _require_administrator(acting_user: Actor, municipality: Municipality) -> None:
     if is_system(acting_user) or acting_user.is_superuser:
         return
-    if not has_role(acting_user, municipality, Role.ADMINISTRATOR):
+    if not can(acting_user, Capability.ADMINISTER, municipality):
         raise PermissionDenied(_("Only the municipality's system administrator can do this."))
 
 

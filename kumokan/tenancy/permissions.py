@@ -58,6 +58,10 @@ class Capability(StrEnum):
     CONFIGURE_LIFECYCLE = "configure_lifecycle"
     EXPORT_AUDIT = "export_audit"  # download the municipality's audit trail with its chain hashes
     MANAGE_WEBHOOKS = "manage_webhooks"  # the municipality's webhook subscriptions and their delivery log
+    # Set the municipality up: its departments, approver setting and who holds which role, and link
+    # accounts to their sign-in identities.
+    ADMINISTER = "administer"
+    IMPORT_LEDGER = "import_ledger"  # check and import a ledger file, and keep its column mapping
 
 
 PACK_APPLICANT = "pack:applicant"
@@ -136,6 +140,9 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.EXPORT_AUDIT: frozenset({Role.AUDITOR}),
     # Which of the city's systems hear of its decisions is the city's system administration.
     Capability.MANAGE_WEBHOOKS: frozenset({Role.ADMINISTRATOR}),
+    Capability.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
+    # An import writes many entries at once, in every department: the city-wide administrator.
+    Capability.IMPORT_LEDGER: frozenset({Role.ADMINISTRATOR}),
 }
 
 

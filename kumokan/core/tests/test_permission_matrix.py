@@ -57,10 +57,18 @@ VIEWS: dict[str, tuple[str | None, str]] = {
     "notifications:list": (None, "get"),
     "notifications:read": ("notification", "post"),
     "notifications:read_all": (None, "post"),
+    "documents:import": (None, "get"),
 }
 NAMESPACES = ("applications", "ledger", "notifications")
-# The ledger entry's status steps, which lifecycle serves (kumokan.lifecycle.entries checks its gate).
-LEDGER_STEPS = ("lifecycle:start", "lifecycle:suspend", "lifecycle:resume", "lifecycle:retire")
+# The ledger entry's status steps, which lifecycle serves (kumokan.lifecycle.entries checks its gate), and
+# the ledger import, which documents serves.
+LEDGER_STEPS = (
+    "lifecycle:start",
+    "lifecycle:suspend",
+    "lifecycle:resume",
+    "lifecycle:retire",
+    "documents:import",
+)
 
 
 def guarded_views() -> dict[str, Any]:
@@ -142,6 +150,9 @@ class Kobe:
 
         if not any(holds(c) for c in capabilities):
             return "refused"
+        if name == "documents:import":
+            # The page is a ledger manager's; importing, the table's IMPORT_LEDGER (a 403 page otherwise).
+            return "allowed" if holds(Capability.IMPORT_LEDGER) else "refused"
         kind, _ = VIEWS[name]
         if kind in ("own_draft",):
             return "allowed" if self.draft.applicant_id == user.pk else "not found"
