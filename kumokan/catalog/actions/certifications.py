@@ -32,7 +32,7 @@ from kumokan.catalog.signals import certification_lapsed
 from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
 from kumokan.core.actors import Actor, person
 from kumokan.core.spreadsheet import normalise
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import WorkflowError, check_version
 from kumokan.tenancy.models import Municipality
 
 # What the audit trail keeps of a certification (its services are added as ids).
@@ -316,14 +316,7 @@ def _lock(certification: Certification, expected_version: int | None) -> Certifi
         .select_related("provider__municipality")
         .get(pk=certification.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            gettext_lazy(
-                "the certification was changed by someone else (version %(expected_version)s → "
-                "%(version)s); reload"
-            ),
-            params={"expected_version": expected_version, "version": locked.version},
-        )
+    check_version(gettext_lazy("certification"), locked.version, expected_version)
     return locked
 
 

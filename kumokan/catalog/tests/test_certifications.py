@@ -133,6 +133,46 @@ def test_an_edit_records_only_what_changed_and_refuses_a_stale_version(kobe: f.C
     assert raised.value.code == "unchanged"
 
 
+def test_an_edit_on_a_stale_version_is_refused_through_check_version(kobe: f.City) -> None:
+    certification = add(kobe, kind="ISO27001", valid_until=D(2025, 3, 31))
+    edit_certification(
+        acting_user=kobe.security_manager,
+        certification=certification,
+        changes={"notes": "更新審査を受けた"},
+        expected_version=1,
+    )
+    with pytest.raises(ConflictError) as raised:
+        edit_certification(
+            acting_user=kobe.security_manager,
+            certification=certification,
+            changes={"notes": "x"},
+            expected_version=1,
+        )
+    assert raised.value.code == "stale_version"
+    assert (
+        raised.value.ja
+        == "この認証は他の人が先に更新しました（版 1 → 2）。画面を更新して内容を確認してください。"
+    )
+    assert raised.value.en == "the certification was changed by someone else (version 1 → 2); reload"
+    assert Certification.objects.get(pk=certification.pk).notes == "更新審査を受けた"
+
+
+def test_an_edit_on_a_version_that_never_was_is_refused_as_unknown(kobe: f.City) -> None:
+    certification = add(kobe, kind="ISO27001", valid_until=D(2025, 3, 31))
+    with pytest.raises(ConflictError) as raised:
+        edit_certification(
+            acting_user=kobe.security_manager,
+            certification=certification,
+            changes={"notes": "x"},
+            expected_version=7,
+        )
+    assert raised.value.code == "unknown_version"
+    assert raised.value.ja == "この認証に版 7 はありません（現在の版は 1）。読み込んだ版を送ってください。"
+    assert "has no version 7" in raised.value.en
+    assert Certification.objects.get(pk=certification.pk).notes == ""
+    assert not AuditEvent.objects.filter(action=Action.CERTIFICATION_EDIT).exists()
+
+
 def test_a_new_audit_period_settles_the_pending_renewal(kobe: f.City) -> None:
     certification = add(kobe, kind="ISMAP", audit_period_end=D(2023, 3, 31))
     apply_for_renewal(
