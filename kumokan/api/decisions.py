@@ -18,8 +18,7 @@ from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
-from kumokan.applications.access import application_for, awaiting_decision_by
-from kumokan.applications.models import Application
+from kumokan.applications.access import application_for, decidable_by, queue_rows
 from kumokan.core.actors import SignedInRequest
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.permissions import Capability
@@ -54,12 +53,13 @@ class DecisionResult(DecisionOut):
 )
 def list_approvals(request: SignedInRequest, filters: Query[Paging]) -> dict[str, Any]:
     """The approval queue, oldest submission first: exactly what the queue page lists, a page at a time."""
-    # The queue is decided in Python (routing.may_decide); it is paged as the rows it holds.
-    queue = {a.pk: a for a in awaiting_decision_by(request.user)}
+    # The queue is decided in Python (routing.may_decide) on a few columns of each application; only
+    # the page's rows are read whole.
+    decidable = decidable_by(request.user)
     return paginate(
-        Application.objects.filter(pk__in=queue),
+        queue_rows(decidable),
         filters,
-        lambda a: summary_data(queue[a.pk], queue[a.pk].queue_snapshot.track),
+        lambda a: summary_data(a, decidable[a.pk].track),
         ["submitted_at", "id"],
     )
 
