@@ -5,6 +5,10 @@ Japanese lives in the catalogue with every other text (issue 14 point 6): `Workf
 retired"), code="retired")`, or with parameters `WorkflowError(_("item %(item)s is unknown"), code="item",
 params={"item": item_id})`. It is translated when it is read: `message` in the active language, `ja` and
 `en` in each (the API answers with both).
+
+Such a text can also be kept and read later in another language: `stored` turns it into data (its msgid,
+context and parameters, a lazy parameter likewise) and `restored` back into the lazy text (the ledger's
+history keeps its generated reasons so, kumokan.ledger.actions.save_change).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise, lazy
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,6 +51,53 @@ REASONS = ("separator between reasons", "; ")
 CHOICES = ("separator between choices", ", ")
 
 
+def rendered(text: str | Promise, language: str) -> str:
+    """The text in `language` (a lazy text is translated; any other is as it is)."""
+    with translation.override(language):
+        return str(text)
+
+
+def stored(text: Promise) -> dict[str, Any]:
+    """A lazy text as data to keep (JSON): {"msgid", "context"?, "params"?}, a lazy parameter likewise.
+
+    Only the kinds of lazy text above and gettext_lazy / pgettext_lazy are known: anything else is a
+    TypeError, never a text frozen in the language of the moment.
+    """
+    # A lazy text is a call not made yet; pickling describes it as (function, arguments).
+    _unpickle, (function, args, _kw, *_classes) = text.__reduce__()  # type: ignore[misc]
+    if function is gettext:
+        return {"msgid": args[0]}
+    if function is pgettext:
+        return {"msgid": args[1], "context": args[0]}
+    if function is _interpolate and isinstance(args[0], Promise):
+        kept = stored(args[0])
+        if "msgid" in kept and "params" not in kept:
+            return kept | {"params": {name: _stored_value(value) for name, value in args[1].items()}}
+    if function is _either:
+        return {"ja": args[0], "en": args[1]}
+    raise TypeError(f"a text that cannot be kept to translate later: {function.__qualname__}{args!r}")
+
+
+def _stored_value(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return stored(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # e.g. a service (its name), the same in every language
+
+
+def restored(data: Mapping[str, Any]) -> str | Promise:
+    """The lazy text `stored` kept, translated when read."""
+    if "msgid" not in data:
+        return in_both(data["ja"], data["en"])
+    context = data.get("context")
+    text = pgettext_lazy(context, data["msgid"]) if context else _(data["msgid"])
+    params = data.get("params")
+    if not params:
+        return text
+    return interpolate(text, {name: restored(v) if isinstance(v, dict) else v for name, v in params.items()})
+
+
 def joined(parts: Iterable[str | Promise], separator: tuple[str, str] = REASONS) -> Promise:
     """Several reasons (or choices) as one text, each translated when read."""
     return _joined_lazy(tuple(parts), separator)  # type: ignore[no-any-return]
@@ -73,8 +124,7 @@ class WorkflowError(Exception):
         return self.message
 
     def render(self, language: str) -> str:
-        with translation.override(language):
-            return str(self.text)
+        return rendered(self.text, language)
 
     @property
     def message(self) -> str:

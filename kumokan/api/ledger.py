@@ -16,6 +16,7 @@ from kumokan.api.inputs import Id, Required, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.core.actors import SignedInRequest
+from kumokan.errors import rendered
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -79,7 +80,8 @@ class ChangeOut(Schema):
     changed_at: datetime.datetime
     before: dict[str, Any]
     after: dict[str, Any]
-    reason: str
+    reason: str = Field(description="Why, in Japanese; a reason a person typed is as they typed it.")
+    reason_en: str = Field(description="Why, in English; a reason a person typed is as they typed it.")
 
 
 class EntryDetail(EntryOut):
@@ -187,7 +189,8 @@ def _detail(user: Any, entry: LedgerEntry) -> dict[str, Any]:
                 "changed_at": change.changed_at,
                 "before": change.before,
                 "after": change.after,
-                "reason": change.reason,
+                "reason": rendered(change.reason_text, "ja"),
+                "reason_en": rendered(change.reason_text, "en"),
             }
             for change in entry.changes.order_by("-entry_version")
         ],

@@ -17,7 +17,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name, person
 from kumokan.core.citations import citation
-from kumokan.errors import WorkflowError, check_version, interpolate
+from kumokan.errors import WorkflowError, check_version, interpolate, stored
 from kumokan.ledger.choices import EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import transition
@@ -226,11 +226,24 @@ def save_change(
     changed: list[str],
     before: dict[str, Any],
     after: dict[str, Any],
-    reason: str,
+    reason: str | Promise,
 ) -> None:
+    """Save the entry's changed fields and its history row: the one writer of LedgerChange.
+
+    `reason` is what a person typed (kept as typed), or a lazy text (gettext_lazy, or interpolate with its
+    parameters, as a WorkflowError's) kept as its msgid and parameters and translated for each reader.
+    """
     entry.version += 1
     entry.updated_at = timezone.now()
     entry.save(update_fields=[*changed, "version", "updated_at"])
+    why: dict[str, Any] = {"reason": reason}
+    if isinstance(reason, Promise):
+        kept = stored(reason)
+        why = {
+            "reason_msgid": kept["msgid"],
+            "reason_context": kept.get("context", ""),
+            "reason_params": kept.get("params", {}),
+        }
     LedgerChange.objects.create(
         entry=entry,
         entry_version=entry.version,
@@ -238,7 +251,7 @@ def save_change(
         changed_by_name=display_name(acting_user),
         before=before,
         after=after,
-        reason=reason,
+        **why,
     )
 
 

@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Track, UserScope
+from kumokan.errors import restored
 from kumokan.ledger.choices import EntryStatus
 
 # A remark, not a document: the longest 備考 a person or a file may give an entry.
@@ -204,13 +206,24 @@ class LedgerChange(models.Model):
     changed_at = models.DateTimeField(_("Changed at"), default=timezone.now)
     before = models.JSONField(_("Before"), encoder=DjangoJSONEncoder)
     after = models.JSONField(_("After"), encoder=DjangoJSONEncoder)
-    reason = models.TextField(_("Reason"))
+    # Why: what the person typed, kept as typed; or, for a reason the system gives (a step's label, a
+    # corrective action that cannot be corrected), its English msgid and parameters, translated when read
+    # (kumokan.errors.stored). One of the two.
+    reason = models.TextField(_("Reason"), blank=True)
+    reason_msgid = models.TextField(_("Reason (message id)"), blank=True)
+    reason_context = models.CharField(_("Reason (message context)"), max_length=100, blank=True)
+    reason_params = models.JSONField(_("Reason (message parameters)"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("Ledger entry history")
         verbose_name_plural = _("Ledger entry history")
         ordering = ["entry", "-entry_version"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(reason="") | Q(reason_msgid=""),
+                name="%(app_label)s_%(class)s_one_reason",
+                violation_error_message=_("A change has either a typed reason or a generated one."),
+            ),
             models.UniqueConstraint(
                 fields=["entry", "entry_version"],
                 name="%(app_label)s_%(class)s_unique_version",
@@ -220,6 +233,15 @@ class LedgerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} v{self.entry_version}"
+
+    @property
+    def reason_text(self) -> str | Promise:
+        """Why, in the reader's language when the system gave the reason; a person's reason as typed."""
+        if not self.reason_msgid:
+            return self.reason
+        return restored(
+            {"msgid": self.reason_msgid, "context": self.reason_context, "params": self.reason_params}
+        )
 
 
 class EntryCount(models.Model):

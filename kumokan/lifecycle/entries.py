@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot
@@ -21,6 +23,7 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
 from kumokan.core.bulk import insert_new
+from kumokan.errors import rendered
 from kumokan.ledger import counts
 from kumokan.ledger.actions import (
     entry_state,
@@ -104,7 +107,7 @@ def start_operation(
 
 
 def suspend(
-    *, acting_user: Actor, entry: LedgerEntry, reason: str, expected_version: int | None = None
+    *, acting_user: Actor, entry: LedgerEntry, reason: str | Promise, expected_version: int | None = None
 ) -> LedgerEntry:
     """稼働中 → 停止中, e.g. when a nonconformity cannot be corrected (Kobe §6.2)."""
     return _step(acting_user, entry, EntryStep.SUSPEND, reason, expected_version)
@@ -133,13 +136,19 @@ _AUDIT_ACTIONS = {
 
 
 def _step(
-    acting_user: Actor, entry: LedgerEntry, step: EntryStep, reason: str, expected_version: int | None
+    acting_user: Actor,
+    entry: LedgerEntry,
+    step: EntryStep,
+    reason: str | Promise,
+    expected_version: int | None,
 ) -> LedgerEntry:
+    """One step; `reason` is what the person typed, or a lazy text when the system gives the reason (a
+    corrective action that cannot be corrected), which the history keeps to translate for each reader."""
     with transaction.atomic():
         locked = lock_entry(acting_user, entry, expected_version)
         move = transition(locked.status, step)
-        reason = given_reason(reason, move.reason_required)
-        gates.check_step(locked, step, reason=reason)
+        typed = "" if isinstance(reason, Promise) else given_reason(reason, move.reason_required)
+        gates.check_step(locked, step, reason=typed)
         before = state_of(locked, "status")
         locked.status = move.target
         changed = ["status"]
@@ -151,16 +160,20 @@ def _step(
             locked.retired_at = now
             changed.append("retired_at")
         after = state_of(locked, *changed)
-        save_change(acting_user, locked, changed, before, after, reason or str(move.step.label))
+        said = reason if isinstance(reason, Promise) else typed
+        # No reason typed (starting operation needs none): the history says which step it was.
+        save_change(acting_user, locked, changed, before, after, said or move.step.label)
         counts.moved(locked, before["status"])
-        record(acting_user, _AUDIT_ACTIONS[step], locked, before, after | {"reason": reason})
+        # The audit trail and the webhook's payload are written once, in the municipality's language.
+        kept = rendered(said, settings.LANGUAGE_CODE)
+        record(acting_user, _AUDIT_ACTIONS[step], locked, before, after | {"reason": kept})
         gates.follow_step(locked, step, acting_user=acting_user)
         emit(
             EventType.LEDGER_ENTRY_STATUS_CHANGED,
             locked.municipality,
             locked,
             previous_status=before["status"],
-            reason=reason,
+            reason=kept,
         )
         report_change(
             acting_user,
@@ -171,7 +184,7 @@ def _step(
                     "service": locked,
                     "ledger": word(locked.municipality, "ledger"),
                     "status": EntryStatus(move.target).label,
-                    "reason": reason,
+                    "reason": said,
                 },
             ),
         )

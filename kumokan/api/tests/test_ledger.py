@@ -218,3 +218,19 @@ def test_status_steps_follow_the_ledger_table_and_the_lifecycle_gates(api_as):
         "termination_missing",
     )
     assert LedgerEntry.objects.get(pk=entry.pk).status == EntryStatus.APPROVED
+
+
+def test_the_history_gives_each_reason_in_japanese_and_in_english(api_as):
+    from kumokan.lifecycle import entries
+    from kumokan.lifecycle.tests.factories import in_operation
+
+    c = f.city("kobe")
+    entry = in_operation(c)  # no reason typed: the history names the step
+    entries.suspend(acting_user=entry.service_manager, entry=entry, reason="提供者の障害のため")
+
+    changes = api_as(entry.service_manager).get(f"/ledger/{entry.pk}").json()["changes"]
+
+    assert [(x["reason"], x["reason_en"]) for x in changes] == [
+        ("提供者の障害のため", "提供者の障害のため"),  # as the person typed it
+        ("運用開始", "Start operation"),
+    ]

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, override
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, interpolate
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import entries
@@ -41,13 +39,6 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.tenancy.permissions import Capability, can
-
-
-@contextmanager
-def _default_language() -> Any:
-    """Notifications are stored once for their reader: in the municipality's language, Japanese."""
-    with override(settings.LANGUAGE_CODE):
-        yield
 
 
 def report_incident(
@@ -299,8 +290,7 @@ def close_corrective_action(
         record(acting_user, Action.LIFECYCLE_CORRECTIVE_CLOSE, locked, before, state_of(locked, *fields))
         if not corrected:
             if entry.status == EntryStatus.IN_OPERATION:
-                with _default_language():
-                    reason = _("Cannot be corrected: %(result)s") % {"result": result}
+                reason = interpolate(gettext_lazy("Cannot be corrected: %(result)s"), {"result": result})
                 entries.suspend(acting_user=acting_user, entry=entry, reason=reason)
             text = Message(
                 gettext_noop("%(service)s cannot be corrected and its use is stopped: %(result)s"),

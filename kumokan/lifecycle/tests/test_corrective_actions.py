@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, rendered
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle import entries
 from kumokan.lifecycle.actions.incidents import (
@@ -64,7 +64,9 @@ def test_a_service_that_cannot_be_corrected_is_suspended_and_can_resume() -> Non
     )
     suspended = reload(e)
     assert suspended.status == EntryStatus.SUSPENDED
-    assert suspended.changes.first().reason.endswith("提供者が多要素認証に対応していない。")
+    change = suspended.changes.first()
+    assert rendered(change.reason_text, "ja") == "是正できないため利用停止: 提供者が多要素認証に対応していない。"
+    assert rendered(change.reason_text, "en") == "Cannot be corrected: 提供者が多要素認証に対応していない。"
     assert c.chief.notifications.filter(verb="corrective_action").count() == 1
     resumed = entries.resume(acting_user=e.service_manager, entry=suspended, reason="提供者が対応した。")
     assert resumed.status == EntryStatus.IN_OPERATION
