@@ -65,7 +65,9 @@ def test_a_service_that_cannot_be_corrected_is_suspended_and_can_resume() -> Non
     suspended = reload(e)
     assert suspended.status == EntryStatus.SUSPENDED
     change = suspended.changes.first()
-    assert rendered(change.reason_text, "ja") == "是正できないため利用停止: 提供者が多要素認証に対応していない。"
+    assert (
+        rendered(change.reason_text, "ja") == "是正できないため利用停止: 提供者が多要素認証に対応していない。"
+    )
     assert rendered(change.reason_text, "en") == "Cannot be corrected: 提供者が多要素認証に対応していない。"
     assert c.chief.notifications.filter(verb="corrective_action").count() == 1
     resumed = entries.resume(acting_user=e.service_manager, entry=suspended, reason="提供者が対応した。")
