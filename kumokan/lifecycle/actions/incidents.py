@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -59,21 +59,16 @@ def report_incident(
             code="details_required",
         )
     with transaction.atomic():
-        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-        require_active(locked)
-        incident = Incident.objects.create(
-            entry=locked,
+        locked, incident = _create_on_active_entry(
+            acting_user,
+            entry,
+            Incident,
+            Action.LIFECYCLE_INCIDENT_REPORT,
+            ("entry", "title", "description", "occurred_at", "status"),
             title=title,
             description=description,
             occurred_at=occurred_at,
             reported_by=acting_user,
-        )
-        record(
-            acting_user,
-            Action.LIFECYCLE_INCIDENT_REPORT,
-            incident,
-            None,
-            state_of(incident, "entry", "title", "description", "occurred_at", "status"),
         )
         due = timezone.localdate() + datetime.timedelta(
             days=settings_for(locked.municipality).triggered_recheck_days
@@ -218,23 +213,18 @@ def open_corrective_action(
                 code="other_entry",
             )
     with transaction.atomic():
-        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-        require_active(locked)
-        action = CorrectiveAction.objects.create(
-            entry=locked,
+        locked, action = _create_on_active_entry(
+            acting_user,
+            entry,
+            CorrectiveAction,
+            Action.LIFECYCLE_CORRECTIVE_OPEN,
+            ("entry", "incident", "recheck", "description", "owner", "deadline", "status"),
             incident=incident,
             recheck=recheck,
             description=description,
             owner=owner,
             deadline=deadline,
             opened_by=acting_user,
-        )
-        record(
-            acting_user,
-            Action.LIFECYCLE_CORRECTIVE_OPEN,
-            action,
-            None,
-            state_of(action, "entry", "incident", "recheck", "description", "owner", "deadline", "status"),
         )
         text = Message(
             gettext_noop("Corrective action on %(service)s by %(date)s: %(what)s"),
@@ -307,6 +297,26 @@ def close_corrective_action(
                 verb=Verb.CORRECTIVE_ACTION,
             )
     return locked
+
+
+Created = TypeVar("Created", Incident, CorrectiveAction)
+
+
+def _create_on_active_entry(
+    acting_user: Actor,
+    entry: LedgerEntry,
+    model: type[Created],
+    action: Action,
+    audited: tuple[str, ...],
+    **values: Any,
+) -> tuple[LedgerEntry, Created]:
+    """In the caller's transaction: lock the entry, refuse a service out of use, create the row on it and
+    audit its `audited` fields."""
+    locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    require_active(locked)
+    created = model.objects.create(entry=locked, **values)
+    record(acting_user, action, created, None, state_of(created, *audited))
+    return locked, created
 
 
 def _lock_incident(acting_user: Actor, incident: Incident) -> Incident:
