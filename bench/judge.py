@@ -15,9 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from kumokan.policy import available, judge, load_pack
+from kumokan.policy import PackLibrary
 
 ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = PackLibrary.from_path(os.environ.get("KUMOKAN_PACK_PATH", ""))
+available = LIBRARY.available
+load_pack = LIBRARY.load
+judge = LIBRARY.judge
 KUMOKAN = ROOT / ".venv" / "bin" / "kumokan"
 
 

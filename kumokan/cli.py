@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kumokan.policy import FactsError, PolicyError, UnknownPack, available, judge, meeting
+from kumokan.policy import FactsError, PackLibrary, PolicyError, UnknownPack
 from kumokan.policy.authoring import (
     cases_schema,
     pack_schema,
@@ -26,7 +26,7 @@ from kumokan.policy.diff import diff_packs
 from kumokan.policy.errors import Problem
 from kumokan.policy.facts import MAX_FACTS_BYTES, read_facts
 from kumokan.policy.judge import item_data
-from kumokan.policy.loader import load_file, load_pack, validate_file
+from kumokan.policy.loader import load_file, validate_file
 from kumokan.policy.schemas import facts_schema, judgment_schema
 
 EXIT_BAD_INPUT = 2
@@ -105,13 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _library(first: Path | None = None) -> PackLibrary:
+    """The packs this command sees: `first` (a directory), then KUMOKAN_PACK_PATH (README), then the
+    shipped packs. The command reads the variable; the engine reads none."""
+    library = PackLibrary.from_path(os.environ.get("KUMOKAN_PACK_PATH", ""))
+    return library if first is None else PackLibrary([first, *library.dirs], shipped=False)
+
+
 def _judge(args: argparse.Namespace) -> int:
-    _print_json(judge(_read_facts(args.facts), args.pack))
+    _print_json(_library().judge(_read_facts(args.facts), args.pack))
     return 0
 
 
 def _meeting(args: argparse.Namespace) -> int:
-    _print_json(meeting(_read_facts(args.facts), args.pack))
+    _print_json(_library().meeting(_read_facts(args.facts), args.pack))
     return 0
 
 
@@ -121,7 +128,7 @@ def _judge_schema(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    paths: list[Path] = args.paths or list(available().values())
+    paths: list[Path] = args.paths or list(_library().available().values())
     failed = False
     for path in paths:
         problems = validate_file(path)
@@ -179,22 +186,21 @@ def _new(args: argparse.Namespace) -> int:
 
 def _test(args: argparse.Namespace) -> int:
     pack_id = args.pack
+    library = _library()
     if pack_id.endswith((".yaml", ".yml")):
         path = Path(pack_id)
         if not path.is_file():
             _report([Problem(pack_id, "ファイルがありません", "no such pack file")])
             return EXIT_BAD_INPUT
         # The file's directory is searched first, so its overlays and id resolve as installed packs do.
-        os.environ["KUMOKAN_PACK_PATH"] = os.pathsep.join(
-            [str(path.resolve().parent), os.environ.get("KUMOKAN_PACK_PATH", "")]
-        )
-        pack_id = load_file(path).id
+        library = _library(path.resolve().parent)
+        pack_id = library.load_file(path).id
     try:
         table, lines = read_table(args.cases)
     except PolicyError as exc:
         _report(exc.problems)
         return EXIT_BAD_INPUT
-    results = run_table(table, lines, pack_id)
+    results = run_table(table, lines, pack_id, library)
     for result in results:
         if not result.passed:
             print(f"FAIL {args.cases}:{result.line}: {result.name}: {'; '.join(result.failures)}")
@@ -204,7 +210,7 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    loaded = load_pack(args.pack_id)
+    loaded = _library().load(args.pack_id)
     pack = loaded.pack
     items = [dict(item_data(pack, i), when=to_data(i.when)) for i in pack.items]
     if args.json:

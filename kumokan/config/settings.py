@@ -198,6 +198,10 @@ if DEBUG:
     # WhiteNoise warns at every start when STATIC_ROOT is missing, as it is until a collectstatic.
     STATIC_ROOT.mkdir(exist_ok=True)
 
+# Directories searched for packs before the shipped ones (kumokan.core.packs makes the site's one
+# PackLibrary from them; the engine itself reads no environment).
+KUMOKAN_PACK_PATH = [p for p in os.environ.get("KUMOKAN_PACK_PATH", "").split(os.pathsep) if p]
+
 EMAIL_BACKEND = os.environ.get("KUMOKAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # No inline script or style anywhere, and nothing from another host: htmx and the CSS are ours.

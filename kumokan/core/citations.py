@@ -13,8 +13,8 @@ from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from kumokan.policy import PackError, available, load_pack
-from kumokan.policy.loader import listing_state
+from kumokan.core.packs import available, library, load_pack
+from kumokan.policy import PackError
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def rules_by_file() -> dict[str, Rules]:
     packs and the site's address stay as they are: a checklist page cites some 75 items, and loading
     every pack and reversing the rulebook's address again for each cost ~0.09 ms an item.
     """
-    state = (listing_state(), get_script_prefix(), get_urlconf())
+    state = (library().listing_state(), get_script_prefix(), get_urlconf())
     found = _rules.get(state)
     if found is None:
         found = _found_rules()

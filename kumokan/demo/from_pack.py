@@ -7,8 +7,9 @@ tracks and roles, so a new pack can be tried in the browser at once.
 
 from __future__ import annotations
 
+from kumokan.core.packs import available, load_pack
 from kumokan.demo.data import _DEPARTMENTS, CITIES, City
-from kumokan.policy import PolicyError, available, load_pack
+from kumokan.policy import PolicyError
 from kumokan.policy.pack import Designation, Pack
 from kumokan.policy.pack import Role as PackRole
 from kumokan.tenancy.choices import Role

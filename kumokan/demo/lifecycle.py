@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kumokan.core.actors import SYSTEM
+from kumokan.core.packs import available
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.incidents import (
@@ -26,7 +27,6 @@ from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
 from kumokan.lifecycle.actions.tasks import assign_task
 from kumokan.lifecycle.choices import OrderTrigger, RecheckResult, TaskStatus
 from kumokan.lifecycle.models import ChecklistTask, Incident, RecheckOrder
-from kumokan.policy import available
 from kumokan.tenancy.models import Municipality, PackVersion
 
 # Two services of this provider are in the demo's ledger (入所申込 in operation, 保育料 approved).

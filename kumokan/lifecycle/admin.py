@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.packs import available
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.models import (
@@ -23,7 +24,6 @@ from kumokan.lifecycle.models import (
     RecheckOrder,
     Termination,
 )
-from kumokan.policy import available
 from kumokan.tenancy.models import PackVersion
 
 

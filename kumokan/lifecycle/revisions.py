@@ -15,11 +15,12 @@ from django.db import transaction
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
+from kumokan.core.packs import load_text
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.actions.packs import replaced_rules
 from kumokan.lifecycle.rules import snapshot_of
-from kumokan.policy import PackError, Problem, load_text, text_digest
+from kumokan.policy import PackError, Problem, text_digest
 from kumokan.policy.diff import Change, PackDiff, affected_items, diff_packs
 from kumokan.policy.pack import Pack
 from kumokan.tenancy.models import Municipality, PackVersion

@@ -1,29 +1,26 @@
-"""The policy engine: packs of rules as data, and the judgment of one planned use. Imports no Django."""
+"""The policy engine: packs of rules as data, and the judgment of one planned use. Imports no Django.
+
+The caller makes a PackLibrary (where packs are searched, with what has been read) and keeps it; the
+engine itself reads no environment and keeps no state between calls.
+"""
 
 from kumokan.policy.errors import FactsError, PackError, PolicyError, Problem, UnknownPack
 from kumokan.policy.judge import Judgment, judge, meeting
-from kumokan.policy.loader import (
-    LoadedPack,
-    available,
-    load_file,
-    load_pack,
-    load_text,
-    text_digest,
-    validate_file,
-)
+from kumokan.policy.library import PackLibrary
+from kumokan.policy.loader import PACK_DIR, LoadedPack, load_file, load_text, text_digest, validate_file
 
 __all__ = [
+    "PACK_DIR",
     "FactsError",
     "Judgment",
     "LoadedPack",
     "PackError",
+    "PackLibrary",
     "PolicyError",
     "Problem",
     "UnknownPack",
-    "available",
     "judge",
     "load_file",
-    "load_pack",
     "load_text",
     "meeting",
     "text_digest",

@@ -10,7 +10,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kumokan.policy.errors import FactsError, PackError, Problem
-from kumokan.policy.judge import Judgment, judge
+from kumokan.policy.judge import Judgment
+from kumokan.policy.library import PackLibrary
 from kumokan.policy.loader import _japanese, _LineFinder, _UniqueKeyLoader
 from kumokan.policy.pack import Severity
 from kumokan.policy.schemas import all_items
@@ -101,8 +102,8 @@ def read_table(path: Path) -> tuple[CaseTable, list[int]]:
     return table, lines
 
 
-def run_table(table: CaseTable, lines: list[int], pack_id: str) -> list[CaseResult]:
-    """Judge every case under `pack_id` and compare with what it expects."""
+def run_table(table: CaseTable, lines: list[int], pack_id: str, library: PackLibrary) -> list[CaseResult]:
+    """Judge every case under `pack_id` (and its overlays) from `library` and compare with what it expects."""
     results = []
     for case, line in zip(table.cases, lines, strict=True):
         failures: list[str] = []
@@ -112,7 +113,9 @@ def run_table(table: CaseTable, lines: list[int], pack_id: str) -> list[CaseResu
             overlays = table.overlays if case.overlays is None else case.overlays
             facts = {**table.defaults, **case.facts}
             try:
-                judgment = judge(facts, [pack_id, *overlays], configured_approver=case.configured_approver)
+                judgment = library.judge(
+                    facts, [pack_id, *overlays], configured_approver=case.configured_approver
+                )
             except FactsError as exc:
                 if not case.expect.error:
                     failures.append("facts refused: " + "; ".join(p.line() for p in exc.problems))

@@ -11,7 +11,7 @@ from kumokan.policy import schemas
 from kumokan.policy.conditions import Context, holds
 from kumokan.policy.errors import FactsError, Problem
 from kumokan.policy.facts import MUNICIPAL_ORDER, Facts, MeetingFacts
-from kumokan.policy.loader import LoadedPack, load_pack
+from kumokan.policy.loader import LoadedPack
 from kumokan.policy.pack import Basis, Finding, Item, Pack, Person, Phase, Recheck, Role, Severity, Source
 
 # The engine's output, typed as CONTRACT.md describes it (kumokan.policy.schemas): a judgment stored
@@ -23,17 +23,17 @@ M = TypeVar("M", bound=BaseModel)
 
 def judge(
     facts: Mapping[str, Any] | Facts,
-    pack_ids: Sequence[str | LoadedPack],
+    loaded_packs: Sequence[LoadedPack],
     *,
     configured_approver: str | None = None,
 ) -> Judgment:
     """The judgment of CONTRACT.md for these facts under these packs (municipality first, then overlays).
 
-    A pack is named by its id (the installed file) or given loaded (a municipality's adopted text).
+    The packs come loaded, from a PackLibrary (kumokan.policy.library), whose `judge` takes pack ids.
 
     `configured_approver` is the municipality's setting for a track whose seed names no approver.
     """
-    packs = _packs(pack_ids)
+    packs = _packs(loaded_packs)
     municipality = packs[0].pack
     checked, data = _facts(facts, municipality)
     assert municipality.classification is not None and municipality.tracks is not None
@@ -110,9 +110,8 @@ def judge(
     }
 
 
-def meeting(facts: Mapping[str, Any] | MeetingFacts, pack_id: str | LoadedPack) -> MeetingJudgment:
+def meeting(facts: Mapping[str, Any] | MeetingFacts, loaded: LoadedPack) -> MeetingJudgment:
     """The web-conference measures and findings for one meeting (Kitakyushu §6)."""
-    loaded = _loaded(pack_id)
     pack = loaded.pack
     if pack.meeting is None:
         raise FactsError(
@@ -279,14 +278,10 @@ def _classification(pack: Pack, facts: Facts) -> schemas.Classification:
     }
 
 
-def _loaded(pack: str | LoadedPack) -> LoadedPack:
-    return load_pack(pack) if isinstance(pack, str) else pack
-
-
-def _packs(given: Sequence[str | LoadedPack]) -> list[LoadedPack]:
-    if not given:
+def check_pack_ids(pack_ids: Sequence[str]) -> None:
+    """Refuse no pack, or a pack given twice (checked on the ids, before any pack is loaded)."""
+    if not pack_ids:
         raise FactsError([Problem("pack", "パックを指定してください", "name at least one pack")])
-    pack_ids = [p if isinstance(p, str) else p.id for p in given]
     repeated = sorted({p for p in pack_ids if pack_ids.count(p) > 1})
     if repeated:
         shown = ", ".join(repeated)
@@ -297,7 +292,11 @@ def _packs(given: Sequence[str | LoadedPack]) -> list[LoadedPack]:
                 )
             ]
         )
-    packs = [_loaded(pack) for pack in given]
+
+
+def _packs(given: Sequence[LoadedPack]) -> list[LoadedPack]:
+    check_pack_ids([p.id for p in given])
+    packs = list(given)
     problems = []
     if packs[0].pack.kind != "municipality":
         problems.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from kumokan.policy.checks import check_pack
-from kumokan.policy.errors import PackError, Problem, UnknownPack
+from kumokan.policy.errors import PackError, Problem
 from kumokan.policy.pack import Pack
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
@@ -64,91 +63,14 @@ class LoadedPack:
         return self.pack.version
 
 
-def search_path() -> list[Path]:
-    """Directories searched for packs: KUMOKAN_PACK_PATH first, then the packs shipped with kumokan."""
-    extra = os.environ.get("KUMOKAN_PACK_PATH", "")
-    return [Path(p) for p in extra.split(os.pathsep) if p] + [PACK_DIR]
-
-
-_listing: dict[tuple[tuple[Path, int], ...], dict[str, Path]] = {}
-
-
-def available() -> dict[str, Path]:
-    """Every pack id that can be loaded, with the file it comes from (earlier directories win).
-
-    Listed again only when a directory changes (a file added, removed or renamed), so judging
-    does not scan the disk each time.
-    """
-    dirs = []
-    for directory in search_path():
-        try:
-            dirs.append((directory, directory.stat().st_mtime_ns))
-        except OSError:
-            continue
-    key = tuple(dirs)
-    cached = _listing.get(key)
-    if cached is None:
-        cached = {}
-        for directory, _ in dirs:
-            for path in sorted(directory.glob("*.yaml")):
-                cached.setdefault(path.stem, path)
-        _listing.clear()
-        _listing[key] = cached
-    return dict(cached)
-
-
-def listing_state() -> tuple[tuple[str, Path, int, int], ...]:
-    """What the loadable packs are now: each id, its file, the file's modification time and size.
-
-    Changes when a pack is added, removed, shadowed or edited: the key of a cache of what is derived
-    from every pack (kumokan.core.citations), cheaper to take than loading each pack again.
-    """
-    state = []
-    for pack_id, path in sorted(available().items()):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        state.append((pack_id, path, stat.st_mtime_ns, stat.st_size))
-    return tuple(state)
-
-
-_cache: dict[Path, tuple[tuple[int, int], LoadedPack]] = {}
-
-
-def load_pack(pack_id: str) -> LoadedPack:
-    """The pack with this id, read once and read again only when its file changes."""
-    path = available().get(pack_id)
-    if path is None:
-        raise UnknownPack(pack_id, sorted(available()))
-    loaded = load_file(path)
-    if loaded.id != pack_id:
-        raise PackError(
-            [
-                Problem(
-                    f"{path}: id",
-                    f"ファイル名と id が一致しません（{loaded.id}）",
-                    f"the id {loaded.id!r} does not match the file name",
-                )
-            ]
-        )
-    return loaded
-
-
 def load_file(path: Path) -> LoadedPack:
-    """Read and validate one pack file, or raise PackError listing every problem."""
-    stat = path.stat()
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _cache.get(path)
-    if cached and cached[0] == key:
-        return cached[1]
+    """Read and validate one pack file, or raise PackError listing every problem (read each time:
+    a PackLibrary keeps what it has read)."""
     raw = path.read_bytes()
     pack, problems = _parse(path, raw)
     if pack is None:
         raise PackError(problems)
-    loaded = LoadedPack(pack=pack, path=path, digest=_digest(raw))
-    _cache[path] = (key, loaded)
-    return loaded
+    return LoadedPack(pack=pack, path=path, digest=_digest(raw))
 
 
 def text_digest(text: str) -> str:
@@ -160,29 +82,18 @@ def _digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-_texts: dict[str, LoadedPack] = {}
-_TEXTS_KEPT = 64
-
-
 def load_text(text: str) -> LoadedPack:
     """Read and validate a pack from its text (a stored, adopted version), or raise PackError.
 
     Its digest is that of the text as UTF-8, as `load_file` computes it from the file's bytes, so
-    the same text has the same digest wherever it was read from. Parsed once per digest.
+    the same text has the same digest wherever it was read from. Parsed each time: a PackLibrary
+    keeps what it has read.
     """
     raw = text.encode("utf-8")
-    digest = _digest(raw)
-    cached = _texts.get(digest)
-    if cached is not None:
-        return cached
     pack, problems = _parse(Path("pack"), raw)
     if pack is None:
         raise PackError(problems)
-    loaded = LoadedPack(pack=pack, path=None, digest=digest)
-    if len(_texts) >= _TEXTS_KEPT:
-        _texts.pop(next(iter(_texts)))
-    _texts[digest] = loaded
-    return loaded
+    return LoadedPack(pack=pack, path=None, digest=_digest(raw))
 
 
 def validate_file(path: Path) -> list[Problem]:

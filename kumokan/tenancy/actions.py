@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system
+from kumokan.core.packs import load_pack
 from kumokan.errors import WorkflowError, in_both
-from kumokan.policy import UnknownPack, load_pack
+from kumokan.policy import UnknownPack
 from kumokan.tenancy.access import is_staff_member
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality

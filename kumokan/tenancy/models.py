@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.policy import LoadedPack, PolicyError, load_pack, load_text
+from kumokan.core.packs import load_pack, load_text
+from kumokan.policy import LoadedPack, PolicyError
 from kumokan.tenancy.choices import Role
 
 

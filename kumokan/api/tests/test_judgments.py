@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from kumokan.api.tests.support import assert_error
-from kumokan.policy import judge
+from kumokan.core.packs import library
 
 FACTS = {
     "service_name": "Box",
@@ -19,7 +19,7 @@ def test_judgment_is_exactly_the_engines(kobe, kobe_it, make_user, api_as):
     response = api_as(applicant).post("/judgments", {"municipality": "kobe", "facts": FACTS})
 
     assert response.status_code == 200
-    assert response.json() == judge(FACTS, ["kobe"])
+    assert response.json() == library().judge(FACTS, ["kobe"])
 
 
 def test_judgment_uses_the_municipalitys_approver_setting(osaka, make_user, api_as):
@@ -31,7 +31,7 @@ def test_judgment_uses_the_municipalitys_approver_setting(osaka, make_user, api_
     response = api_as(applicant).post("/judgments", {"municipality": "osaka", "facts": FACTS})
 
     assert response.json()["approver"]["title"] == "ICT戦略室長"
-    assert response.json() == judge(FACTS, ["osaka"], configured_approver="ICT戦略室長")
+    assert response.json() == library().judge(FACTS, ["osaka"], configured_approver="ICT戦略室長")
 
 
 def test_judgment_for_another_municipality_is_not_found(kobe, osaka, kobe_it, make_user, api_as):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from kumokan.applications import actions
 from kumokan.applications.choices import Answer, Outcome, Status
 from kumokan.applications.tests import factories as f
 from kumokan.errors import ConflictError, WorkflowError
-from kumokan.policy import loader
+from kumokan.policy import PACK_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -138,19 +139,19 @@ def test_submit_records_the_time() -> None:
 
 
 def test_submit_judges_again_when_the_pack_changed_and_keeps_the_old_snapshot(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, settings: Any
 ) -> None:
     c = f.city("kobe")
     application = f.draft(c)
     f.answer_all(application)
     first = application.judgment
     revised = (
-        (Path(loader.PACK_DIR) / "kobe.yaml")
+        (Path(PACK_DIR) / "kobe.yaml")
         .read_text(encoding="utf-8")
         .replace(f'version: "{first.packs[0]["version"]}"', 'version: "99.0.1"', 1)
     )
     (tmp_path / "kobe.yaml").write_text(revised, encoding="utf-8")
-    monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
+    settings.KUMOKAN_PACK_PATH = [str(tmp_path)]
     actions.submit(acting_user=c.applicant, application=application)
     current = f.fresh(application).judgment
     assert current.pk != first.pk

@@ -14,6 +14,7 @@ from kumokan.core.actors import display_name
 from kumokan.core.citations import citation
 from kumokan.core.city_dates import wareki_of
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
+from kumokan.core.packs import load_pack
 from kumokan.core.punctuation import (
     bracketed,
     enumeration_separator,
@@ -21,7 +22,7 @@ from kumokan.core.punctuation import (
     label_separator,
     period_separator,
 )
-from kumokan.policy import PolicyError, load_pack
+from kumokan.policy import PolicyError
 
 register = template.Library()
 

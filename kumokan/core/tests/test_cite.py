@@ -23,14 +23,14 @@ def test_a_value_of_the_contract_or_the_city_names_no_seed_file() -> None:
     assert cite({"file": seed, "clause": "CONTRACT.md", "basis": "contract"}) == "CONTRACT.md"
 
 
-def test_a_citation_follows_a_pack_added_or_edited_on_the_search_path(tmp_path, monkeypatch) -> None:
+def test_a_citation_follows_a_pack_added_or_edited_on_the_search_path(tmp_path, settings) -> None:
     # The files-to-rules mapping is kept while the packs stay as they are (a checklist page cites ~75
     # items); a pack put on the path, or edited where it lies, shows in the next citation.
     source = {"file": "003_458251fa9e15d94e.txt", "clause": "5.1.1"}
     assert ">神戸市外部サービス利用基準5.1.1</a>" in cite(source)
     shipped = (PACK_DIR / "kobe.yaml").read_text(encoding="utf-8")
     copy = tmp_path / "kobe.yaml"
-    monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
+    settings.KUMOKAN_PACK_PATH = [str(tmp_path)]
     copy.write_text(
         shipped.replace("\ntitle: 外部サービス利用基準\n", "\ntitle: 外部サービス利用基準（改）\n", 1),
         "utf-8",
@@ -40,5 +40,5 @@ def test_a_citation_follows_a_pack_added_or_edited_on_the_search_path(tmp_path, 
     copy.write_text(edited, encoding="utf-8")
     os.utime(copy, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))  # a later write, whatever the clock
     assert ">神戸市外部サービスの利用基準5.1.1</a>" in cite(source)
-    monkeypatch.delenv("KUMOKAN_PACK_PATH")
+    settings.KUMOKAN_PACK_PATH = []
     assert ">神戸市外部サービス利用基準5.1.1</a>" in cite(source)

@@ -22,9 +22,9 @@ from django.test import Client
 
 from kumokan.applications.models import Application, ChecklistAnswer
 from kumokan.applications.tests import factories
+from kumokan.core.packs import load_pack
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.lifecycle.tests.factories import in_operation
-from kumokan.policy import load_pack
 
 ROOT = Path(__file__).resolve().parents[3]
 PO = ROOT / "kumokan" / "locale" / "ja" / "LC_MESSAGES" / "django.po"

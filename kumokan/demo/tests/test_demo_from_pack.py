@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -54,10 +55,12 @@ def test_an_example_citys_demo_is_built_from_its_pack(city: str, monkeypatch: py
 
 
 @pytest.mark.django_db
-def test_a_new_pack_on_the_pack_path_gets_a_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_pack_on_the_pack_path_gets_a_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
     text = (PACK_DIR / f"{EXAMPLES[0]}.yaml").read_text(encoding="utf-8")
     (tmp_path / "newtown.yaml").write_text(text.replace(f"id: {EXAMPLES[0]}", "id: newtown"), "utf-8")
-    monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
+    settings.KUMOKAN_PACK_PATH = [str(tmp_path)]
     assert city_for("newtown").high_code == "2"
     run("newtown", monkeypatch)
     assert Municipality.objects.get(slug="newtown").pack_ids() == ["newtown"]

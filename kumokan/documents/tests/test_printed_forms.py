@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 
 from kumokan.applications.choices import Outcome
 from kumokan.applications.tests import factories as f
+from kumokan.core.packs import available, load_pack
 from kumokan.documents.choices import FormKind
 from kumokan.documents.pdf import cache_key, covered_code_points, printable, render_pdf
 from kumokan.documents.printed import kind_of, printed_forms
 from kumokan.documents.xlsx_forms import render_xlsx
-from kumokan.policy import available, load_pack
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, is_system, person
+from kumokan.core.packs import load_pack, load_text
 from kumokan.errors import WorkflowError, in_both
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
@@ -31,7 +32,7 @@ from kumokan.lifecycle.schedule import (
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
-from kumokan.policy import PackError, PolicyError, load_pack, load_text, text_digest
+from kumokan.policy import PackError, PolicyError, text_digest
 from kumokan.policy.diff import affected_items
 from kumokan.policy.pack import Pack
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion

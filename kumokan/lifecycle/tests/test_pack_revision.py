@@ -12,13 +12,13 @@ from django.core.management import call_command
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
+from kumokan.core.packs import available, load_pack
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions.configuration import configure_lifecycle
 from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, entry, in_operation
-from kumokan.policy import available, load_pack
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import PackVersion
 from kumokan.tenancy.permissions import PERMISSIONS, Capability

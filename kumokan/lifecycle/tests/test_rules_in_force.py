@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,10 +17,10 @@ from kumokan.applications.tests.factories import draft, facts
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.core.actors import SYSTEM
+from kumokan.core.packs import available, load_pack
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.tests.factories import OSAKA_APPROVER, City, city, in_operation
-from kumokan.policy import available, load_pack
 from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +78,14 @@ def test_a_new_judgment_follows_the_adopted_revision_and_an_old_one_keeps_its_ve
 
 
 def test_the_installed_file_does_not_change_the_rules_of_a_municipality_that_adopted_a_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, settings: Any
 ) -> None:
     c = _osaka()
     adopted = _installed()
     adopt_pack_version(acting_user=SYSTEM, municipality=c.municipality, text=adopted)
-    # An upgrade ships another osaka.yaml (KUMOKAN_PACK_PATH is searched before the shipped packs).
+    # An upgrade ships another osaka.yaml (the pack path is searched before the shipped packs).
     (tmp_path / "osaka.yaml").write_text(_revised("100.0.0", "差し替えられた文言"), encoding="utf-8")
-    monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
+    settings.KUMOKAN_PACK_PATH = [str(tmp_path)]
     assert load_pack("osaka").version == "100.0.0"
 
     judged = _iaas(c)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kumokan.policy import loader
+from kumokan.policy import PackLibrary
 
 SAMPLE = """\
 id: sample
@@ -107,13 +106,17 @@ items:
 
 
 @pytest.fixture
-def pack_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A pack directory searched before the shipped packs, holding the sample and the overlay."""
+def pack_dir(tmp_path: Path) -> Path:
+    """A pack directory holding the sample and the overlay."""
     (tmp_path / "sample.yaml").write_text(SAMPLE, encoding="utf-8")
     (tmp_path / "extra.yaml").write_text(OVERLAY, encoding="utf-8")
-    monkeypatch.setenv("KUMOKAN_PACK_PATH", str(tmp_path))
-    yield tmp_path
-    loader._cache.clear()
+    return tmp_path
+
+
+@pytest.fixture
+def library(pack_dir: Path) -> PackLibrary:
+    """A fresh library searching the pack directory before the shipped packs."""
+    return PackLibrary([pack_dir])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kumokan.policy import judge, load_pack
+from kumokan.policy.tests.installed import judge, load_pack
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ CASES_DIR = PACK_DIR / "cases"
 
 @pytest.fixture(autouse=True)
 def _own_pack_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    # `policy test FILE` puts the file's directory on the search path; keep that inside each test.
+    # The command reads KUMOKAN_PACK_PATH: these tests see the shipped packs (and the file's own directory).
     monkeypatch.setenv("KUMOKAN_PACK_PATH", "")
 
 

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kumokan.policy import FactsError, judge
+from kumokan.policy import FactsError
 from kumokan.policy.facts import ISO_3166_ALPHA_2, MAX_FACTS_BYTES, read_facts
+from kumokan.policy.tests.installed import judge
 
 FACTS: dict[str, Any] = {
     "service_name": "文書共有サービス",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kumokan.policy import judge, load_pack
+from kumokan.policy.tests.installed import judge, load_pack
 
 SEED = "000_6738fc87fdfdac6f.txt"
 HIGH_DOC = "（２以上）"

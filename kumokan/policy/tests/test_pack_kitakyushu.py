@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from kumokan.policy import FactsError, judge, load_pack, meeting
+from kumokan.policy import FactsError
+from kumokan.policy.tests.installed import judge, load_pack, meeting
 
 SEED = "001_4592fdea49096e9a.txt"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kumokan.policy import judge, load_pack
+from kumokan.policy.tests.installed import judge, load_pack
 
 SEED = "003_458251fa9e15d94e.txt"
 

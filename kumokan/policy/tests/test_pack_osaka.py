@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from kumokan.policy import judge
 from kumokan.policy.conditions import Context, holds
-from kumokan.policy.loader import load_pack, validate_file
+from kumokan.policy.loader import validate_file
+from kumokan.policy.tests.installed import judge, load_pack
 
 SEED = "002_ea3d2ceb2cab952b.txt"
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from kumokan.policy import FactsError, judge, load_pack
+from kumokan.policy import FactsError
+from kumokan.policy.tests.installed import judge, load_pack
 
 SEED = "004_b62cca484ad22969.txt"
 OVERLAY = "special-terms"

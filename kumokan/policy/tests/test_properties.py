@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kumokan.policy import FactsError, available, judge, load_pack
+from kumokan.policy import FactsError
 from kumokan.policy.facts import (
     MUNICIPAL_ORDER,
     Certification,
@@ -20,6 +20,7 @@ from kumokan.policy.facts import (
     ServiceModel,
     UserScope,
 )
+from kumokan.policy.tests.installed import available, judge, load_pack
 
 MUNICIPALITIES = sorted(pid for pid in available() if load_pack(pid).pack.kind == "municipality")
 OVERLAYS = sorted(pid for pid in available() if load_pack(pid).pack.kind == "overlay")

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kumokan.policy import FactsError, judge
+from kumokan.policy import FactsError
 from kumokan.policy.schemas import facts_schema, judgment_schema
+from kumokan.policy.tests.installed import judge
 from kumokan.policy.tests.test_properties import MUNICIPALITIES, OVERLAYS, facts_for
 
 CLOSED = jsonschema.Draft202012Validator(judgment_schema(closed=True))

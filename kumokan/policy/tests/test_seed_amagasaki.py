@@ -197,7 +197,7 @@ def test_amagasaki_contradictions_of_the_seed_are_shown_as_notes_citing_both_cla
 
 
 def test_amagasaki_scale_codes_say_they_are_the_contract_s() -> None:
-    from kumokan.policy import load_pack
+    from kumokan.policy.tests.installed import load_pack
 
     scale = load_pack("amagasaki").pack.classification
     assert scale is not None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kumokan.policy import FactsError, judge, meeting
+from kumokan.policy import FactsError
+from kumokan.policy.tests.installed import judge, meeting
 from kumokan.policy.tests.seed_table import Row, Table, check_row, judged, uncovered
 
 HIGH = {"confidentiality": "第2種"}

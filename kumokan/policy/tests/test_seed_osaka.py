@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kumokan.policy import judge
+from kumokan.policy.tests.installed import judge
 from kumokan.policy.tests.seed_table import Row, Table, check_row, judged, uncovered
 
 HIGH = {"confidentiality": "2"}

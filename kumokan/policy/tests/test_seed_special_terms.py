@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from kumokan.policy import FactsError, judge
+from kumokan.policy import FactsError
+from kumokan.policy.tests.installed import judge
 from kumokan.policy.tests.seed_table import Row, Table, check_row, judged, uncovered
 
 HIGH = {"confidentiality": "2"}

@@ -9,9 +9,9 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from kumokan.core.packs import load_pack
 from kumokan.core.tests.spider import crawl
 from kumokan.demo.load import load_demo
-from kumokan.policy import load_pack
 
 PASSWORD = "demo-password-for-tests"
 SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")

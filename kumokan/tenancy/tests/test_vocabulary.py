@@ -10,7 +10,7 @@ from django.test import Client
 
 from kumokan.applications.tests import factories
 from kumokan.applications.tests.factories import city
-from kumokan.policy import load_pack
+from kumokan.core.packs import load_pack
 from kumokan.tenancy.vocabulary import vocabulary, vocabulary_of_pack
 
 pytestmark = pytest.mark.django_db

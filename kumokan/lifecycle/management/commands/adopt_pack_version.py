@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kumokan.core.actors import SYSTEM
+from kumokan.core.packs import available
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions.packs import adopt_pack_version
-from kumokan.policy import available
 from kumokan.tenancy.models import Municipality
 
 
