@@ -307,8 +307,7 @@ def _write_answer(
     target = existing or ChecklistAnswer(application=locked, pack_id=given.pack_id, item_id=given.item_id)
     target.answer = given.answer
     target.note = note
-    target.answered_by = acting_user
-    target.answered_at = timezone.now()
+    target.mark_answered(acting_user)
     if given.evidence is not None:
         target.evidence_name = (given.evidence.name or "").rsplit("/", 1)[-1][:255]
         target.evidence.save(target.evidence_name, given.evidence, save=False)

@@ -3,12 +3,17 @@
 An application's checklist answer, a ledger entry's checklist task, a procurement's survey item and SLA
 requirement, and a contractor's annex answer each record one item of a pack (its pack and item ids,
 unique per thing answered) with a note. They subclass AnsweredItem; the answer itself (an answer, a
-status, a requirement), who gave it and when stay each table's own columns, named as they always were.
+status, a requirement), who gave it and when stay each table's own columns, named as they always were:
+ANSWERED names the who/when pair, and mark_answered / answered_columns are the one way to fill it in.
 """
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, ClassVar
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +33,25 @@ class AnsweredItem(models.Model):
     class Meta:
         abstract = True
 
+    # The table's columns saying who answered and when (a table whose answer is filled in, recorded or
+    # confirmed names them so).
+    ANSWERED: ClassVar[tuple[str, str]] = ("answered_by", "answered_at")
+
     @property
     def key(self) -> str:
         return pack_item_key(self.pack_id, self.item_id)
+
+    @classmethod
+    def answered_columns(cls, by: Any, at: datetime.datetime | None = None) -> dict[str, Any]:
+        """The who/when columns for "answered by `by` at `at` (now)"; `by` None: not answered (both empty)."""
+        who, when = cls.ANSWERED
+        if by is None:
+            return {who: None, when: None}
+        return {who: by, when: at or timezone.now()}
+
+    def mark_answered(self, by: Any, at: datetime.datetime | None = None) -> list[str]:
+        """Record on this row who answered and when (as answered_columns); the columns set, for update_fields."""
+        columns = self.answered_columns(by, at)
+        for name, value in columns.items():
+            setattr(self, name, value)
+        return list(columns)

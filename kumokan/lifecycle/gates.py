@@ -181,13 +181,13 @@ def close_open_tasks(entry: LedgerEntry, *, acting_user: Actor) -> int:
     if not tasks:
         return 0
     now = timezone.now()
-    fields = ("status", "note", "confirmed_by", "confirmed_at")
+    fields = ("status", "note", *ChecklistTask.ANSWERED)
     rows = []
     for task in tasks:
         before = state_of(task, *fields)
         task.status = TaskStatus.NOT_APPLICABLE
         task.note = "\n".join(part for part in (task.note, RETIRED_TASK_NOTE) if part)
-        task.confirmed_by, task.confirmed_at = acting_user, now
+        task.mark_answered(acting_user, now)
         task.version += 1
         task.updated_at = now
         rows.append((task, before, state_of(task, *fields)))

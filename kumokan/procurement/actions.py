@@ -187,8 +187,7 @@ def save_survey(
             defaults={
                 "answer": answer,
                 "note": note,
-                "answered_by": acting_user,
-                "answered_at": timezone.now(),
+                **SurveyItem.answered_columns(acting_user),
             },
         )
     for key, text in justifications.items():
@@ -323,7 +322,7 @@ def fill_sla(
                 procurement=procurement,
                 pack_id=pack_id,
                 item_id=item_id,
-                defaults={**new, "filled_by": acting_user, "filled_at": timezone.now()},
+                defaults={**new, **SlaRequirement.answered_columns(acting_user)},
             )
     if after:
         _touch(procurement)
@@ -447,8 +446,7 @@ def record_annex_answers(
             defaults={
                 "answer": answer,
                 "note": note,
-                "recorded_by": acting_user,
-                "recorded_at": timezone.now(),
+                **AnnexAnswer.answered_columns(acting_user),
             },
         )
     annex.contractor_name = contractor_name.strip()

@@ -166,6 +166,7 @@ class SurveyJustification(models.Model):
 class SlaRequirement(AnsweredItem):
     """The city's requirement for one row of the SLA template (Osaka 第3章2.3 SLA(例)), for one procurement."""
 
+    ANSWERED = ("filled_by", "filled_at")
     procurement = models.ForeignKey(
         Procurement, on_delete=models.CASCADE, related_name="sla_requirements", verbose_name=_("procurement")
     )
@@ -257,6 +258,7 @@ class ProcurementAnnex(models.Model):
 class AnnexAnswer(AnsweredItem):
     """The contractor's answer to one item of an annex, as the city recorded it."""
 
+    ANSWERED = ("recorded_by", "recorded_at")
     annex = models.ForeignKey(
         ProcurementAnnex, on_delete=models.CASCADE, related_name="answers", verbose_name=_("annex")
     )

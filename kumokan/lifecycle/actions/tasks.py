@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -80,15 +79,16 @@ def decide_task(
                 gettext_lazy("nothing was changed"),
                 code="unchanged",
             )
-        fields = ("status", "note", "evidence", "confirmed_by", "confirmed_at")
+        fields = ("status", "note", "evidence", *ChecklistTask.ANSWERED)
         before = state_of(locked, *fields)
         locked.status = status
         locked.note = note
-        if status == TaskStatus.OPEN:
-            locked.confirmed_by, locked.confirmed_at = None, None
-        else:
-            locked.confirmed_by, locked.confirmed_at = acting_user, timezone.now()
-        changed = ["status", "note", "confirmed_by", "confirmed_at"]
+        # An item set back to open is nobody's answer.
+        changed = [
+            "status",
+            "note",
+            *locked.mark_answered(None if status == TaskStatus.OPEN else acting_user),
+        ]
         if evidence is not None:
             locked.evidence.save(evidence.name, evidence, save=False)
             locked.evidence_name = Path(evidence.name).name[:255]

@@ -21,6 +21,7 @@ from kumokan.lifecycle.models.common import USER, Versioned, lifecycle_file_path
 class ChecklistTask(Versioned, AnsweredItem):
     """One checklist item of a phase after approval, for one ledger entry, copied from its judgment."""
 
+    ANSWERED = ("confirmed_by", "confirmed_at")
     entry = models.ForeignKey(
         "ledger.LedgerEntry", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("ledger entry")
     )
