@@ -1,7 +1,7 @@
 """The ledger's history gives the reason in the reader's language (issue 17 point 3): a reason the system
 wrote (the step taken when none was typed, a corrective action that cannot be corrected) is kept as its
 msgid and read in Japanese on the Japanese page and in English on the English one; a person's own reason is
-shown as they typed it, on both."""
+shown as they typed it, on both. The change reported to the システム管理部門 says why in both languages too."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.lifecycle import entries
 from kumokan.lifecycle.actions.incidents import close_corrective_action, open_corrective_action
 from kumokan.lifecycle.tests.factories import City, city, in_operation, reload
+from kumokan.notifications.choices import Verb
+from kumokan.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,16 @@ def test_a_typed_reason_is_escaped_on_the_page(client: Client) -> None:
 
     assert "<script>alert(1)</script>" not in page
     assert "Cannot be corrected: &lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_reported_change_says_why_in_each_language() -> None:
+    c = city("kitakyushu", overlays=())  # ledger changes are reported to the システム管理部門 (3.3②)
+    entry = uncorrectable(c, in_operation(c, manager=c.head), "提供者が多要素認証に対応していない。")
+
+    report = Notification.objects.filter(verb=Verb.LEDGER_CHANGED, text__contains="停止中").latest("pk")
+
+    assert (
+        "停止中」になりました。是正できないため利用停止: 提供者が多要素認証に対応していない。" in report.text
+    )
+    assert "Suspended. Cannot be corrected: 提供者が多要素認証に対応していない。" in report.text_en
+    assert entry.status == "suspended"
