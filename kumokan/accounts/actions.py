@@ -17,7 +17,7 @@ from kumokan.accounts.signals import two_factor_removed
 from kumokan.accounts.two_factor import new_key, requires_two_factor
 from kumokan.audit.actions import record
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor, is_system
+from kumokan.core.actors import Actor, is_system, signed_in
 from kumokan.errors import CHOICES, WorkflowError, joined
 from kumokan.tenancy.actions import grant_membership
 from kumokan.tenancy.choices import Role
@@ -33,7 +33,7 @@ ONLY_ADMINISTRATOR = gettext_lazy("Only an administrator may do this.")
 def enrol_totp_device(*, acting_user: Actor, hex_key: str, name: str = DEVICE_NAME) -> TOTPDevice:
     """Store the user's verified TOTP secret as their one device (replacing any earlier one)."""
     with transaction.atomic():
-        user = get_user_model().objects.select_for_update().get(pk=acting_user.pk)
+        user = get_user_model().objects.select_for_update().get(pk=signed_in(acting_user).pk)
         before = {"devices": list(TOTPDevice.objects.filter(user=user).values_list("name", flat=True))}
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name=name, key=hex_key, confirmed=True)
@@ -63,10 +63,11 @@ def remove_totp_devices(*, acting_user: Actor, user: Any) -> None:
 
 def unlock_account(*, acting_user: Actor, username: str) -> int:
     """Clear the failed sign-ins that locked `username` out; returns how many records were cleared."""
-    if not acting_user.has_perm("axes.delete_accessattempt"):
+    # An administrator's step in the admin site: kumokan itself holds no permission to ask about.
+    if not signed_in(acting_user).has_perm("axes.delete_accessattempt"):
         raise WorkflowError(ONLY_ADMINISTRATOR, code="forbidden")
     with transaction.atomic():
-        cleared = AxesProxyHandler.reset_attempts(username=username)
+        cleared: int = AxesProxyHandler.reset_attempts(username=username)
         user = get_user_model().objects.filter(username=username).first()
         if user is not None:
             record(acting_user, Action.ACCOUNT_UNLOCK, user, {"locked": True}, {"locked": False})
@@ -287,7 +288,7 @@ def approve_group_mapping(
         )
     with transaction.atomic():
         mapping, created = GroupRoleMapping.objects.get_or_create(
-            provider=provider, group=group, role=role, defaults={"approved_by": acting_user}
+            provider=provider, group=group, role=role, defaults={"approved_by": signed_in(acting_user)}
         )
         if created:
             after = {"group_mapping": {"group": group, "role": role}}

@@ -6,12 +6,14 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from kumokan.accounts.actions import unlock_account
 from kumokan.accounts.tests.conftest import PASSWORD, sign_in
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 
 
@@ -79,3 +81,13 @@ def test_a_non_administrator_cannot_unlock(person) -> None:
 
     with pytest.raises(WorkflowError):
         unlock_account(acting_user=clerk, username="tanaka")
+
+
+def test_kumokan_itself_cannot_unlock(client: Client, person) -> None:
+    # SYSTEM holds no permission to ask about: a clear refusal, not an AttributeError (it used to be).
+    person("tanaka")
+    lock_out(client, "tanaka")
+
+    with pytest.raises(PermissionDenied):
+        unlock_account(acting_user=SYSTEM, username="tanaka")
+    assert AccessAttempt.objects.filter(username="tanaka").exists()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,10 +31,13 @@ from kumokan.catalog.models import (
 )
 from kumokan.catalog.signals import certification_lapsed
 from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
-from kumokan.core.actors import Actor, person
+from kumokan.core.actors import SYSTEM, Actor, person
 from kumokan.core.spreadsheet import normalise
 from kumokan.errors import WorkflowError, check_version
 from kumokan.tenancy.models import Municipality
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What the audit trail keeps of a certification (its services are added as ids).
 _CERTIFICATION_FIELDS = (
@@ -296,7 +300,7 @@ def report_lapse(certification: Certification, *, today: datetime.date) -> list[
     """Open the re-checks of a lapsing certification's services once (the daily check)."""
     with transaction.atomic():
         locked = Certification.objects.select_for_update().get(pk=certification.pk)
-        return _report_lapse(None, locked, today)
+        return _report_lapse(SYSTEM, locked, today)
 
 
 def unreported_lapses(on: datetime.date) -> list[Certification]:
@@ -386,8 +390,8 @@ def _settle(
                 gettext_lazy("%(end)s is before %(start)s"),
                 code="period",
                 params={
-                    "end": Certification._meta.get_field(end).verbose_name,
-                    "start": Certification._meta.get_field(start).verbose_name,
+                    "end": _label(end),
+                    "start": _label(start),
                 },
             )
     if kind in ISMAP_KINDS and certification.audit_period_end is not None:
@@ -414,10 +418,19 @@ def _settle(
         certification.lapse_reported_at = None
 
 
+def _label(name: str) -> StrOrPromise:
+    """The (translated) label of one of a certification's own fields."""
+    field = Certification._meta.get_field(name)
+    assert isinstance(field, Field), name  # a column, never a relation's other side
+    return field.verbose_name
+
+
 def _report_lapse(acting_user: Actor, locked: Certification, today: datetime.date) -> list[Any]:
     if locked.lapse_reported_at is not None or not lapsing(locked, today):
         return []
-    responses = certification_lapsed.send(
+    # The receivers return the re-checks they opened (kumokan.lifecycle.lapses, a layer above that this
+    # one cannot name); django-stubs types every receiver's answer as str | None.
+    responses: list[tuple[Any, list[Any]]] = certification_lapsed.send(  # type: ignore[assignment]
         sender=Certification, certification=locked, today=today, acting_user=acting_user
     )
     rechecks = [recheck for _receiver, opened in responses for recheck in opened]

@@ -40,7 +40,7 @@ from kumokan.catalog.models import (
     IsmapImport,
     Provider,
 )
-from kumokan.core.actors import Actor, person
+from kumokan.core.actors import Actor, signed_in
 from kumokan.errors import ConflictError, WorkflowError, in_both, joined
 from kumokan.tenancy.models import Municipality
 
@@ -60,6 +60,8 @@ def read_ismap_list_dry_run(
     WorkflowError (code list_format, one detail per problem) if the file cannot be read.
     """
     _require_manager(acting_user, municipality)
+    # The import names the person who uploaded the list: kumokan itself keeps the catalogue but uploads none.
+    uploader = signed_in(acting_user)
     if kind not in ISMAP_KINDS:
         raise WorkflowError(gettext_lazy("no list of kind %(kind)s"), code="kind", params={"kind": kind})
     today = today or timezone.localdate()
@@ -97,7 +99,7 @@ def read_ismap_list_dry_run(
         rows=[row.to_json() for row in rows],
         report=report,
         previous=previous,
-        created_by=person(acting_user),
+        created_by=uploader,
     )
     record(
         acting_user,
@@ -118,6 +120,7 @@ def commit_ismap_import(
     locked = IsmapImport.objects.select_for_update().get(pk=ismap_import.pk)
     municipality = locked.municipality
     _require_manager(acting_user, municipality)
+    committer = signed_in(acting_user)
     if locked.status != ImportStatus.DRY_RUN:
         raise WorkflowError(
             gettext_lazy("this import is already committed or discarded"),
@@ -187,7 +190,7 @@ def commit_ismap_import(
         _report_lapse(acting_user, certification, today)
     before = state_of(locked, "status")
     locked.status = ImportStatus.COMMITTED
-    locked.committed_by = person(acting_user)
+    locked.committed_by = committer
     locked.committed_at = timezone.now()
     locked.save(update_fields=["status", "committed_by", "committed_at"])
     record(

@@ -22,6 +22,7 @@ from kumokan.catalog.ismap_matching import plan_catalog_changes
 from kumokan.catalog.models import Certification, IsmapImport
 from kumokan.catalog.tests import factories as cf
 from kumokan.catalog.tests.ismap_sample import row, workbook
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import ConflictError, WorkflowError
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +186,19 @@ def test_only_those_who_keep_the_catalogue_may_import(kobe: f.City) -> None:
     ismap_import = dry_run(kobe, first_list())
     with pytest.raises(PermissionDenied):
         commit_ismap_import(acting_user=osaka.security_manager, ismap_import=ismap_import, today=TODAY)
+
+
+def test_kumokan_itself_may_not_import_a_list_it_did_not_upload(kobe: f.City) -> None:
+    # SYSTEM keeps the catalogue (the daily check) but uploads nothing: an import names the person who
+    # uploaded and committed it. It used to get past the role check and fail on the empty column.
+    with pytest.raises(PermissionDenied):
+        dry_run(kobe, first_list(), by=SYSTEM)
+    ismap_import = dry_run(kobe, first_list())
+    with pytest.raises(PermissionDenied):
+        commit_ismap_import(acting_user=SYSTEM, ismap_import=ismap_import, today=TODAY)
+    assert list(IsmapImport.objects.all()) == [ismap_import]
+    assert IsmapImport.objects.get().status == ImportStatus.DRY_RUN
+    assert not Certification.objects.exists()
 
 
 def test_an_unreadable_list_is_refused_with_every_problem(kobe: f.City) -> None:
