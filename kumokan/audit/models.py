@@ -182,7 +182,30 @@ def municipality_model() -> type[models.Model]:
 
 def _json_ready(value: Any) -> Any:
     """The value as it reads back from a JSON column (dates become text, tuples lists)."""
+    if _reads_back_as_is(value):
+        return value
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+# Values a JSON column gives back equal and of the same type (exact types: a str or int subclass, such
+# as a choice, reads back as the plain value, and a bool's subclass check must not let ints pass).
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def _reads_back_as_is(value: Any, depth: int = 0) -> bool:
+    """Whether `value` is already what its JSON reads back as: text-keyed dicts, lists and plain
+    values only. Most audit rows hold just that, and walking them costs less than encoding and
+    decoding them; anything else (a date, a tuple, a number key, a choice) takes the round trip."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if depth > 20:
+        return False  # deep (or circular) structures: the round trip decides, as before
+    if kind is dict:
+        return all(type(k) is str and _reads_back_as_is(v, depth + 1) for k, v in value.items())
+    if kind is list:
+        return all(_reads_back_as_is(v, depth + 1) for v in value)
+    return False
 
 
 def canonical_content(event: AuditEvent) -> bytes:

@@ -31,7 +31,7 @@ from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
 from kumokan.core.actors import Actor, display_name
-from kumokan.core.bulk import insert_new
+from kumokan.core.bulk import collector_paused, insert_new
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
@@ -367,7 +367,7 @@ def _commit(
     """Import a checked file whole, or nothing: it is checked again inside the transaction, and any
     problem (say, a department deleted since the dry run) refuses it. Rows already in the ledger
     (same service, provider and department) are left as they are, so importing twice adds nothing."""
-    with transaction.atomic():
+    with collector_paused(), transaction.atomic():
         locked = _lock(acting_user, ledger_import)
         _require_checked(locked, background)
         _require_layout_seen(locked, layout)
@@ -658,8 +658,10 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
     documents = dict(
         zip(kinds, store_judgments(municipality, [kind.judged.judgment for kind in kinds]), strict=True)
     )
-    services = _services(acting_user, municipality, rows, [facts for facts, _kind in judged])
+    # Every row written by this import is written at one time (and its time is prepared for the
+    # database once: core.bulk.insert_new).
     now = timezone.now()
+    services = _services(acting_user, municipality, rows, [facts for facts, _kind in judged])
     applications, snapshots, decisions, entries = [], [], [], []
     managers: dict[tuple[int, int], tuple[Any, Department]] = {}
     for row, (facts, kind) in zip(rows, judged, strict=True):
@@ -674,7 +676,8 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             "name": ledger_import.original_name,
             "row": row.number,
         }
-        service = services[_service_key(values)]
+        service_key = _service_key(values)
+        service = services[service_key]
         application = Application(
             municipality=municipality,
             department=row.department,
@@ -687,9 +690,13 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             notes=note,
             status=Status.APPROVED,
             submitted_at=approved_at,
+            created_at=now,
+            updated_at=now,
         )
         applications.append(application)
-        snapshots.append(new_snapshot(application, replace(kind.judged, facts=facts), documents[kind]))
+        snapshot = new_snapshot(application, replace(kind.judged, facts=facts), documents[kind])
+        snapshot.created_at = now
+        snapshots.append(snapshot)
         approver_title = values.get("approver_title") or kind.judged.approver_title
         decisions.append(
             Decision(
@@ -725,8 +732,9 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
         entry.fields = {field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids}
         entry.note = values.get("note", "")
         entry.status = status
+        entry.created_at = entry.updated_at = now
         entry.import_key = hashlib.sha256(
-            json.dumps([row.department.pk, *_service_key(values)], ensure_ascii=False).encode()
+            json.dumps([row.department.pk, *service_key], ensure_ascii=False).encode()
         ).hexdigest()
         if status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED):
             entry.operation_started_at = now

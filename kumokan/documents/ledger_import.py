@@ -415,6 +415,9 @@ class _RowReader:
                 "department_id", "service__provider__name_key", "service__name_key", "service__function_key"
             )
         )
+        # A cell's reading depends only on its column and its text (and the decisions above), and most
+        # columns repeat a few values over thousands of rows: each is read once per column.
+        self.read_cells: dict[int, dict[tuple[type, Any], Any]] = {}
 
     def read(
         self, number: int, cells: list[Any], positions: dict[int, Column], headers: list[str]
@@ -560,6 +563,25 @@ class _RowReader:
         return department, rest
 
     def _value(self, column: Column, raw: Any) -> Any:
+        """The cell's value as _read gives it, or its problem, read once per column and text."""
+        if type(raw) not in _MEMO_TYPES:
+            return self._read(column, raw)
+        read = self.read_cells.setdefault(id(column), {})
+        key = (type(raw), raw)
+        found = read.get(key)
+        if found is None:
+            try:
+                found = (True, self._read(column, raw))
+            except (_Undecided, _CellError) as exc:
+                found = (False, exc)
+            if len(read) < _MEMO_PER_COLUMN:
+                read[key] = found
+        ok, value = found
+        if not ok:
+            raise value.with_traceback(None)
+        return dict(value) if isinstance(value, dict) else value
+
+    def _read(self, column: Column, raw: Any) -> Any:
         if isinstance(raw, Formula):
             raise _CellError(
                 f"数式（{raw.text[:30]}）は取り込めません。値を入力してください。",
@@ -598,6 +620,11 @@ class _RowReader:
             return _choice(_CHOICES[column.key], text)
         return text
 
+
+# Cells of these types are read once per column and value (_RowReader._value), up to so many values
+# a column: a column of free text (the purpose, the service's name) differs on every row.
+_MEMO_TYPES = frozenset({str, int, float, datetime.date, datetime.datetime, type(None)})
+_MEMO_PER_COLUMN = 1000
 
 # Between a department and the name or title after it: 「・」, spaces (full width too) or a slash.
 _COMBINED_SEPARATOR = re.compile(r"\s*[・･/／]\s*|\s+")

@@ -62,14 +62,15 @@ def open_tasks_of_new_entries(
     retired) went through those phases before kumokan knew it: its tasks are opened when asked for
     (open_phase_tasks: by its manager from the service's page, the termination items when termination
     is requested), not ~75 at once for each of ten thousand imported rows."""
-    return _open_tasks(
-        [
-            (entry, list(enumerate(phase_items_of(judgment))))
-            for entry, judgment in entries
-            if entry.status == EntryStatus.APPROVED
-        ],
-        acting_user,
-    )
+    # Entries judged alike share one judgment (the import's kinds of row), and so one list of items.
+    items_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    opened = []
+    for entry, judgment in entries:
+        if entry.status == EntryStatus.APPROVED:
+            if id(judgment) not in items_of:
+                items_of[id(judgment)] = list(enumerate(phase_items_of(judgment)))
+            opened.append((entry, items_of[id(judgment)]))
+    return _open_tasks(opened, acting_user)
 
 
 # Tasks are written by executemany in batches of this many rows: a batch's rows are built as it is sent,
@@ -111,10 +112,15 @@ def _open_tasks(
             prepared[key] = [f.get_db_prep_save(f.pre_save(task, True), connection) for f in fields]
         return prepared[key]
 
+    # The prepared rows of each list of items (entries of one kind share theirs).
+    templates: dict[int, list[list[Any]]] = {}
+
     def rows() -> Iterator[list[Any]]:
         for entry, items in entries:
-            for position, item in items:
-                row = list(template(position, item))
+            if id(items) not in templates:
+                templates[id(items)] = [template(position, item) for position, item in items]
+            for prepared_row in templates[id(items)]:
+                row = prepared_row.copy()
                 row[entry_at], row[responsible_at] = entry.pk, entry.service_manager_id
                 yield row
 

@@ -4,6 +4,7 @@ prepares it, the ids set, a foreign key to an instance saved after it was assign
 from __future__ import annotations
 
 import datetime
+import gc
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from kumokan.applications.models import JudgmentDocument
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
-from kumokan.core.bulk import insert_new
+from kumokan.core.bulk import collector_paused, insert_new
 from kumokan.tenancy.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,20 @@ def test_the_database_constraints_hold():
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_new(twice)
     assert not JudgmentDocument.objects.exists()
+
+
+def test_the_collector_is_paused_for_a_bulk_write_and_runs_again_after_it_even_on_failure():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # whoever paused it before decides when it runs again
+    finally:
+        gc.enable()

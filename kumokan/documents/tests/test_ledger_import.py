@@ -396,6 +396,25 @@ def test_one_bad_row_refuses_the_whole_file():
     assert_refused(ledger_import, 7, "利用開始日", "不明")
 
 
+def test_a_value_repeated_on_many_rows_is_reported_on_each():
+    """A cell is read once per column and text (ledger_import._RowReader._value): a bad date or a value
+    to decide that recurs is still named on every row it is on, with the row's own number."""
+    municipality, admin = empty_city()
+    bad = [row(**{"利用開始日": "不明", "クラウドサービスの名称": f"サービス{i}"}) for i in range(3)]
+    ledger_import = check(municipality, admin, csv_file(row(), *bad))
+    assert [(p["row"], p["column"]) for p in problems(ledger_import)] == [
+        (n, "利用開始日") for n in (3, 4, 5)
+    ]
+    assert all("不明" in p["ja"] and p["en"] for p in problems(ledger_import))
+    other_scale = [
+        row(**{"取り扱う情報の格付（機密性／可用性）": "極秘", "クラウドサービスの名称": f"サービス{i}"})
+        for i in range(3)
+    ]
+    ledger_import = check(municipality, admin, csv_file(*other_scale))
+    asked = list(ledger_import.report["decisions"]["classification"].values())
+    assert [(a["value"], a["count"], a["rows"]) for a in asked] == [("極秘", 3, [2, 3, 4])]
+
+
 def test_a_problem_arising_after_the_dry_run_refuses_the_commit_and_writes_nothing():
     municipality, admin = empty_city()
     ledger_import = check(municipality, admin, csv_file(row(), row(**{"所属": "hoiku"})))
