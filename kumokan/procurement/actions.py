@@ -8,13 +8,14 @@ engine rejects, one Problem per key).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record, state_of
@@ -37,11 +38,9 @@ from kumokan.procurement.judging import (
     special_terms_items,
 )
 from kumokan.procurement.models import (
-    AnnexAnswer,
     Procurement,
     ProcurementAnnex,
     SlaRequirement,
-    SurveyItem,
     SurveyJustification,
 )
 from kumokan.tenancy.models import Department, Municipality
@@ -51,6 +50,48 @@ _AUDITED = ("title", "department", "facts", "survey_result", "survey_completed_a
 
 def _key(item: Mapping[str, Any]) -> str:
     return pack_item_key(item["pack"], item["id"])
+
+
+def _answer_items(
+    acting_user: Actor,
+    rows: Any,
+    answers: Mapping[str, tuple[str, str]],
+    *,
+    items: Collection[str],
+    choices: Collection[str],
+    explained: str,
+    unknown: Promise,
+    unexplained: Promise,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Save answers to pack items ("pack:item" → (answer, note)) in `rows` (a related manager of answer
+    rows): each item one of `items`, each answer one of `choices`, the `explained` answer with a note.
+    Only what changed is written; returns the changed items before and after, for the audit row."""
+    saved = {row.key: row for row in rows.all()}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, (answer, note) in answers.items():
+        if key not in items:
+            raise WorkflowError(unknown, code="unknown_item", params={"key": key})
+        if answer not in choices:
+            raise WorkflowError(
+                gettext_lazy("The answer is not valid."),
+                code="invalid_answer",
+            )
+        note = note.strip()
+        if answer == explained and not note:
+            raise WorkflowError(unexplained, code="note_required")
+        row = saved.get(key)
+        if row is not None and (row.answer, row.note) == (answer, note):
+            continue
+        before[key] = {"answer": row.answer, "note": row.note} if row else None
+        after[key] = {"answer": answer, "note": note}
+        pack_id, item_id = key.split(":", 1)
+        rows.update_or_create(
+            pack_id=pack_id,
+            item_id=item_id,
+            defaults={"answer": answer, "note": note, **rows.model.answered_columns(acting_user)},
+        )
+    return before, after
 
 
 def _lock(acting_user: Actor, procurement: Procurement) -> Procurement:
@@ -152,44 +193,17 @@ def save_survey(
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     items = {_key(item): item for item in judgment["checklists"][Phase.SELECTION]}
     findings = {f"{f['pack']}:{f['code']}": f for f in findings_to_justify(judgment)}
-    saved = {a.key: a for a in procurement.survey_items.all()}
     saved_reasons = {f"{j.pack_id}:{j.code}": j for j in procurement.justifications.all()}
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    for key, (answer, note) in answers.items():
-        if key not in items:
-            raise WorkflowError(
-                gettext_lazy("The survey has no item %(key)s."),
-                code="unknown_item",
-                params={"key": key},
-            )
-        if answer not in SurveyAnswer.values:
-            raise WorkflowError(
-                gettext_lazy("The answer is not valid."),
-                code="invalid_answer",
-            )
-        note = note.strip()
-        if answer == SurveyAnswer.NOT_DONE and not note:
-            raise WorkflowError(
-                gettext_lazy("Say why an item was not done."),
-                code="note_required",
-            )
-        row = saved.get(key)
-        if row is not None and (row.answer, row.note) == (answer, note):
-            continue
-        before[key] = {"answer": row.answer, "note": row.note} if row else None
-        after[key] = {"answer": answer, "note": note}
-        pack_id, item_id = key.split(":", 1)
-        SurveyItem.objects.update_or_create(
-            procurement=procurement,
-            pack_id=pack_id,
-            item_id=item_id,
-            defaults={
-                "answer": answer,
-                "note": note,
-                **SurveyItem.answered_columns(acting_user),
-            },
-        )
+    before, after = _answer_items(
+        acting_user,
+        procurement.survey_items,
+        answers,
+        items=items,
+        choices=SurveyAnswer.values,
+        explained=SurveyAnswer.NOT_DONE,
+        unknown=gettext_lazy("The survey has no item %(key)s."),
+        unexplained=gettext_lazy("Say why an item was not done."),
+    )
     for key, text in justifications.items():
         if key not in findings:
             raise WorkflowError(
@@ -411,44 +425,18 @@ def record_annex_answers(
     """Record the contractor's answers item by item ("pack:item" → (answer, explanation)) as the city received them."""
     procurement = _lock(acting_user, annex.procurement)
     annex = ProcurementAnnex.objects.select_for_update().get(pk=annex.pk, procurement=procurement)
-    keys = {_key(item) for item in annex.items}
-    saved = {a.key: a for a in annex.answers.all()}
     before: dict[str, Any] = state_of(annex, *_ANNEX_FIELDS)
-    changes: dict[str, Any] = {}
-    for key, (answer, note) in answers.items():
-        if key not in keys:
-            raise WorkflowError(
-                gettext_lazy("The annex has no item %(key)s."),
-                code="unknown_item",
-                params={"key": key},
-            )
-        if answer not in ContractorAnswer.values:
-            raise WorkflowError(
-                gettext_lazy("The answer is not valid."),
-                code="invalid_answer",
-            )
-        note = note.strip()
-        if answer == ContractorAnswer.DOES_NOT_CONFORM and not note:
-            raise WorkflowError(
-                gettext_lazy("Record the contractor's explanation of an item not met."),
-                code="note_required",
-            )
-        row = saved.get(key)
-        if row is not None and (row.answer, row.note) == (answer, note):
-            continue
-        before[key] = {"answer": row.answer, "note": row.note} if row else None
-        changes[key] = {"answer": answer, "note": note}
-        pack_id, item_id = key.split(":", 1)
-        AnnexAnswer.objects.update_or_create(
-            annex=annex,
-            pack_id=pack_id,
-            item_id=item_id,
-            defaults={
-                "answer": answer,
-                "note": note,
-                **AnnexAnswer.answered_columns(acting_user),
-            },
-        )
+    earlier, changes = _answer_items(
+        acting_user,
+        annex.answers,
+        answers,
+        items={_key(item) for item in annex.items},
+        choices=ContractorAnswer.values,
+        explained=ContractorAnswer.DOES_NOT_CONFORM,
+        unknown=gettext_lazy("The annex has no item %(key)s."),
+        unexplained=gettext_lazy("Record the contractor's explanation of an item not met."),
+    )
+    before.update(earlier)
     annex.contractor_name = contractor_name.strip()
     annex.status = annex_status(annex)
     if not changes and state_of(annex, *_ANNEX_FIELDS) == before:
