@@ -47,8 +47,9 @@ def _test_database_url() -> str:
     return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
 
 
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+def start_worker(*, hostname: str = "", queues: str = "") -> subprocess.Popen[bytes]:
+    """A real Celery worker process on the test database and the test Redis (one task at a time);
+    `hostname` and `queues` (comma-separated) for a second worker or a queue of its own."""
     if connection.vendor != "postgresql":
         pytest.skip("the worker process cannot see SQLite's in-memory test database; runs on PostgreSQL")
     env = dict(
@@ -57,7 +58,9 @@ def worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
         KUMOKAN_DATABASE_URL=_test_database_url(),
         DJANGO_SETTINGS_MODULE="kumokan.config.testing",
     )
-    process = subprocess.Popen(
+    options = [f"--hostname={hostname}"] if hostname else []
+    options += [f"--queues={queues}", "--prefetch-multiplier=1"] if queues else []
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -70,22 +73,35 @@ def worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
             "--without-mingle",
             "--without-gossip",
             "--without-heartbeat",
+            *options,
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> str:
+    """Stop the worker (warm shutdown) and return the end of its log, printed for a failing test."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    log = output.decode(errors="replace")
+    print(log[-4000:])
+    return log
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_worker()
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output.decode(errors="replace")[-4000:])
+        stop_worker(process)
 
 
 def test_a_real_worker_runs_the_daily_scan_sent_through_redis(worker: subprocess.Popen[bytes]) -> None:
