@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from kumokan.policy import LoadedPack, PackLibrary
+from kumokan.policy import AnyLoadedPack, PackLibrary
 
 
 def library() -> PackLibrary:
@@ -24,12 +24,12 @@ def _library(dirs: tuple[str, ...]) -> PackLibrary:
     return PackLibrary(dirs)
 
 
-def load_pack(pack_id: str) -> LoadedPack:
+def load_pack(pack_id: str) -> AnyLoadedPack:
     """The installed pack with this id (raises kumokan.policy.UnknownPack)."""
     return library().load(pack_id)
 
 
-def load_text(text: str) -> LoadedPack:
+def load_text(text: str) -> AnyLoadedPack:
     """A pack from a stored text (an adopted version), parsed once per digest."""
     return library().load_text(text)
 

@@ -630,7 +630,7 @@ class _Judge:
     def __init__(self, municipality: Municipality) -> None:
         self.municipality = municipality
         names = {"confidentiality", "availability"}
-        for loaded in municipality.packs():
+        for loaded in municipality.packs().packs:
             pack = loaded.pack
             for rule in (*pack.items, *pack.findings, *pack.rechecks):
                 names.update(name for _operator, name, _values in uses(rule.when))

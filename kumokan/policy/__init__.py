@@ -5,15 +5,31 @@ engine itself reads no environment and keeps no state between calls.
 """
 
 from kumokan.policy.errors import FactsError, PackError, PolicyError, Problem, UnknownPack
-from kumokan.policy.judge import Judgment, judge, meeting
+from kumokan.policy.judge import Judgment, judge, meeting, stacked
 from kumokan.policy.library import PackLibrary
-from kumokan.policy.loader import PACK_DIR, LoadedPack, load_file, load_text, text_digest, validate_file
+from kumokan.policy.loader import (
+    PACK_DIR,
+    AnyLoadedPack,
+    LoadedMunicipality,
+    LoadedOverlay,
+    LoadedPack,
+    load_file,
+    load_text,
+    text_digest,
+    validate_file,
+)
+from kumokan.policy.pack import MunicipalityPack, OverlayPack
 
 __all__ = [
     "PACK_DIR",
+    "AnyLoadedPack",
     "FactsError",
     "Judgment",
+    "LoadedMunicipality",
+    "LoadedOverlay",
     "LoadedPack",
+    "MunicipalityPack",
+    "OverlayPack",
     "PackError",
     "PackLibrary",
     "PolicyError",
@@ -23,6 +39,7 @@ __all__ = [
     "load_file",
     "load_text",
     "meeting",
+    "stacked",
     "text_digest",
     "validate_file",
 ]

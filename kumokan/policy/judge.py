@@ -11,8 +11,20 @@ from kumokan.policy import schemas
 from kumokan.policy.conditions import Context, holds
 from kumokan.policy.errors import FactsError, Problem
 from kumokan.policy.facts import MUNICIPAL_ORDER, Facts, MeetingFacts
-from kumokan.policy.loader import LoadedPack
-from kumokan.policy.pack import Basis, Finding, Item, Pack, Person, Phase, Recheck, Role, Severity, Source
+from kumokan.policy.loader import LoadedMunicipality, LoadedOverlay, LoadedPack
+from kumokan.policy.pack import (
+    Basis,
+    Finding,
+    Item,
+    MunicipalityPack,
+    Pack,
+    Person,
+    Phase,
+    Recheck,
+    Role,
+    Severity,
+    Source,
+)
 
 # The engine's output, typed as CONTRACT.md describes it (kumokan.policy.schemas): a judgment stored
 # by an earlier version lacks the keys marked NotRequired there, so readers .get() those.
@@ -23,20 +35,21 @@ M = TypeVar("M", bound=BaseModel)
 
 def judge(
     facts: Mapping[str, Any] | Facts,
-    loaded_packs: Sequence[LoadedPack],
+    municipality_pack: LoadedMunicipality,
     *,
     configured_approver: str | None = None,
 ) -> Judgment:
-    """The judgment of CONTRACT.md for these facts under these packs (municipality first, then overlays).
+    """The judgment of CONTRACT.md for these facts under a municipality's pack and the overlays applied
+    to it (LoadedMunicipality.overlaid). An overlay alone is not judged: its type says so.
 
     The packs come loaded, from a PackLibrary (kumokan.policy.library), whose `judge` takes pack ids.
 
     `configured_approver` is the municipality's setting for a track whose seed names no approver.
     """
-    packs = _packs(loaded_packs)
-    municipality = packs[0].pack
+    packs = municipality_pack.packs
+    check_pack_ids([p.id for p in packs])
+    municipality = municipality_pack.pack
     checked, data = _facts(facts, municipality)
-    assert municipality.classification is not None and municipality.tracks is not None
     orders = municipality.orders()
     track_name = _track(municipality, checked)
     track = getattr(municipality.tracks, track_name)
@@ -234,9 +247,8 @@ def _one_per_code(findings: list[schemas.Finding]) -> list[schemas.Finding]:
     return list(merged.values())
 
 
-def _track(pack: Pack, facts: Facts) -> Literal["high", "low"]:
+def _track(pack: MunicipalityPack, facts: Facts) -> Literal["high", "low"]:
     """The track from every classification fact: the stricter wins, or an unmapped contradiction is refused."""
-    assert pack.classification is not None
     scale = pack.classification.confidentiality
     conf = [lv.code for lv in scale.levels]
     high = conf.index(facts.confidentiality) >= conf.index(scale.high_track_from)
@@ -262,8 +274,7 @@ def _track(pack: Pack, facts: Facts) -> Literal["high", "low"]:
     return "low"
 
 
-def _classification(pack: Pack, facts: Facts) -> schemas.Classification:
-    assert pack.classification is not None
+def _classification(pack: MunicipalityPack, facts: Facts) -> schemas.Classification:
     labels = {
         "confidentiality": {lv.code: lv.label for lv in pack.classification.confidentiality.levels},
         "availability": {lv.code: lv.label for lv in pack.classification.availability.levels},
@@ -294,11 +305,12 @@ def check_pack_ids(pack_ids: Sequence[str]) -> None:
         )
 
 
-def _packs(given: Sequence[LoadedPack]) -> list[LoadedPack]:
-    check_pack_ids([p.id for p in given])
-    packs = list(given)
+def stacked(packs: Sequence[LoadedPack]) -> LoadedMunicipality:
+    """The first pack with the others applied as overlays, or FactsError: for packs named at run time
+    (the CLI's --pack), whose kinds no type checker has seen."""
+    check_pack_ids([p.id for p in packs])
     problems = []
-    if packs[0].pack.kind != "municipality":
+    if not isinstance(packs[0], LoadedMunicipality):
         problems.append(
             Problem(
                 "pack",
@@ -313,16 +325,16 @@ def _packs(given: Sequence[LoadedPack]) -> list[LoadedPack]:
             f"packs after the first must be overlays ({p.id!r} is a municipality's)",
         )
         for p in packs[1:]
-        if p.pack.kind != "overlay"
+        if not isinstance(p, LoadedOverlay)
     ]
-    if problems:
+    first = packs[0]
+    if problems or not isinstance(first, LoadedMunicipality):
         raise FactsError(problems)
-    return packs
+    return first.overlaid(*[p for p in packs[1:] if isinstance(p, LoadedOverlay)])
 
 
-def _facts(facts: Mapping[str, Any] | Facts, pack: Pack) -> tuple[Facts, dict[str, Any]]:
+def _facts(facts: Mapping[str, Any] | Facts, pack: MunicipalityPack) -> tuple[Facts, dict[str, Any]]:
     checked = _validate(Facts, facts)
-    assert pack.classification is not None
     problems = []
     for name in ("confidentiality", "availability"):
         scale = getattr(pack.classification, name)

@@ -14,8 +14,8 @@ from typing import Any
 
 from kumokan.policy.errors import PackError, Problem, UnknownPack
 from kumokan.policy.facts import Facts, MeetingFacts
-from kumokan.policy.judge import Judgment, MeetingJudgment, check_pack_ids, judge, meeting
-from kumokan.policy.loader import PACK_DIR, LoadedPack, load_file, load_text, text_digest
+from kumokan.policy.judge import Judgment, MeetingJudgment, check_pack_ids, judge, meeting, stacked
+from kumokan.policy.loader import PACK_DIR, AnyLoadedPack, LoadedPack, load_file, load_text, text_digest
 
 TEXTS_KEPT = 64
 
@@ -29,8 +29,8 @@ class PackLibrary:
     def __init__(self, dirs: Iterable[Path | str] = (), *, shipped: bool = True) -> None:
         self.dirs: tuple[Path, ...] = tuple(Path(d) for d in dirs) + ((PACK_DIR,) if shipped else ())
         self._listing: dict[tuple[tuple[Path, int], ...], dict[str, Path]] = {}
-        self._files: dict[Path, tuple[tuple[int, int], LoadedPack]] = {}
-        self._texts: dict[str, LoadedPack] = {}
+        self._files: dict[Path, tuple[tuple[int, int], AnyLoadedPack]] = {}
+        self._texts: dict[str, AnyLoadedPack] = {}
 
     @classmethod
     def from_path(cls, value: str, *, shipped: bool = True) -> PackLibrary:
@@ -78,7 +78,7 @@ class PackLibrary:
             state.append((pack_id, path, stat.st_mtime_ns, stat.st_size))
         return tuple(state)
 
-    def load(self, pack_id: str) -> LoadedPack:
+    def load(self, pack_id: str) -> AnyLoadedPack:
         """The pack with this id, read once and read again only when its file changes."""
         path = self.available().get(pack_id)
         if path is None:
@@ -96,7 +96,7 @@ class PackLibrary:
             )
         return loaded
 
-    def load_file(self, path: Path) -> LoadedPack:
+    def load_file(self, path: Path) -> AnyLoadedPack:
         """One pack file, read again only when its modification time or size changes."""
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
@@ -107,7 +107,7 @@ class PackLibrary:
         self._files[path] = (key, loaded)
         return loaded
 
-    def load_text(self, text: str) -> LoadedPack:
+    def load_text(self, text: str) -> AnyLoadedPack:
         """A pack from its text (a stored, adopted version), parsed once per digest (the last few kept)."""
         digest = text_digest(text)
         cached = self._texts.get(digest)
@@ -130,9 +130,11 @@ class PackLibrary:
         *,
         configured_approver: str | None = None,
     ) -> Judgment:
-        """`kumokan.policy.judge` with packs named by id (municipality first, then overlays) or given loaded."""
+        """`kumokan.policy.judge` with packs named by id (municipality first, then overlays) or given loaded:
+        their kinds are checked as they are loaded (FactsError), as the CLI's --pack needs."""
         check_pack_ids([p if isinstance(p, str) else p.id for p in packs])
-        return judge(facts, [self.resolve(p) for p in packs], configured_approver=configured_approver)
+        municipality = stacked([self.resolve(p) for p in packs])
+        return judge(facts, municipality, configured_approver=configured_approver)
 
     def meeting(self, facts: Mapping[str, Any] | MeetingFacts, pack: str | LoadedPack) -> MeetingJudgment:
         """`kumokan.policy.meeting` with the pack named by its id or given loaded."""

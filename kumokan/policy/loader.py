@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from kumokan.policy.checks import check_pack
 from kumokan.policy.errors import PackError, Problem
-from kumokan.policy.pack import Pack
+from kumokan.policy.pack import MunicipalityPack, OverlayPack, Pack, typed
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -48,7 +48,8 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class LoadedPack:
-    """A validated pack with what identifies the exact text it was read from."""
+    """A validated pack with what identifies the exact text it was read from (a LoadedMunicipality
+    or a LoadedOverlay: loading gives the one its kind says)."""
 
     pack: Pack
     path: Path | None  # None: read from stored text (a municipality's adopted version), not a file
@@ -63,14 +64,46 @@ class LoadedPack:
         return self.pack.version
 
 
-def load_file(path: Path) -> LoadedPack:
+@dataclass(frozen=True)
+class LoadedOverlay(LoadedPack):
+    pack: OverlayPack
+
+
+@dataclass(frozen=True)
+class LoadedMunicipality(LoadedPack):
+    """A municipality's pack, with the overlays applied to it (judged after it, in this order)."""
+
+    pack: MunicipalityPack
+    overlays: tuple[LoadedOverlay, ...] = ()
+
+    def overlaid(self, *overlays: LoadedOverlay) -> LoadedMunicipality:
+        """This pack with these overlays applied after those it has: still a municipality's pack."""
+        return replace(self, overlays=self.overlays + overlays)
+
+    @property
+    def packs(self) -> tuple[LoadedPack, ...]:
+        """This pack, then its overlays: the packs a judgment lists."""
+        return (self, *self.overlays)
+
+
+AnyLoadedPack = LoadedMunicipality | LoadedOverlay
+
+
+def _loaded(pack: Pack, path: Path | None, digest: str) -> AnyLoadedPack:
+    kind = typed(pack)
+    if isinstance(kind, MunicipalityPack):
+        return LoadedMunicipality(pack=kind, path=path, digest=digest)
+    return LoadedOverlay(pack=kind, path=path, digest=digest)
+
+
+def load_file(path: Path) -> AnyLoadedPack:
     """Read and validate one pack file, or raise PackError listing every problem (read each time:
     a PackLibrary keeps what it has read)."""
     raw = path.read_bytes()
     pack, problems = _parse(path, raw)
     if pack is None:
         raise PackError(problems)
-    return LoadedPack(pack=pack, path=path, digest=_digest(raw))
+    return _loaded(pack, path, _digest(raw))
 
 
 def text_digest(text: str) -> str:
@@ -82,7 +115,7 @@ def _digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def load_text(text: str) -> LoadedPack:
+def load_text(text: str) -> AnyLoadedPack:
     """Read and validate a pack from its text (a stored, adopted version), or raise PackError.
 
     Its digest is that of the text as UTF-8, as `load_file` computes it from the file's bytes, so
@@ -93,7 +126,7 @@ def load_text(text: str) -> LoadedPack:
     pack, problems = _parse(Path("pack"), raw)
     if pack is None:
         raise PackError(problems)
-    return LoadedPack(pack=pack, path=None, digest=_digest(raw))
+    return _loaded(pack, None, _digest(raw))
 
 
 def validate_file(path: Path) -> list[Problem]:

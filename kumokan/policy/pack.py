@@ -360,3 +360,26 @@ class Pack(_Strict):
             if entry.role == role:
                 return entry.title
         return None
+
+
+class MunicipalityPack(Pack):
+    """A municipality's pack: the first of a judgment, with its classification scales and tracks."""
+
+    kind: Literal["municipality"]
+    classification: Classification
+    tracks: Tracks
+
+
+class OverlayPack(Pack):
+    """An overlay: items and findings added to a municipality's pack (no scales, no tracks)."""
+
+    kind: Literal["overlay"]
+
+
+def typed(pack: Pack) -> MunicipalityPack | OverlayPack:
+    """The pack as its kind's type, once check_pack has found it complete (a municipality's scales and
+    tracks present, an overlay's absent): the same fields, not validated again."""
+    fields = {name: getattr(pack, name) for name in type(pack).model_fields}
+    if pack.kind == "municipality":
+        return MunicipalityPack.model_construct(pack.model_fields_set, **fields)
+    return OverlayPack.model_construct(pack.model_fields_set, **fields)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kumokan.core.answers import pack_item_key
-from kumokan.policy import Judgment, judge
+from kumokan.policy import Judgment, judge, stacked
 from kumokan.policy.schemas import Finding, Item, PackRef, all_items, checklist
 from kumokan.tenancy.models import Municipality
 
@@ -33,11 +33,13 @@ def special_terms_items(
     municipality: Municipality, facts: dict[str, Any]
 ) -> tuple[list[Item], list[PackRef]]:
     """The special-terms items that apply to the facts (judged under the city's pack and the overlay), and the packs."""
-    packs = [
-        municipality.pack(),
-        *[municipality.pack_in_force(p) for p in municipality.overlay_pack_ids if p != SPECIAL_TERMS],
-        municipality.pack_in_force(SPECIAL_TERMS),
-    ]
+    packs = stacked(
+        [
+            municipality.pack(),
+            *[municipality.pack_in_force(p) for p in municipality.overlay_pack_ids if p != SPECIAL_TERMS],
+            municipality.pack_in_force(SPECIAL_TERMS),
+        ]
+    )
     judgment = judge(facts, packs, configured_approver=municipality.configured_approver)
     items = [item for item in all_items(judgment) if item["pack"] == SPECIAL_TERMS]
     return items, judgment["packs"]

@@ -61,7 +61,7 @@ def _applying(municipality: Municipality, facts: dict[str, Any]) -> set[str]:
     for level in (levels[0], levels[-1]):
         judged = judge(
             {"service_name": "—", "provider": "—", "purpose": "—", "confidentiality": level.code, **facts},
-            [municipality.pack()],
+            municipality.pack(),
         )
         found |= {item["id"] for phase in judged["checklists"].values() for item in phase}
     return found

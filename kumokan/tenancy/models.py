@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.packs import load_pack, load_text
-from kumokan.policy import LoadedPack, PolicyError
+from kumokan.policy import AnyLoadedPack, LoadedMunicipality, PolicyError, stacked
 from kumokan.tenancy.choices import Role
 
 
@@ -54,21 +54,21 @@ class Municipality(models.Model):
         """The packs to judge with: the municipality's own first, then its overlays."""
         return [self.pack_id, *self.overlay_pack_ids]
 
-    def pack(self) -> LoadedPack:
+    def pack(self) -> LoadedMunicipality:
         """The municipality's own pack in force (raises kumokan.policy.UnknownPack if it is missing)."""
-        return self.pack_in_force(self.pack_id)
+        return stacked([self.pack_in_force(self.pack_id)])
 
-    def packs(self) -> list[LoadedPack]:
-        """The packs to judge with, in force: the municipality's own first, then its overlays."""
-        return [self.pack_in_force(pack_id) for pack_id in self.pack_ids()]
+    def packs(self) -> LoadedMunicipality:
+        """The packs to judge with, in force: the municipality's own, its overlays applied."""
+        return stacked([self.pack_in_force(pack_id) for pack_id in self.pack_ids()])
 
-    def pack_in_force(self, pack_id: str) -> LoadedPack:
+    def pack_in_force(self, pack_id: str) -> AnyLoadedPack:
         """The text of `pack_id` this municipality adopted last; the installed file until it adopts one.
 
         An upgrade of kumokan that ships a new pack file changes nothing for a municipality until it
         adopts that text (lifecycle.actions.packs.adopt_pack_version). Read once per instance.
         """
-        memo: dict[str, LoadedPack] = self.__dict__.setdefault("_packs_in_force", {})
+        memo: dict[str, AnyLoadedPack] = self.__dict__.setdefault("_packs_in_force", {})
         loaded = memo.get(pack_id)
         if loaded is None:
             adopted = self.adopted_version(pack_id)

@@ -218,3 +218,34 @@ def test_two_libraries_keep_apart_what_they_read(pack_dir: Path, facts: dict) ->
     first, second = PackLibrary([pack_dir]), PackLibrary([pack_dir])
     assert first.load("sample") is first.load("sample")
     assert first.load("sample") is not second.load("sample")
+
+
+def test_the_type_checker_refuses_to_judge_with_an_overlay(tmp_path: Path) -> None:
+    # Issue 14 point 5: a municipality's pack and an overlay are types of their own, not an assert.
+    from mypy import api
+
+    code = (
+        "from kumokan.policy import LoadedMunicipality, LoadedOverlay, judge\n"
+        "def judged(city: LoadedMunicipality, overlay: LoadedOverlay) -> None:\n"
+        "    overlaid: LoadedMunicipality = city.overlaid(overlay)\n"
+        "    judge({}, overlaid)\n"
+        "    judge({}, overlay)\n"
+    )
+    program = tmp_path / "judging.py"
+    program.write_text(code, encoding="utf-8")
+    out, _err, status = api.run(["--strict", "--no-incremental", "--follow-imports=silent", str(program)])
+    assert status == 1, out
+    (error,) = [line for line in out.splitlines() if "error:" in line]
+    assert 'judging.py:5: error: Argument 2 to "judge" has incompatible type "LoadedOverlay"' in error
+
+
+def test_loading_gives_the_kind_of_pack_the_file_says(library: PackLibrary) -> None:
+    from kumokan.policy import LoadedMunicipality, LoadedOverlay, MunicipalityPack, OverlayPack
+
+    sample, extra = library.load("sample"), library.load("extra")
+    assert isinstance(sample, LoadedMunicipality) and isinstance(sample.pack, MunicipalityPack)
+    assert isinstance(extra, LoadedOverlay) and isinstance(extra.pack, OverlayPack)
+    overlaid = sample.overlaid(extra)
+    assert isinstance(overlaid, LoadedMunicipality)
+    assert [p.id for p in overlaid.packs] == ["sample", "extra"]
+    assert sample.pack.model_dump() == PackLibrary([library.dirs[0]]).load("sample").pack.model_dump()
