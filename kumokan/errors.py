@@ -49,6 +49,7 @@ _joined_lazy = lazy(_joined, str)
 # Japanese sentences end with 。and follow each other; English fragments are separated by "; ".
 REASONS = ("separator between reasons", "; ")
 CHOICES = ("separator between choices", ", ")
+EXAMPLES = ("separator between examples", ", ")
 
 
 def rendered(text: str | Promise, language: str) -> str:
@@ -103,22 +104,12 @@ def joined(parts: Iterable[str | Promise], separator: tuple[str, str] = REASONS)
     return _joined_lazy(tuple(parts), separator)  # type: ignore[no-any-return]
 
 
-class WorkflowError(Exception):
-    """The action is not allowed in the object's current state or with these inputs."""
+class Spoken(Exception):
+    """An error a person reads: one msgid with its parameters, translated when it is read."""
 
-    def __init__(
-        self,
-        message: str | Promise,
-        *,
-        code: str = "workflow",
-        params: Mapping[str, Any] | None = None,
-        details: tuple[WorkflowError, ...] = (),
-    ) -> None:
+    def __init__(self, message: str | Promise, *, params: Mapping[str, Any] | None = None) -> None:
         self.text: str | Promise = interpolate(message, dict(params)) if params else message
         super().__init__(self.text)
-        self.code = code
-        # The separate reasons when one refusal has several (e.g. everything missing before submit).
-        self.details = details
 
     def __str__(self) -> str:
         return self.message
@@ -138,6 +129,23 @@ class WorkflowError(Exception):
     @property
     def en(self) -> str:
         return self.render("en")
+
+
+class WorkflowError(Spoken):
+    """The action is not allowed in the object's current state or with these inputs."""
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str = "workflow",
+        params: Mapping[str, Any] | None = None,
+        details: tuple[WorkflowError, ...] = (),
+    ) -> None:
+        super().__init__(message, params=params)
+        self.code = code
+        # The separate reasons when one refusal has several (e.g. everything missing before submit).
+        self.details = details
 
 
 class ConflictError(WorkflowError):

@@ -27,6 +27,9 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from kumokan.catalog.validity import ismap_valid_until
 from kumokan.core.spreadsheet import (
     HEADER_SEARCH_ROWS,
@@ -36,6 +39,7 @@ from kumokan.core.spreadsheet import (
     read_workbook,
 )
 from kumokan.core.wareki import DateFormatError, as_date, parse_period
+from kumokan.errors import Spoken
 
 # Field → the header names that mean it, in their compared form (kumokan.core.spreadsheet.compare_key).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -74,12 +78,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("number", "service_name", "provider_name")
 
 
-class ListFormatError(Exception):
-    """The file is not a list kumokan can read: every problem found, each in Japanese and English."""
+class ListProblem(Spoken):
+    """One thing wrong with the list (a row, a header, the file), read in either language."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(en for _, en in problems))
+
+class ListFormatError(Exception):
+    """The file is not a list kumokan can read: every problem found."""
+
+    def __init__(self, problems: list[ListProblem]) -> None:
+        super().__init__(problems)
         self.problems = problems
+
+    def __str__(self) -> str:
+        return "; ".join(problem.message for problem in self.problems)
 
 
 @dataclass(frozen=True)
@@ -122,10 +133,10 @@ def read_ismap_list(file: IO[bytes]) -> list[ListRow]:
     try:
         sheets = read_workbook(file.read(), formulas=False)
     except SpreadsheetRefused as exc:
-        raise ListFormatError([(exc.ja, exc.en)]) from exc
+        raise ListFormatError([ListProblem(exc.text)]) from exc
     rows = [cells for _number, cells in sheets[0].rows] if sheets else []
     header_index, columns = _find_header(rows)
-    problems: list[tuple[str, str]] = []
+    problems: list[ListProblem] = []
     read: list[ListRow] = []
     seen: dict[str, int] = {}
     for index, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
@@ -134,15 +145,16 @@ def read_ismap_list(file: IO[bytes]) -> list[ListRow]:
             continue
         try:
             list_row = _row(cells)
-        except ValueError as exc:
-            ja, en = exc.args
-            problems.append((f"{index}行目: {ja}", f"row {index}: {en}"))
+        except ListProblem as exc:
+            problems.append(
+                ListProblem(_("row %(row)s: %(problem)s"), params={"row": index, "problem": exc.text})
+            )
             continue
         if list_row.number in seen:
             problems.append(
-                (
-                    f"{index}行目: 登録番号 {list_row.number} は{seen[list_row.number]}行目と重複しています。",
-                    f"row {index}: registration number {list_row.number} repeats row {seen[list_row.number]}",
+                ListProblem(
+                    _("row %(row)s: registration number %(number)s repeats row %(first)s"),
+                    params={"row": index, "number": list_row.number, "first": seen[list_row.number]},
                 )
             )
             continue
@@ -151,7 +163,7 @@ def read_ismap_list(file: IO[bytes]) -> list[ListRow]:
     if problems:
         raise ListFormatError(problems)
     if not read:
-        raise ListFormatError([("登録の行がありません。", "the list has no registrations")])
+        raise ListFormatError([ListProblem(_("the list has no registrations"))])
     return read
 
 
@@ -197,18 +209,18 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
             shown = "、".join(missing)
             raise ListFormatError(
                 [
-                    (
-                        f"{index + 1}行目の見出しに次の列がありません: {shown}",
-                        f"the header (row {index + 1}) lacks: {shown}",
+                    ListProblem(
+                        _("the header (row %(row)s) lacks: %(names)s"),
+                        params={"row": index + 1, "names": shown},
                     )
                 ]
             )
         return index, columns
     raise ListFormatError(
         [
-            (
-                f"最初の{HEADER_SEARCH_ROWS}行に「登録番号」の見出しがありません。",
-                f"no 登録番号 header in the first {HEADER_SEARCH_ROWS} rows",
+            ListProblem(
+                _("no %(header)s header in the first %(rows)s rows"),
+                params={"header": "登録番号", "rows": HEADER_SEARCH_ROWS},
             )
         ]
     )
@@ -225,16 +237,19 @@ def _row(cells: dict[str, Any]) -> ListRow:
     for field in REQUIRED:
         if cells.get(field) in (None, ""):
             header = HEADERS[field][0]
-            raise ValueError(f"{header}が空です。", f"{header} is empty")
+            raise ListProblem(_("%(header)s is empty"), params={"header": header})
     start = _date(cells.get("audit_period_start"), "監査対象期間（開始）")
     end = _date(cells.get("audit_period_end"), "監査対象期間（終了）")
     if cells.get("audit_period") not in (None, ""):
         start, end = _period(cells["audit_period"])
     listed_expiry = _date(cells.get("expiry"), "有効期限")
     if end is None and listed_expiry is None:
-        raise ValueError("有効期限も監査対象期間もありません。", "neither 有効期限 nor 監査対象期間 is given")
+        raise ListProblem(
+            _("neither %(expiry)s nor %(period)s is given"),
+            params={"expiry": "有効期限", "period": "監査対象期間"},
+        )
     if start is not None and end is not None and end < start:
-        raise ValueError("監査対象期間の終わりが始まりより前です。", "the audit period ends before it starts")
+        raise ListProblem(_("the audit period ends before it starts"))
     valid_until = ismap_valid_until(end) if end is not None else listed_expiry
     assert valid_until is not None
     return ListRow(
@@ -255,11 +270,14 @@ def _date(value: Any, header: str) -> datetime.date | None:
     try:
         return as_date(value)
     except DateFormatError as exc:
-        raise ValueError(f"{header}: {exc.ja}", f"{header}: {exc.en}") from exc
+        raise ListProblem(
+            pgettext_lazy("a problem of a column: its header, the problem", "%(header)s: %(problem)s"),
+            params={"header": header, "problem": exc.text},
+        ) from exc
 
 
 def _period(value: Any) -> tuple[datetime.date | None, datetime.date | None]:
     try:
         return parse_period(str(value))
     except DateFormatError as exc:
-        raise ValueError(f"監査対象期間: {exc.ja}", f"the audit period: {exc.en}") from exc
+        raise ListProblem(_("the audit period: %(problem)s"), params={"problem": exc.text}) from exc

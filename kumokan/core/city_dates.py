@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.punctuation import bracketed
@@ -75,5 +74,4 @@ class CityDateField(forms.DateField):
         try:
             return as_date(value)
         except DateFormatError as exc:
-            english = (get_language() or "ja").startswith("en")
-            raise ValidationError(exc.en if english else exc.ja, code="invalid") from None
+            raise ValidationError(exc.message, code="invalid") from None

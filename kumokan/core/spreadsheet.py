@@ -3,7 +3,8 @@ the one way the text they hold is compared.
 
 The ledger import (kumokan.documents.ledger_import) and the ISMAP list import
 (kumokan.catalog.ismap_list) read through here. Cells are returned as the file holds them; what they
-mean is the caller's business. Every refusal is in Japanese and English and names the row where it can.
+mean is the caller's business. Every refusal is a msgid read in either language (SpreadsheetRefused.ja,
+.en) and names the row where it can.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.errors import Spoken
 
 MAX_BYTES = 10 * 1024 * 1024
 ENCODINGS = ("auto", "utf-8", "cp932")
@@ -32,13 +38,13 @@ _VARIANTS = str.maketrans(
 _QUALIFIER = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|<[^<>]*>")
 
 
-class SpreadsheetRefused(Exception):
-    """The file as a whole cannot be read (too large, not a workbook, wrong encoding)."""
+class SpreadsheetRefused(Spoken):
+    """The file as a whole cannot be read (too large, not a workbook, wrong encoding); `row` where known."""
 
-    def __init__(self, ja: str, en: str, row: int | None = None) -> None:
-        super().__init__(en)
-        self.ja = ja
-        self.en = en
+    def __init__(
+        self, message: str | Promise, *, params: dict[str, Any] | None = None, row: int | None = None
+    ) -> None:
+        super().__init__(message, params=params)
         self.row = row
 
 
@@ -137,10 +143,9 @@ def read_spreadsheet(
     """The sheets of an .xlsx workbook or the one sheet of a CSV file, and the encoding read ("xlsx" for
     a workbook). With `formulas`, a formula cell is a Formula; without, the value Excel last computed."""
     if len(data) > MAX_BYTES:
-        size = len(data) / 1024 / 1024
         raise SpreadsheetRefused(
-            f"ファイルが大きすぎます（{size:.1f} MB）。10 MB までのファイルにしてください。",
-            f"the file is too large ({size:.1f} MB); the limit is 10 MB",
+            _("the file is too large (%(size).1f MB); the limit is 10 MB"),
+            params={"size": len(data) / 1024 / 1024},
         )
     if data.startswith(b"PK\x03\x04"):
         return read_workbook(data, formulas=formulas), "xlsx"
@@ -176,9 +181,8 @@ def read_workbook(data: bytes, *, formulas: bool = True) -> list[Sheet]:
             workbook.close()
     except (InvalidFileException, *_UNREADABLE) as exc:
         raise SpreadsheetRefused(
-            "Excel ファイル（.xlsx）として読めません（ファイルが壊れています）。Excel で開いて保存し直してください。",
-            f"not an Excel (.xlsx) file that can be read ({type(exc).__name__}: {exc}); "
-            "open it in Excel and save it again",
+            _("not an Excel (.xlsx) file that can be read (%(reason)s); open it in Excel and save it again"),
+            params={"reason": f"{type(exc).__name__}: {exc}"},
         ) from None
 
 
@@ -220,11 +224,12 @@ def _refuse_doctype(data: bytes) -> None:
                     while chunk := part.read(64 * 1024):
                         if any(marker in tail + chunk for marker in _DTD_MARKERS):
                             raise SpreadsheetRefused(
-                                "Excel ファイルの中に文書型定義（DOCTYPE）があります。Excel が作るファイルには"
-                                "ないものです。Excel で開いて保存し直してから、もう一度アップロードしてください。",
-                                f"the workbook's part {member.filename} holds a document type definition "
-                                "(DOCTYPE), which Excel never writes; open it in Excel, save it again and "
-                                "upload it again",
+                                _(
+                                    "the workbook's part %(part)s holds a document type definition "
+                                    "(DOCTYPE), which Excel never writes; open it in Excel, save it again "
+                                    "and upload it again"
+                                ),
+                                params={"part": member.filename},
                             )
                         tail = chunk[-32:]
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
@@ -251,18 +256,16 @@ def read_csv(data: bytes, encoding: str = "auto") -> tuple[Sheet, str]:
         # No text of a spreadsheet holds NUL, and PostgreSQL cannot store it: a binary file, not a CSV.
         row = text[: text.index("\x00")].count("\n") + 1
         raise SpreadsheetRefused(
-            f"{row}行目に NUL 文字があります。CSV ファイルではないようです。",
-            f"row {row} contains a NUL character: this is not a CSV file",
-            row,
+            _("row %(row)s contains a NUL character: this is not a CSV file"), params={"row": row}, row=row
         )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         lines = list(reader)
     except csv.Error as exc:
         raise SpreadsheetRefused(
-            f"{reader.line_num}行目: CSV として読めません（{exc}）。",
-            f"row {reader.line_num}: not CSV ({exc})",
-            reader.line_num,
+            _("row %(row)s: not CSV (%(reason)s)"),
+            params={"row": reader.line_num, "reason": str(exc)},
+            row=reader.line_num,
         ) from None
     return Sheet("CSV", list(enumerate(lines, start=1))), used
 
@@ -293,10 +296,9 @@ def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:
 
 def _undecodable(data: bytes, position: int, codec: str, mixed: bool) -> SpreadsheetRefused:
     row = data[:position].count(b"\n") + 1
-    hint_ja = "UTF-8 と Shift_JIS が混在しています。" if mixed else "文字コードを確かめてください。"
-    hint_en = "the file mixes UTF-8 and Shift_JIS" if mixed else "check the file's encoding"
+    hint = _("the file mixes UTF-8 and Shift_JIS") if mixed else _("check the file's encoding")
     return SpreadsheetRefused(
-        f"{row}行目に {codec} として読めない文字があります（{hint_ja}）",
-        f"row {row} has bytes that are not {codec} ({hint_en})",
-        row,
+        _("row %(row)s has bytes that are not %(codec)s (%(hint)s)"),
+        params={"row": row, "codec": codec, "hint": hint},
+        row=row,
     )

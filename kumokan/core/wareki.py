@@ -12,6 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from kumokan.errors import EXAMPLES, Spoken, joined
+
 
 @dataclass(frozen=True)
 class Era:
@@ -29,13 +33,9 @@ ERAS = (
 FIRST_DAY = ERAS[-1].start
 
 
-class DateFormatError(ValueError):
-    """The text is no date this module reads, or names a day that does not exist; in Japanese and English."""
-
-    def __init__(self, ja: str, en: str) -> None:
-        super().__init__(en)
-        self.ja = ja
-        self.en = en
+class DateFormatError(Spoken, ValueError):
+    """The text is no date this module reads, or names a day that does not exist (read in either
+    language: ja, en)."""
 
 
 def era_of(day: datetime.date) -> tuple[Era, int]:
@@ -44,8 +44,8 @@ def era_of(day: datetime.date) -> tuple[Era, int]:
         if day >= era.start:
             return era, day.year - era.start.year + 1
     raise DateFormatError(
-        f"{day.isoformat()} は昭和より前の日付のため和暦で表せません",
-        f"{day.isoformat()} is before 昭和 and has no era date here",
+        _("%(day)s is before %(era)s and has no era date here"),
+        params={"day": day.isoformat(), "era": ERAS[-1].name},
     )
 
 
@@ -101,7 +101,7 @@ def parse_date(text: str) -> datetime.date:
         year = 1 if match["year"] == "元" else int(match["year"])
         if year == 0:
             raise DateFormatError(
-                f"「{raw}」: {era.name}0年はありません", f"{raw!r}: there is no year 0 of {era.name}"
+                _("'%(text)s': there is no year 0 of %(era)s"), params={"text": raw, "era": era.name}
             )
         day = _day(raw, era.start.year + year - 1, int(match["month"]), int(match["day"]))
         _check_within_era(raw, era, day)
@@ -109,8 +109,11 @@ def parse_date(text: str) -> datetime.date:
     if (match := _WESTERN_DATE.fullmatch(text)) or (match := _COMPACT_DATE.fullmatch(text)):
         return _day(raw, int(match["year"]), int(match["month"]), int(match["day"]))
     raise DateFormatError(
-        f"「{raw}」は日付として読めません（例: 令和7年4月1日、R7.4.1、2025-04-01、2025/4/1）",
-        f"{raw!r} is not a date (e.g. 令和7年4月1日, R7.4.1, 2025-04-01, 2025/4/1)",
+        _("'%(text)s' is not a date (e.g. %(examples)s)"),
+        params={
+            "text": raw,
+            "examples": joined(("令和7年4月1日", "R7.4.1", "2025-04-01", "2025/4/1"), EXAMPLES),
+        },
     )
 
 
@@ -118,22 +121,20 @@ def _day(raw: str, year: int, month: int, day: int) -> datetime.date:
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise DateFormatError(
-            f"「{raw}」という日はありません", f"{raw!r} is not a day of the calendar"
-        ) from None
+        raise DateFormatError(_("'%(text)s' is not a day of the calendar"), params={"text": raw}) from None
 
 
 def _check_within_era(raw: str, era: Era, day: datetime.date) -> None:
     index = ERAS.index(era)
     if day < era.start:
         raise DateFormatError(
-            f"「{raw}」は{era.name}の始まり（{to_wareki(era.start)}）より前です",
-            f"{raw!r} is before the start of {era.name} ({era.start.isoformat()})",
+            _("'%(text)s' is before the start of %(era)s (%(start)s)"),
+            params={"text": raw, "era": era.name, "start": to_wareki(era.start)},
         )
     if index > 0 and day >= ERAS[index - 1].start:
         raise DateFormatError(
-            f"「{raw}」は{era.name}の期間外です（{to_wareki(day)}のことでしょうか）",
-            f"{raw!r} is after the end of {era.name} (did you mean {to_wareki(day)}?)",
+            _("'%(text)s' is after the end of %(era)s (did you mean %(day)s?)"),
+            params={"text": raw, "era": era.name, "day": to_wareki(day)},
         )
 
 
@@ -149,11 +150,11 @@ def parse_period(text: str) -> tuple[datetime.date | None, datetime.date | None]
     parts = _PERIOD_SEPARATOR.split(plain)
     if len(parts) != 2 or not (parts[0] or parts[1]):
         raise DateFormatError(
-            f"「{text}」は「開始日～終了日」の形の期間として読めません（例: 令和6年4月1日～令和9年3月31日）",
-            f"{text!r} is not a period 'start～end' (e.g. 2024/4/1～2027/3/31)",
+            _("'%(text)s' is not a period from a start date to an end date (e.g. %(example)s)"),
+            params={"text": text, "example": "令和6年4月1日～令和9年3月31日"},
         )
     start = parse_date(parts[0]) if parts[0] else None
     end = parse_date(parts[1]) if parts[1] else None
     if start is not None and end is not None and end < start:
-        raise DateFormatError(f"「{text}」は終わりが始まりより前です", f"{text!r} ends before it starts")
+        raise DateFormatError(_("'%(text)s' ends before it starts"), params={"text": text})
     return start, end

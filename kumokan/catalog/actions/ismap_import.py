@@ -41,7 +41,7 @@ from kumokan.catalog.models import (
     Provider,
 )
 from kumokan.core.actors import Actor, signed_in
-from kumokan.errors import ConflictError, WorkflowError, in_both, joined
+from kumokan.errors import ConflictError, WorkflowError, joined
 from kumokan.tenancy.models import Municipality
 
 
@@ -68,8 +68,7 @@ def read_ismap_list_dry_run(
     try:
         rows = read_ismap_list(file)
     except ListFormatError as exc:
-        # The list reader's problems come in both languages (kumokan.core.spreadsheet's shape).
-        details = tuple(WorkflowError(in_both(ja, en), code="list_format") for ja, en in exc.problems)
+        details = tuple(WorkflowError(problem.text, code="list_format") for problem in exc.problems)
         raise WorkflowError(
             gettext_lazy("the list cannot be read: %(reasons)s"),
             code="list_format",

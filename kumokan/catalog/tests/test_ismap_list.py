@@ -96,15 +96,20 @@ def test_every_problem_is_reported_with_its_row_and_nothing_is_half_read() -> No
     )
     with pytest.raises(ListFormatError) as raised:
         read_ismap_list(sample)
-    rows_named = [en.split(":")[0] for _, en in raised.value.problems]
+    rows_named = [problem.en.split(":")[0] for problem in raised.value.problems]
     assert rows_named == ["row 5", "row 6", "row 7", "row 8"]
 
 
 def test_a_file_without_the_required_columns_or_not_excel_is_refused() -> None:
-    with pytest.raises(ListFormatError, match="lacks"):
+    with pytest.raises(ListFormatError) as lacking:
         read_ismap_list(workbook([{"登録番号": "C21-0001-1"}], columns=("登録番号", "登録日")))
-    with pytest.raises(ListFormatError, match="not an Excel"):
+    [problem] = lacking.value.problems
+    assert "lacks" in problem.en
+    assert "行目の見出しに次の列がありません: サービス名称、事業者名" in problem.ja
+    with pytest.raises(ListFormatError) as not_excel:
         read_ismap_list(io.BytesIO(b"registration,service\n"))
+    assert "not an Excel" in not_excel.value.problems[0].en
+    assert "Excel ファイル（.xlsx）として読めません" in not_excel.value.problems[0].ja
 
 
 def test_comparing_two_readings_names_what_was_added_removed_and_changed() -> None:

@@ -7,6 +7,8 @@ the English page cannot be checked against it. These tests read the source of ev
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Set
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,9 @@ LAZY = {"gettext_lazy", "pgettext_lazy", "ngettext_lazy", "npgettext_lazy"}
 # Text that comes in both languages from the policy engine (which knows no Django), and a lazy msgid
 # with its parameters.
 BRIDGES = {"in_both", "interpolate"}
-REFUSALS = {"WorkflowError", "ConflictError"}
+# kumokan.errors.Spoken: every error a person reads (WorkflowError, the spreadsheet's, 和暦's and the ISMAP
+# list's refusals). Its subclasses anywhere in kumokan are found by spoken_classes.
+REFUSALS = {"Spoken", "WorkflowError", "ConflictError"}
 EAGER = {"gettext", "pgettext", "ngettext", "npgettext"}
 # What writes a reason into the ledger's history (kumokan.ledger.actions.save_change, the steps that call it):
 # a reason the system gives is kept as its msgid and read in each reader's language, unless it was already
@@ -65,15 +69,32 @@ def written_text(node: ast.expr) -> bool:
     return False
 
 
-def refusal_classes(tree: ast.Module) -> set[str]:
-    """The module's own subclasses of a refusal (class _Refused(WorkflowError))."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and any(
-            isinstance(base, ast.Name) and base.id in REFUSALS for base in node.bases
-        ):
-            names.add(node.name)
-    return names
+def refusal_classes(tree: ast.Module, known: Set[str] = REFUSALS) -> set[str]:
+    """The module's own subclasses of a refusal (class _Refused(WorkflowError)), at any depth."""
+    names = set(known)
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    while True:
+        found = {
+            node.name
+            for node in classes
+            if any(isinstance(base, ast.Name) and base.id in names for base in node.bases)
+        }
+        if found <= names:
+            return names - set(known)
+        names |= found
+
+
+@functools.cache
+def spoken_classes() -> frozenset[str]:
+    """Every refusal class in kumokan: Spoken and its subclasses in all modules (DateFormatError in
+    kumokan.core.wareki is raised in kumokan.catalog.ismap_list too)."""
+    names = set(REFUSALS)
+    trees = [ast.parse(path.read_text(), str(path)) for path in sources()]
+    while True:
+        found = set().union(*(refusal_classes(tree, names) for tree in trees))
+        if not found:
+            return frozenset(names)
+        names |= found
 
 
 def is_super_init(node: ast.Call) -> bool:
@@ -138,16 +159,16 @@ def frozen_through_a_name(tree: ast.Module, eager: set[str], where: str) -> list
     return sorted(found)
 
 
-def problems_in(path: Path) -> list[str]:
-    return problems_in_source(path.read_text(), str(path.relative_to(ROOT.parent)))
+def problems_in(path: Path, known: Set[str] = REFUSALS) -> list[str]:
+    return problems_in_source(path.read_text(), str(path.relative_to(ROOT.parent)), known)
 
 
-def problems_in_source(source: str, where: str = "example.py") -> list[str]:
+def problems_in_source(source: str, where: str = "example.py", known: Set[str] = REFUSALS) -> list[str]:
     tree = ast.parse(source, where)
     lazy = lazy_names(tree)
     eager = eager_names(tree)
     found = []
-    refusals = REFUSALS | refusal_classes(tree)
+    refusals = known | refusal_classes(tree, known)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -167,19 +188,64 @@ def problems_in_source(source: str, where: str = "example.py") -> list[str]:
                     f"{where}:{node.lineno}: a history reason frozen in one language by str() or gettext"
                 )
     found += frozen_through_a_name(tree, eager, where)
+    # Any other exception raised with a pair, or with pairs in a list (ListFormatError([(ja, en)])).
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Raise)
+            and isinstance(node.exc, ast.Call)
+            and called(node.exc) not in refusals
+        ):
+            texts = sum(1 for arg in node.exc.args if written_text(arg))
+            pairs = [
+                part
+                for part in ast.walk(node.exc)
+                if isinstance(part, ast.Tuple) and len(part.elts) == 2 and all(map(written_text, part.elts))
+            ]
+            if texts >= 2 or pairs:
+                found.append(
+                    f"{where}:{node.lineno}: raise {called(node.exc)} with a (Japanese, English) pair"
+                )
     # A subclass of a refusal hands its text to the refusal in super().__init__(...).
     for cls in ast.walk(tree):
-        if isinstance(cls, ast.ClassDef) and cls.name in refusals - REFUSALS:
+        if isinstance(cls, ast.ClassDef) and cls.name in refusals - known:
             for node in ast.walk(cls):
                 if isinstance(node, ast.Call) and is_super_init(node):
                     found += refusal_problems(node, cls.name, lazy, where)
     return found
 
 
+# Modules that still raise other exceptions with a (Japanese, English) pair, not yet converted: the API's
+# InvalidInput and pydantic errors, and the ledger import's cell errors (its Problem is a stored pair).
+# Their refusals and notifications are checked all the same.
+PAIRS_LEFT = {
+    "kumokan/api/applications.py",
+    "kumokan/api/decisions.py",
+    "kumokan/api/inputs.py",
+    "kumokan/api/ledger.py",
+    "kumokan/api/pages.py",
+    "kumokan/documents/ledger_import.py",
+}
+
+
 def test_no_refusal_or_notification_is_a_hand_written_pair() -> None:
-    found = [problem for path in sources() for problem in problems_in(path)]
+    known = spoken_classes()
+    found = [
+        problem
+        for path in sources()
+        for problem in problems_in(path, known)
+        if not (str(path.relative_to(ROOT.parent)) in PAIRS_LEFT and ": raise " in problem)
+    ]
 
     assert found == []
+
+
+def test_the_spreadsheet_date_and_ismap_list_refusals_are_checked() -> None:
+    """The readers of files people keep speak as WorkflowError does (issue 17 review)."""
+    known = spoken_classes()
+
+    assert {"DateFormatError", "SpreadsheetRefused", "ListProblem"} <= known
+    pair = 'raise DateFormatError("「x」は日付として読めません", "x is not a date")'
+    assert problems_in_source(pair, known=known)
 
 
 @pytest.mark.parametrize(
@@ -199,6 +265,14 @@ def test_no_refusal_or_notification_is_a_hand_written_pair() -> None:
             "pair",
         ),
         ('notify(users, f"{service}が承認されました。", url)', "hand-written text"),
+        (
+            "class ListProblem(Spoken):\n    pass\n"
+            'raise ListProblem("登録の行がありません。", "the list has no registrations")',
+            "pair",
+        ),
+        ('raise SpreadsheetRefused(f"row {row}: not CSV", row=row)', "not through gettext"),
+        ('raise ValueError(f"{header}が空です。", f"{header} is empty")', "pair"),
+        ('raise ListFormatError([("登録の行がありません。", "the list has no registrations")])', "pair"),
         (
             "save_change(acting_user, locked, changed, before, after, reason or str(move.step.label))",
             "history reason frozen",
@@ -222,7 +296,7 @@ def test_no_refusal_or_notification_is_a_hand_written_pair() -> None:
     ],
 )
 def test_the_check_sees_each_kind_of_hand_written_text(source: str, problem: str) -> None:
-    found = problems_in_source(source)
+    found = problems_in_source(source, known=spoken_classes())
 
     assert len(found) == 1 and problem in found[0]
 

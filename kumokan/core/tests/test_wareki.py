@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils.translation import override
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from kumokan.core.wareki import (
     FIRST_DAY,
     DateFormatError,
     parse_date,
+    parse_period,
     to_seireki,
     to_wareki,
     to_wareki_short,
@@ -119,3 +121,26 @@ def test_the_era_year_counts_from_the_era_start(day):
     later = next(d for d in (datetime.date(2019, 5, 1), datetime.date(1989, 1, 8), FIRST_DAY) if d <= day)
     assert era == {2019: "令和", 1989: "平成", 1926: "昭和"}[later.year]
     assert year == day.year - later.year + 1
+
+
+def test_a_refusal_is_read_in_the_active_language():
+    with pytest.raises(DateFormatError) as refused:
+        parse_date("来年の春")
+    assert (
+        refused.value.ja
+        == "「来年の春」は日付として読めません（例: 令和7年4月1日、R7.4.1、2025-04-01、2025/4/1）"
+    )
+    assert refused.value.en == "'来年の春' is not a date (e.g. 令和7年4月1日, R7.4.1, 2025-04-01, 2025/4/1)"
+    with override("en"):
+        assert str(refused.value) == refused.value.en
+
+
+def test_a_period_refusal_keeps_its_japanese():
+    with pytest.raises(DateFormatError) as refused:
+        parse_period("令和6年4月1日")
+    assert refused.value.ja == (
+        "「令和6年4月1日」は「開始日～終了日」の形の期間として読めません（例: 令和6年4月1日～令和9年3月31日）"
+    )
+    with pytest.raises(DateFormatError) as before:
+        to_wareki(datetime.date(1926, 12, 24))
+    assert before.value.ja == "1926-12-24 は昭和より前の日付のため和暦で表せません"
