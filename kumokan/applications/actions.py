@@ -39,7 +39,7 @@ from kumokan.applications.workflow import Transition, transition
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions.services import find_or_register_service
-from kumokan.core.actors import Actor, display_name
+from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.answers import pack_item_key
 from kumokan.errors import CHOICES, ConflictError, WorkflowError, check_version, in_both, joined
 from kumokan.notifications.actions import notify
@@ -115,7 +115,7 @@ def create_draft(
     application = Application.objects.create(
         municipality=municipality,
         department=department,
-        applicant=acting_user,
+        applicant=signed_in(acting_user),
         submitted_by_contractor=by_contractor,
         service=_service(acting_user, municipality, judged),
         facts=judged.facts,
@@ -365,7 +365,7 @@ def explain_finding(
     # The packs of the finding as judged now: a finding merged later with another pack's is not answered.
     target.packs = finding_packs(finding)
     target.explanation = explanation
-    target.explained_by = acting_user
+    target.explained_by = signed_in(acting_user)
     target.explained_at = timezone.now()
     target.save()
     _save(locked)
@@ -638,7 +638,7 @@ def _decide(
                 application=locked,
                 outcome=outcome,
                 reason=reason,
-                decided_by=acting_user,
+                decided_by=signed_in(acting_user),
                 self_approval=self_approval,
                 approver_title=routing.decider_title(locked, snapshot),
                 application_version=locked.version,
@@ -662,6 +662,7 @@ def _decide(
     url = locked.get_absolute_url()
     applicant = [locked.applicant] if locked.applicant_id != acting_user.pk else []
     if outcome == Outcome.APPROVED:
+        assert manager is not None  # every approval names its service manager (above)
         ensure_membership(
             acting_user=acting_user,
             user=manager,
@@ -669,7 +670,9 @@ def _decide(
             role=Role.SERVICE_MANAGER,
             department=locked.department,
         )
-        [(_receiver, entry)] = application_approved.send(
+        # The one receiver returns the ledger entry it registered (kumokan.ledger, a layer above that this
+        # one cannot name), which django-stubs would type as str | None.
+        registered: list[tuple[Any, Any]] = application_approved.send(
             sender=Application,
             acting_user=acting_user,
             application=locked,
@@ -677,6 +680,7 @@ def _decide(
             snapshot=snapshot,
             service_manager=manager,
         )
+        [(_receiver, entry)] = registered
         notify(
             applicant,
             Message(

@@ -48,7 +48,7 @@ def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
 
 
 def store_judgments(
-    municipality: Municipality, judgments: Sequence[dict[str, Any]]
+    municipality: Municipality, judgments: Sequence[Judgment]
 ) -> list[JudgmentDocument]:
     """The stored document of each judgment, in order, adding those the municipality has not stored yet.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -159,7 +160,7 @@ class JudgmentDocument(models.Model):
         return f"{self.digest[:12]} ({self.judgment.get('track_label', '')})"
 
 
-def judgment_digest(judgment: dict[str, Any]) -> str:
+def judgment_digest(judgment: Mapping[str, object]) -> str:
     """The content digest of a judgment: SHA-256 of its JSON with sorted keys, as UTF-8."""
     text = json.dumps(judgment, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
