@@ -47,9 +47,7 @@ def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
     return Judged(facts=canonical_facts(facts), judgment=judgment, approver_role=role, approver_title=title)
 
 
-def store_judgments(
-    municipality: Municipality, judgments: Sequence[Judgment]
-) -> list[JudgmentDocument]:
+def store_judgments(municipality: Municipality, judgments: Sequence[Judgment]) -> list[JudgmentDocument]:
     """The stored document of each judgment, in order, adding those the municipality has not stored yet.
 
     One approval stores one; an import of thousands of rows stores one per kind of row. The new ones
