@@ -9,7 +9,9 @@ Run (the database is migrated first; the municipality must not exist yet):
 
 Rows are written in batches with explicit ids: PostgreSQL through COPY, SQLite through executemany.
 Snapshots, decisions, answers and tasks are expanded by the database itself (INSERT … SELECT from a
-few dozen judged variants), so the 56 kB judgment of each application never crosses the socket.
+few dozen judged variants). Each variant's judgment is stored as the product stores it, once per
+distinct judgment (applications.judging.store_judgments, a JudgmentDocument), and every snapshot refers
+to its variant's document, as an approval's or an import's does.
 Distributions are skewed as in a city hall: most entries in operation, SaaS first, a few providers and
 departments holding most services. Open tasks are generated for entries not yet in operation only
 (entries in operation would add some 75 confirmed tasks each).
@@ -325,6 +327,8 @@ class Generator:
         return [definition for _name, definition in found]
 
     def reindexed(self, definitions: list[str]) -> None:
+        if not definitions:
+            return  # SQLite: none were dropped (and it has no SET)
         with self.writer.connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
             for definition in definitions:
@@ -423,7 +427,7 @@ class Generator:
 
     # ── the engine's judgments, a few dozen of them ──
     def variants(self) -> None:
-        from kumokan.applications.judging import judge_facts
+        from kumokan.applications.judging import judge_facts, store_judgments
         from kumokan.ledger.actions import TYPED_FIELD_IDS
 
         self.variant_list: list[dict[str, Any]] = []
@@ -463,12 +467,17 @@ class Generator:
         self.variant_of = {
             (v["model"], v["code"], v["facts"]["handles_personal_info"]): v for v in self.variant_list
         }
+        # The product's one way to store a judgment: one document per distinct judgment (variants judged
+        # alike share it).
+        documents = store_judgments(self.municipality, [v["judgment"] for v in self.variant_list])
+        for v, document in zip(self.variant_list, documents, strict=True):
+            v["document_id"] = document.pk
         w = self.writer
         json_type = "jsonb" if w.vendor == "postgresql" else "text"
         # Temporary tables the database expands from: the judged variants and their items.
         w.execute(
-            "CREATE TEMPORARY TABLE bench_variant (k integer PRIMARY KEY, judgment "
-            f"{json_type}, packs {json_type}, track varchar(10), approver_role varchar(30), "
+            "CREATE TEMPORARY TABLE bench_variant (k integer PRIMARY KEY, document_id bigint, "
+            f"packs {json_type}, track varchar(10), approver_role varchar(30), "
             "approver_title varchar(100), self_approval integer)"
         )
         w.execute(
@@ -483,7 +492,7 @@ class Generator:
                 "INSERT INTO bench_variant VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
                     v["k"],
-                    json.dumps(v["judgment"], ensure_ascii=False),
+                    v["document_id"],
                     json.dumps(v["judgment"]["packs"], ensure_ascii=False),
                     v["track"],
                     v["approver_role"],
@@ -855,7 +864,11 @@ class Generator:
                             at,
                             before,
                             after,
+                            # A reason the person typed (kept as typed); none the system wrote.
                             "利用範囲の拡大",
+                            "",
+                            "",
+                            {},
                         )
                     )
                     events.append(
@@ -949,13 +962,10 @@ class Generator:
         # Each new application's snapshot gets the application's id plus one offset, so that the
         # decisions can name it without reading it back.
         self.snapshot_offset = max(0, self.writer.next_id(JudgmentSnapshot) - self.first_application_id)
-        if self.writer.vendor == "postgresql":
-            # pglz compresses the 56 kB judgments at some 90 MB/s, lz4 several times faster (this load only).
-            self.writer.execute("SET LOCAL default_toast_compression = 'lz4'")
         n = self.writer.execute(
             f"""INSERT INTO applications_judgmentsnapshot
-               (id, application_id, facts, judgment, packs, track, approver_role, approver_title, created_at)
-               SELECT a.id + {self.snapshot_offset}, a.id, a.facts, v.judgment, v.packs, v.track, v.approver_role, v.approver_title,
+               (id, application_id, facts, document_id, packs, track, approver_role, approver_title, created_at)
+               SELECT a.id + {self.snapshot_offset}, a.id, a.facts, v.document_id, v.packs, v.track, v.approver_role, v.approver_title,
                       a.created_at
                FROM bench_application s
                JOIN applications_application a ON a.id = s.application_id
@@ -1157,6 +1167,9 @@ CHANGE_FIELDS = [
     "before",
     "after",
     "reason",
+    "reason_msgid",
+    "reason_context",
+    "reason_params",
 ]
 RECHECK_FIELDS = [
     "id",
