@@ -74,15 +74,13 @@ def read_table(path: Path) -> tuple[CaseTable, list[int]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PackError([Problem(str(path), "読めません", f"cannot be read ({exc})")]) from None
+        raise PackError([Problem.of(str(path), "table_unreadable", reason=exc)]) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise PackError(
-            [Problem(f"{path}{line}", "YAML として読めません", f"invalid YAML: {exc.problem}")]
-        ) from None
+        raise PackError([Problem.of(f"{path}{line}", "table_invalid_yaml", detail=exc.problem)]) from None
     try:
         table = CaseTable.model_validate(data)
     except ValidationError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from kumokan.policy.conditions import Condition, TrackIs, uses
+from kumokan.policy.errors import message
 from kumokan.policy.facts import (
     CLASSIFICATION_FACTS,
     COUNTRY_FACTS,
@@ -21,7 +22,12 @@ from kumokan.policy.facts import (
 )
 from kumokan.policy.pack import ID_PATTERN, Finding, Item, Pack, Recheck
 
-Issue = tuple[tuple[Any, ...], str, str]
+Issue = tuple[tuple[Any, ...], str, str]  # where in the pack, Japanese, English
+
+
+def _issue(loc: tuple[Any, ...], code: str, **params: object) -> Issue:
+    return (loc, *message(code, **params))
+
 
 _FACT_KINDS = fact_kinds(Facts)
 _MEETING_KINDS = fact_kinds(MeetingFacts)
@@ -31,13 +37,7 @@ def check_pack(pack: Pack) -> list[Issue]:
     """Every problem of meaning in a pack whose shape validated."""
     issues: list[Issue] = []
     if pack.seed is None and pack.document is None:
-        issues.append(
-            (
-                ("seed",),
-                "seed（種の文書）か document（市の規程）のどちらかを書いてください",
-                "name the pack's seed file or its document (the city's own regulation)",
-            )
-        )
+        issues.append(_issue(("seed",), "seed_or_document"))
     issues += _check_kind(pack)
     issues += _check_ids("items", [i.id for i in pack.items])
     issues += _check_ids("rechecks", [r.id for r in pack.rechecks])
@@ -70,17 +70,11 @@ def _check_kind(pack: Pack) -> list[Issue]:
     if pack.kind == "overlay":
         for name in ("classification", "tracks"):
             if getattr(pack, name) is not None:
-                issues.append(
-                    (
-                        (name,),
-                        "上乗せパック（overlay）には書けません",
-                        "an overlay pack cannot have this section",
-                    )
-                )
+                issues.append(_issue((name,), "not_in_overlay"))
         return issues
     for name in ("classification", "tracks"):
         if getattr(pack, name) is None:
-            issues.append(((name,), "自治体のパックには必須です", "required in a municipality pack"))
+            issues.append(_issue((name,), "required_in_municipality"))
     if pack.classification:
         conf = pack.classification.confidentiality
         for scale_name, scale in (
@@ -95,50 +89,26 @@ def _check_kind(pack: Pack) -> list[Issue]:
             and conf.municipal_high_track_from not in MUNICIPAL_ORDER
         ):
             issues.append(
-                (
+                _issue(
                     ("classification", "confidentiality", "municipal_high_track_from"),
-                    f"自治体機密性の区分ではありません（{', '.join(MUNICIPAL_ORDER)}）",
-                    f"not a MIC class ({', '.join(MUNICIPAL_ORDER)})",
+                    "not_a_mic_class",
+                    classes=", ".join(MUNICIPAL_ORDER),
                 )
             )
         if conf.high_track_from not in [lv.code for lv in conf.levels]:
-            issues.append(
-                (
-                    ("classification", "confidentiality", "high_track_from"),
-                    "levels にない区分です",
-                    "not one of the levels",
-                )
-            )
+            issues.append(_issue(("classification", "confidentiality", "high_track_from"), "not_a_level"))
     if pack.tracks:
         for name in ("high", "low"):
             track = getattr(pack.tracks, name)
             loc = ("tracks", name)
             if track.approver is None and track.approver_gap is None:
-                issues.append(
-                    (
-                        (*loc, "approver"),
-                        "許可権限者がない場合は approver_gap で理由を書いてください",
-                        "with no approver, approver_gap must say why",
-                    )
-                )
+                issues.append(_issue((*loc, "approver"), "approver_gap_missing"))
             if track.approver is not None and track.approver_gap is not None:
-                issues.append(
-                    (
-                        (*loc, "approver_gap"),
-                        "許可権限者があるのに approver_gap があります",
-                        "approver_gap is for tracks with no approver",
-                    )
-                )
+                issues.append(_issue((*loc, "approver_gap"), "approver_gap_unneeded"))
             if track.self_approval and (
                 track.approver is None or track.approver.role != track.applicant.role
             ):
-                issues.append(
-                    (
-                        (*loc, "self_approval"),
-                        "自己承認では許可権限者と申請者が同じ役割です",
-                        "self-approval needs the approver's role to be the applicant's",
-                    )
-                )
+                issues.append(_issue((*loc, "self_approval"), "self_approval_roles"))
     return issues
 
 
@@ -148,17 +118,11 @@ def _check_ids(section: str, ids: Iterable[str], code: bool = False) -> list[Iss
     loc = tuple(int(p) if p.isdigit() else p for p in section.split("."))
     for n, value in enumerate(listed):
         if not code and not ID_PATTERN.match(value):
-            issues.append(
-                (
-                    (*loc, n, "id"),
-                    f"id「{value}」は英小文字・数字・. _ - で書いてください",
-                    f"id {value!r} must be lower case letters, digits, '.', '_' or '-'",
-                )
-            )
+            issues.append(_issue((*loc, n, "id"), "bad_id", value=value))
     for value, count in Counter(listed).items():
         if count > 1:
             n = listed.index(value, listed.index(value) + 1)
-            issues.append(((*loc, n), f"「{value}」が重複しています", f"{value!r} appears {count} times"))
+            issues.append(_issue((*loc, n), "duplicate", value=value, count=count))
     return issues
 
 
@@ -173,26 +137,20 @@ def _check_condition(
     if condition is None:
         return issues
     if meeting and _mentions_track(condition):
-        issues.append((loc, "会議の条件に track は使えません", "meeting conditions cannot test the track"))
+        issues.append(_issue(loc, "meeting_track"))
     for op, name, values in uses(condition):
         kind = kinds.get(name)
         if kind is None:
             known = ", ".join(sorted(kinds))
-            issues.append(
-                (loc, f"未知の事実「{name}」です（{known}）", f"unknown fact {name!r} (known: {known})")
-            )
+            issues.append(_issue(loc, "unknown_fact", name=name, known=known))
             continue
         expected = {"fact": "bool", "has_any": "set", "at_least": "value", "at_most": "value"}.get(op)
         if expected and kind != expected:
-            issues.append((loc, f"{op} は「{name}」に使えません", f"{op} cannot test {name!r}"))
+            issues.append(_issue(loc, "operator_not_for_fact", op=op, name=name))
             continue
         if op in {"at_least", "at_most"} and name not in CLASSIFICATION_FACTS:
             issues.append(
-                (
-                    loc,
-                    f"{op} は格付（{', '.join(CLASSIFICATION_FACTS)}）だけに使えます",
-                    f"{op} tests a classification only",
-                )
+                _issue(loc, "operator_classification_only", op=op, facts=", ".join(CLASSIFICATION_FACTS))
             )
             continue
         issues += _check_values(loc, name, kind, values, orders)
@@ -205,11 +163,11 @@ def _check_values(
     if kind == "bool":
         if all(isinstance(v, bool) for v in values):
             return []
-        return [(loc, f"「{name}」は true か false です", f"{name!r} is true or false")]
+        return [_issue(loc, "true_or_false", name=name)]
     allowed: Iterable[str] | None = FACT_VALUES.get(name)
     if name in CLASSIFICATION_FACTS:
         if name not in orders:
-            return [(loc, f"上乗せパックは「{name}」を判定できません", f"an overlay cannot test {name!r}")]
+            return [_issue(loc, "overlay_classification", name=name)]
         allowed = orders[name]
     bad = [v for v in values if not isinstance(v, str) or (allowed is not None and v not in allowed)]
     if name in COUNTRY_FACTS:
@@ -218,13 +176,7 @@ def _check_values(
         shown = ", ".join(sorted(allowed)) if allowed is not None and name not in CLASSIFICATION_FACTS else ""
         if allowed is not None and name in CLASSIFICATION_FACTS:
             shown = ", ".join(allowed)
-        return [
-            (
-                loc,
-                f"「{name}」に使えない値です: {bad}（{shown}）",
-                f"values not allowed for {name!r}: {bad} ({shown})",
-            )
-        ]
+        return [_issue(loc, "values_not_allowed", name=name, bad=bad, shown=shown)]
     return []
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from kumokan.policy.errors import message
+
 Scalar = str | bool
 
 
@@ -102,11 +104,7 @@ Condition = Annotated[
     Discriminator(
         _operator,
         custom_error_type="condition",
-        custom_error_message=(
-            "条件は all / any / not / track / fact / eq / ne / in / at_least / at_most / has_any の"
-            "いずれか1つのキーを持つ対応表です / a condition is a mapping with exactly one of: "
-            "all, any, not, track, fact, eq, ne, in, at_least, at_most, has_any"
-        ),
+        custom_error_message=" / ".join(message("not_a_condition")),
     ),
 ]
 

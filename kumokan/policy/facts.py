@@ -192,34 +192,22 @@ def read_facts(raw: bytes) -> Any:
     MAX_FACTS_DEPTH deep, and no number too long to be one.
     """
     if len(raw) > MAX_FACTS_BYTES:
-        _refuse(
-            f"事実ファイルが大きすぎます（{MAX_FACTS_BYTES:,} バイトまで）",
-            f"the facts file is larger than {MAX_FACTS_BYTES:,} bytes (1 MB)",
-        )
+        _refuse("facts_too_large", limit=MAX_FACTS_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        _refuse("UTF-8 ではありません", "not UTF-8")
+        _refuse("facts_not_utf8")
     if _depth(text) > MAX_FACTS_DEPTH:
-        _refuse(
-            f"入れ子が深すぎます（{MAX_FACTS_DEPTH} 段まで）",
-            f"nested more than {MAX_FACTS_DEPTH} levels deep",
-        )
+        _refuse("facts_too_deep", limit=MAX_FACTS_DEPTH)
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        _refuse(
-            f"JSON として読めません（{exc.lineno}行 {exc.colno}列）",
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
-        )
+        _refuse("facts_not_json", line=exc.lineno, column=exc.colno, reason=exc.msg)
     except _DuplicateKey as exc:
-        _refuse(
-            f"キー「{exc.key}」が同じオブジェクトに2回あります",
-            f"the key {exc.key!r} appears twice in one object",
-        )
+        _refuse("facts_key_twice", key=exc.key)
     except (ValueError, RecursionError):
         # int() refuses numbers of more than sys.get_int_max_str_digits() digits; NaN/Infinity.
-        _refuse("数値として読めない値があります", "a number is too long or not a JSON number")
+        _refuse("facts_bad_number")
 
 
 class _DuplicateKey(Exception):
@@ -263,5 +251,5 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def _refuse(ja: str, en: str) -> NoReturn:
-    raise FactsError([Problem("facts", ja, en)])
+def _refuse(code: str, **params: object) -> NoReturn:
+    raise FactsError([Problem.of("facts", code, **params)])

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from kumokan.policy import schemas
 from kumokan.policy.conditions import Context, holds
-from kumokan.policy.errors import FactsError, Problem
+from kumokan.policy.errors import FACTS_FIELD_JA, INVALID_JA, VALUE_ERRORS, FactsError, Problem
 from kumokan.policy.facts import MUNICIPAL_ORDER, Facts, MeetingFacts
 from kumokan.policy.loader import LoadedMunicipality, LoadedOverlay, LoadedPack
 from kumokan.policy.pack import (
@@ -127,15 +127,7 @@ def meeting(facts: Mapping[str, Any] | MeetingFacts, loaded: LoadedPack) -> Meet
     """The web-conference measures and findings for one meeting (Kitakyushu §6)."""
     pack = loaded.pack
     if pack.meeting is None:
-        raise FactsError(
-            [
-                Problem(
-                    "pack",
-                    f"パック「{pack.id}」にはウェブ会議の規定がありません",
-                    f"pack {pack.id!r} has no web-conference rules",
-                )
-            ]
-        )
+        raise FactsError([Problem.of("pack", "no_meeting_rules", pack_id=pack.id)])
     checked = _validate(MeetingFacts, facts)
     ctx = Context(checked.model_dump(mode="json"), None, {})
     return {
@@ -262,12 +254,14 @@ def _track(pack: MunicipalityPack, facts: Facts) -> Literal["high", "low"]:
         label = {lv.code: lv.label for lv in scale.levels}[facts.confidentiality]
         raise FactsError(
             [
-                Problem(
+                Problem.of(
                     "municipal_confidentiality",
-                    f"自治体機密性「{municipal.value}」と{pack.issuer}の区分「{label}」は矛盾します"
-                    f"（{pack.issuer}のパックは両者の対応を定めていません。{pack.issuer}の区分で格付してください）",
-                    f"MIC class {municipal.value!r} contradicts {facts.confidentiality!r}; pack {pack.id} "
-                    "maps no MIC class to its own scale, so classify with the pack's own codes",
+                    "contradictory_classes",
+                    mic=municipal.value,
+                    issuer=pack.issuer,
+                    label=label,
+                    given=facts.confidentiality,
+                    pack_id=pack.id,
                 )
             ]
         )
@@ -292,17 +286,10 @@ def _classification(pack: MunicipalityPack, facts: Facts) -> schemas.Classificat
 def check_pack_ids(pack_ids: Sequence[str]) -> None:
     """Refuse no pack, or a pack given twice (checked on the ids, before any pack is loaded)."""
     if not pack_ids:
-        raise FactsError([Problem("pack", "パックを指定してください", "name at least one pack")])
+        raise FactsError([Problem.of("pack", "no_pack")])
     repeated = sorted({p for p in pack_ids if pack_ids.count(p) > 1})
     if repeated:
-        shown = ", ".join(repeated)
-        raise FactsError(
-            [
-                Problem(
-                    "pack", f"同じパックが2回指定されています（{shown}）", f"a pack is given twice ({shown})"
-                )
-            ]
-        )
+        raise FactsError([Problem.of("pack", "pack_repeated", shown=", ".join(repeated))])
 
 
 def stacked(packs: Sequence[LoadedPack]) -> LoadedMunicipality:
@@ -311,19 +298,9 @@ def stacked(packs: Sequence[LoadedPack]) -> LoadedMunicipality:
     check_pack_ids([p.id for p in packs])
     problems = []
     if not isinstance(packs[0], LoadedMunicipality):
-        problems.append(
-            Problem(
-                "pack",
-                f"最初のパックは自治体のパックです（「{packs[0].id}」は上乗せパック）",
-                f"the first pack must be a municipality's ({packs[0].id!r} is an overlay)",
-            )
-        )
+        problems.append(Problem.of("pack", "overlay_first", pack_id=packs[0].id))
     problems += [
-        Problem(
-            "pack",
-            f"2つ目以降は上乗せパックです（「{p.id}」は自治体のパック）",
-            f"packs after the first must be overlays ({p.id!r} is a municipality's)",
-        )
+        Problem.of("pack", "municipality_after_first", pack_id=p.id)
         for p in packs[1:]
         if not isinstance(p, LoadedOverlay)
     ]
@@ -343,11 +320,7 @@ def _facts(facts: Mapping[str, Any] | Facts, pack: MunicipalityPack) -> tuple[Fa
         if value is not None and value not in codes:
             shown = ", ".join(f'"{c}"' for c in codes)
             problems.append(
-                Problem(
-                    name,
-                    f"「{value}」は{pack.issuer}の区分ではありません（{shown}）",
-                    f"{value!r} is not a classification code of pack {pack.id} ({shown})",
-                )
+                Problem.of(name, "not_a_code", value=value, issuer=pack.issuer, pack_id=pack.id, shown=shown)
             )
     if problems:
         raise FactsError(problems)
@@ -356,35 +329,11 @@ def _facts(facts: Mapping[str, Any] | Facts, pack: MunicipalityPack) -> tuple[Fa
     return checked, checked.model_dump(mode="json")
 
 
-_JA = {
-    "missing": "必須です",
-    "extra_forbidden": "未知のキーです",
-    "string_type": "文字列で指定してください",
-    "bool_type": "true か false で指定してください",
-    "enum": "次のいずれかで指定してください",
-    "tuple_type": "配列で指定してください",
-    "list_type": "配列で指定してください",
-    "frozen_set_type": "配列で指定してください",
-    "set_type": "配列で指定してください",
-    "model_type": "JSON のオブジェクトで指定してください",
-    "dict_type": "JSON のオブジェクトで指定してください",
-}
-_VALUE_ERRORS = {
-    "empty": ("空にできません", "must not be empty"),
-    "country": (
-        "ISO 3166 の2文字の国コード（例: JP）で指定してください",
-        "must be an ISO 3166 alpha-2 code such as JP",
-    ),
-}
-
-
 def _validate(model: type[M], facts: Mapping[str, Any] | M) -> M:
     if isinstance(facts, model):
         return facts
     if not isinstance(facts, Mapping):
-        raise FactsError(
-            [Problem("facts", "JSON のオブジェクトで指定してください", "facts must be a JSON object")]
-        )
+        raise FactsError([Problem.of("facts", "facts_not_object")])
     try:
         return model.model_validate(facts)
     except ValidationError as exc:
@@ -395,9 +344,10 @@ def _problem(err: Any) -> Problem:
     key = ".".join(str(p) for p in err["loc"]) or "facts"
     if err["type"] == "value_error":
         reason = str(err["ctx"]["error"])
-        ja, en = _VALUE_ERRORS.get(reason, ("値が正しくありません", reason))
-        return Problem(key, ja, en)
-    ja = _JA.get(err["type"], "値が正しくありません")
+        if reason in VALUE_ERRORS:
+            return Problem.of(key, reason)
+        return Problem(key, INVALID_JA, reason)
+    ja = FACTS_FIELD_JA.get(err["type"], INVALID_JA)
     expected = (err.get("ctx") or {}).get("expected")
     if expected:
         ja = f"{ja}（{expected}）"

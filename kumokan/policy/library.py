@@ -85,15 +85,7 @@ class PackLibrary:
             raise UnknownPack(pack_id, sorted(self.available()))
         loaded = self.load_file(path)
         if loaded.id != pack_id:
-            raise PackError(
-                [
-                    Problem(
-                        f"{path}: id",
-                        f"ファイル名と id が一致しません（{loaded.id}）",
-                        f"the id {loaded.id!r} does not match the file name",
-                    )
-                ]
-            )
+            raise PackError([Problem.of(f"{path}: id", "id_not_file_name", id=loaded.id)])
         return loaded
 
     def load_file(self, path: Path) -> AnyLoadedPack:

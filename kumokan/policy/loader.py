@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from kumokan.policy.checks import check_pack
-from kumokan.policy.errors import PackError, Problem
+from kumokan.policy.errors import INVALID_JA, PACK_FIELD_JA, PackError, Problem
 from kumokan.policy.pack import MunicipalityPack, OverlayPack, Pack, typed
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
@@ -134,7 +134,7 @@ def validate_file(path: Path) -> list[Problem]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return [Problem(str(path), f"読めません（{exc.strerror}）", f"cannot be read ({exc.strerror})")]
+        return [Problem.of(str(path), "unreadable", reason=exc.strerror)]
     return _parse(path, raw)[1]
 
 
@@ -142,18 +142,16 @@ def _parse(path: Path, raw: bytes) -> tuple[Pack | None, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(str(path), "UTF-8 ではありません", f"is not UTF-8 ({exc.reason})")]
+        return None, [Problem.of(str(path), "not_utf8", reason=exc.reason)]
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         detail = exc.problem or str(exc)
-        return None, [
-            Problem(f"{path}{line}", f"YAML として読めません（{detail}）", f"invalid YAML: {detail}")
-        ]
+        return None, [Problem.of(f"{path}{line}", "invalid_yaml", detail=detail)]
     if not isinstance(data, dict):
-        return None, [Problem(str(path), "パックは対応表（mapping）です", "a pack is a mapping")]
+        return None, [Problem.of(str(path), "not_a_mapping")]
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
@@ -173,29 +171,10 @@ def _parse(path: Path, raw: bytes) -> tuple[Pack | None, list[Problem]]:
     return pack, []
 
 
-_JA = {
-    "missing": "必須の項目がありません",
-    "extra_forbidden": "この項目は定義されていません（綴りを確認してください）",
-    "string_type": "文字列で書いてください",
-    "bool_type": "true か false で書いてください",
-    "bool_parsing": "true か false で書いてください",
-    "int_type": "整数で書いてください",
-    "literal_error": "許される値ではありません",
-    "enum": "許される値ではありません",
-    "too_short": "空にできません",
-    "string_too_short": "空にできません",
-    "too_long": "多すぎます",
-    "tuple_type": "リストで書いてください",
-    "dict_type": "対応表（mapping）で書いてください",
-    "model_type": "対応表（mapping）で書いてください",
-    "greater_than": "0 より大きい数にしてください",
-}
-
-
 def _japanese(err: Any) -> str:
     if err["type"] == "condition":
         return str(err["msg"]).split(" / ")[0]
-    base = _JA.get(err["type"], "値が正しくありません")
+    base = PACK_FIELD_JA.get(err["type"], INVALID_JA)
     expected = (err.get("ctx") or {}).get("expected")
     return f"{base}（{expected}）" if expected else base
 
