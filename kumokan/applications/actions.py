@@ -40,7 +40,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.actions.services import find_or_register_service
 from kumokan.core.actors import Actor, display_name, signed_in
-from kumokan.core.answers import pack_item_key
+from kumokan.core.answers import finding_key, pack_item_key
 from kumokan.errors import CHOICES, ConflictError, WorkflowError, check_version, in_both, joined
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
@@ -466,7 +466,7 @@ def unexplained_findings(
     """The findings to explain that have no explanation yet."""
     snapshot = snapshot or _current(application)
     explained = explanations_by_finding(application, snapshot)
-    return [f for f in findings_to_explain(snapshot) if f"{f['pack']}:{f['code']}" not in explained]
+    return [f for f in findings_to_explain(snapshot) if finding_key(f) not in explained]
 
 
 def unanswered_items(

@@ -24,7 +24,7 @@ from kumokan.applications.models import (
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import display_name
-from kumokan.core.answers import pack_item_key
+from kumokan.core.answers import finding_key, item_key
 from kumokan.core.city_dates import CityDateField
 from kumokan.core.labels import PHASE_LABELS
 from kumokan.core.punctuation import joined
@@ -308,10 +308,6 @@ class FindingRow:
     saved: FindingExplanation | None
 
 
-def item_key(item: dict[str, Any]) -> str:
-    return pack_item_key(item["pack"], item["id"])
-
-
 class ChecklistForm(forms.Form):
     """Step 2: an answer, a note and optional evidence per item; an explanation per blocking finding."""
 
@@ -326,7 +322,7 @@ class ChecklistForm(forms.Form):
         # Only an explanation that answers the finding as judged now counts as saved (every pack of it);
         # an older one is offered again as the text to start from.
         self.saved_explanations = explanations_by_finding(application, snapshot)
-        earlier = {f"{e.pack_id}:{e.code}": e.explanation for e in application.explanations.all()}
+        earlier = {e.key: e.explanation for e in application.explanations.all()}
         self.fields["version"].initial = application.version
         for item in snapshot.items():
             key = item_key(item)
@@ -348,7 +344,7 @@ class ChecklistForm(forms.Form):
             )
             self.fields[f"evidence:{key}"] = EvidenceFileField(label=_("Evidence file"), required=False)
         for finding in self.blocking_findings():
-            key = f"{finding['pack']}:{finding['code']}"
+            key = finding_key(finding)
             saved_explanation = self.saved_explanations.get(key)
             self.fields[f"explanation:{key}"] = forms.CharField(
                 label=_("Explanation"),
@@ -384,8 +380,8 @@ class ChecklistForm(forms.Form):
         return [
             FindingRow(
                 finding=f,
-                explanation=self[f"explanation:{f['pack']}:{f['code']}"],
-                saved=self.saved_explanations.get(f"{f['pack']}:{f['code']}"),
+                explanation=self[f"explanation:{finding_key(f)}"],
+                saved=self.saved_explanations.get(finding_key(f)),
             )
             for f in self.blocking_findings()
         ]
@@ -413,7 +409,7 @@ class ChecklistForm(forms.Form):
 
     def changed_explanations(self) -> Iterator[tuple[dict[str, Any], str]]:
         for finding in self.blocking_findings():
-            key = f"{finding['pack']}:{finding['code']}"
+            key = finding_key(finding)
             text = (self.cleaned_data.get(f"explanation:{key}") or "").strip()
             saved = self.saved_explanations.get(key)
             if text and (saved is None or saved.explanation != text):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
-from kumokan.core.answers import AnsweredItem
+from kumokan.core.answers import AnsweredItem, finding_key, pack_item_key
 from kumokan.core.private_files import evidence_storage, private_name
 from kumokan.policy import Judgment
 
@@ -329,7 +329,11 @@ class FindingExplanation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack_id}:{self.code}"
+        return self.key
+
+    @property
+    def key(self) -> str:
+        return pack_item_key(self.pack_id, self.code)
 
     def answers(self, finding: dict[str, Any]) -> bool:
         """Whether this explanation answers `finding`: the same pack and code, and every pack of it."""
@@ -354,7 +358,7 @@ def explanations_by_finding(application: Application, snapshot: JudgmentSnapshot
     for finding in snapshot.findings():
         explanation = saved.get((finding["pack"], finding["code"]))
         if explanation is not None and explanation.answers(finding):
-            found[f"{finding['pack']}:{finding['code']}"] = explanation
+            found[finding_key(finding)] = explanation
     return found
 
 

@@ -35,7 +35,6 @@ from kumokan.applications.forms import (
     VersionForm,
     WithdrawForm,
     describe_facts,
-    item_key,
 )
 from kumokan.applications.judging import judge_facts
 from kumokan.applications.models import (
@@ -49,6 +48,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.prefill import application_initial
 from kumokan.core.actors import display_name
+from kumokan.core.answers import finding_key, item_key
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
 from kumokan.errors import ConflictError, WorkflowError
@@ -315,7 +315,7 @@ def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Appl
             except ConflictError:
                 raise
             except WorkflowError as exc:
-                show_on_form(form, exc, f"explanation:{finding['pack']}:{finding['code']}")
+                show_on_form(form, exc, f"explanation:{finding_key(finding)}")
             else:
                 version += 1
                 saved += 1

@@ -10,6 +10,7 @@ ANSWERED names the who/when pair, and mark_answered / answered_columns are the o
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.db import models
@@ -18,9 +19,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 def pack_item_key(pack_id: str, item_id: str) -> str:
-    """How an item is named across packs, "pack:item" (item ids are unique within their pack only); a
-    judgment's item is keyed the same: pack_item_key(item["pack"], item["id"])."""
+    """How an item or a finding is named across packs, "pack:item" (ids and finding codes are unique
+    within their pack only)."""
     return f"{pack_id}:{item_id}"
+
+
+def item_key(item: Mapping[str, Any]) -> str:
+    """A judgment's item (or rule) by pack_item_key."""
+    return pack_item_key(item["pack"], item["id"])
+
+
+def finding_key(finding: Mapping[str, Any]) -> str:
+    """A judgment's finding by pack_item_key, "pack:code"."""
+    return pack_item_key(finding["pack"], finding["code"])
 
 
 class AnsweredItem(models.Model):

@@ -18,6 +18,7 @@ from kumokan.applications.choices import Answer, Outcome, UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot, explanations_by_finding
 from kumokan.catalog.choices import ServiceModel
 from kumokan.core.actors import display_name
+from kumokan.core.answers import finding_key
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.ledger.models import LedgerEntry
@@ -264,7 +265,7 @@ class _Context:
         rows = []
         for finding in self.judgment.get("findings", []):
             text = finding["message"]
-            explanation = explanations.get(f"{finding.get('pack', '')}:{finding['code']}")
+            explanation = explanations.get(finding_key(finding)) if "pack" in finding else None
             if explanation:
                 text = _("%(finding)s\nExplanation: %(explanation)s") % {
                     "finding": text,

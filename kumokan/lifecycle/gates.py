@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
+from kumokan.core.answers import item_key
 from kumokan.errors import CHOICES, WorkflowError, in_both, joined
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
@@ -140,7 +141,7 @@ def _open_tasks(
     record_many(
         acting_user,
         Action.LIFECYCLE_TASKS_OPEN,
-        [(entry, None, {"tasks": [f"{i['pack']}:{i['id']}" for _p, i in items]}) for entry, items in entries],
+        [(entry, None, {"tasks": [item_key(i) for _p, i in items]}) for entry, items in entries],
         municipality=entries[0][0].municipality,
     )
     return count
@@ -207,7 +208,7 @@ def _check_operation_gate(entry: LedgerEntry) -> None:
     if not missing:
         return
     listed_ja = "\n".join(f"・{_clause(item)} {item['text']}" for item in missing)
-    listed_en = "\n".join(f"- {item['pack']}:{item['id']} ({item['source']['clause']})" for item in missing)
+    listed_en = "\n".join(f"- {item_key(item)} ({item['source']['clause']})" for item in missing)
     raise WorkflowError(
         gettext_lazy("%(count)s item(s) required before operation are not confirmed yet:\n%(items)s"),
         code="operation_gate",

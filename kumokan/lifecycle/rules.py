@@ -13,7 +13,6 @@ from typing import Any
 
 from kumokan.applications.choices import Outcome
 from kumokan.applications.models import Decision, JudgmentSnapshot
-from kumokan.core.answers import pack_item_key
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import RecheckTrigger, TaskPhase
 from kumokan.policy import Judgment
@@ -68,10 +67,6 @@ def scheduled_kind(rule: Mapping[str, Any]) -> RecheckTrigger:
     if RecheckTrigger.PERSONNEL_CHANGE in rule["triggers"]:
         return RecheckTrigger.ACCESS_REVIEW
     return RecheckTrigger.PERIODIC
-
-
-def rule_key(rule: Mapping[str, Any]) -> str:
-    return pack_item_key(rule["pack"], rule["id"])
 
 
 def crypto_erase_items(snapshot: JudgmentSnapshot) -> list[dict[str, Any]]:

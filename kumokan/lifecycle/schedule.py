@@ -13,6 +13,7 @@ from django.utils import timezone
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import SYSTEM, Actor
+from kumokan.core.answers import item_key
 from kumokan.core.bulk import insert_new
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -22,7 +23,6 @@ from kumokan.lifecycle.rules import (
     add_months,
     recheck_rules,
     recheck_rules_of,
-    rule_key,
     scheduled_kind,
     snapshot_of,
 )
@@ -58,7 +58,7 @@ def schedule_periodic_rechecks(
     default_interval = settings_for(entry.municipality).default_recheck_interval_months
     created = []
     for rule in recheck_rules(snapshot_of(entry), RecheckTrigger.PERIODIC):
-        key = rule_key(rule)
+        key = item_key(rule)
         scheduled = Recheck.objects.filter(entry=entry, rule_key=key)
         if scheduled.filter(status=RecheckStatus.OPEN).exists():
             continue
@@ -114,7 +114,7 @@ def _periodic_recheck(
         entry=entry,
         trigger=scheduled_kind(rule),
         basis=[rule],
-        rule_key=rule_key(rule),
+        rule_key=item_key(rule),
         interval_months=interval,
         interval_from_setting=rule["interval_months"] is None,
         due_date=add_months(base, interval),

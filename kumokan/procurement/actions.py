@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
-from kumokan.core.answers import pack_item_key
+from kumokan.core.answers import finding_key, item_key
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
@@ -46,10 +46,6 @@ from kumokan.procurement.models import (
 from kumokan.tenancy.models import Department, Municipality
 
 _AUDITED = ("title", "department", "facts", "survey_result", "survey_completed_at", "ledger_entry")
-
-
-def _key(item: Mapping[str, Any]) -> str:
-    return pack_item_key(item["pack"], item["id"])
 
 
 def _answer_items(
@@ -191,9 +187,9 @@ def save_survey(
     findings ("pack:code" → text) and the result of the survey. Only what changed is written."""
     procurement = _lock(acting_user, procurement)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
-    items = {_key(item): item for item in judgment["checklists"][Phase.SELECTION]}
-    findings = {f"{f['pack']}:{f['code']}": f for f in findings_to_justify(judgment)}
-    saved_reasons = {f"{j.pack_id}:{j.code}": j for j in procurement.justifications.all()}
+    items = {item_key(item): item for item in judgment["checklists"][Phase.SELECTION]}
+    findings = {finding_key(f): f for f in findings_to_justify(judgment)}
+    saved_reasons = {j.key: j for j in procurement.justifications.all()}
     before, after = _answer_items(
         acting_user,
         procurement.survey_items,
@@ -240,8 +236,8 @@ def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
     """What keeps the survey from being complete: unanswered items, unjustified findings, no result."""
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     answered = {a.key for a in procurement.survey_items.all()}
-    justified = {f"{j.pack_id}:{j.code}" for j in procurement.justifications.all()}
-    unanswered = [item for item in judgment["checklists"][Phase.SELECTION] if _key(item) not in answered]
+    justified = {j.key for j in procurement.justifications.all()}
+    unanswered = [item for item in judgment["checklists"][Phase.SELECTION] if item_key(item) not in answered]
     gaps = []
     if unanswered:
         gaps.append(
@@ -258,7 +254,7 @@ def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
             params={"clause": finding["source"]["clause"]},
         )
         for finding in findings_to_justify(judgment)
-        if f"{finding['pack']}:{finding['code']}" not in justified
+        if finding_key(finding) not in justified
     ]
     if not procurement.survey_result:
         gaps.append(
@@ -399,7 +395,7 @@ def issue_annex(*, acting_user: Actor, procurement: Procurement) -> ProcurementA
         Action.PROCUREMENT_ANNEX_ISSUE,
         annex,
         None,
-        {**state_of(annex, *_ANNEX_FIELDS), "items": [_key(i) for i in items]},
+        {**state_of(annex, *_ANNEX_FIELDS), "items": [item_key(i) for i in items]},
         municipality=procurement.municipality,
     )
     return annex
@@ -430,7 +426,7 @@ def record_annex_answers(
         acting_user,
         annex.answers,
         answers,
-        items={_key(item) for item in annex.items},
+        items={item_key(item) for item in annex.items},
         choices=ContractorAnswer.values,
         explained=ContractorAnswer.DOES_NOT_CONFORM,
         unknown=gettext_lazy("The annex has no item %(key)s."),

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.forms import FactsForm, describe_facts
+from kumokan.core.answers import finding_key, item_key
 from kumokan.ledger.models import LedgerEntry
 from kumokan.procurement.choices import ContractorAnswer, SurveyAnswer
 from kumokan.procurement.judging import SlaRow
@@ -71,10 +72,6 @@ class JustificationRow:
     text: forms.BoundField
 
 
-def _key(rule: dict[str, Any], name: str = "id") -> str:
-    return f"{rule['pack']}:{rule[name]}"
-
-
 class SurveyForm(forms.Form):
     """The survey worksheet: each selection item done or not with what was found, the findings justified,
     and the result."""
@@ -100,10 +97,10 @@ class SurveyForm(forms.Form):
         self.items = items
         self.findings = findings
         saved = {a.key: a for a in procurement.survey_items.all()}
-        reasons = {f"{j.pack_id}:{j.code}": j for j in procurement.justifications.all()}
+        reasons = {j.key: j for j in procurement.justifications.all()}
         self.fields["result"].initial = procurement.survey_result
         for item in items:
-            key = _key(item)
+            key = item_key(item)
             row = saved.get(key)
             self.fields[f"answer:{key}"] = forms.ChoiceField(
                 label=_("Answer"),
@@ -119,7 +116,7 @@ class SurveyForm(forms.Form):
                 initial=row.note if row else "",
             )
         for finding in findings:
-            key = _key(finding, "code")
+            key = finding_key(finding)
             reason = reasons.get(key)
             self.fields[f"justification:{key}"] = forms.CharField(
                 label=_("Justification"),
@@ -130,17 +127,18 @@ class SurveyForm(forms.Form):
 
     def rows(self) -> list[SurveyRow]:
         return [
-            SurveyRow(item, self[f"answer:{_key(item)}"], self[f"note:{_key(item)}"]) for item in self.items
+            SurveyRow(item, self[f"answer:{item_key(item)}"], self[f"note:{item_key(item)}"])
+            for item in self.items
         ]
 
     def justification_rows(self) -> list[JustificationRow]:
-        return [JustificationRow(f, self[f"justification:{_key(f, 'code')}"]) for f in self.findings]
+        return [JustificationRow(f, self[f"justification:{finding_key(f)}"]) for f in self.findings]
 
     def answers(self) -> dict[str, tuple[str, str]]:
         """The answered items: "pack:item" → (answer, what was found)."""
         found = {}
         for item in self.items:
-            key = _key(item)
+            key = item_key(item)
             answer = self.cleaned_data.get(f"answer:{key}") or ""
             if answer:
                 found[key] = (answer, self.cleaned_data.get(f"note:{key}") or "")
@@ -148,7 +146,7 @@ class SurveyForm(forms.Form):
 
     def justifications(self) -> dict[str, str]:
         return {
-            _key(f, "code"): self.cleaned_data.get(f"justification:{_key(f, 'code')}") or ""
+            finding_key(f): self.cleaned_data.get(f"justification:{finding_key(f)}") or ""
             for f in self.findings
         }
 
@@ -212,7 +210,7 @@ class AnnexAnswersForm(forms.Form):
         self.saved = {a.key: a for a in annex.answers.all()}
         self.fields["contractor_name"].initial = annex.contractor_name
         for item in annex.items:
-            key = _key(item)
+            key = item_key(item)
             row = self.saved.get(key)
             self.fields[f"answer:{key}"] = forms.ChoiceField(
                 label=_("Answer"),
@@ -231,7 +229,7 @@ class AnnexAnswersForm(forms.Form):
     def rows(self) -> list[AnswerRow]:
         rows = []
         for number, item in enumerate(self.annex.items, start=1):
-            key = _key(item)
+            key = item_key(item)
             saved = self.saved.get(key)
             status = saved.get_answer_display() if saved else str(_("No answer yet"))
             rows.append(
@@ -257,7 +255,7 @@ class AnnexAnswersForm(forms.Form):
     def answers(self) -> dict[str, tuple[str, str]]:
         found = {}
         for item in self.annex.items:
-            key = _key(item)
+            key = item_key(item)
             answer = self.cleaned_data.get(f"answer:{key}") or ""
             if answer:
                 found[key] = (answer, self.cleaned_data.get(f"note:{key}") or "")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kumokan.core.answers import pack_item_key
+from kumokan.core.answers import item_key
 from kumokan.policy import Judgment, judge, stacked
 from kumokan.policy.schemas import Finding, Item, PackRef, all_items, checklist
 from kumokan.tenancy.models import Municipality
@@ -110,7 +110,7 @@ class SlaRow:
 
     @property
     def key(self) -> str:
-        return pack_item_key(self.item["pack"], self.item["id"])
+        return item_key(self.item)
 
 
 def sla_rows(items: Iterable[Item]) -> list[SlaRow]:

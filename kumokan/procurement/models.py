@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.answers import AnsweredItem
+from kumokan.core.answers import AnsweredItem, pack_item_key
 from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
 
 USER = settings.AUTH_USER_MODEL
@@ -156,7 +156,11 @@ class SurveyJustification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack_id}:{self.code}"
+        return self.key
+
+    @property
+    def key(self) -> str:
+        return pack_item_key(self.pack_id, self.code)
 
     @property
     def municipality(self) -> Any:

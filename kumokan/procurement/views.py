@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kumokan.core.answers import item_key
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import PrintedForm
@@ -26,7 +27,6 @@ from kumokan.documents.xlsx_forms import render_xlsx
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for
 from kumokan.lifecycle.models import Recheck
-from kumokan.lifecycle.rules import rule_key
 from kumokan.lifecycle.schedule import settings_for
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Phase
@@ -248,7 +248,7 @@ def method(request: HttpRequest, pk: int) -> HttpResponse:
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     items = own_items(judgment, procurement.municipality, Phase.PROCUREMENT)
     in_sla = {row.key for row in sla_rows(items)}
-    others = [item for item in items if f"{item['pack']}:{item['id']}" not in in_sla]
+    others = [item for item in items if item_key(item) not in in_sla]
     return render(
         request,
         "procurement/method.html",
@@ -312,7 +312,7 @@ def _periodic_checks(procurement: Procurement, judgment: dict[str, Any]) -> list
             "rule": rule,
             "interval": rule["interval_months"] or default,
             "from_setting": rule["interval_months"] is None,
-            "recheck": scheduled.get(rule_key(rule)),
+            "recheck": scheduled.get(item_key(rule)),
         }
         for rule in judgment["rechecks"]
         if "periodic" in rule["triggers"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -39,3 +41,16 @@ def test_marking_an_item_answered_sets_its_columns_and_names_them() -> None:
         who, when = model.ANSWERED
         row.mark_answered(None)
         assert (getattr(row, f"{who}_id"), getattr(row, when)) == (None, None)
+
+
+def test_an_item_or_a_findings_key_is_written_in_one_place() -> None:
+    """ "pack:item" and "pack:code" are core.answers' (pack_item_key, item_key, finding_key), not a copy of it."""
+    root = Path(__file__).resolve().parents[2]
+    written = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\{[^{}]*pack[^{}]*\}:\{", line)
+    ]
+    assert [place.split(":")[0] for place in written] == ["core/answers.py"], written
