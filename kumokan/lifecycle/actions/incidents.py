@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor, display_name
+from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.errors import WorkflowError, interpolate
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -68,7 +68,7 @@ def report_incident(
             title=title,
             description=description,
             occurred_at=occurred_at,
-            reported_by=acting_user,
+            reported_by=signed_in(acting_user),
         )
         due = timezone.localdate() + datetime.timedelta(
             days=settings_for(locked.municipality).triggered_recheck_days
@@ -111,7 +111,7 @@ def start_incident_handling(*, acting_user: Actor, incident: Incident) -> Incide
         fields = ("status", "handled_by", "handling_started_at")
         before = state_of(locked, *fields)
         locked.status = IncidentStatus.HANDLING
-        locked.handled_by, locked.handling_started_at = acting_user, timezone.now()
+        locked.handled_by, locked.handling_started_at = signed_in(acting_user), timezone.now()
         locked.save(update_fields=list(fields))
         record(acting_user, Action.LIFECYCLE_INCIDENT_HANDLE, locked, before, state_of(locked, *fields))
     return locked
@@ -132,7 +132,7 @@ def add_incident_note(*, acting_user: Actor, incident: Incident, text: str) -> I
                 gettext_lazy("the incident is closed"),
                 code="state",
             )
-        note = IncidentNote.objects.create(incident=locked, text=text, written_by=acting_user)
+        note = IncidentNote.objects.create(incident=locked, text=text, written_by=signed_in(acting_user))
         record(acting_user, Action.LIFECYCLE_INCIDENT_NOTE, note, None, state_of(note, "incident", "text"))
     return note
 
@@ -224,7 +224,7 @@ def open_corrective_action(
             description=description,
             owner=owner,
             deadline=deadline,
-            opened_by=acting_user,
+            opened_by=signed_in(acting_user),
         )
         text = Message(
             gettext_noop("Corrective action on %(service)s by %(date)s: %(what)s"),
@@ -275,7 +275,7 @@ def close_corrective_action(
         fields = ("status", "result", "closed_by", "closed_at")
         before = state_of(locked, *fields)
         locked.status = CorrectiveStatus.CORRECTED if corrected else CorrectiveStatus.UNCORRECTABLE
-        locked.result, locked.closed_by, locked.closed_at = result, acting_user, timezone.now()
+        locked.result, locked.closed_by, locked.closed_at = result, signed_in(acting_user), timezone.now()
         locked.save(update_fields=list(fields))
         record(acting_user, Action.LIFECYCLE_CORRECTIVE_CLOSE, locked, before, state_of(locked, *fields))
         if not corrected:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
-from kumokan.core.actors import SYSTEM, Actor, display_name
+from kumokan.core.actors import SYSTEM, Actor, display_name, signed_in
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.access import governors, governs, overseers
@@ -41,6 +41,7 @@ from kumokan.lifecycle.schedule import (
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
+from kumokan.policy.schemas import RecheckRule
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -71,13 +72,14 @@ def answer_recheck(
         before = state_of(locked, *fields)
         locked.status = RecheckStatus(result.value)
         locked.answer_note = note
-        locked.answered_by, locked.answered_at = acting_user, timezone.now()
+        locked.answered_by, locked.answered_at = signed_in(acting_user), timezone.now()
         locked.save(update_fields=list(fields))
         record(acting_user, Action.LIFECYCLE_RECHECK_ANSWER, locked, before, state_of(locked, *fields))
         told = set()
-        if locked.order_id is not None:
-            close_order_if_answered(locked.order, acting_user=acting_user)
-            told.add(locked.order.ordered_by_id)
+        order = locked.order
+        if order is not None:
+            close_order_if_answered(order, acting_user=acting_user)
+            told.add(order.ordered_by_id)
         if locked.rule_key:
             schedule_periodic_rechecks(entry, today=timezone.localdate(), acting_user=acting_user)
         if result == RecheckResult.NONCONFORMING:
@@ -163,7 +165,7 @@ def order_recheck(
             provider=provider,
             details=details,
             due_date=due_date,
-            ordered_by=acting_user,
+            ordered_by=signed_in(acting_user),
         )
         record(
             acting_user,
@@ -282,7 +284,7 @@ def open_recheck(
 ) -> Recheck:
     """A triggered re-check of one service, citing the judgment's rules for these triggers."""
     snapshot = snapshot_of(entry)
-    basis: list[dict[str, Any]] = []
+    basis: list[RecheckRule] = []
     for name in basis_triggers:
         basis += [rule for rule in recheck_rules(snapshot, name) if rule not in basis]
     recheck = Recheck.objects.create(entry=entry, trigger=trigger, basis=basis, due_date=due_date, **links)

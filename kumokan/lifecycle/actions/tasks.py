@@ -58,7 +58,7 @@ def decide_task(
     task: ChecklistTask,
     status: str,
     note: str = "",
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile[bytes] | None = None,
     expected_version: int | None = None,
 ) -> ChecklistTask:
     """Record a checklist task as confirmed, not applicable or nonconforming (or open it again)."""
@@ -90,8 +90,10 @@ def decide_task(
             *locked.mark_answered(None if status == TaskStatus.OPEN else acting_user),
         ]
         if evidence is not None:
-            locked.evidence.save(evidence.name, evidence, save=False)
-            locked.evidence_name = Path(evidence.name).name[:255]
+            # An upload always has a name (a form refuses one without); the default only types it.
+            name = evidence.name or "evidence"
+            locked.evidence.save(name, evidence, save=False)
+            locked.evidence_name = Path(name).name[:255]
             changed += ["evidence", "evidence_name"]
         locked.save(update_fields=changed)
         record(acting_user, Action.LIFECYCLE_TASK_DECIDE, locked, before, state_of(locked, *fields))
@@ -104,7 +106,7 @@ class TaskConfirmation:
 
     task: ChecklistTask
     expected_version: int | None = None
-    evidence: UploadedFile | None = None
+    evidence: UploadedFile[bytes] | None = None
 
 
 def confirm_tasks(
@@ -161,7 +163,9 @@ def confirm_tasks(
     except BaseException:
         # The rows are rolled back; the files stored for them would be orphans in the evidence storage.
         for done in stored:
-            if done.evidence and any(c.evidence is not None and c.task.pk == done.pk for c in confirmations):
+            if done.evidence.name and any(
+                c.evidence is not None and c.task.pk == done.pk for c in confirmations
+            ):
                 done.evidence.storage.delete(done.evidence.name)
         raise
     return stored

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor, display_name
+from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.citations import citation
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
@@ -68,7 +68,7 @@ def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) 
         termination = Termination.objects.create(
             entry=locked,
             reason=reason,
-            requested_by=acting_user,
+            requested_by=signed_in(acting_user),
             crypto_erase_required=bool(basis),
             crypto_erase_basis=[
                 {"pack": i["pack"], "id": i["id"], "text": i["text"], "source": i["source"]} for i in basis
@@ -146,7 +146,7 @@ def approve_termination(*, acting_user: Actor, termination: Termination, note: s
         fields = ("approved_by", "approved_at", "approval_note")
         before = state_of(locked, *fields)
         locked.approved_by, locked.approved_at, locked.approval_note = (
-            acting_user,
+            signed_in(acting_user),
             timezone.now(),
             note.strip(),
         )
@@ -187,7 +187,7 @@ def _require_approval(termination: Termination) -> None:
 
 
 def record_termination_plan(
-    *, acting_user: Actor, termination: Termination, text: str, document: UploadedFile | None = None
+    *, acting_user: Actor, termination: Termination, text: str, document: UploadedFile[bytes] | None = None
 ) -> Termination:
     """The migration or termination plan (Amagasaki (２以上)4.5, seed 004 運用・保守時 No.18)."""
     text = text.strip()
@@ -202,8 +202,10 @@ def record_termination_plan(
         locked.plan_text = text
         changed = ["plan_text", "plan_recorded_at"]
         if document is not None:
-            locked.plan_file.save(document.name, document, save=False)
-            locked.plan_file_name = Path(document.name).name[:255]
+            # An upload always has a name (a form refuses one without); the default only types it.
+            name = document.name or "plan"
+            locked.plan_file.save(name, document, save=False)
+            locked.plan_file_name = Path(name).name[:255]
             changed += ["plan_file", "plan_file_name"]
         locked.plan_recorded_at = timezone.now()
         locked.save(update_fields=changed)
@@ -317,7 +319,11 @@ def complete_termination(*, acting_user: Actor, termination: Termination, note: 
         fields = ("status", "completion_note", "completed_by", "completed_at")
         before = state_of(locked, *fields)
         locked.status = TerminationStatus.COMPLETED
-        locked.completion_note, locked.completed_by, locked.completed_at = note, acting_user, timezone.now()
+        locked.completion_note, locked.completed_by, locked.completed_at = (
+            note,
+            signed_in(acting_user),
+            timezone.now(),
+        )
         locked.save(update_fields=list(fields))
         record(acting_user, Action.LIFECYCLE_TERMINATION_COMPLETE, locked, before, state_of(locked, *fields))
         entries.retire(acting_user=acting_user, entry=locked.entry, reason=note)
