@@ -188,7 +188,10 @@ class Writer:
         defaults = [
             (f.column, f.get_default())
             for f in model._meta.concrete_fields
-            if f.column not in named and not f.null and f.has_default() and not f.unique
+            if f.column not in named
+            and not f.null
+            and not f.unique
+            and (f.has_default() or (f.blank and f.empty_strings_allowed))  # a blank text column: ""
         ]
         if defaults:
             extra = tuple(value for _, value in defaults)
