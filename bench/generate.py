@@ -901,6 +901,8 @@ class Generator:
                             "open",
                             "",
                             today - datetime.timedelta(days=60),
+                            self.municipality.pk,
+                            entry_status,
                         )
                     )
             out["audit"] += events
@@ -1028,10 +1030,11 @@ class Generator:
         n = self.writer.execute(
             f"""INSERT INTO lifecycle_checklisttask
                (entry_id, pack_id, item_id, phase, position, "group", text, source, required_before_operation,
-                status, note, evidence, evidence_name, responsible_id, due_date, version, updated_at)
+                status, note, evidence, evidence_name, responsible_id, due_date, version, updated_at,
+                municipality_id, entry_status)
                SELECT e.id, i.pack_id, i.item_id, i.phase, i.position, i.grp, i.text, i.source, i.required = 1,
                       'open', '', '', '', e.service_manager_id,
-                      CASE WHEN i.required = 1 THEN {due} END, 1, %s
+                      CASE WHEN i.required = 1 THEN {due} END, 1, %s, e.municipality_id, e.status
                FROM ledger_ledgerentry e
                JOIN bench_application s ON s.application_id = e.application_id
                JOIN bench_variant_item i ON i.k = s.k AND i.phase <> 'selection'
@@ -1187,6 +1190,8 @@ RECHECK_FIELDS = [
     "status",
     "answer_note",
     "created_at",
+    "municipality_id",
+    "entry_status",
 ]
 AUDIT_FIELDS = [
     "id",

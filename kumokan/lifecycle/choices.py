@@ -3,7 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.ledger.choices import EntryStatus
 from kumokan.policy.pack import Phase
+
+# A service whose use has not ended: it may be re-checked, have incidents and be terminated.
+ACTIVE_STATUSES = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 
 _TASK_PHASE_LABELS = {
     Phase.PROCUREMENT: _("Procurement and contract"),

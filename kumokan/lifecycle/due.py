@@ -36,16 +36,20 @@ class DueItem:
 
 def due_items_for(user: Any, municipality: Any = None) -> list[DueItem]:
     """The user's own open items with a due date, earliest first (in one municipality, if given)."""
-    where = Q() if municipality is None else Q(entry__municipality=municipality)
+    where = Q() if municipality is None else Q(municipality=municipality)
     tasks = ChecklistTask.objects.filter(
         where,
         responsible=user,
         status=TaskStatus.OPEN,
         due_date__isnull=False,
-        entry__status__in=ACTIVE_STATUSES,
+        entry_status__in=ACTIVE_STATUSES,
     )
     rechecks = Recheck.objects.filter(where, entry__service_manager=user, status=RecheckStatus.OPEN)
-    corrective = CorrectiveAction.objects.filter(where, owner=user, status=CorrectiveStatus.OPEN)
+    corrective = CorrectiveAction.objects.filter(
+        Q() if municipality is None else Q(entry__municipality=municipality),
+        owner=user,
+        status=CorrectiveStatus.OPEN,
+    )
     return as_due_items(tasks, rechecks, corrective)
 
 

@@ -16,7 +16,8 @@ from collections.abc import Collection, Iterator
 from itertools import islice
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, router, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +35,7 @@ from kumokan.lifecycle.choices import (
     TaskStatus,
     TerminationStatus,
 )
-from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Termination
+from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, Termination
 from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
 
@@ -95,6 +96,8 @@ def _open_tasks(
     fields = [f for f in ChecklistTask._meta.concrete_fields if not f.primary_key]
     entry_at = fields.index(ChecklistTask._meta.get_field("entry"))
     responsible_at = fields.index(ChecklistTask._meta.get_field("responsible"))
+    municipality_at = fields.index(ChecklistTask._meta.get_field("municipality"))
+    status_at = fields.index(ChecklistTask._meta.get_field("entry_status"))
     prepared: dict[tuple[int, int], list[Any]] = {}
 
     def template(position: int, item: dict[str, Any]) -> list[Any]:
@@ -123,6 +126,7 @@ def _open_tasks(
             for prepared_row in templates[id(items)]:
                 row = prepared_row.copy()
                 row[entry_at], row[responsible_at] = entry.pk, entry.service_manager_id
+                row[municipality_at], row[status_at] = entry.municipality_id, entry.status
                 yield row
 
     quote = connection.ops.quote_name
@@ -171,12 +175,54 @@ def check_step(entry: LedgerEntry, step: str, *, reason: str = "") -> None:
 
 
 def follow_step(entry: LedgerEntry, step: str, *, acting_user: Actor) -> None:
-    """What follows a ledger step in the service's life."""
+    """What follows a ledger step in the service's life: the entry's new status on its tasks and
+    re-checks, then the re-checks and tasks the step opens or ends."""
+    copy_entry_status(entry)
     if step in (EntryStep.START_OPERATION, EntryStep.RESUME):
         schedule_periodic_rechecks(entry, today=timezone.localdate(), acting_user=acting_user)
     elif step == EntryStep.RETIRE:
         cancel_open_rechecks(entry, acting_user=acting_user)
         close_open_tasks(entry, acting_user=acting_user)
+
+
+def copy_entry_status(entry: LedgerEntry) -> int:
+    """The entry's status (and municipality) now, on the copies its checklist tasks and re-checks keep
+    (CopiesOfEntry), in the caller's transaction; the number of rows changed."""
+    return sum(
+        model.objects.filter(entry=entry)
+        .exclude(entry_status=entry.status, municipality_id=entry.municipality_id)
+        .update(entry_status=entry.status, municipality_id=entry.municipality_id)
+        for model in (ChecklistTask, Recheck)
+    )
+
+
+def check_entry_copies(municipality: Any = None, *, repair: bool = True) -> dict[str, int]:
+    """The checklist tasks and re-checks (of one municipality, or all) whose copies of their entry's
+    status or municipality differ from it, counted; with `repair`, each such entry's copies set again
+    under its lock, as a step does (`manage.py recount_ledger`, through kumokan.ledger.counts)."""
+    drift: dict[str, int] = {}
+    entries: set[int] = set()
+    for model in (ChecklistTask, Recheck):
+        rows = (
+            model.objects.all()
+            if municipality is None
+            else model.objects.filter(entry__municipality=municipality)
+        )
+        wrong = rows.exclude(entry_status=F("entry__status"), municipality=F("entry__municipality"))
+        found = list(wrong.values_list("entry_id", flat=True))
+        if found:
+            drift[model._meta.db_table] = len(found)
+            entries |= set(found)
+    if repair:
+        for pk in sorted(entries):
+            with transaction.atomic():
+                copy_entry_status(LedgerEntry.objects.select_for_update().get(pk=pk))
+    return drift
+
+
+def on_entry_copies_checked(sender: Any, *, municipality: Any, repair: bool, **kwargs: Any) -> dict[str, int]:
+    """Receives kumokan.ledger.signals.entry_copies_checked (connected in LifecycleConfig.ready)."""
+    return check_entry_copies(municipality, repair=repair)
 
 
 RETIRED_TASK_NOTE = "利用終了（廃止）により、実施しないまま終了した。"

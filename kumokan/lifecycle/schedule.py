@@ -112,6 +112,8 @@ def _periodic_recheck(
     interval = rule["interval_months"] or default_interval
     return Recheck(
         entry=entry,
+        municipality_id=entry.municipality_id,
+        entry_status=entry.status,
         trigger=scheduled_kind(rule),
         basis=[rule],
         rule_key=item_key(rule),

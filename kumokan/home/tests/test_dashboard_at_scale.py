@@ -17,6 +17,7 @@ from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.tests.listing import copies
 from kumokan.lifecycle.choices import RecheckTrigger, TaskStatus
+from kumokan.lifecycle.gates import copy_entry_status
 from kumokan.lifecycle.models import ChecklistTask, Recheck
 from kumokan.lifecycle.tests.factories import City, city, entry
 
@@ -134,7 +135,10 @@ def test_a_service_manager_sees_only_their_own_overdue_items() -> None:
 
 def test_tasks_of_retired_services_are_not_overdue() -> None:
     c, first = _kobe_with_due_work()
+    # Retired by a raw write (a retirement through the ledger closes the open tasks itself): its tasks'
+    # copies of the entry's status are set again as the ledger's step sets them.
     LedgerEntry.objects.filter(pk=first.pk).update(status=EntryStatus.RETIRED, retired_at=timezone.now())
+    copy_entry_status(LedgerEntry.objects.get(pk=first.pk))
 
     assert _board(c.chief)["overdue"]["count"] == 0
 

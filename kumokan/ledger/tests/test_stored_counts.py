@@ -16,6 +16,7 @@ from kumokan.ledger.counts import recount
 from kumokan.ledger.models import EntryCount, LedgerEntry
 from kumokan.ledger.tests.test_status import take
 from kumokan.ledger.workflow import steps_from
+from kumokan.lifecycle.gates import check_entry_copies
 from kumokan.lifecycle.tests.factories import entry as new_entry
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,8 @@ def test_stored_counts_equal_a_fresh_count_after_any_actions() -> None:
                 take(c, entry, EntryStep(steps[second % len(steps)]))
 
         assert recount(repair=False) == {}
+        # The tasks' and re-checks' copies of their entry's status followed every step.
+        assert check_entry_copies(repair=False) == {}
 
     run()
     assert EntryCount.objects.filter(entries__gt=0).exists()

@@ -10,11 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from kumokan.errors import WorkflowError
-from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-
-# A service whose use has not ended: it may be re-checked, have incidents and be terminated.
-ACTIVE_STATUSES = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
+from kumokan.lifecycle.choices import ACTIVE_STATUSES as ACTIVE_STATUSES
 
 
 def require_active(entry: LedgerEntry) -> None:

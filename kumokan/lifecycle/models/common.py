@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.private_files import private_name
+from kumokan.ledger.choices import EntryStatus
 
 USER = settings.AUTH_USER_MODEL
 
@@ -39,4 +40,29 @@ class Versioned(models.Model):
             self.updated_at = timezone.now()
             if update_fields is not None:
                 kwargs["update_fields"] = [*update_fields, "version", "updated_at"]
+        super().save(*args, **kwargs)
+
+
+class CopiesOfEntry(models.Model):
+    """A row of one ledger entry (a checklist task, a re-check) that keeps copies of its entry's
+    municipality and status, so that the dashboard counts open items due in a range from this table
+    alone, by a partial index, instead of joining each to its entry (BENCHMARKS.md, issue 18 point 4).
+
+    Written with the row (from its entry: save() here, or by the bulk paths, which set them), and kept
+    by the ledger's steps in the same transaction as the entry's status (kumokan.lifecycle.gates.
+    copy_entry_status); `manage.py recount_ledger` checks and repairs them. The municipality never
+    changes."""
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    entry_status = models.CharField(_("status of the service"), max_length=20, choices=EntryStatus.choices)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.municipality_id is None:
+            entry = self.entry  # type: ignore[attr-defined]
+            self.municipality_id, self.entry_status = entry.municipality_id, entry.status
         super().save(*args, **kwargs)

@@ -18,7 +18,7 @@ from kumokan.lifecycle.choices import (
     RecheckStatus,
     RecheckTrigger,
 )
-from kumokan.lifecycle.models.common import USER, Versioned
+from kumokan.lifecycle.models.common import USER, CopiesOfEntry, Versioned
 from kumokan.lifecycle.models.incidents import Incident
 
 
@@ -87,7 +87,7 @@ class RecheckOrder(models.Model):
         return reverse("lifecycle:order", args=[self.pk])
 
 
-class Recheck(Versioned):
+class Recheck(CopiesOfEntry, Versioned):
     """One re-check of one service: periodic, triggered by an event, ordered, or after a rules revision."""
 
     unversioned_fields = frozenset({"reminded_at", "escalated_at"})
@@ -173,6 +173,12 @@ class Recheck(Versioned):
         ]
         indexes = [
             models.Index(fields=["status", "due_date"], name="lifecycle_recheck_due_idx"),
+            # The dashboard's overdue and coming-due re-checks of a municipality, without the entries.
+            models.Index(
+                fields=["municipality", "due_date"],
+                name="lifecycle_recheck_open_due_idx",
+                condition=Q(status=RecheckStatus.OPEN),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,10 +188,6 @@ class Recheck(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("lifecycle:recheck", args=[self.pk])
-
-    @property
-    def municipality(self) -> Any:
-        return self.entry.municipality
 
     def is_overdue(self, today: Any = None) -> bool:
         today = today or timezone.localdate()

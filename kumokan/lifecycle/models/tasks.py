@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.core.answers import AnsweredItem
 from kumokan.core.private_files import evidence_storage
 from kumokan.lifecycle.choices import (
+    ACTIVE_STATUSES,
     TaskPhase,
     TaskStatus,
 )
-from kumokan.lifecycle.models.common import USER, Versioned, lifecycle_file_path
+from kumokan.lifecycle.models.common import USER, CopiesOfEntry, Versioned, lifecycle_file_path
 
 
-class ChecklistTask(Versioned, AnsweredItem):
+class ChecklistTask(CopiesOfEntry, Versioned, AnsweredItem):
     """One checklist item of a phase after approval, for one ledger entry, copied from its judgment."""
 
     ANSWERED = ("confirmed_by", "confirmed_at")
@@ -82,21 +83,18 @@ class ChecklistTask(Versioned, AnsweredItem):
             # A person's open tasks, and those due in a range of dates (the dashboard).
             models.Index(fields=["responsible", "status", "due_date"], name="lifecycle_task_responsible_idx"),
             # The dashboard's overdue and coming-due counts and lists: only the open tasks with a due date
-            # (a few percent of all tasks), with the entry to join, so the task rows are not read
-            # (BENCHMARKS.md, "Dashboard").
+            # (a few percent of all tasks) of services in use, by the municipality and the entry's status
+            # copied onto the task, so that neither the task rows nor the entries are read
+            # (BENCHMARKS.md, issue 18 point 4).
             models.Index(
-                fields=["due_date", "entry"],
+                fields=["municipality", "due_date"],
                 name="lifecycle_task_open_due_idx",
-                condition=Q(status=TaskStatus.OPEN, due_date__isnull=False),
+                condition=Q(status=TaskStatus.OPEN, due_date__isnull=False, entry_status__in=ACTIVE_STATUSES),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.entry} {self.key}"
-
-    @property
-    def municipality(self) -> Any:
-        return self.entry.municipality
 
     def is_overdue(self, today: Any = None) -> bool:
         today = today or timezone.localdate()

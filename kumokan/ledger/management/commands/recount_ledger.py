@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kumokan.ledger.counts import recount
+from kumokan.ledger.signals import entry_copies_checked
 from kumokan.tenancy.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     help = (
         "Count every ledger entry again by municipality, department, status, track and classification, "
         "compare with the stored counts the dashboard reads, and store the fresh numbers where they "
-        "differ. With --check, only report the differences (exit status 1 if there are any)."
+        "differ; check the copies of each entry's municipality and status kept on its checklist tasks and "
+        "re-checks, and set them again where they differ. With --check, only report the differences (exit "
+        "status 1 if there are any)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,10 +39,23 @@ class Command(BaseCommand):
                 f"municipality {town} department {department} {status}/{track}/{code}: "
                 f"stored {stored}, counted {counted}"
             )
-        if not drift:
-            self.stdout.write("The stored counts equal the entries.")
+        copies: dict[str, int] = {}
+        for _receiver, found in entry_copies_checked.send(
+            sender=None, municipality=municipality, repair=not options["check"]
+        ):
+            copies |= found
+        for what, rows in sorted(copies.items()):
+            self.stdout.write(
+                f"{what}: {rows} row(s) whose copy of their entry's status or municipality differs"
+            )
+        if not drift and not copies:
+            self.stdout.write("The stored counts and copies equal the entries.")
         elif options["check"]:
-            raise CommandError(f"{len(drift)} stored count(s) differ from the entries")
+            raise CommandError(
+                f"{len(drift)} stored count(s) and {sum(copies.values())} stored copies differ from the entries"
+            )
         else:
-            logger.warning("recount_ledger repaired %d stored count(s)", len(drift))
-            self.stdout.write(f"Repaired {len(drift)} stored count(s).")
+            logger.warning(
+                "recount_ledger repaired %d stored count(s) and %d copies", len(drift), sum(copies.values())
+            )
+            self.stdout.write(f"Repaired {len(drift)} stored count(s) and {sum(copies.values())} copies.")
