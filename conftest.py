@@ -7,8 +7,15 @@ artifacts/screenshots/<test name>.png when the test ends; `screenshot(page, "ste
 
 One database: a test that uses no database (no `db`, `transactional_db`, `django_db` marker or
 `live_server`), and every browser test, is marked `one_database` at collection; scripts/test runs those
-on the SQLite pass only (`-m "not one_database"` on PostgreSQL). Mark a database test
-@pytest.mark.one_database yourself when its result cannot depend on the database engine.
+on the SQLite pass only (`-m "not one_database"` on PostgreSQL). So are the modules in SHOWN_NOT_STORED
+below, by this rule: a module whose every test builds its data through the usual actions and then checks
+only what is SHOWN — the words, markup and headers of pages, a printed form's layout, the OpenAPI
+document, a token's signature — gives the same result on any database. A module runs on PostgreSQL too
+as soon as one of its tests checks what the database does: a write that can be refused (constraints,
+transactions, locking, bulk writes, imports), a search, an order, a count or a page of results, a
+migration, raw SQL, or arbitrary input reaching a query (fuzzers: PostgreSQL refuses NUL characters
+and integers out of range where SQLite takes them). Who may reach what (the access crawls) stays on
+both. In doubt, a module stays on both.
 
 xdist rules: scripts/test runs the suite with pytest-xdist (`-n auto --dist loadfile`): each worker
 is a separate process with its own test database (test_kumokan_gw0, …), and a whole test file runs on
@@ -32,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -52,6 +60,34 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 # Fixtures through which a test reaches the database (live_server asks for transactional_db itself).
 DATABASE_FIXTURES = {"_django_db_helper", "live_server"}
+# Hypothesis' timing checks measure the machine, not the code: on two cores shared with other work a
+# plain @given(dates) failed "input generation is slow" (6 inputs in 2.2 s) in a whole-suite run. The
+# number of examples is each test's own and unchanged.
+settings.register_profile("kumokan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kumokan")
+
+# Modules that check only what is shown (the rule is in the module's docstring): the SQLite pass only.
+SHOWN_NOT_STORED = {
+    # Words: the pages in English and Japanese, the trail's action labels, no seed file names on pages.
+    "kumokan/applications/tests/test_english.py",
+    "kumokan/catalog/tests/test_english.py",
+    "kumokan/tenancy/tests/test_english.py",
+    "kumokan/notifications/tests/test_english.py",
+    "kumokan/audit/tests/test_action_labels.py",
+    "kumokan/rulebook/tests/test_no_identifiers_on_pages.py",
+    # Pages' markup and headers: error pages, no-store, the static files.
+    "kumokan/core/tests/test_error_pages.py",
+    "kumokan/core/tests/test_no_store.py",
+    "kumokan/core/tests/test_static_files.py",
+    # Printed forms (PDF and XLSX layout, rendered to images).
+    "kumokan/documents/tests/test_printed_forms.py",
+    # The OpenAPI document and the codes it lists.
+    "kumokan/api/tests/test_openapi.py",
+    "kumokan/api/tests/test_error_codes_match.py",
+    "kumokan/webhooks/tests/test_openapi_webhooks.py",
+    # A sign-in token's signature, audience, issuer and lifetime (PyJWT).
+    "kumokan/accounts/tests/test_sso_token_checks.py",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -71,7 +107,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         uses_database = item.get_closest_marker("django_db") is not None or bool(
             DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         )
-        if not uses_database or item.get_closest_marker("browser") is not None:
+        shown_only = item.nodeid.split("::", 1)[0] in SHOWN_NOT_STORED
+        if not uses_database or shown_only or item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.one_database)
 
 
