@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kumokan.applications.models import Application, JudgmentDocument, JudgmentSnapshot, judgment_digest
 from kumokan.applications.routing import resolve_approver
 from kumokan.policy import Judgment, judge
-from kumokan.policy.facts import canonical_facts
+from kumokan.policy.facts import Facts, canonical_facts
 from kumokan.policy.schemas import PackRef
 from kumokan.tenancy.models import Municipality
 
@@ -43,6 +43,11 @@ def judge_facts(municipality: Municipality, facts: dict[str, Any]) -> Judged:
     Usable by a view to preview the judgment before anything is saved.
     """
     judgment = judge(facts, municipality.packs(), configured_approver=municipality.configured_approver)
+    return judged_as(municipality, facts, judgment)
+
+
+def judged_as(municipality: Municipality, facts: Mapping[str, Any] | Facts, judgment: Judgment) -> Judged:
+    """`facts` with their judgment (judged for this municipality) and the approver it routes to."""
     role, title = resolve_approver(municipality, judgment)
     return Judged(facts=canonical_facts(facts), judgment=judgment, approver_role=role, approver_title=title)
 

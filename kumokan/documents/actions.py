@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kumokan.applications.choices import Outcome, Status
-from kumokan.applications.judging import Judged, judge_facts, new_snapshot, store_judgments
+from kumokan.applications.judging import Judged, judged_as, new_snapshot, store_judgments
 from kumokan.applications.models import Application, Decision
 from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
@@ -32,6 +32,7 @@ from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
 from kumokan.core.actors import Actor, display_name
 from kumokan.core.bulk import collector_paused, insert_new
+from kumokan.core.packs import library
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
@@ -52,8 +53,7 @@ from kumokan.errors import CHOICES, ConflictError, WorkflowError, in_both, joine
 from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.entries import build_entries
-from kumokan.policy.conditions import uses
-from kumokan.policy.facts import canonical_facts
+from kumokan.policy.facts import Facts, canonical_facts
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.actions import add_department, ensure_membership
 from kumokan.tenancy.choices import Role
@@ -620,30 +620,24 @@ class _Kind:
 
 
 class _Judge:
-    """Judges the rows of one import, once per kind of row.
-
-    A judgment reads only the classification and the facts that the packs' conditions name
-    (kumokan.policy.judge), so rows alike in those share one: bench/ledger_import.py's 10,000 rows
-    have 10 kinds. Facts no condition names (the names, the purpose) are left out of the key.
-    """
+    """Groups the rows of one import by their judgment: rows alike in what a judgment reads share one
+    (the site's pack library judges each kind once, PackLibrary.judgment): bench/ledger_import.py's
+    10,000 rows have 10 kinds, and one judgment document each."""
 
     def __init__(self, municipality: Municipality) -> None:
         self.municipality = municipality
-        names = {"confidentiality", "availability"}
-        for loaded in municipality.packs().packs:
-            pack = loaded.pack
-            for rule in (*pack.items, *pack.findings, *pack.rechecks):
-                names.update(name for _operator, name, _values in uses(rule.when))
-        self.names = frozenset(names)
+        self.packs = municipality.packs()
         self.kinds: dict[str, _Kind] = {}
 
     def __call__(self, facts: dict[str, Any]) -> tuple[dict[str, Any], _Kind]:
-        canonical = canonical_facts(facts)
-        key = json.dumps({name: canonical.get(name) for name in sorted(self.names)})
+        checked = Facts.model_validate(facts)
+        key, judgment = library().judgment(
+            checked, self.packs, configured_approver=self.municipality.configured_approver
+        )
         kind = self.kinds.get(key)
         if kind is None:
-            kind = self.kinds[key] = _Kind(judge_facts(self.municipality, facts))
-        return canonical, kind
+            kind = self.kinds[key] = _Kind(judged_as(self.municipality, checked, judgment))
+        return canonical_facts(checked), kind
 
 
 def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[CheckedRow]) -> None:

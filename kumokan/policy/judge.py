@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
 from kumokan.policy import schemas
-from kumokan.policy.conditions import Context, holds
+from kumokan.policy.conditions import Context, holds, uses
 from kumokan.policy.errors import FACTS_FIELD_JA, INVALID_JA, VALUE_ERRORS, FactsError, Problem
 from kumokan.policy.facts import MUNICIPAL_ORDER, Facts, MeetingFacts
 from kumokan.policy.loader import LoadedMunicipality, LoadedOverlay, LoadedPack
@@ -281,6 +283,32 @@ def _classification(pack: MunicipalityPack, facts: Facts) -> schemas.Classificat
         },
         "availability": {"code": facts.availability, "label": labels["availability"][facts.availability]},
     }
+
+
+def facts_read(municipality_pack: LoadedMunicipality) -> frozenset[str]:
+    """The facts a judgment under these packs reads: the classification, and every fact a condition names."""
+    names = {"confidentiality", "availability", "municipal_confidentiality"}
+    for loaded in municipality_pack.packs:
+        pack = loaded.pack
+        rules: tuple[Item | Finding | Recheck, ...] = (*pack.items, *pack.findings, *pack.rechecks)
+        for rule in rules:
+            names.update(name for _operator, name, _values in uses(rule.when))
+    return frozenset(names)
+
+
+def judgment_key(
+    facts: Mapping[str, Any] | Facts,
+    municipality_pack: LoadedMunicipality,
+    configured_approver: str | None,
+    read: frozenset[str],
+) -> str:
+    """What names one judgment: the packs (id, version, digest), the configured approver and the facts
+    `read` (facts_read: the judgment depends on no others). Raises FactsError as `judge` would."""
+    _checked, data = _facts(facts, municipality_pack.pack)
+    shown = {name: sorted(v) if isinstance(v := data.get(name), list) else v for name in sorted(read)}
+    packs = [[p.id, p.version, p.digest] for p in municipality_pack.packs]
+    text = json.dumps([packs, configured_approver, shown], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def check_pack_ids(pack_ids: Sequence[str]) -> None:

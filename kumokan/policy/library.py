@@ -14,10 +14,28 @@ from typing import Any
 
 from kumokan.policy.errors import PackError, Problem, UnknownPack
 from kumokan.policy.facts import Facts, MeetingFacts
-from kumokan.policy.judge import Judgment, MeetingJudgment, check_pack_ids, judge, meeting, stacked
-from kumokan.policy.loader import PACK_DIR, AnyLoadedPack, LoadedPack, load_file, load_text, text_digest
+from kumokan.policy.judge import (
+    Judgment,
+    MeetingJudgment,
+    check_pack_ids,
+    facts_read,
+    judge,
+    judgment_key,
+    meeting,
+    stacked,
+)
+from kumokan.policy.loader import (
+    PACK_DIR,
+    AnyLoadedPack,
+    LoadedMunicipality,
+    LoadedPack,
+    load_file,
+    load_text,
+    text_digest,
+)
 
 TEXTS_KEPT = 64
+JUDGMENTS_KEPT = 1024
 
 
 class PackLibrary:
@@ -31,6 +49,8 @@ class PackLibrary:
         self._listing: dict[tuple[tuple[Path, int], ...], dict[str, Path]] = {}
         self._files: dict[Path, tuple[tuple[int, int], AnyLoadedPack]] = {}
         self._texts: dict[str, AnyLoadedPack] = {}
+        self._read: dict[tuple[str, ...], frozenset[str]] = {}
+        self._judgments: dict[str, Judgment] = {}
 
     @classmethod
     def from_path(cls, value: str, *, shipped: bool = True) -> PackLibrary:
@@ -127,6 +147,30 @@ class PackLibrary:
         check_pack_ids([p if isinstance(p, str) else p.id for p in packs])
         municipality = stacked([self.resolve(p) for p in packs])
         return judge(facts, municipality, configured_approver=configured_approver)
+
+    def judgment(
+        self,
+        facts: Mapping[str, Any] | Facts,
+        municipality: LoadedMunicipality,
+        *,
+        configured_approver: str | None = None,
+    ) -> tuple[str, Judgment]:
+        """The judgment of these facts (`judge`) with its key, judged once per key (the last
+        JUDGMENTS_KEPT kept). The key names the packs' exact texts, the approver setting and only the
+        facts a judgment reads (judgment_key): facts alike in those, such as a ledger import's rows of
+        one kind, share one judgment, the same object, which the caller does not change."""
+        digests = tuple(p.digest for p in municipality.packs)
+        read = self._read.get(digests)
+        if read is None:
+            read = self._read[digests] = facts_read(municipality)
+        key = judgment_key(facts, municipality, configured_approver, read)
+        kept = self._judgments.get(key)
+        if kept is None:
+            kept = judge(facts, municipality, configured_approver=configured_approver)
+            if len(self._judgments) >= JUDGMENTS_KEPT:
+                self._judgments.pop(next(iter(self._judgments)))
+            self._judgments[key] = kept
+        return key, kept
 
     def meeting(self, facts: Mapping[str, Any] | MeetingFacts, pack: str | LoadedPack) -> MeetingJudgment:
         """`kumokan.policy.meeting` with the pack named by its id or given loaded."""

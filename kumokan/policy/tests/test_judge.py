@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kumokan.policy import FactsError, PackLibrary, UnknownPack
+from kumokan.policy import FactsError, LoadedMunicipality, PackLibrary, UnknownPack
 from kumokan.policy.facts import canonical_facts
 
 
@@ -249,3 +249,27 @@ def test_loading_gives_the_kind_of_pack_the_file_says(library: PackLibrary) -> N
     assert isinstance(overlaid, LoadedMunicipality)
     assert [p.id for p in overlaid.packs] == ["sample", "extra"]
     assert sample.pack.model_dump() == PackLibrary([library.dirs[0]]).load("sample").pack.model_dump()
+
+
+def test_a_library_judges_once_per_kind_of_facts(pack_dir: Path, library: PackLibrary, facts: dict) -> None:
+    # Issue 14 point 5: the judgment cache the ledger import kept is the library's, keyed by the packs'
+    # texts and the facts a judgment reads (facts no condition names, like the service's name, are not).
+    sample = library.load("sample")
+    assert isinstance(sample, LoadedMunicipality)
+    key, judgment = library.judgment(facts, sample)
+    renamed = {**facts, "service_name": "別の名前", "purpose": "別の目的"}
+    assert library.judgment(renamed, sample) == (key, judgment)
+    assert library.judgment(renamed, sample)[1] is judgment
+    assert judgment == library.judge(facts, ["sample"])
+    remote = {**facts, "direct_internet_login": True}
+    other_key, other = library.judgment(remote, sample)
+    assert other_key != key and other == library.judge(remote, ["sample"])
+    assert library.judgment(facts, sample, configured_approver="課長")[0] != key
+    # Another text of the pack is another key.
+    path = pack_dir / "sample.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"1.0.0"', '"1.0.1"'), encoding="utf-8")
+    edited = library.load("sample")
+    assert isinstance(edited, LoadedMunicipality)
+    assert library.judgment(facts, edited)[0] != key
+    with pytest.raises(FactsError):
+        library.judgment({**facts, "confidentiality": "9"}, sample)
