@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor
+from kumokan.core.actors import Actor, signed_in
 from kumokan.core.answers import finding_key, item_key
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entries_for
@@ -29,6 +29,7 @@ from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.schedule import schedule_periodic_rechecks
 from kumokan.policy.facts import canonical_facts
 from kumokan.policy.pack import Phase
+from kumokan.policy.schemas import checklist
 from kumokan.procurement.access import may_plan
 from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
 from kumokan.procurement.judging import (
@@ -85,7 +86,7 @@ def _answer_items(
         rows.update_or_create(
             pack_id=pack_id,
             item_id=item_id,
-            defaults={"answer": answer, "note": note, **rows.model.answered_columns(acting_user)},
+            defaults={"answer": answer, "note": note, **rows.model.answered_columns(signed_in(acting_user))},
         )
     return before, after
 
@@ -141,7 +142,7 @@ def plan_procurement(
         department=department,
         title=title.strip(),
         facts=canonical_facts(facts),
-        created_by=acting_user,
+        created_by=signed_in(acting_user),
     )
     record(acting_user, Action.PROCUREMENT_CREATE, procurement, None, state_of(procurement, *_AUDITED))
     return procurement
@@ -187,7 +188,7 @@ def save_survey(
     findings ("pack:code" → text) and the result of the survey. Only what changed is written."""
     procurement = _lock(acting_user, procurement)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
-    items = {item_key(item): item for item in judgment["checklists"][Phase.SELECTION]}
+    items = {item_key(item): item for item in checklist(judgment, Phase.SELECTION)}
     findings = {finding_key(f): f for f in findings_to_justify(judgment)}
     saved_reasons = {j.key: j for j in procurement.justifications.all()}
     before, after = _answer_items(
@@ -218,7 +219,7 @@ def save_survey(
             procurement=procurement,
             pack_id=pack_id,
             code=code,
-            defaults={"text": text, "written_by": acting_user, "written_at": timezone.now()},
+            defaults={"text": text, "written_by": signed_in(acting_user), "written_at": timezone.now()},
         )
     changed = []
     if result.strip() != procurement.survey_result:
@@ -237,7 +238,7 @@ def survey_gaps(procurement: Procurement) -> list[WorkflowError]:
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     answered = {a.key for a in procurement.survey_items.all()}
     justified = {j.key for j in procurement.justifications.all()}
-    unanswered = [item for item in judgment["checklists"][Phase.SELECTION] if item_key(item) not in answered]
+    unanswered = [item for item in checklist(judgment, Phase.SELECTION) if item_key(item) not in answered]
     gaps = []
     if unanswered:
         gaps.append(
@@ -284,7 +285,7 @@ def complete_survey(*, acting_user: Actor, procurement: Procurement) -> Procurem
         )
     before = state_of(procurement, "survey_completed_at", "survey_completed_by")
     procurement.survey_completed_at = timezone.now()
-    procurement.survey_completed_by = acting_user
+    procurement.survey_completed_by = signed_in(acting_user)
     _touch(procurement, "survey_completed_at", "survey_completed_by")
     record(
         acting_user,
@@ -306,7 +307,7 @@ def fill_sla(
     """Fill in the city's requirement per SLA row ("pack:item" → (requirement, note)); an empty one is removed."""
     procurement = _lock(acting_user, procurement)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
-    rows = {row.key for row in sla_rows(judgment["checklists"][Phase.PROCUREMENT])}
+    rows = {row.key for row in sla_rows(checklist(judgment, Phase.PROCUREMENT))}
     saved = {r.key: r for r in procurement.sla_requirements.all()}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -332,7 +333,7 @@ def fill_sla(
                 procurement=procurement,
                 pack_id=pack_id,
                 item_id=item_id,
-                defaults={**new, **SlaRequirement.answered_columns(acting_user)},
+                defaults={**new, **SlaRequirement.answered_columns(signed_in(acting_user))},
             )
     if after:
         _touch(procurement)
@@ -387,7 +388,7 @@ def issue_annex(*, acting_user: Actor, procurement: Procurement) -> ProcurementA
         facts=procurement.facts,
         packs=packs,
         items=items,
-        issued_by=acting_user,
+        issued_by=signed_in(acting_user),
     )
     _touch(procurement)
     record(
