@@ -15,6 +15,7 @@ from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import documented_as, errors
 from kumokan.core.actors import SignedInRequest
+from kumokan.errors import rendered
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.lifecycle.actions import rechecks as rechecks_actions
 from kumokan.lifecycle.actions import tasks as tasks_actions
@@ -53,7 +54,8 @@ class TaskOut(Schema):
     required_before_operation: bool
     status: TaskStatusValue
     status_label: str
-    note: str
+    note: str = Field(description="The note, in Japanese: as typed, then any note kumokan gave.")
+    note_en: str = Field(description="The note in English; what a person typed is as they typed it.")
     evidence_name: str
     responsible: str | None = Field(description="Username of the person who carries it out.")
     due_date: datetime.date | None
@@ -124,7 +126,8 @@ def task_data(task: ChecklistTask) -> dict[str, Any]:
         "required_before_operation": task.required_before_operation,
         "status": task.status,
         "status_label": str(TaskStatus(task.status).label),
-        "note": task.note,
+        "note": rendered(task.note_text, "ja"),
+        "note_en": rendered(task.note_text, "en"),
         "evidence_name": task.evidence_name,
         "responsible": _username(task.responsible),
         "due_date": task.due_date,

@@ -25,7 +25,7 @@ from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor
 from kumokan.core.answers import item_key
-from kumokan.errors import CHOICES, WorkflowError, in_both, joined
+from kumokan.errors import CHOICES, WorkflowError, in_both, joined, stored
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import (
@@ -225,7 +225,7 @@ def on_entry_copies_checked(sender: Any, *, municipality: Any, repair: bool, **k
     return check_entry_copies(municipality, repair=repair)
 
 
-RETIRED_TASK_NOTE = "利用終了（廃止）により、実施しないまま終了した。"
+RETIRED_TASK_NOTE = gettext_lazy("Closed without being carried out: the service was retired.")
 
 
 def close_open_tasks(entry: LedgerEntry, *, acting_user: Actor) -> int:
@@ -234,12 +234,12 @@ def close_open_tasks(entry: LedgerEntry, *, acting_user: Actor) -> int:
     if not tasks:
         return 0
     now = timezone.now()
-    fields = ("status", "note", *ChecklistTask.ANSWERED)
+    fields = ("status", "system_note", *ChecklistTask.ANSWERED)
     rows = []
     for task in tasks:
         before = state_of(task, *fields)
         task.status = TaskStatus.NOT_APPLICABLE
-        task.note = "\n".join(part for part in (task.note, RETIRED_TASK_NOTE) if part)
+        task.system_note = stored(RETIRED_TASK_NOTE)  # read in each reader's language
         task.mark_answered(acting_user, now)
         task.version += 1
         task.updated_at = now

@@ -157,3 +157,25 @@ def test_a_task_recorded_on_another_version_is_409_stale_or_unknown(api_as):
     assert "changed by someone else" in stale["message_en"]
     assert "has no version 7" in ahead["message_en"] and "他の人" not in ahead["message"]
     assert ChecklistTask.objects.get(pk=task.pk).status == TaskStatus.CONFIRMED
+
+
+def test_a_task_closed_by_retirement_gives_its_note_in_japanese_and_in_english(api_as):
+    from kumokan.lifecycle.tests.factories import city, in_operation, retired
+
+    c = city("kobe")
+    entry = in_operation(c)
+    typed, untouched = ChecklistTask.objects.filter(entry=entry, status=TaskStatus.OPEN)[:2]
+    ChecklistTask.objects.filter(pk=typed.pk).update(note="提供者に確認中")
+    retired(entry)
+    client = api_as(c.chief)
+
+    data = client.get(f"/tasks/{untouched.pk}").json()
+    assert (data["note"], data["note_en"]) == (
+        "利用終了（廃止）により、実施しないまま終了した。",
+        "Closed without being carried out: the service was retired.",
+    )
+    data = client.get(f"/tasks/{typed.pk}").json()
+    assert (data["note"], data["note_en"]) == (
+        "提供者に確認中\n利用終了（廃止）により、実施しないまま終了した。",
+        "提供者に確認中\nClosed without being carried out: the service was retired.",
+    )

@@ -7,16 +7,21 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem
 from kumokan.core.private_files import evidence_storage
+from kumokan.errors import joined, restored
 from kumokan.lifecycle.choices import (
     ACTIVE_STATUSES,
     TaskPhase,
     TaskStatus,
 )
 from kumokan.lifecycle.models.common import USER, CopiesOfEntry, Versioned, lifecycle_file_path
+
+# A person's note and the one the system adds are on lines of their own, in either language.
+NOTES = ("separator between notes", "\n")
 
 
 class ChecklistTask(CopiesOfEntry, Versioned, AnsweredItem):
@@ -55,6 +60,9 @@ class ChecklistTask(CopiesOfEntry, Versioned, AnsweredItem):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # A note kumokan itself gives (a task closed because the service was retired), after the note a person
+    # typed: its English msgid and parameters (kumokan.errors.stored), translated when read; {} for none.
+    system_note = models.JSONField(_("note given by the system"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("checklist task")
@@ -95,6 +103,14 @@ class ChecklistTask(CopiesOfEntry, Versioned, AnsweredItem):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.key}"
+
+    @property
+    def note_text(self) -> str | Promise:
+        """The note as typed, then the note kumokan gave (if any) in the reader's language."""
+        if not self.system_note:
+            return self.note
+        given = restored(self.system_note)
+        return joined((self.note, given), NOTES) if self.note else given
 
     def is_overdue(self, today: Any = None) -> bool:
         today = today or timezone.localdate()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, rendered
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import entries
@@ -31,7 +31,6 @@ from kumokan.lifecycle.choices import (
     TerminationStatus,
     TerminationStep,
 )
-from kumokan.lifecycle.gates import RETIRED_TASK_NOTE
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.tests.factories import city, entry, in_operation, reload, retired, terminated_up_to
 
@@ -213,7 +212,11 @@ def test_retirement_leaves_no_checklist_task_not_started_and_states_why() -> Non
     assert retired(e).status == EntryStatus.RETIRED
     closed = ChecklistTask.objects.filter(pk__in=open_before)
     assert set(closed.values_list("status", flat=True)) == {TaskStatus.NOT_APPLICABLE}
-    assert all(RETIRED_TASK_NOTE in task.note and task.confirmed_at for task in closed)
+    assert all(task.system_note and task.confirmed_at for task in closed)
+    assert {rendered(closed[0].note_text, "ja"), rendered(closed[0].note_text, "en")} == {
+        "利用終了（廃止）により、実施しないまま終了した。",
+        "Closed without being carried out: the service was retired.",
+    }
     events = AuditEvent.objects.filter(
         action=Action.LIFECYCLE_TASK_DECIDE, target_id__in=[str(pk) for pk in open_before]
     )
