@@ -51,6 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kumokan", description="kumokan (雲管): cloud service usage rules")
+    parser.add_argument(
+        "--pack-path",
+        default="",
+        metavar="DIRS",
+        help="directories searched for packs first (separated by os.pathsep), then KUMOKAN_PACK_PATH",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     cmd = commands.add_parser("judge", help="judge one planned use (facts as JSON)")
@@ -105,20 +111,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _library(first: Path | None = None) -> PackLibrary:
-    """The packs this command sees: `first` (a directory), then KUMOKAN_PACK_PATH (README), then the
-    shipped packs. The command reads the variable; the engine reads none."""
-    library = PackLibrary.from_path(os.environ.get("KUMOKAN_PACK_PATH", ""))
+def _library(args: argparse.Namespace, first: Path | None = None) -> PackLibrary:
+    """The packs this command sees: `first` (a directory), then --pack-path, then KUMOKAN_PACK_PATH
+    (README), then the shipped packs. The command reads the variable; the engine reads none."""
+    path = os.pathsep.join([args.pack_path, os.environ.get("KUMOKAN_PACK_PATH", "")])
+    library = PackLibrary.from_path(path)
     return library if first is None else PackLibrary([first, *library.dirs], shipped=False)
 
 
 def _judge(args: argparse.Namespace) -> int:
-    _print_json(_library().judge(_read_facts(args.facts), args.pack))
+    _print_json(_library(args).judge(_read_facts(args.facts), args.pack))
     return 0
 
 
 def _meeting(args: argparse.Namespace) -> int:
-    _print_json(_library().meeting(_read_facts(args.facts), args.pack))
+    _print_json(_library(args).meeting(_read_facts(args.facts), args.pack))
     return 0
 
 
@@ -128,7 +135,7 @@ def _judge_schema(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    paths: list[Path] = args.paths or list(_library().available().values())
+    paths: list[Path] = args.paths or list(_library(args).available().values())
     failed = False
     for path in paths:
         problems = validate_file(path)
@@ -186,14 +193,14 @@ def _new(args: argparse.Namespace) -> int:
 
 def _test(args: argparse.Namespace) -> int:
     pack_id = args.pack
-    library = _library()
+    library = _library(args)
     if pack_id.endswith((".yaml", ".yml")):
         path = Path(pack_id)
         if not path.is_file():
             _report([Problem(pack_id, "ファイルがありません", "no such pack file")])
             return EXIT_BAD_INPUT
         # The file's directory is searched first, so its overlays and id resolve as installed packs do.
-        library = _library(path.resolve().parent)
+        library = _library(args, path.resolve().parent)
         pack_id = library.load_file(path).id
     try:
         table, lines = read_table(args.cases)
@@ -210,7 +217,7 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    loaded = _library().load(args.pack_id)
+    loaded = _library(args).load(args.pack_id)
     pack = loaded.pack
     items = [dict(item_data(pack, i), when=to_data(i.when)) for i in pack.items]
     if args.json:

@@ -47,6 +47,15 @@ def test_judge_reads_a_file_and_accepts_overlays(
     assert [p["id"] for p in json.loads(result.stdout)["packs"]] == ["sample", "extra"]
 
 
+def test_pack_path_names_the_pack_directories_without_the_variable(
+    pack_dir: Path, facts: dict[str, object]
+) -> None:
+    result = run("--pack-path", str(pack_dir), "judge", "--pack", "sample", "-", stdin=json.dumps(facts))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["packs"][0]["id"] == "sample"
+    assert run("judge", "--pack", "sample", "-", stdin=json.dumps(facts)).returncode == 3
+
+
 def test_bad_facts_exit_2_with_one_line_per_problem(pack_dir: Path) -> None:
     bad = {
         "service_name": "",
