@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -30,7 +30,7 @@ from kumokan.audit.actions import record, record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
-from kumokan.core.actors import Actor, display_name
+from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.bulk import collector_paused, insert_new
 from kumokan.core.packs import library
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
@@ -60,11 +60,16 @@ from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 from kumokan.tenancy.permissions import Capability, can
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def require_importer(acting_user: Actor, municipality: Municipality) -> None:
-    """Importing writes many entries at once: the municipality's administrator (city-wide) only."""
+
+def require_importer(acting_user: Actor, municipality: Municipality) -> User:
+    """Importing writes many entries at once: the municipality's administrator (city-wide) only, a
+    person (returned), whom the import names as its uploader and as the user of record of its rows."""
     if not can(acting_user, Capability.IMPORT_LEDGER, municipality):
         raise PermissionDenied(_("Only the municipality's administrator may import a ledger."))
+    return signed_in(acting_user)
 
 
 def saved_mapping(municipality: Municipality) -> dict[str, str]:
@@ -92,12 +97,12 @@ def dry_run_ledger_import(
             gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
         )
     with transaction.atomic():
-        require_importer(acting_user, municipality)
+        uploader = require_importer(acting_user, municipality)
         check = _check(municipality, data, encoding)
         name = name.replace("\x00", "")[:255] or "ledger"
         ledger_import = LedgerImport(
             municipality=municipality,
-            uploaded_by=acting_user,
+            uploaded_by=uploader,
             original_name=name,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
@@ -132,11 +137,11 @@ def upload(
             gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
         )
     with transaction.atomic():
-        require_importer(acting_user, municipality)
+        uploader = require_importer(acting_user, municipality)
         name = name.replace("\x00", "")[:255] or "ledger"
         ledger_import = LedgerImport(
             municipality=municipality,
-            uploaded_by=acting_user,
+            uploaded_by=uploader,
             original_name=name,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
@@ -464,12 +469,12 @@ def import_checked_file(
 @transaction.atomic
 def save_mapping(*, acting_user: Actor, municipality: Municipality, columns: dict[str, str]) -> ImportMapping:
     """Remember how this municipality's headers map to ledger columns ("" ignores a column)."""
-    require_importer(acting_user, municipality)
+    importer = require_importer(acting_user, municipality)
     normalised = {header_key(header): key for header, key in columns.items() if header_key(header)}
     mapping, _created = ImportMapping.objects.select_for_update().get_or_create(municipality=municipality)
     before = {"columns": dict(mapping.columns)}
     mapping.columns = {**mapping.columns, **normalised}
-    mapping.updated_by = acting_user
+    mapping.updated_by = importer
     mapping.updated_at = timezone.now()
     mapping.save(update_fields=["columns", "updated_by", "updated_at"])
     record(
@@ -494,7 +499,7 @@ def save_decisions(
     answer): a classification of another scale as the pack's level code, a department name as an
     existing department's code or NEW_DEPARTMENT, which adds the department under that name, a service
     manager's name as an eligible person's id or UNASSIGNED."""
-    require_importer(acting_user, municipality)
+    importer = require_importer(acting_user, municipality)
     pack = municipality.pack().pack
     assert pack.classification is not None
     choices = {
@@ -531,7 +536,7 @@ def save_decisions(
     before = {"decisions": dict(mapping.decisions)}
     merged = {kind: {**mapping.decisions.get(kind, {}), **answers.get(kind, {})} for kind in DECISION_KINDS}
     mapping.decisions = {kind: values for kind, values in merged.items() if values}
-    mapping.updated_by = acting_user
+    mapping.updated_by = importer
     mapping.updated_at = timezone.now()
     mapping.save(update_fields=["decisions", "updated_by", "updated_at"])
     record(
@@ -645,6 +650,7 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
     the catalogue's providers and services first (matched by name key, added when new), then the
     applications, judgments, decisions, entries and one audit record per entry."""
     municipality = ledger_import.municipality
+    importer = signed_in(acting_user)
     judge = _Judge(municipality)
     judged = [judge(_facts(row.values)) for row in rows]
     # One judgment document per kind of row, shared by the snapshots of all its rows.
@@ -675,7 +681,7 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
         application = Application(
             municipality=municipality,
             department=row.department,
-            applicant=acting_user,
+            applicant=importer,
             service=service,
             facts=facts,
             period_start=values.get("period_start"),
@@ -697,7 +703,7 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
                 application=application,
                 outcome=Outcome.APPROVED,
                 reason=note,
-                decided_by=acting_user,
+                decided_by=importer,
                 decided_at=approved_at,
                 approver_title=approver_title,
                 application_version=application.version,
@@ -715,12 +721,12 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
         entry.applicant_department_name = values.get("applicant_department_name") or ""
         # The person the file names (matched or decided, ledger_import._RowReader._service_manager);
         # None: decided to leave unassigned; no name at all: the importer is the user of record.
-        named = values.get("service_manager", acting_user)
-        entry.service_manager = named or acting_user
+        named = values.get("service_manager", importer)
+        entry.service_manager = named or importer
         entry.service_manager_unassigned = named is None
-        if named is not None and named != acting_user:
+        if named is not None and named != importer:
             managers[(named.pk, row.department.pk)] = (named, row.department)
-        entry.service_manager_name = values.get("service_manager_name") or display_name(acting_user)
+        entry.service_manager_name = values.get("service_manager_name") or display_name(importer)
         entry.service_manager_title = values.get("service_manager_title", "")
         entry.service_manager_department_name = values.get("service_manager_department_name", "")
         entry.fields = {field_id: values.get(f"fields.{field_id}", "") for field_id in kind.field_ids}
@@ -780,12 +786,12 @@ def _services(
     }
     new_services: dict[tuple[str, str, str], CloudService] = {}
     for row, row_facts in zip(rows, facts, strict=True):
-        key = _service_key(row.values)
-        if key not in services and key not in new_services:
+        service_key = _service_key(row.values)
+        if service_key not in services and service_key not in new_services:
             name = row.values["service_name"].strip()
             function_name = row.values.get("function_name", "").strip()
-            new_services[key] = CloudService(
-                provider=providers[key[0]],
+            new_services[service_key] = CloudService(
+                provider=providers[service_key[0]],
                 name=name,
                 function_name=function_name,
                 service_model=ServiceModel(row_facts["service_model"]),

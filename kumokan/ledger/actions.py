@@ -24,6 +24,7 @@ from kumokan.ledger.workflow import transition
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
+from kumokan.policy import Judgment
 from kumokan.policy.judge import source_data
 from kumokan.tenancy.access import (
     department_name,
@@ -69,7 +70,7 @@ _MANAGER_COLUMNS = (
 )
 
 
-def new_entry(application: Application, decision: Decision, judgment: dict[str, Any]) -> LedgerEntry:
+def new_entry(application: Application, decision: Decision, judgment: Judgment) -> LedgerEntry:
     """The ledger entry an approved application makes, unsaved and without its service manager:
     the approval path (kumokan.lifecycle.entries.register_entry) and the ledger import
     (kumokan.documents.actions) both start here."""

@@ -40,6 +40,7 @@ from kumokan.ledger.workflow import transition
 from kumokan.lifecycle import gates
 from kumokan.lifecycle.schedule import schedule_first_rechecks
 from kumokan.notifications.messages import Message
+from kumokan.policy import Judgment
 from kumokan.tenancy.vocabulary import word
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
@@ -71,7 +72,7 @@ def register_entry(
 
 def build_entries(
     acting_user: Actor,
-    entries: list[tuple[LedgerEntry, dict[str, Any], dict[str, Any]]],
+    entries: list[tuple[LedgerEntry, Judgment, dict[str, Any]]],
     *,
     action: Action,
 ) -> None:

@@ -38,6 +38,7 @@ from kumokan.lifecycle.choices import (
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, Termination
 from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
+from kumokan.policy import Judgment
 
 
 def open_phase_tasks(
@@ -54,9 +55,7 @@ def open_phase_tasks(
     return _open_tasks([(entry, items)], acting_user)
 
 
-def open_tasks_of_new_entries(
-    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Actor
-) -> int:
+def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, Judgment]], *, acting_user: Actor) -> int:
     """The tasks of entries just created, each given with its judgment, in one batch.
 
     An entry registered on approval gets every item of the phases after approval: the gate before

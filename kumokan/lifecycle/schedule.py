@@ -26,6 +26,7 @@ from kumokan.lifecycle.rules import (
     scheduled_kind,
     snapshot_of,
 )
+from kumokan.policy import Judgment
 
 RECHECK_FIELDS = (
     "entry",
@@ -81,7 +82,7 @@ def schedule_periodic_rechecks(
 
 
 def schedule_first_rechecks(
-    entries: list[tuple[LedgerEntry, dict[str, Any]]], *, acting_user: Actor
+    entries: list[tuple[LedgerEntry, Judgment]], *, acting_user: Actor
 ) -> list[Recheck]:
     """schedule_periodic_rechecks for entries just created in operation (an imported ledger), each
     given with its judgment, in one batch: the first re-check of each periodic rule."""
