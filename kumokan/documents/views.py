@@ -165,6 +165,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents/import_detail.html",
         {
             "ledger_import": ledger_import,
+            # The words of the import's city (the user may administer several).
+            "terms": vocabulary(ledger_import.municipality),
             "report": report,
             "problems": problems,
             "mapping_form": mapping_form,

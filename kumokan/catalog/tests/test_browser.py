@@ -53,7 +53,7 @@ def test_the_ismap_list_is_read_reported_and_imported(
     )
 
     login(page, c.security_manager.username, PASSWORD)
-    page.get_by_role("link", name="クラウドサービス一覧").click()
+    page.get_by_role("link", name="外部サービス一覧").click()  # Kobe's word (003 1.1)
     page.get_by_role("link", name="ISMAP クラウドサービスリストの取込み").click()
     page.get_by_label("クラウドサービスリスト（.xlsx）").set_input_files(str(upload))
     page.get_by_role("button", name="リストを読み取る").click()

@@ -166,7 +166,7 @@ def test_the_decisions_page_asks_for_the_manager_and_imports(client):
     ledger_import = check(municipality, admin, csv_file("山田 太朗", "鈴木 花子"))
     page = client.get(f"/documents/ledger/imports/{ledger_import.pk}/")
     text = page.content.decode()
-    assert "利用者が見つからないクラウドサービス管理者" in text
+    assert "利用者が見つからない外部サービス管理者" in text  # Kobe's word (003 5.2.1⑤ク)
     assert "未指名のまま取り込む" in text
     form = page.context["decisions_form"]
     assert {value for _kind, value in form.values.values()} == {"山田 太朗", "鈴木 花子"}
