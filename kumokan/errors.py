@@ -52,6 +52,14 @@ CHOICES = ("separator between choices", ", ")
 EXAMPLES = ("separator between examples", ", ")
 
 
+def as_sentence(text: str) -> str:
+    """A refusal shown on its own (a message, a form error, the API's message_en) reads as a sentence:
+    its first letter capitalised. Its msgid may be a fragment that other texts compose into a longer
+    sentence ("…: %(reason)s"), so the capital is given where it is shown, not in the catalogue; a text
+    in a script without case (Japanese) is unchanged."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def rendered(text: str | Promise, language: str) -> str:
     """The text in `language` (a lazy text is translated; any other is as it is)."""
     with translation.override(language):

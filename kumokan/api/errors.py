@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kumokan.api.renderers import json_response
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import ConflictError, WorkflowError, as_sentence
 from kumokan.policy import PolicyError
 
 logger = logging.getLogger("kumokan.api")
@@ -99,11 +99,12 @@ def both(message: Promise | str) -> tuple[str, str]:
 
 
 def detail(field: str, ja: str, en: str) -> dict[str, str]:
-    return {"field": field, "message": ja, "message_en": en}
+    return {"field": field, "message": ja, "message_en": as_sentence(en)}
 
 
 def error_body(code: str, ja: str, en: str, details: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
-    return {"code": code, "message": ja, "message_en": en, "details": list(details)}
+    """The error's JSON; its English message, shown on its own, reads as a sentence (as_sentence)."""
+    return {"code": code, "message": ja, "message_en": as_sentence(en), "details": list(details)}
 
 
 def error_response(

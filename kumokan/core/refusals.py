@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest
 
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, as_sentence
 
 
 @dataclass
@@ -40,9 +40,9 @@ class Attempt:
 
 
 def reasons(refusal: WorkflowError, *, summary: bool = False) -> list[str]:
-    """The lines that tell a person why the action was refused, in the active language."""
-    lines = [refusal.message] if summary or not refusal.details else []
-    return lines + [detail.message for detail in refusal.details]
+    """The lines that tell a person why the action was refused, in the active language, each a sentence."""
+    lines = [refusal] if summary or not refusal.details else []
+    return [as_sentence(line.message) for line in [*lines, *refusal.details]]
 
 
 def show_on_form(

@@ -186,9 +186,10 @@ def test_answer_explain_and_submit_through_the_api(api_as):
     # The refusal in both languages, each reason in the same language as the sentence around it.
     reason = refused["details"][0]
     assert reason["message"].startswith("重大な指摘事項に説明がありません: ")
-    assert reason["message_en"].startswith("a blocking finding has no explanation: ")
+    # The English reason, shown on its own, reads as a sentence; within the refusal's, it goes on it.
+    assert reason["message_en"].startswith("A blocking finding has no explanation: ")
     assert refused["message"] == "申請できません。" + reason["message"]
-    assert refused["message_en"] == "cannot submit: " + reason["message_en"]
+    assert refused["message_en"] == "Cannot submit: a" + reason["message_en"][1:]
     response = client.post(
         f"/applications/{application.pk}/explanations",
         {"version": version, "pack": "kobe", "code": "required_clauses_missing", "explanation": "特約で担保"},

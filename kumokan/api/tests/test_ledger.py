@@ -234,3 +234,18 @@ def test_the_history_gives_each_reason_in_japanese_and_in_english(api_as):
         ("提供者の障害のため", "提供者の障害のため"),  # as the person typed it
         ("運用開始", "Start operation"),
     ]
+
+
+def test_a_refusal_reads_as_a_sentence_in_english_and_as_written_in_japanese(api_as):
+    # Issue 17: a msgid that is a fragment ("no termination has been requested…") is capitalised where it
+    # is shown on its own.
+    entry = f.entry(f.city("kobe"))
+    body = assert_error(
+        api_as(entry.service_manager).post(
+            f"/ledger/{entry.pk}/steps", {"version": entry.version, "step": "retire", "reason": "契約終了"}
+        ),
+        400,
+        "termination_missing",
+    )
+    assert body["message_en"] == "No termination has been requested for this service"
+    assert body["message"] == "利用終了の届出がありません。利用終了の手続きを始めてください。"

@@ -58,7 +58,8 @@ def test_a_refusal_with_reasons_shows_each_reason_or_the_summary_first() -> None
     with_summary = _form()
     with translation.override("en"), refusal_on_form(with_summary, summary=True):
         raise refusal
-    assert with_summary.non_field_errors() == ["2 items could not be recorded", "first", "second"]
+    # Each line is shown on its own, so each reads as a sentence in English (issue 17).
+    assert with_summary.non_field_errors() == ["2 items could not be recorded", "First", "Second"]
 
 
 def test_a_refusal_as_a_message_is_an_error_message_for_the_next_page() -> None:

@@ -95,3 +95,27 @@ def test_someone_who_does_not_manage_it_is_refused(client: Client) -> None:
     response = client.post(f"/ledger/{entry.pk}/start/", {"version": entry.version, "confirmed": "on"})
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "No termination has been requested for this service"),
+        ("ja", "利用終了の届出がありません。利用終了の手続きを始めてください。"),
+    ],
+)
+def test_a_refusal_shown_on_its_own_reads_as_a_sentence(client: Client, language: str, shown: str) -> None:
+    # Issue 17: the msgid is a fragment other texts compose; shown as a message it starts with a capital.
+    city = f.city("kobe")
+    entry = f.entry(city)
+    client.force_login(entry.service_manager)
+
+    response = client.post(
+        f"/ledger/{entry.pk}/retire/",
+        {"version": entry.version, "reason": "契約終了", "confirmed": "on"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert [str(m) for m in response.context["messages"] if m.level_tag == "error"] == [shown]
+    assert shown in response.content.decode()
