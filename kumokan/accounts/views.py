@@ -31,6 +31,7 @@ from kumokan.accounts.two_factor import (
     requires_two_factor,
     token_matches,
 )
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message
 
 
@@ -47,7 +48,7 @@ def _next_url(request: HttpRequest) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: SignedInRequest) -> HttpResponse:
     """The second step of signing in: the current code from the enrolled authenticator app."""
     user: Any = request.user
     if user.is_verified():
@@ -76,7 +77,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: SignedInRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (drawn here), then confirm one code from it."""
     user: Any = request.user
     if has_device(user) and not user.is_verified():
@@ -107,7 +108,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def qr(request: HttpRequest) -> HttpResponse:
+def qr(request: SignedInRequest) -> HttpResponse:
     """The pending secret's QR code as SVG (no outside service ever sees the secret)."""
     user: Any = request.user
     key = request.session.get(PENDING_KEY_SESSION_KEY)
@@ -119,7 +120,7 @@ def qr(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: SignedInRequest) -> HttpResponse:
     """The person's sign-in settings: the second factor and a link to change the password."""
     user: Any = request.user
     context = {"has_device": has_device(user), "required": requires_two_factor(user)}
@@ -128,7 +129,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove(request: HttpRequest) -> HttpResponse:
+def remove(request: SignedInRequest) -> HttpResponse:
     with refusal_as_message(request) as attempt:
         remove_totp_devices(acting_user=request.user, user=request.user)
     if not attempt.refused:
