@@ -23,7 +23,7 @@ from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.forms import LedgerFilterForm
 from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.workflow import steps_from
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting

@@ -27,7 +27,7 @@ from kumokan.demo.from_pack import city_for
 from kumokan.demo.lifecycle import load_lifecycle_demo
 from kumokan.ledger import actions as ledger
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.tasks import decide_task
 from kumokan.lifecycle.actions.termination import (
     approve_termination,

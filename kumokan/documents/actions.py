@@ -52,7 +52,7 @@ from kumokan.documents.models import ImportMapping, LedgerImport
 from kumokan.errors import CHOICES, ConflictError, WorkflowError, in_both, joined
 from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle.entries import build_entries
+from kumokan.lifecycle.actions.entries import build_entries
 from kumokan.policy.facts import Facts, canonical_facts
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.actions import add_department, ensure_membership

@@ -72,7 +72,7 @@ _MANAGER_COLUMNS = (
 
 def new_entry(application: Application, decision: Decision, judgment: Judgment) -> LedgerEntry:
     """The ledger entry an approved application makes, unsaved and without its service manager:
-    the approval path (kumokan.lifecycle.entries.register_entry) and the ledger import
+    the approval path (kumokan.lifecycle.actions.entries.register_entry) and the ledger import
     (kumokan.documents.actions) both start here."""
     facts = application.facts
     level = judgment["classification"]["confidentiality"]

@@ -1,7 +1,7 @@
 """The ledger's stored counts (EntryCount): kept by the ledger's actions, read by the dashboard.
 
 One owner: every change of an entry's municipality, department, status, track or classification goes
-through the ledger's actions in kumokan.lifecycle.entries (build_entries for new entries, the status
+through the ledger's actions in kumokan.lifecycle.actions.entries (build_entries for new entries, the status
 steps), which call `added` and `moved` in their own transaction. The change is an upsert that adds to the stored number
 (`entries = entries + delta`), so concurrent actions on PostgreSQL serialise on the row instead of
 losing an update; keys are written in a fixed order so that two actions never wait on each other's rows.
@@ -37,7 +37,7 @@ def key_of(entry: LedgerEntry, status: str | None = None) -> Key:
 
 
 def added(entries: Iterable[LedgerEntry]) -> None:
-    """New entries (kumokan.lifecycle.entries.build_entries)."""
+    """New entries (kumokan.lifecycle.actions.entries.build_entries)."""
     adjust(Counter(key_of(entry) for entry in entries))
 
 

@@ -37,7 +37,7 @@ COLUMNS = (
     ("status", gettext_lazy("Status")),
     ("updated", gettext_lazy("Updated")),
 )
-# The status steps are lifecycle's (kumokan.lifecycle.entries), which checks its gate.
+# The status steps are lifecycle's (kumokan.lifecycle.actions.entries), which checks its gate.
 STEP_URLS = {
     EntryStep.START_OPERATION: "lifecycle:start",
     EntryStep.SUSPEND: "lifecycle:suspend",

@@ -1,4 +1,4 @@
-"""What the ledger's own steps require of a service's life, called from kumokan.lifecycle.entries.
+"""What the ledger's own steps require of a service's life, called from kumokan.lifecycle.actions.entries.
 
 - registration on approval opens the phase checklists (procurement, build, operation, termination);
   an entry imported already in operation gets them when they are asked for (open_tasks_of_new_entries);

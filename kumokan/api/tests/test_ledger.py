@@ -221,7 +221,7 @@ def test_status_steps_follow_the_ledger_table_and_the_lifecycle_gates(api_as):
 
 
 def test_the_history_gives_each_reason_in_japanese_and_in_english(api_as):
-    from kumokan.lifecycle import entries
+    from kumokan.lifecycle.actions import entries
     from kumokan.lifecycle.tests.factories import in_operation
 
     c = f.city("kobe")

@@ -28,7 +28,7 @@ from kumokan.applications.tests import factories as f
 from kumokan.documents.actions import save_mapping
 from kumokan.errors import WorkflowError
 from kumokan.ledger import actions
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.tasks import assign_task
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.tenancy.actions import add_department, revoke_membership

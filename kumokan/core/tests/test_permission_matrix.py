@@ -60,7 +60,7 @@ VIEWS: dict[str, tuple[str | None, str]] = {
     "documents:import": (None, "get"),
 }
 NAMESPACES = ("applications", "ledger", "notifications")
-# The ledger entry's status steps, which lifecycle serves (kumokan.lifecycle.entries checks its gate), and
+# The ledger entry's status steps, which lifecycle serves (kumokan.lifecycle.actions.entries checks its gate), and
 # the ledger import, which documents serves.
 LEDGER_STEPS = (
     "lifecycle:start",

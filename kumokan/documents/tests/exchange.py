@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from kumokan.applications.choices import Outcome
 from kumokan.applications.tests import factories as f
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries as lifecycle_entries
+from kumokan.lifecycle.actions import entries as lifecycle_entries
 from kumokan.lifecycle.tests import factories as lf
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality

@@ -17,7 +17,7 @@ from kumokan.documents.tests.test_ledger_import import HEADER, check, commit, cs
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.tasks import open_checklists
 from kumokan.lifecycle.actions.termination import request_termination
 from kumokan.lifecycle.choices import TaskStatus

@@ -11,7 +11,7 @@ from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.workflow import TRANSITIONS, steps_from
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.termination import complete_termination
 from kumokan.lifecycle.choices import TerminationStep
 from kumokan.lifecycle.tests import factories as lifecycle

@@ -17,8 +17,8 @@ from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.errors import WorkflowError, interpolate
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
 from kumokan.lifecycle.access import governors, governs, is_member
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.common import entry_url, require_active
 from kumokan.lifecycle.actions.rechecks import open_recheck
 from kumokan.lifecycle.choices import (

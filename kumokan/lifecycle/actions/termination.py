@@ -20,8 +20,9 @@ from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.citations import citation
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries, gates
+from kumokan.lifecycle import gates
 from kumokan.lifecycle.access import governors, overseers
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.common import active_users, require_active
 from kumokan.lifecycle.choices import (
     AccountOutcome,

@@ -7,7 +7,7 @@ from typing import Any
 from kumokan.applications.tests import factories
 from kumokan.applications.tests.factories import City, city, member, user
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.tasks import decide_task
 from kumokan.lifecycle.actions.termination import (
     approve_termination,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kumokan.errors import WorkflowError, rendered
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.incidents import (
     close_corrective_action,
     open_corrective_action,

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kumokan.ledger.models import LedgerChange, LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.incidents import close_corrective_action, open_corrective_action
 from kumokan.lifecycle.tests.factories import City, city, in_operation, reload
 from kumokan.notifications.choices import Verb

@@ -12,7 +12,7 @@ from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.tasks import decide_task
 from kumokan.lifecycle.choices import TaskStatus
 from kumokan.lifecycle.gates import operation_blockers

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kumokan.ledger.choices import EntryStatus
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.tests.factories import city, entry, in_operation, reload
 
 PASSWORD = "kumokan-browser-test-pw"

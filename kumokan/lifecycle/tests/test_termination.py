@@ -14,7 +14,7 @@ from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError, rendered
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.incidents import report_incident
 from kumokan.lifecycle.actions.termination import (
     complete_termination,

@@ -21,8 +21,8 @@ from kumokan.ledger.access import entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.workflow import transition
-from kumokan.lifecycle import entries
 from kumokan.lifecycle.access import governs
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions import tasks as tasks_actions
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES, entry_url
 from kumokan.lifecycle.actions.tasks import TaskConfirmation, confirm_tasks
@@ -55,7 +55,7 @@ CURRENT_PHASES = {
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
 def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Start operation, suspend, resume or retire: asked again, then taken by kumokan.lifecycle.entries."""
+    """Start operation, suspend, resume or retire: asked again, then taken by kumokan.lifecycle.actions.entries."""
     entry = entry_for(request.user, pk)
     if not can(request.user, Capability.MANAGE_LEDGER, entry):
         raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))

@@ -19,7 +19,7 @@ from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.config import celery_app
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.tasks import escalate_overdue
 from kumokan.lifecycle.tests.factories import in_operation
 from kumokan.notifications.choices import Verb
