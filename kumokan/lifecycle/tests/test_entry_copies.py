@@ -19,7 +19,7 @@ from kumokan.documents.tests.test_ledger_import import HEADER, check, commit, cs
 from kumokan.home.dashboard import dashboard_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.rechecks import open_event_recheck
 from kumokan.lifecycle.actions.tasks import open_checklists
 from kumokan.lifecycle.choices import RecheckTrigger
