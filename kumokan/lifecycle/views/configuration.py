@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_on_form
 from kumokan.lifecycle.actions.configuration import configure_lifecycle
 from kumokan.lifecycle.forms import (
@@ -18,7 +19,7 @@ from kumokan.tenancy.permissions import Capability, municipalities_granting, req
 
 
 @requires(Capability.CONFIGURE_LIFECYCLE)
-def lifecycle_settings(request: HttpRequest) -> HttpResponse:
+def lifecycle_settings(request: SignedInRequest) -> HttpResponse:
     municipalities = municipalities_granting(request.user, Capability.CONFIGURE_LIFECYCLE)
     municipality = next((m for m in municipalities if m.slug == request.GET.get("m")), municipalities[0])
     current = settings_for(municipality)

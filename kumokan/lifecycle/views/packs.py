@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message
 from kumokan.lifecycle.actions.packs import adopt_pack_version
 from kumokan.lifecycle.forms import (
@@ -21,14 +22,14 @@ from kumokan.tenancy.models import Municipality, PackAdoption, PackVersion
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
-def _administered(request: HttpRequest) -> Municipality:
+def _administered(request: SignedInRequest) -> Municipality:
     municipalities = municipalities_granting(request.user, Capability.CONFIGURE_LIFECYCLE)
     wanted = request.GET.get("m") or request.POST.get("m")
     return next((m for m in municipalities if m.slug == wanted), municipalities[0])
 
 
 @requires(Capability.CONFIGURE_LIFECYCLE)
-def packs(request: HttpRequest) -> HttpResponse:
+def packs(request: SignedInRequest) -> HttpResponse:
     """The versions of the municipality's packs and their adoptions, and the upload of a revision to preview."""
     municipality = _administered(request)
     form = PackUploadForm(request.POST or None, request.FILES or None)
@@ -53,7 +54,7 @@ def packs(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Capability.CONFIGURE_LIFECYCLE)
-def pack_return(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_return(request: SignedInRequest, pk: int) -> HttpResponse:
     """What going back to an adopted version would do; adopting it again is confirmed on that page."""
     version = get_object_or_404(
         PackVersion.objects.select_related("municipality"),
@@ -63,7 +64,7 @@ def pack_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _pack_preview(request, version.municipality, version.text)
 
 
-def _pack_preview(request: HttpRequest, municipality: Municipality, text: str) -> HttpResponse:
+def _pack_preview(request: SignedInRequest, municipality: Municipality, text: str) -> HttpResponse:
     preview = preview_revision(acting_user=request.user, municipality=municipality, text=text)
     return render(
         request,
@@ -81,7 +82,7 @@ def _pack_preview(request: HttpRequest, municipality: Municipality, text: str) -
 
 @require_POST
 @requires(Capability.CONFIGURE_LIFECYCLE)
-def pack_adopt(request: HttpRequest) -> HttpResponse:
+def pack_adopt(request: SignedInRequest) -> HttpResponse:
     municipality = _administered(request)
     form = PackAdoptForm(request.POST)
     if not form.is_valid():
@@ -105,7 +106,7 @@ def pack_adopt(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @requires(Capability.CONFIGURE_LIFECYCLE)
-def pack_version(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_version(request: SignedInRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(
         PackVersion.objects.select_related("municipality", "adopted_by"),
         pk=pk,

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kumokan.catalog.models import Provider
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.models import LedgerEntry
@@ -38,7 +39,7 @@ from kumokan.tenancy.permissions import Capability, can, municipalities_granting
 
 
 @requires(Capability.VIEW_LEDGER)
-def recheck(request: HttpRequest, pk: int) -> HttpResponse:
+def recheck(request: SignedInRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         Recheck.objects.select_related("entry", "order", "incident", "answered_by"),
         pk=pk,
@@ -86,7 +87,7 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.ORDER_RECHECK, Capability.MANAGE_LEDGER)
-def orders(request: HttpRequest) -> HttpResponse:
+def orders(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "lifecycle/orders.html",
@@ -98,7 +99,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.ORDER_RECHECK)
-def order_new(request: HttpRequest) -> HttpResponse:
+def order_new(request: SignedInRequest) -> HttpResponse:
     municipality = _governed_municipality(request)
     entries = LedgerEntry.objects.filter(municipality=municipality, status__in=ACTIVE_STATUSES).order_by(
         "service_name"
@@ -131,7 +132,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @requires(Capability.ORDER_RECHECK, Capability.MANAGE_LEDGER)
-def order(request: HttpRequest, pk: int) -> HttpResponse:
+def order(request: SignedInRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         _orders_for(request.user).select_related("ordered_by", "provider", "entry"), pk=pk
     )
@@ -152,6 +153,6 @@ def _orders_for(user: Any) -> QuerySet[RecheckOrder]:
     ).distinct()
 
 
-def _governed_municipality(request: HttpRequest) -> Municipality:
+def _governed_municipality(request: SignedInRequest) -> Municipality:
     municipalities = municipalities_granting(request.user, Capability.ORDER_RECHECK)
     return next((m for m in municipalities if m.slug == request.GET.get("m")), municipalities[0])
