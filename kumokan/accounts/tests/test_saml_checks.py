@@ -32,11 +32,24 @@ def linked_tanaka(saml_provider: Any, person: Any) -> Any:
     return tanaka
 
 
+def tanaka_at_the_idp(saml_provider: Any, saml_idp: Any, person: Any, **options: Any) -> Any:
+    """Tanaka, linked, is the one signed in at the IdP, which answers with `options`."""
+    tanaka = linked_tanaka(saml_provider, person)
+    saml_idp.login = "p-tanaka"
+    saml_idp.options.update(options)
+    return tanaka
+
+
+def assert_unverifiable(client: Client, response: Any) -> None:
+    """Refused as unverifiable, and nobody is signed in."""
+    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
+    assert signed_in_as(client) is None
+
+
 def test_an_assertion_signed_by_the_idp_signs_in_and_so_does_a_signed_response(
     saml_provider, saml_idp, person
 ) -> None:
-    tanaka = linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
+    tanaka = tanaka_at_the_idp(saml_provider, saml_idp, person)
     for sign in ("assertion", "response"):
         saml_idp.options["sign"] = sign
         client = Client()
@@ -45,28 +58,22 @@ def test_an_assertion_signed_by_the_idp_signs_in_and_so_does_a_signed_response(
 
 
 def test_an_unsigned_response_signs_no_one_in(client: Client, saml_provider, saml_idp, person) -> None:
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
-    saml_idp.options["sign"] = "none"
+    tanaka_at_the_idp(saml_provider, saml_idp, person, sign="none")
 
     response = saml_sso(client)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
     assert "Neither the response nor the assertions are signed" in SignInRefusal.objects.get().detail
 
 
 def test_a_response_signed_by_another_key_signs_no_one_in(
     client: Client, saml_provider, saml_idp, person
 ) -> None:
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
-    saml_idp.options["sign"] = "impostor"
+    tanaka_at_the_idp(saml_provider, saml_idp, person, sign="impostor")
 
     response = saml_sso(client)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
 
 
 def test_a_changed_signed_assertion_signs_no_one_in(client: Client, saml_provider, saml_idp, person) -> None:
@@ -81,39 +88,35 @@ def test_a_changed_signed_assertion_signs_no_one_in(client: Client, saml_provide
 
     response = saml_post(client, path, fields)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
 
 
 def test_an_assertion_for_another_audience_signs_no_one_in(
     client: Client, saml_provider, saml_idp, person
 ) -> None:
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
-    saml_idp.options["audience"] = "https://another-service.example.jp/saml/metadata/"
+    tanaka_at_the_idp(
+        saml_provider, saml_idp, person, audience="https://another-service.example.jp/saml/metadata/"
+    )
 
     response = saml_sso(client)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
 
 
 def test_a_response_for_another_destination_signs_no_one_in(
     client: Client, saml_provider, saml_idp, person
 ) -> None:
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
-    saml_idp.options["destination"] = "https://another-service.example.jp/saml/acs/"
+    tanaka_at_the_idp(
+        saml_provider, saml_idp, person, destination="https://another-service.example.jp/saml/acs/"
+    )
 
     response = saml_sso(client)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
 
 
 def test_an_expired_assertion_signs_no_one_in(client: Client, saml_provider, saml_idp, person) -> None:
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
+    tanaka_at_the_idp(saml_provider, saml_idp, person)
     path, fields = saml_answer(client)
 
     # Posted 8 minutes later: past the assertion's 5 minutes and kumokan's 1 minute of clock leeway
@@ -122,14 +125,12 @@ def test_an_expired_assertion_signs_no_one_in(client: Client, saml_provider, sam
     with time_machine.travel(later, tick=True):
         response = saml_post(client, path, fields)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
     assert "too old" in SignInRefusal.objects.get().detail
 
 
 def test_a_replayed_response_is_refused(client: Client, saml_provider, saml_idp, person) -> None:
-    tanaka = linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
+    tanaka = tanaka_at_the_idp(saml_provider, saml_idp, person)
     path, fields = saml_answer(client)
     assert saml_post(client, path, fields).status_code == 302
     assert signed_in_as(client) == tanaka
@@ -145,8 +146,7 @@ def test_a_replayed_assertion_is_refused_even_where_its_request_is_still_open(
 ) -> None:
     """Two posts of one answer racing in one session both find the request open: the assertion ID
     is what stops the second (as here, where the session is put back as the second post saw it)."""
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
+    tanaka_at_the_idp(saml_provider, saml_idp, person)
     path, fields = saml_answer(client)
     open_requests = client.session[REQUESTS_SESSION_KEY]
     assert saml_post(client, path, fields).status_code == 302
@@ -161,9 +161,7 @@ def test_a_replayed_assertion_is_refused_even_where_its_request_is_still_open(
 
 
 def test_an_unsolicited_response_is_refused(client: Client, saml_provider, saml_idp, person) -> None:
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
-    saml_idp.options["unsolicited"] = True
+    tanaka_at_the_idp(saml_provider, saml_idp, person, unsolicited=True)
 
     response = saml_sso(client)
 
@@ -173,8 +171,7 @@ def test_an_unsolicited_response_is_refused(client: Client, saml_provider, saml_
 
 def test_an_answer_to_another_browsers_request_is_refused(saml_provider, saml_idp, person) -> None:
     """Login CSRF: an answer obtained by someone else must not sign this browser in."""
-    linked_tanaka(saml_provider, person)
-    saml_idp.login = "p-tanaka"
+    tanaka_at_the_idp(saml_provider, saml_idp, person)
     path, fields = saml_answer(Client())
 
     victim = Client()
@@ -224,8 +221,7 @@ def test_another_citys_idp_answer_posted_here_is_refused(
     _, fields = post_form(page)
     response = saml_post(client, "/sso/kobe-saml/saml/acs/", fields)
 
-    assert refusal_reason(response) == RefusalReason.UNVERIFIABLE
-    assert signed_in_as(client) is None
+    assert_unverifiable(client, response)
 
 
 def test_refusals_never_lock_the_address_for_password_users(saml_provider, saml_idp, person) -> None:
