@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.models import LedgerEntry
@@ -43,7 +44,7 @@ from kumokan.tenancy.permissions import Capability, can, municipalities_granting
 
 
 @requires(Capability.REPORT_INCIDENT)
-def incident_new(request: HttpRequest) -> HttpResponse:
+def incident_new(request: SignedInRequest) -> HttpResponse:
     entries = LedgerEntry.objects.filter(
         municipality__in=municipalities_granting(request.user, Capability.REPORT_INCIDENT),
         status__in=ACTIVE_STATUSES,
@@ -66,7 +67,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.REPORT_INCIDENT)
-def incident(request: HttpRequest, pk: int) -> HttpResponse:
+def incident(request: SignedInRequest, pk: int) -> HttpResponse:
     found = _incident_for(request.user, pk)
     note_form, resolution_form = NoteForm(), ResolutionForm()
     if request.method == "POST":
@@ -98,7 +99,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.VIEW_LEDGER)
-def corrective_new(request: HttpRequest, pk: int) -> HttpResponse:
+def corrective_new(request: SignedInRequest, pk: int) -> HttpResponse:
     found = entry_for(request.user, pk)
     form = CorrectiveForm(request.POST, municipality=found.municipality)
     links = _linked(found, request.POST)
@@ -114,7 +115,7 @@ def corrective_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.VIEW_LEDGER)
-def corrective_close(request: HttpRequest, pk: int) -> HttpResponse:
+def corrective_close(request: SignedInRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(CorrectiveAction, pk=pk, entry__in=entries_for(request.user))
     form = CloseCorrectiveForm(request.POST, prefix=f"c{found.pk}")
     if form.is_valid():
@@ -146,7 +147,7 @@ def _incident_for(user: Any, pk: int) -> Incident:
 
 
 def _incident_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     found: Incident,
     note_form: NoteForm,
     resolution_form: ResolutionForm,
@@ -184,8 +185,11 @@ def _incident_page(
 
 def _linked(entry: LedgerEntry, data: Any) -> dict[str, Any]:
     """The incident or re-check a corrective action comes from (of the same service), if named."""
-    incident = Incident.objects.filter(pk=_id(data.get("incident")), entry=entry).first()
-    recheck = Recheck.objects.filter(pk=_id(data.get("recheck")), entry=entry).first()
+    incident_id, recheck_id = _id(data.get("incident")), _id(data.get("recheck"))
+    incident = (
+        Incident.objects.filter(pk=incident_id, entry=entry).first() if incident_id is not None else None
+    )
+    recheck = Recheck.objects.filter(pk=recheck_id, entry=entry).first() if recheck_id is not None else None
     return {"incident": incident, "recheck": recheck}
 
 
