@@ -47,8 +47,9 @@ def test_export_then_import_into_another_municipality(page, login, screenshot, t
     page.goto("/documents/ledger/imports/")
     page.get_by_label("台帳ファイル（.xlsx または .csv）").set_input_files(str(exported))
     page.get_by_role("button", name="ファイルを確認する").click()
-    # The other city's service managers have no account here: asked once, imported unassigned.
-    page.get_by_role("heading", name="利用者が見つからないクラウドサービス管理者").wait_for()
+    # The other city's service managers have no account here: asked once, imported unassigned
+    # (in Kobe's word for the role, 003 5.2.1⑤ク).
+    page.get_by_role("heading", name="利用者が見つからない外部サービス管理者").wait_for()
     for choice in page.locator("table.decisions select").all():
         choice.select_option(label="未指名のまま取り込む（台帳に「管理者未指名」と表示）")
     screenshot(page, "managers")

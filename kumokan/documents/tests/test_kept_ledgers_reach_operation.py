@@ -27,7 +27,7 @@ from kumokan.documents.tests.kept_ledgers import (
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle import entries
+from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.rules import phase_items, snapshot_of
 from kumokan.lifecycle.tests.factories import confirm_required

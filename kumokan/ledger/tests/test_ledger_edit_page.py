@@ -119,5 +119,5 @@ def test_a_refused_edit_reads_in_the_language_of_the_page(client: Client) -> Non
         "画面を更新して内容を確認してください。"
     ]
     assert english.context["form"].non_field_errors() == [
-        f"the entry was changed by someone else (version {entry.version} → {entry.version + 1}); reload"
+        f"The entry was changed by someone else (version {entry.version} → {entry.version + 1}); reload"
     ]

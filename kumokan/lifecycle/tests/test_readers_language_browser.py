@@ -51,7 +51,7 @@ def test_a_refused_step_and_the_history_read_in_japanese_then_in_english(
     page.locator("form.language-switch button[value=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     take_step(page, e.pk, "retire", "Retire", "The contract ends", "Yes: Retire")
-    expect(page.locator(".messages")).to_contain_text("no termination has been requested for this service")
+    expect(page.locator(".messages")).to_contain_text("No termination has been requested for this service")
     expect(page.locator(".messages")).not_to_contain_text("利用終了")
     assert reasons(page) == ["Provider fixed it", "提供者の障害のため", "Start operation"]
     screenshot(page, "en")
