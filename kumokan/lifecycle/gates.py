@@ -301,10 +301,23 @@ def termination_open(steps: list[Any]) -> WorkflowError:
     )
 
 
+def open_matters(entry: LedgerEntry) -> tuple[Any, Any]:
+    """The service's incidents not closed and corrective actions in progress, which hold its retirement."""
+    return (
+        Incident.objects.filter(entry=entry).exclude(status=IncidentStatus.CLOSED).order_by("pk"),
+        CorrectiveAction.objects.filter(entry=entry, status=CorrectiveStatus.OPEN).order_by("pk"),
+    )
+
+
 def _check_nothing_left_open(entry: LedgerEntry) -> None:
-    """Incidents and corrective actions are closed with their outcome before the service retires."""
-    incidents = Incident.objects.filter(entry=entry).exclude(status=IncidentStatus.CLOSED).count()
-    corrective = CorrectiveAction.objects.filter(entry=entry, status=CorrectiveStatus.OPEN).count()
+    """Incidents and corrective actions are closed with their outcome before the service retires.
+
+    No seed says what becomes of an incident or a corrective action still open when a service is retired
+    (Kobe §6.1-6.2 and §7, Amagasaki (２以上)4.5 are silent), so kumokan closes none on its own: the
+    retirement waits until each is closed with its outcome (issue 15 point 6), and the termination page
+    lists them (open_matters)."""
+    open_incidents, open_corrective = open_matters(entry)
+    incidents, corrective = open_incidents.count(), open_corrective.count()
     if incidents or corrective:
         raise WorkflowError(
             gettext_lazy(

@@ -42,6 +42,7 @@ from kumokan.lifecycle.forms import (
     TerminationApprovalForm,
     TerminationRequestForm,
 )
+from kumokan.lifecycle.gates import open_matters
 from kumokan.lifecycle.models import (
     Termination,
 )
@@ -128,6 +129,7 @@ def _termination_context(
 ) -> dict[str, Any]:
     manage = can(request.user, Capability.MANAGE_LEDGER, found)
     open_steps = current.open_steps() if current else []
+    open_incidents, open_corrective = open_matters(found) if current else ((), ())
     awaiting_approval = bool(current and current.approval_required and current.approved_at is None)
     return {
         "entry": found,
@@ -142,6 +144,8 @@ def _termination_context(
         "may_request": manage and current is None and found.status in ACTIVE_STATUSES,
         "request_form": request_form,
         "open_steps": open_steps,
+        "open_incidents": open_incidents,
+        "open_corrective": open_corrective,
         "termination_items": found.tasks.filter(phase=TaskPhase.TERMINATION),
         "forms": {
             "plan": PlanForm(prefix="plan", initial={"text": current.plan_text} if current else None),
