@@ -47,7 +47,7 @@ from kumokan.applications.workflow import steps_from
 from kumokan.audit.choices import Action
 from kumokan.audit.models import AuditEvent
 from kumokan.catalog.prefill import application_initial
-from kumokan.core.actors import display_name
+from kumokan.core.actors import SignedInRequest, display_name
 from kumokan.core.answers import finding_key, item_key
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
@@ -84,7 +84,7 @@ def _denied_message(exc: PermissionDenied) -> str:
 
 
 @requires(Capability.APPLY)
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: SignedInRequest) -> HttpResponse:
     applications = (
         applications_for(request.user).filter(applicant=request.user).order_by("-updated_at", "-id")
     )
@@ -114,7 +114,7 @@ def _applying_departments(user: Any, municipality: Municipality) -> QuerySet[Dep
 
 
 @requires(Capability.APPLY)
-def new_application(request: HttpRequest) -> HttpResponse:
+def new_application(request: SignedInRequest) -> HttpResponse:
     municipality = _applying_municipality(request.user)
     departments = _applying_departments(request.user, municipality)
     # `?service=` from the catalogue fills in the service and the certifications recorded for it.
@@ -147,7 +147,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.APPLY)
-def edit_application(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_application(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     if Step.EDIT not in steps_from(application.status):
         messages.info(request, _("This application can no longer be changed."))
@@ -186,7 +186,7 @@ def _as_contractor(form: FactsForm, user: Any) -> FactsForm:
     return form
 
 
-def _after_facts(request: HttpRequest, application: Application) -> HttpResponse:
+def _after_facts(request: SignedInRequest, application: Application) -> HttpResponse:
     if request.POST.get("next") == "stay":
         return redirect("applications:edit", pk=application.pk)
     return redirect("applications:checklist", pk=application.pk)
@@ -219,7 +219,7 @@ def _preview(form: FactsForm, municipality: Municipality) -> dict[str, Any]:
     errors, and the engine's problems when it cannot judge)."""
     facts = form.preview_facts()
     problems = [
-        f"{form.fields[name].label}: {' '.join(errors)}"
+        f"{form.fields[name].label}: {' '.join(map(str, errors))}"
         for name, errors in form.errors.items()
         if name in form.fields and name not in PREVIEW_IGNORES
     ]
@@ -237,7 +237,7 @@ def _stored_preview(application: Application) -> dict[str, Any]:
 
 @require_POST
 @requires(Capability.APPLY)
-def new_judgment(request: HttpRequest) -> HttpResponse:
+def new_judgment(request: SignedInRequest) -> HttpResponse:
     """The live judgment (htmx): the step-1 form posted on every change, answered with the partial."""
     municipality = _applying_municipality(request.user)
     form = FactsForm(request.POST, municipality=municipality, departments=Department.objects.none())
@@ -246,7 +246,7 @@ def new_judgment(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Capability.APPLY)
-def edit_judgment(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_judgment(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     form = FactsForm(request.POST, municipality=application.municipality)
     return render(request, "applications/_judgment.html", _preview(form, application.municipality))
@@ -256,7 +256,7 @@ def edit_judgment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.APPLY)
-def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     snapshot = _snapshot(application)
     editable = Step.EDIT in steps_from(application.status)
@@ -277,7 +277,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Application) -> bool:
+def _save_checklist(request: SignedInRequest, form: ChecklistForm, application: Application) -> bool:
     """Record every changed answer and explanation; False (with errors on the form) if any was refused."""
     version = form.cleaned_data["version"]
     saved = 0
@@ -330,14 +330,14 @@ def _save_checklist(request: HttpRequest, form: ChecklistForm, application: Appl
 
 
 @requires(Capability.APPLY)
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     return render(request, "applications/review.html", _review_context(application))
 
 
 @require_POST
 @requires(Capability.APPLY)
-def explain(request: HttpRequest, pk: int) -> HttpResponse:
+def explain(request: SignedInRequest, pk: int) -> HttpResponse:
     """Explain a blocking finding from the review page, where it stops the submission."""
     application = own_application(request.user, pk)
     form = ExplainForm(request.POST)
@@ -394,7 +394,7 @@ def _review_context(application: Application, failed: ExplainForm | None = None)
 
 @require_POST
 @requires(Capability.APPLY)
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -415,7 +415,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.APPLY)
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
@@ -442,7 +442,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     application = application_for(request.user, pk)
     snapshot = application.judgment
     own = application.applicant_id == request.user.pk
@@ -476,7 +476,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
-def evidence(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+def evidence(request: SignedInRequest, pk: int, answer_pk: int) -> FileResponse:
     """An evidence file, to whoever may see the application (the files are served by no other URL)."""
     application = application_for(request.user, pk)
     answer = get_object_or_404(ChecklistAnswer, application=application, pk=answer_pk)
@@ -487,12 +487,12 @@ def evidence(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
 
 
 @requires(Capability.DECIDE)
-def approval_queue(request: HttpRequest) -> HttpResponse:
+def approval_queue(request: SignedInRequest) -> HttpResponse:
     return render(request, "applications/queue.html", {"applications": awaiting_decision_by(request.user)})
 
 
 @requires(Capability.DECIDE)
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: SignedInRequest, pk: int) -> HttpResponse:
     application = application_for(request.user, pk)
     snapshot = _snapshot(application)
     if not routing.may_decide(request.user, application, snapshot):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from kumokan.catalog.actions.ismap_import import (
 from kumokan.catalog.choices import ISMAP_KINDS, ImportStatus
 from kumokan.catalog.forms import CertificationForm, EvidenceForm, IsmapUploadForm, RenewalForm, WithdrawForm
 from kumokan.catalog.models import Certification
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
 from kumokan.errors import WorkflowError
@@ -53,7 +54,7 @@ _CERTIFICATION_FIELDS = {
 
 
 @requires(Capability.VIEW_CATALOG)
-def provider_list(request: HttpRequest) -> HttpResponse:
+def provider_list(request: SignedInRequest) -> HttpResponse:
     providers = (
         providers_for(request.user)
         .annotate(service_count=Count("services", distinct=True))
@@ -70,7 +71,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_CATALOG)
-def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     provider = provider_for(request.user, pk)
     return render(
         request,
@@ -88,7 +89,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_CATALOG)
-def new_certification(request: HttpRequest, pk: int) -> HttpResponse:
+def new_certification(request: SignedInRequest, pk: int) -> HttpResponse:
     provider = provider_for(request.user, pk)
     if not may_manage(request.user, provider.municipality):
         raise PermissionDenied
@@ -105,7 +106,7 @@ def new_certification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_CATALOG)
-def certification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def certification_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     certification = certification_for(request.user, pk)
     history = AuditEvent.objects.filter(
         target_type=Certification._meta.label_lower, target_id=str(certification.pk)
@@ -130,7 +131,7 @@ def certification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_CATALOG)
-def edit_certification(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_certification(request: SignedInRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     provider = certification.provider
     form = CertificationForm(
@@ -166,7 +167,7 @@ def edit_certification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATALOG)
-def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
+def apply_for_renewal(request: SignedInRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     form = RenewalForm(request.POST)
     if form.is_valid():
@@ -188,7 +189,7 @@ def apply_for_renewal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATALOG)
-def withdraw_certification(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw_certification(request: SignedInRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
@@ -208,7 +209,7 @@ def withdraw_certification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATALOG)
-def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def add_evidence(request: SignedInRequest, pk: int) -> HttpResponse:
     certification = _managed(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -218,19 +219,19 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The evidence is kept."))
     else:
         for error in form.errors.get("file", []):
-            messages.error(request, error)
+            messages.error(request, str(error))  # an ErrorList yields its messages as str
     return redirect(certification)
 
 
 @requires(Capability.VIEW_CATALOG)
-def evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence(request: SignedInRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence file, to whoever may see the catalogue (the files are served by no other URL)."""
     kept = evidence_for(request.user, pk, evidence_pk)
     return attachment(kept.file, kept.file_name)
 
 
 @requires(Capability.MANAGE_CATALOG)
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: SignedInRequest) -> HttpResponse:
     municipalities = catalog_municipalities(request.user, Capability.MANAGE_CATALOG)
     form = IsmapUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -253,7 +254,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_CATALOG)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
     return render(
         request,
@@ -268,7 +269,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATALOG)
-def commit_import(request: HttpRequest, pk: int) -> HttpResponse:
+def commit_import(request: SignedInRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
     with refusal_as_message(request) as attempt:
         commit_ismap_import(acting_user=request.user, ismap_import=ismap_import)
@@ -279,7 +280,7 @@ def commit_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATALOG)
-def discard_import(request: HttpRequest, pk: int) -> HttpResponse:
+def discard_import(request: SignedInRequest, pk: int) -> HttpResponse:
     ismap_import = import_for(request.user, pk)
     with refusal_as_message(request) as attempt:
         discard_ismap_import(acting_user=request.user, ismap_import=ismap_import)
@@ -288,7 +289,7 @@ def discard_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("catalog:imports")
 
 
-def _managed(request: HttpRequest, pk: int) -> Certification:
+def _managed(request: SignedInRequest, pk: int) -> Certification:
     """A certification of a municipality whose catalogue the user keeps (403 for one they may only see)."""
     certification = certification_for(request.user, pk)
     if not may_manage(request.user, certification.provider.municipality):

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
 
 
 class SystemActor:
@@ -63,9 +64,13 @@ def signed_in(actor: Actor) -> User:
 
 
 class SignedInRequest(HttpRequest):
-    """A request whose user has signed in: a view behind @login_required, an API operation behind TokenAuth."""
+    """A request whose user has signed in: a view behind @login_required, an API operation behind TokenAuth.
+
+    HtmxMiddleware (settings.MIDDLEWARE) gives every request its `htmx` details too.
+    """
 
     user: User
+    htmx: HtmxDetails
 
 
 def display_name(user: Any) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kumokan.applications.access import application_for
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents import actions
 from kumokan.documents.choices import FileFormat, ImportStatus
@@ -35,7 +37,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
-def application_forms(request: HttpRequest, pk: int) -> HttpResponse:
+def application_forms(request: SignedInRequest, pk: int) -> HttpResponse:
     application = application_for(request.user, pk)
     return render(
         request, "documents/forms.html", {"application": application, "forms": printed_forms(application)}
@@ -43,7 +45,7 @@ def application_forms(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.APPLY, Capability.VIEW_APPLICATIONS)
-def application_form(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
+def application_form(request: SignedInRequest, pk: int, number: int, fmt: str) -> HttpResponse:
     application = application_for(request.user, pk)
     form = next((f for f in printed_forms(application) if f.number == number), None)
     if form is None:
@@ -65,7 +67,7 @@ def _attachment(filename: str) -> str:
 
 
 @requires(Capability.VIEW_LEDGER)
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: SignedInRequest) -> HttpResponseBase:
     """The export page; with ?format=…, the file itself (only the entries the user may see)."""
     municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
     form = ExportForm(request.GET if "format" in request.GET else None, municipalities=municipalities)
@@ -110,12 +112,12 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 
-def _importable(request: HttpRequest) -> list[Municipality]:
+def _importable(request: SignedInRequest) -> list[Municipality]:
     return municipalities_granting(request.user, Capability.IMPORT_LEDGER)
 
 
 @requires(Capability.MANAGE_LEDGER)
-def ledger_import(request: HttpRequest) -> HttpResponse:
+def ledger_import(request: SignedInRequest) -> HttpResponse:
     """Upload a ledger file: it is kept and checked (the dry run); nothing enters the ledger yet."""
     municipalities = _importable(request)
     if not municipalities:
@@ -137,13 +139,13 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/import.html", {"form": form, "imports": imports})
 
 
-def _import_for(request: HttpRequest, pk: int) -> LedgerImport:
+def _import_for(request: SignedInRequest, pk: int) -> LedgerImport:
     """An import of a municipality the user administers; 404 for any other."""
     return get_object_or_404(LedgerImport.objects.filter(municipality__in=_importable(request)), pk=pk)
 
 
 @requires(Capability.MANAGE_LEDGER)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
     report: dict[str, Any] = ledger_import.report
     problems = [Problem.from_dict(p) for p in report.get("problems", [])]
@@ -184,7 +186,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def import_mapping(request: SignedInRequest, pk: int) -> HttpResponse:
     """Save the municipality's column mapping from this file's headers, then check the file again."""
     ledger_import = _import_for(request, pk)
     report = ledger_import.report
@@ -200,7 +202,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_LEDGER)
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """How far a background job is, for the import's page to poll; once it is done, the page reloads."""
     ledger_import = _import_for(request, pk)
     response = render(request, "documents/import_progress.html", {"ledger_import": ledger_import})
@@ -211,7 +213,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def import_layout(request: HttpRequest, pk: int) -> HttpResponse:
+def import_layout(request: SignedInRequest, pk: int) -> HttpResponse:
     """Read the file from the sheet and header row chosen, and check it again."""
     ledger_import = _import_for(request, pk)
     form = LayoutForm(request.POST, sheets=ledger_import.report.get("sheets", []))
@@ -232,7 +234,7 @@ def import_layout(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+def import_decisions(request: SignedInRequest, pk: int) -> HttpResponse:
     """Save how this municipality's values are read (asked once for all rows), then check the file again."""
     ledger_import = _import_for(request, pk)
     form = DecisionsForm(
@@ -255,7 +257,7 @@ def import_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def import_retry(request: SignedInRequest, pk: int) -> HttpResponse:
     """Run again a background job that stopped without finishing."""
     ledger_import = _import_for(request, pk)
     with refusal_as_message(request) as attempt:
@@ -265,7 +267,7 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(ledger_import.get_absolute_url())
 
 
-def _layout_seen(request: HttpRequest) -> tuple[str, int | None] | None:
+def _layout_seen(request: SignedInRequest) -> tuple[str, int | None] | None:
     """The sheet and header row of the check the commit button was shown with (hidden fields)."""
     if "sheet" not in request.POST and "header_row" not in request.POST:
         return None
@@ -278,7 +280,7 @@ def _layout_seen(request: HttpRequest) -> tuple[str, int | None] | None:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def import_commit(request: SignedInRequest, pk: int) -> HttpResponse:
     ledger_import = _import_for(request, pk)
     with refusal_as_message(request) as attempt:
         done = actions.start_import(

@@ -4,12 +4,13 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from kumokan.applications.access import applications_for, awaiting_decision_by
 from kumokan.applications.choices import Status
+from kumokan.core.actors import SignedInRequest
 from kumokan.home.dashboard import dashboard_for
 from kumokan.ledger import counts as ledger_counts
 from kumokan.ledger.access import entries_for
@@ -21,7 +22,7 @@ MANAGED_LISTED = 15
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """The dashboard: each section shows what the user's roles grant them (kumokan.tenancy.permissions)."""
     user = request.user
     context: dict[str, Any] = {
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @requires(Capability.HOME)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     municipalities = municipalities_granting(request.user, Capability.HOME)
     chosen = next((m for m in municipalities if m.slug == request.GET.get("m")), municipalities[0])
     return render(

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Field
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kumokan.applications.choices import Outcome, Track, UserScope
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
@@ -49,7 +51,7 @@ _CHOICE_LABELS: dict[str, Any] = {"status": EntryStatus, "user_scope": UserScope
 
 
 @requires(Capability.VIEW_LEDGER)
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: SignedInRequest) -> HttpResponse:
     entries = entries_for(request.user)
     municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
     form = LedgerFilterForm(request.GET or None, entries=entries, municipalities=municipalities)
@@ -87,7 +89,7 @@ def _columns(sort: str) -> list[dict[str, Any]]:
 
 
 @requires(Capability.VIEW_LEDGER)
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     entry = entry_for(request.user, pk)
     labels = _field_labels(entry)
     manage = can(request.user, Capability.MANAGE_LEDGER, entry)
@@ -110,7 +112,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_LEDGER)
-def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     entry = entry_for(request.user, pk)
     if not can(request.user, Capability.MANAGE_LEDGER, entry):
         raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
@@ -159,9 +161,11 @@ def _change_rows(change: LedgerChange, labels: dict[str, str]) -> dict[str, Any]
 
 def _field_label(name: str) -> str:
     try:
-        return str(LedgerEntry._meta.get_field(name).verbose_name)
+        field = LedgerEntry._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    # A reverse relation (another model's key to the entry) has no verbose name of its own.
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def _readable(name: str, value: Any) -> Any:

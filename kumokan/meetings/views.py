@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.documents.pdf import render_pdf
 from kumokan.meetings.forms import FACTS, MeetingForm
 from kumokan.meetings.planning import (
@@ -30,7 +31,7 @@ from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
-def _municipality(request: HttpRequest) -> Municipality:
+def _municipality(request: SignedInRequest) -> Municipality:
     # requires() has checked that the user holds a role somewhere; the planner follows their city's rules.
     return municipalities_granting(request.user, Capability.PLAN_MEETING)[0]
 
@@ -47,7 +48,7 @@ def _query(example: Example) -> str:
 
 @require_safe
 @requires(Capability.PLAN_MEETING)
-def planner(request: HttpRequest) -> HttpResponse:
+def planner(request: SignedInRequest) -> HttpResponse:
     municipality = _municipality(request)
     if municipality.pack().pack.meeting is None:
         return render(request, "meetings/no_rules.html", {"municipality": municipality})
@@ -82,7 +83,7 @@ def _page(
 
 @require_safe
 @requires(Capability.PLAN_MEETING)
-def planner_pdf(request: HttpRequest) -> HttpResponse:
+def planner_pdf(request: SignedInRequest) -> HttpResponse:
     municipality = _municipality(request)
     try:
         form = MeetingForm(request.GET)
@@ -94,5 +95,6 @@ def planner_pdf(request: HttpRequest) -> HttpResponse:
     pdf = render_pdf(printed_plan(plan, form.invitation(), timezone.localdate()))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = _("web-conference-checklist") + ".pdf"
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    # Opened in the browser, under its name (the header is None only for a nameless inline file).
+    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
     return response

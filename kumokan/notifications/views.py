@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.notifications import actions
 from kumokan.notifications.models import Notification
 from kumokan.tenancy.permissions import Capability, requires
@@ -15,7 +16,7 @@ PAGE_SIZE = 30
 
 
 @requires(Capability.NOTIFICATIONS)
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SignedInRequest) -> HttpResponse:
     mine = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = mine.filter(read_at__isnull=True).exists()
@@ -24,7 +25,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Capability.NOTIFICATIONS)
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: SignedInRequest, pk: int) -> HttpResponse:
     # Only the user's own notifications exist for them: any other is 404.
     notification = get_object_or_404(Notification, user=request.user, pk=pk)
     notification = actions.mark_read(acting_user=request.user, notification=notification)
@@ -35,6 +36,6 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.NOTIFICATIONS)
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
     actions.mark_all_read(acting_user=request.user)
     return redirect("notifications:list")

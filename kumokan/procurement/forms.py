@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.applications.forms import FactsForm, describe_facts
 from kumokan.core.answers import finding_key, item_key
 from kumokan.ledger.models import LedgerEntry
+from kumokan.policy.schemas import Finding, Item
 from kumokan.procurement.choices import ContractorAnswer, SurveyAnswer
 from kumokan.procurement.judging import SlaRow
 from kumokan.procurement.models import Procurement, ProcurementAnnex
@@ -61,14 +62,14 @@ class ProcurementForm(FactsForm):
 
 @dataclass
 class SurveyRow:
-    item: dict[str, Any]
+    item: Item
     answer: forms.BoundField
     note: forms.BoundField
 
 
 @dataclass
 class JustificationRow:
-    finding: dict[str, Any]
+    finding: Finding
     text: forms.BoundField
 
 
@@ -89,8 +90,8 @@ class SurveyForm(forms.Form):
         self,
         *args: Any,
         procurement: Procurement,
-        items: list[dict[str, Any]],
-        findings: list[dict[str, Any]],
+        items: list[Item],
+        findings: list[Finding],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

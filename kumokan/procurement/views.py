@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.answers import item_key
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.documents.pdf import render_pdf
@@ -30,6 +31,7 @@ from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.schedule import settings_for
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Phase
+from kumokan.policy.schemas import Judgment, checklist
 from kumokan.procurement import actions
 from kumokan.procurement.access import (
     annex_for,
@@ -65,14 +67,14 @@ def _english() -> bool:
     return (get_language() or "ja").startswith("en")
 
 
-def _municipality(request: HttpRequest, capability: Capability) -> Municipality:
+def _municipality(request: SignedInRequest, capability: Capability) -> Municipality:
     municipalities = municipalities_granting(request.user, capability)
     if not municipalities:
         raise PermissionDenied
     return municipalities[0]
 
 
-def _may_plan(request: HttpRequest, procurement: Procurement) -> bool:
+def _may_plan(request: SignedInRequest, procurement: Procurement) -> bool:
     return (
         planning_departments(request.user, procurement.municipality)
         .filter(pk=procurement.department_id)
@@ -80,7 +82,7 @@ def _may_plan(request: HttpRequest, procurement: Procurement) -> bool:
     )
 
 
-def _context(request: HttpRequest, procurement: Procurement, tab: str, **extra: Any) -> dict[str, Any]:
+def _context(request: SignedInRequest, procurement: Procurement, tab: str, **extra: Any) -> dict[str, Any]:
     """What every page of one procurement shows: the procurement, its facts in words, the tabs."""
     return {
         "procurement": procurement,
@@ -113,7 +115,7 @@ def _xlsx(form: PrintedForm) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def procurement_list(request: HttpRequest) -> HttpResponse:
+def procurement_list(request: SignedInRequest) -> HttpResponse:
     municipality = _municipality(request, Capability.VIEW_PROCUREMENT)
     return render(
         request,
@@ -126,7 +128,7 @@ def procurement_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.PLAN_PROCUREMENT)
-def new_procurement(request: HttpRequest) -> HttpResponse:
+def new_procurement(request: SignedInRequest) -> HttpResponse:
     municipality = _municipality(request, Capability.PLAN_PROCUREMENT)
     departments = planning_departments(request.user, municipality)
     form = ProcurementForm(request.POST or None, municipality=municipality, departments=departments)
@@ -150,7 +152,7 @@ def new_procurement(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.PLAN_PROCUREMENT)
-def edit_procurement(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_procurement(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = planned_procurement(request.user, pk)
     form = ProcurementForm(
         request.POST or None,
@@ -181,7 +183,7 @@ def edit_procurement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = procurement_for(request.user, pk)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     return render(
@@ -201,10 +203,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PROCUREMENT)
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = procurement_for(request.user, pk)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
-    items = judgment["checklists"][Phase.SELECTION]
+    items = checklist(judgment, Phase.SELECTION)
     findings = findings_to_justify(judgment)
     if request.method == "POST" and not _may_plan(request, procurement):
         raise PermissionDenied
@@ -229,7 +231,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.PLAN_PROCUREMENT)
-def complete_survey(request: HttpRequest, pk: int) -> HttpResponse:
+def complete_survey(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = planned_procurement(request.user, pk)
     with refusal_as_message(request) as attempt:
         actions.complete_survey(acting_user=request.user, procurement=procurement)
@@ -243,7 +245,7 @@ def complete_survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def method(request: HttpRequest, pk: int) -> HttpResponse:
+def method(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = procurement_for(request.user, pk)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     items = own_items(judgment, procurement.municipality, Phase.PROCUREMENT)
@@ -260,7 +262,7 @@ def method(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PROCUREMENT)
-def sla(request: HttpRequest, pk: int) -> HttpResponse:
+def sla(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = procurement_for(request.user, pk)
     if request.method == "POST" and not _may_plan(request, procurement):
         raise PermissionDenied
@@ -281,14 +283,14 @@ def sla(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def sla_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def sla_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
     sheet = sla_sheet(procurement_for(request.user, pk), timezone.localdate())
     return _download(render_sla_xlsx(sheet), XLSX, f"{sheet.filename}.xlsx")
 
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def sla_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def sla_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     sheet = sla_sheet(procurement_for(request.user, pk), timezone.localdate())
     return _download(render_sla_pdf(sheet), "application/pdf", f"{sheet.filename}.pdf")
 
@@ -296,7 +298,7 @@ def sla_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # ── the settings and operation checklist, and its periodic checks ───────────
 
 
-def _periodic_checks(procurement: Procurement, judgment: dict[str, Any]) -> list[dict[str, Any]]:
+def _periodic_checks(procurement: Procurement, judgment: Judgment) -> list[dict[str, Any]]:
     """The judgment's periodic re-checks, with their interval and, once the service is in the ledger,
     the open re-check the lifecycle app scheduled for each."""
     default = settings_for(procurement.municipality).default_recheck_interval_months
@@ -321,7 +323,7 @@ def _periodic_checks(procurement: Procurement, judgment: dict[str, Any]) -> list
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def settings_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def settings_checklist(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = procurement_for(request.user, pk)
     judgment = judge_procurement(procurement.municipality, procurement.facts)
     phases = [
@@ -345,13 +347,13 @@ def settings_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def settings_checklist_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def settings_checklist_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     return _pdf(settings_checklist_form(procurement_for(request.user, pk), timezone.localdate()))
 
 
 @require_POST
 @requires(Capability.PLAN_PROCUREMENT)
-def link_ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def link_ledger_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = planned_procurement(request.user, pk)
     entries = entries_for(request.user).filter(municipality=procurement.municipality)
     form = LedgerEntryForm(request.POST, entries=entries)
@@ -374,7 +376,7 @@ def link_ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.PLAN_PROCUREMENT)
-def issue_annex(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_annex(request: SignedInRequest, pk: int) -> HttpResponse:
     procurement = planned_procurement(request.user, pk)
     with refusal_as_message(request) as attempt:
         annex = actions.issue_annex(acting_user=request.user, procurement=procurement)
@@ -385,7 +387,7 @@ def issue_annex(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PROCUREMENT)
-def annex(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def annex(request: SignedInRequest, pk: int, number: int) -> HttpResponse:
     procurement = procurement_for(request.user, pk)
     if request.method == "POST" and not _may_plan(request, procurement):
         raise PermissionDenied
@@ -411,13 +413,13 @@ def annex(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def annex_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def annex_pdf(request: SignedInRequest, pk: int, number: int) -> HttpResponse:
     return _pdf(annex_form(annex_for(procurement_for(request.user, pk), number)))
 
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def annex_xlsx(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def annex_xlsx(request: SignedInRequest, pk: int, number: int) -> HttpResponse:
     return _xlsx(annex_form(annex_for(procurement_for(request.user, pk), number)))
 
 
@@ -426,7 +428,7 @@ def annex_xlsx(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
-def responsibility_split(request: HttpRequest) -> HttpResponse:
+def responsibility_split(request: SignedInRequest) -> HttpResponse:
     municipality = _municipality(request, Capability.VIEW_PROCUREMENT)
     return render(
         request,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.policy import PackError
 from kumokan.rulebook.rules import rulebook
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
-def _readable_packs(request: HttpRequest) -> dict[str, Municipality]:
+def _readable_packs(request: SignedInRequest) -> dict[str, Municipality]:
     """The packs of the municipalities where the user holds a role (their own rules and overlays), each
     with the first of those municipalities, whose text in force the rulebook shows."""
     found: dict[str, Municipality] = {}
@@ -24,13 +25,13 @@ def _readable_packs(request: HttpRequest) -> dict[str, Municipality]:
 
 @require_safe
 @requires(Capability.HOME)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     return redirect("rulebook:pack", next(iter(_readable_packs(request))))
 
 
 @require_safe
 @requires(Capability.HOME)
-def pack(request: HttpRequest, pack_id: str) -> HttpResponse:
+def pack(request: SignedInRequest, pack_id: str) -> HttpResponse:
     packs = _readable_packs(request)
     if pack_id not in packs:
         raise Http404

@@ -28,7 +28,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from kumokan.tenancy.access import memberships_of
 from kumokan.tenancy.choices import Role
@@ -249,7 +250,7 @@ def scope(user: Any, capability: Capability, *, prefix: str = "") -> Q:
     reach = Q(pk__in=[])
     for membership in memberships_granting(user, capability):
         where = Q(**{f"{prefix}municipality": membership.municipality})
-        if _department_scoped(membership):
+        if _department_of(membership) is not None:
             where &= Q(**{f"{prefix}department": membership.department})
         reach |= where
     return reach
@@ -262,14 +263,16 @@ def departments_reached(user: Any, capability: Capability, municipality: Any) ->
     for membership in memberships_granting(user, capability):
         if membership.municipality_id != municipality.pk:
             continue
-        if not _department_scoped(membership):
+        department = _department_of(membership)
+        if department is None:
             return None
-        found.add(membership.department_id)
+        found.add(department)
     return found
 
 
-def _department_scoped(membership: Membership) -> bool:
-    return membership.department_id is not None and membership.role in DEPARTMENT_SCOPED
+def _department_of(membership: Membership) -> int | None:
+    """The department a membership's role is confined to, or None when it acts for the whole municipality."""
+    return membership.department_id if membership.role in DEPARTMENT_SCOPED else None
 
 
 def municipalities_granting(user: Any, capability: Capability) -> list[Municipality]:
@@ -278,7 +281,8 @@ def municipalities_granting(user: Any, capability: Capability) -> list[Municipal
     return sorted(found.values(), key=lambda m: m.name)
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+# A view answers with a page, a redirect or a file (FileResponse is no HttpResponse).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def requires(*capabilities: Capability) -> Callable[[View], View]:
@@ -289,7 +293,7 @@ def requires(*capabilities: Capability) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not any(allows(request.user, capability) for capability in capabilities):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 from kumokan.webhooks import actions
@@ -18,13 +19,13 @@ from kumokan.webhooks.models import Subscription
 LOG_LENGTH = 50
 
 
-def _secret_page(request: HttpRequest, subscription: Subscription, secret: str) -> HttpResponse:
+def _secret_page(request: SignedInRequest, subscription: Subscription, secret: str) -> HttpResponse:
     """The secret, shown in this response only: never stored in a URL, a message or the session."""
     return render(request, "webhooks/secret.html", {"subscription": subscription, "secret": secret})
 
 
 @requires(Capability.MANAGE_WEBHOOKS)
-def subscriptions(request: HttpRequest) -> HttpResponse:
+def subscriptions(request: SignedInRequest) -> HttpResponse:
     municipalities = municipalities_granting(request.user, Capability.MANAGE_WEBHOOKS)
     wanted = request.GET.get("m") or request.POST.get("m")
     municipality = next((m for m in municipalities if m.slug == wanted), municipalities[0])
@@ -46,7 +47,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_WEBHOOKS)
-def subscription(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription(request: SignedInRequest, pk: int) -> HttpResponse:
     found = subscription_for(request.user, pk)
     form = SubscriptionEditForm(
         request.POST or None,
@@ -80,7 +81,7 @@ def subscription(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_WEBHOOKS)
-def rotate(request: HttpRequest, pk: int) -> HttpResponse:
+def rotate(request: SignedInRequest, pk: int) -> HttpResponse:
     found = subscription_for(request.user, pk)
     rotated, secret = actions.rotate_secret(acting_user=request.user, subscription=found)
     return _secret_page(request, rotated, secret)
@@ -88,7 +89,7 @@ def rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_WEBHOOKS)
-def redeliver(request: HttpRequest, pk: int) -> HttpResponse:
+def redeliver(request: SignedInRequest, pk: int) -> HttpResponse:
     found = delivery_for(request.user, pk)
     with refusal_as_message(request) as attempt:
         actions.redeliver(acting_user=request.user, delivery=found)

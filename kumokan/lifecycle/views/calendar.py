@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.lifecycle.actions.calendar import regenerate_calendar_feed
 from kumokan.lifecycle.calendar import feed_for
 from kumokan.lifecycle.models import (
@@ -19,7 +20,7 @@ from kumokan.tenancy.permissions import Capability, requires
 
 
 @requires(Capability.HOME)
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: SignedInRequest) -> HttpResponse:
     """The user's secret calendar address, made or replaced on request."""
     if request.method == "POST":
         regenerate_calendar_feed(acting_user=request.user)

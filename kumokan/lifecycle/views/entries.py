@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_as_messages
 from kumokan.errors import WorkflowError
 from kumokan.ledger.access import entry_for
@@ -44,7 +45,7 @@ from kumokan.lifecycle.models import (
 from kumokan.tenancy.permissions import Capability, can, requires
 
 # The checklists shown unfolded on a service's page: those of the phase it is in.
-CURRENT_PHASES = {
+CURRENT_PHASES: dict[str, tuple[TaskPhase, ...]] = {
     EntryStatus.APPROVED: (TaskPhase.PROCUREMENT, TaskPhase.BUILD),
     EntryStatus.IN_OPERATION: (TaskPhase.OPERATION,),
     EntryStatus.SUSPENDED: (TaskPhase.OPERATION,),
@@ -54,7 +55,7 @@ CURRENT_PHASES = {
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def change_status(request: SignedInRequest, pk: int, step: str) -> HttpResponse:
     """Start operation, suspend, resume or retire: asked again, then taken by kumokan.lifecycle.actions.entries."""
     entry = entry_for(request.user, pk)
     if not can(request.user, Capability.MANAGE_LEDGER, entry):
@@ -102,13 +103,13 @@ def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_LEDGER)
-def entry(request: HttpRequest, pk: int) -> HttpResponse:
+def entry(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "lifecycle/entry.html", _entry_context(request, entry_for(request.user, pk)))
 
 
 @require_POST
 @requires(Capability.VIEW_LEDGER)
-def confirm_gate(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_gate(request: SignedInRequest, pk: int) -> HttpResponse:
     """Confirm several of the items required before operation at once (each through decide_task)."""
     found = entry_for(request.user, pk)
     context = _entry_context(request, found, data=request.POST, files=request.FILES)
@@ -200,7 +201,7 @@ def _entry_context(
 
 @require_POST
 @requires(Capability.VIEW_LEDGER)
-def open_checklists(request: HttpRequest, pk: int) -> HttpResponse:
+def open_checklists(request: SignedInRequest, pk: int) -> HttpResponse:
     found = entry_for(request.user, pk)
     with refusal_as_message(request) as attempt:
         opened = tasks_actions.open_checklists(acting_user=request.user, entry=found)

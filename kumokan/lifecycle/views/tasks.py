@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entries_for
@@ -29,7 +30,7 @@ from kumokan.tenancy.permissions import Capability, can, requires
 
 
 @requires(Capability.VIEW_LEDGER)
-def task(request: HttpRequest, pk: int) -> HttpResponse:
+def task(request: SignedInRequest, pk: int) -> HttpResponse:
     found = _task_for(request.user, pk)
     form = TaskForm(
         request.POST or None,
@@ -56,7 +57,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: SignedInRequest, pk: int) -> HttpResponse:
     found = _task_for(request.user, pk)
     form = AssignForm(request.POST, municipality=found.entry.municipality)
     if form.is_valid():
@@ -75,7 +76,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_LEDGER)
-def task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def task_evidence(request: SignedInRequest, pk: int) -> FileResponse:
     found = _task_for(request.user, pk)
     return attachment(found.evidence, found.evidence_name or "evidence")
 
@@ -88,7 +89,7 @@ def _task_for(user: Any, pk: int) -> ChecklistTask:
     )
 
 
-def _task_context(request: HttpRequest, task: ChecklistTask, **forms: Any) -> dict[str, Any]:
+def _task_context(request: SignedInRequest, task: ChecklistTask, **forms: Any) -> dict[str, Any]:
     manage = can(request.user, Capability.MANAGE_LEDGER, task.entry)
     context: dict[str, Any] = {
         "task": task,

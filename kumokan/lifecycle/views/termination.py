@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kumokan.core.actors import SignedInRequest
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entry_for
@@ -50,7 +51,7 @@ from kumokan.tenancy.permissions import Capability, can, requires
 
 
 @requires(Capability.VIEW_LEDGER)
-def termination(request: HttpRequest, pk: int) -> HttpResponse:
+def termination(request: SignedInRequest, pk: int) -> HttpResponse:
     found = entry_for(request.user, pk)
     current = Termination.objects.filter(entry=found).first()
     request_form = TerminationRequestForm(request.POST or None)
@@ -69,7 +70,7 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.VIEW_LEDGER)
-def termination_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def termination_approve(request: SignedInRequest, pk: int) -> HttpResponse:
     """The approver the pack names approves the application to stop the use (Kobe §7.1①)."""
     found = entry_for(request.user, pk)
     current = get_object_or_404(Termination, entry=found)
@@ -87,7 +88,7 @@ def termination_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_LEDGER)
-def termination_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def termination_step(request: SignedInRequest, pk: int, step: str) -> HttpResponse:
     found = entry_for(request.user, pk)
     current = get_object_or_404(Termination, entry=found)
     if not can(request.user, Capability.MANAGE_LEDGER, found):
@@ -115,7 +116,7 @@ def termination_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @require_safe
 @requires(Capability.VIEW_LEDGER)
-def termination_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def termination_plan(request: SignedInRequest, pk: int) -> FileResponse:
     found = entry_for(request.user, pk)
     current = get_object_or_404(Termination, entry=found)
     return attachment(current.plan_file, current.plan_file_name or "plan")
@@ -160,27 +161,27 @@ def _termination_context(
     }
 
 
-def _plan(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
+def _plan(request: SignedInRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
     record_termination_plan(
         acting_user=request.user, termination=current, text=data["text"], document=data["document"]
     )
 
 
-def _notice(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
+def _notice(request: SignedInRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
     record_user_notice(
         acting_user=request.user, termination=current, notified_on=data["notified_on"], note=data["note"]
     )
 
 
-def _disposal(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
+def _disposal(request: SignedInRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
     record_disposal(acting_user=request.user, termination=current, **data)
 
 
-def _accounts(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
+def _accounts(request: SignedInRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
     confirm_accounts(acting_user=request.user, termination=current, step=step, outcome=data["outcome"])
 
 
-def _complete(request: HttpRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
+def _complete(request: SignedInRequest, current: Termination, step: str, data: dict[str, Any]) -> None:
     complete_termination(acting_user=request.user, termination=current, note=data["note"])
 
 
