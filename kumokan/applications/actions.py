@@ -41,6 +41,7 @@ from kumokan.audit.choices import Action
 from kumokan.catalog.actions.services import find_or_register_service
 from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.answers import finding_key, pack_item_key
+from kumokan.core.private_files import keep
 from kumokan.errors import CHOICES, ConflictError, WorkflowError, check_version, in_both, joined
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
@@ -309,8 +310,7 @@ def _write_answer(
     target.note = note
     target.mark_answered(acting_user)
     if given.evidence is not None:
-        target.evidence_name = (given.evidence.name or "").rsplit("/", 1)[-1][:255]
-        target.evidence.save(target.evidence_name, given.evidence, save=False)
+        target.evidence_name = keep(target.evidence, given.evidence, default="evidence")
     target.save()
     return target
 

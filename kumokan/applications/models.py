@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
 from kumokan.core.answers import AnsweredItem, finding_key, pack_item_key
-from kumokan.core.private_files import evidence_storage, private_name
+from kumokan.core.private_files import PrivateFileField
 from kumokan.policy import Judgment
 
 
@@ -244,11 +244,6 @@ class JudgmentSnapshot(models.Model):
         return [f for f in self.judgment["findings"] if severity is None or f["severity"] == severity]
 
 
-def evidence_path(answer: Any, filename: str) -> str:
-    """municipality/application/random name (kumokan.core.private_files)."""
-    return private_name(answer.application.municipality.slug, answer.application_id, filename=filename)
-
-
 # The longest explanation of an answer or a finding, in characters: room for a page or two of reasons,
 # not for a megabyte pasted into every page, PDF and export that shows it.
 EXPLANATION_MAX_LENGTH = 2000
@@ -263,9 +258,7 @@ class ChecklistAnswer(AnsweredItem):
     item_id = models.CharField(_("checklist item"), max_length=100)
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices)
     note = models.TextField(_("explanation"), blank=True, max_length=EXPLANATION_MAX_LENGTH)
-    evidence = models.FileField(
-        _("evidence"), storage=evidence_storage, upload_to=evidence_path, max_length=300, blank=True
-    )
+    evidence = PrivateFileField(_("evidence"), blank=True)
     evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by")
@@ -291,6 +284,10 @@ class ChecklistAnswer(AnsweredItem):
 
     def __str__(self) -> str:
         return f"{self.key} {self.get_answer_display()}"
+
+    def private_folders(self) -> tuple[object, ...]:
+        """municipality/application (kumokan.core.private_files)."""
+        return (self.application.municipality.slug, self.application_id)
 
 
 class FindingExplanation(models.Model):

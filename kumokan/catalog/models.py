@@ -23,7 +23,7 @@ from kumokan.catalog.choices import (
     ImportStatus,
     ServiceModel,
 )
-from kumokan.core.private_files import evidence_storage, private_name
+from kumokan.core.private_files import PrivateFileField
 
 
 def name_key(name: str) -> str:
@@ -111,14 +111,6 @@ class CloudService(models.Model):
     @property
     def municipality(self) -> Any:
         return self.provider.municipality
-
-
-def certification_file_path(evidence: Any, filename: str) -> str:
-    """municipality/certifications/certification/random name: the uploader's file name never becomes a path."""
-    certification = evidence.certification
-    return private_name(
-        certification.provider.municipality.slug, "certifications", certification.pk, filename=filename
-    )
 
 
 class Certification(models.Model):
@@ -272,9 +264,7 @@ class CertificationEvidence(models.Model):
     certification = models.ForeignKey(
         Certification, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("certification")
     )
-    file = models.FileField(
-        _("file"), storage=evidence_storage, upload_to=certification_file_path, max_length=300
-    )
+    file = PrivateFileField(_("file"))
     file_name = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
@@ -292,6 +282,10 @@ class CertificationEvidence(models.Model):
     @property
     def municipality(self) -> Any:
         return self.certification.provider.municipality
+
+    def private_folders(self) -> tuple[object, ...]:
+        """municipality/certifications/certification (kumokan.core.private_files)."""
+        return (self.municipality.slug, "certifications", self.certification_id)
 
 
 class IsmapImport(models.Model):

@@ -33,6 +33,7 @@ from kumokan.catalog.models import CloudService, Provider, name_key
 from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.bulk import collector_paused, insert_new
 from kumokan.core.packs import library
+from kumokan.core.private_files import keep
 from kumokan.core.spreadsheet import ENCODINGS, compare_key, estimate_rows
 from kumokan.documents.choices import ImportStatus
 from kumokan.documents.ledger_import import (
@@ -92,25 +93,12 @@ def dry_run_ledger_import(
     *, acting_user: Actor, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
 ) -> LedgerImport:
     """Keep the uploaded file and check it (the dry run); nothing enters the ledger."""
-    if encoding not in ENCODINGS:
-        raise WorkflowError(
-            gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
-        )
+    _require_encoding(encoding)
     with transaction.atomic():
         uploader = require_importer(acting_user, municipality)
         check = _check(municipality, data, encoding)
-        name = name.replace("\x00", "")[:255] or "ledger"
-        ledger_import = LedgerImport(
-            municipality=municipality,
-            uploaded_by=uploader,
-            original_name=name,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            encoding=encoding,
-            status=_status(check),
-            report=check.report(),
-        )
-        ledger_import.file.save(name, ContentFile(data), save=False)
+        ledger_import = _kept(uploader, municipality, name, data, encoding, status=_status(check))
+        ledger_import.report = check.report()
         ledger_import.save()
         record(
             acting_user,
@@ -123,6 +111,29 @@ def dry_run_ledger_import(
     return ledger_import
 
 
+def _require_encoding(encoding: str) -> None:
+    if encoding not in ENCODINGS:
+        raise WorkflowError(
+            gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
+        )
+
+
+def _kept(
+    uploader: User, municipality: Municipality, name: str, data: bytes, encoding: str, status: ImportStatus
+) -> LedgerImport:
+    """A new import of the uploaded file, the file kept (kumokan.core.private_files); not yet saved."""
+    ledger_import = LedgerImport(
+        municipality=municipality,
+        uploaded_by=uploader,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        status=status,
+    )
+    ledger_import.original_name = keep(ledger_import.file, ContentFile(data, name=name), default="ledger")
+    return ledger_import
+
+
 def upload(
     *, acting_user: Actor, municipality: Municipality, name: str, data: bytes, encoding: str = "auto"
 ) -> LedgerImport:
@@ -132,24 +143,11 @@ def upload(
         return dry_run_ledger_import(
             acting_user=acting_user, municipality=municipality, name=name, data=data, encoding=encoding
         )
-    if encoding not in ENCODINGS:
-        raise WorkflowError(
-            gettext_lazy("unknown encoding '%(encoding)s'"), code="encoding", params={"encoding": encoding}
-        )
+    _require_encoding(encoding)
     with transaction.atomic():
         uploader = require_importer(acting_user, municipality)
-        name = name.replace("\x00", "")[:255] or "ledger"
-        ledger_import = LedgerImport(
-            municipality=municipality,
-            uploaded_by=uploader,
-            original_name=name,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            encoding=encoding,
-            status=ImportStatus.CHECKING,
-            job_heartbeat_at=timezone.now(),
-        )
-        ledger_import.file.save(name, ContentFile(data), save=False)
+        ledger_import = _kept(uploader, municipality, name, data, encoding, status=ImportStatus.CHECKING)
+        ledger_import.job_heartbeat_at = timezone.now()
         ledger_import.save()
         record(
             acting_user,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,18 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kumokan.core.private_files import import_storage, private_name
+from kumokan.core.private_files import PrivateFileField, import_storage
 from kumokan.documents.choices import ImportStatus
 
 
 def job_stopped_after() -> datetime.timedelta:
     """How long a background job may be silent before it counts as stopped (KUMOKAN_IMPORT_JOB_STOPPED_MINUTES)."""
     return datetime.timedelta(minutes=settings.IMPORT_JOB_STOPPED_MINUTES)
-
-
-def import_path(ledger_import: Any, filename: str) -> str:
-    """municipality/random name: the uploader's file name never becomes a path."""
-    return private_name(ledger_import.municipality.slug, filename=filename)
 
 
 class ImportMapping(models.Model):
@@ -70,7 +64,7 @@ class LedgerImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Uploaded by")
     )
     uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
-    file = models.FileField(_("File"), storage=import_storage, upload_to=import_path, max_length=300)
+    file = PrivateFileField(_("File"), storage=import_storage)
     original_name = models.CharField(_("File name"), max_length=255)
     size = models.PositiveIntegerField(_("Size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -111,6 +105,10 @@ class LedgerImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:import_detail", args=[self.pk])
+
+    def private_folders(self) -> tuple[object, ...]:
+        """municipality (kumokan.core.private_files)."""
+        return (self.municipality.slug,)
 
     def job_stopped(self, now: datetime.datetime | None = None) -> bool:
         """A background job that has given no sign of life for job_stopped_after(): its worker was killed

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kumokan.applications.models
 import kumokan.core.private_files
 from django.conf import settings
 from django.db import migrations, models
@@ -53,7 +52,7 @@ class Migration(migrations.Migration):
                 ('item_id', models.CharField(max_length=100, verbose_name='確認事項')),
                 ('answer', models.CharField(choices=[('conforms', '適合'), ('does_not_conform', '不適合'), ('not_applicable', '該当なし'), ('accepted', '受容'), ('mitigated', '低減')], max_length=20, verbose_name='回答')),
                 ('note', models.TextField(blank=True, verbose_name='説明')),
-                ('evidence', models.FileField(blank=True, max_length=300, storage=kumokan.core.private_files.evidence_storage, upload_to=kumokan.applications.models.evidence_path, verbose_name='根拠資料')),
+                ('evidence', models.FileField(blank=True, max_length=300, storage=kumokan.core.private_files.evidence_storage, upload_to=kumokan.core.private_files.private_path, verbose_name='根拠資料')),
                 ('evidence_name', models.CharField(blank=True, max_length=255, verbose_name='根拠資料のファイル名')),
                 ('answered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='回答日時')),
                 ('answered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='回答者')),

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kumokan.applications.models
 import kumokan.core.private_files
 from django.conf import settings
 from django.db import migrations, models
@@ -207,7 +206,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 max_length=300,
                 storage=kumokan.core.private_files.evidence_storage,
-                upload_to=kumokan.applications.models.evidence_path,
+                upload_to=kumokan.core.private_files.private_path,
                 verbose_name="evidence",
             ),
         ),

@@ -32,6 +32,7 @@ from kumokan.catalog.models import (
 from kumokan.catalog.signals import certification_lapsed
 from kumokan.catalog.validity import ismap_valid_until, lapsing, status_on
 from kumokan.core.actors import SYSTEM, Actor, person
+from kumokan.core.private_files import keep
 from kumokan.core.spreadsheet import normalise
 from kumokan.errors import WorkflowError, check_version
 from kumokan.tenancy.models import Municipality
@@ -260,16 +261,15 @@ def add_certification_evidence(
     """Keep a file proving the certification (a certificate, the list's page, an audit report)."""
     locked = _lock(certification, None)
     _require_manager(acting_user, locked.provider.municipality)
-    name = (file.name or "evidence").rsplit("/", 1)[-1][:255]
-    evidence = CertificationEvidence(certification=locked, file_name=name, uploaded_by=person(acting_user))
-    evidence.file.save(name, file, save=False)
+    evidence = CertificationEvidence(certification=locked, uploaded_by=person(acting_user))
+    evidence.file_name = keep(evidence.file, file, default="evidence")
     evidence.save()
     record(
         acting_user,
         Action.CERTIFICATION_EVIDENCE,
         locked,
         None,
-        {"evidence": evidence.pk, "file_name": name, "file": evidence.file.name},
+        {"evidence": evidence.pk, "file_name": evidence.file_name, "file": evidence.file.name},
     )
     return evidence
 

@@ -4,7 +4,6 @@ import django.core.serializers.json
 import django.db.models.deletion
 import django.utils.timezone
 import kumokan.core.private_files
-import kumokan.catalog.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -52,7 +51,7 @@ class Migration(migrations.Migration):
             name='CertificationEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, storage=kumokan.core.private_files.evidence_storage, upload_to=kumokan.catalog.models.certification_file_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, storage=kumokan.core.private_files.evidence_storage, upload_to=kumokan.core.private_files.private_path, verbose_name='file')),
                 ('file_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
                 ('certification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='catalog.certification', verbose_name='certification')),

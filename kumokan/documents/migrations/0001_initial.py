@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 import kumokan.core.private_files
-import kumokan.documents.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -37,7 +36,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='Uploaded at')),
-                ('file', models.FileField(max_length=300, storage=kumokan.core.private_files.import_storage, upload_to=kumokan.documents.models.import_path, verbose_name='File')),
+                ('file', models.FileField(max_length=300, storage=kumokan.core.private_files.import_storage, upload_to=kumokan.core.private_files.private_path, verbose_name='File')),
                 ('original_name', models.CharField(max_length=255, verbose_name='File name')),
                 ('size', models.PositiveIntegerField(verbose_name='Size (bytes)')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name
+from kumokan.core.private_files import keep
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import gates
@@ -90,10 +90,7 @@ def decide_task(
             *locked.mark_answered(None if status == TaskStatus.OPEN else acting_user),
         ]
         if evidence is not None:
-            # An upload always has a name (a form refuses one without); the default only types it.
-            name = evidence.name or "evidence"
-            locked.evidence.save(name, evidence, save=False)
-            locked.evidence_name = Path(name).name[:255]
+            locked.evidence_name = keep(locked.evidence, evidence, default="evidence")
             changed += ["evidence", "evidence_name"]
         locked.save(update_fields=changed)
         record(acting_user, Action.LIFECYCLE_TASK_DECIDE, locked, before, state_of(locked, *fields))

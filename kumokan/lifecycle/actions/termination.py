@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +17,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.citations import citation
+from kumokan.core.private_files import keep
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import gates
@@ -203,10 +203,7 @@ def record_termination_plan(
         locked.plan_text = text
         changed = ["plan_text", "plan_recorded_at"]
         if document is not None:
-            # An upload always has a name (a form refuses one without); the default only types it.
-            name = document.name or "plan"
-            locked.plan_file.save(name, document, save=False)
-            locked.plan_file_name = Path(name).name[:255]
+            locked.plan_file_name = keep(locked.plan_file, document, default="plan")
             changed += ["plan_file", "plan_file_name"]
         locked.plan_recorded_at = timezone.now()
         locked.save(update_fields=changed)

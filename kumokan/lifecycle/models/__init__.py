@@ -3,7 +3,7 @@
 One module a subject; every model is imported from here (Django and the migrations find them here)."""
 
 from kumokan.lifecycle.models.calendar import CalendarFeed, new_feed_token
-from kumokan.lifecycle.models.common import Versioned, lifecycle_file_path
+from kumokan.lifecycle.models.common import Versioned
 from kumokan.lifecycle.models.configuration import LifecycleSettings
 from kumokan.lifecycle.models.corrective import CorrectiveAction
 from kumokan.lifecycle.models.incidents import Incident, IncidentNote
@@ -22,6 +22,5 @@ __all__ = [
     "RecheckOrder",
     "Termination",
     "Versioned",
-    "lifecycle_file_path",
     "new_feed_token",
 ]

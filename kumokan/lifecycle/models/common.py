@@ -9,16 +9,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.private_files import private_name
 from kumokan.ledger.choices import EntryStatus
 
 USER = settings.AUTH_USER_MODEL
 
 
-def lifecycle_file_path(obj: Any, filename: str) -> str:
-    """municipality/lifecycle/entry/random name: the uploader's file name never becomes a path."""
-    entry = obj.entry
-    return private_name(entry.municipality.slug, "lifecycle", entry.pk, filename=filename)
+class EntryFiles:
+    """A row of one ledger entry whose private files are kept in municipality/lifecycle/entry
+    (kumokan.core.private_files)."""
+
+    entry: Any
+
+    def private_folders(self) -> tuple[object, ...]:
+        return (self.entry.municipality.slug, "lifecycle", self.entry.pk)
 
 
 class Versioned(models.Model):

@@ -11,19 +11,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem
-from kumokan.core.private_files import evidence_storage
+from kumokan.core.private_files import PrivateFileField
 from kumokan.errors import joined, restored
 from kumokan.lifecycle.choices import (
     TaskPhase,
     TaskStatus,
 )
-from kumokan.lifecycle.models.common import USER, CopiesOfEntry, Versioned, lifecycle_file_path
+from kumokan.lifecycle.models.common import USER, CopiesOfEntry, EntryFiles, Versioned
 
 # A person's note and the one the system adds are on lines of their own, in either language.
 NOTES = ("separator between notes", "\n")
 
 
-class ChecklistTask(CopiesOfEntry, Versioned, AnsweredItem):
+class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
     """One checklist item of a phase after approval, for one ledger entry, copied from its judgment."""
 
     ANSWERED = ("confirmed_by", "confirmed_at")
@@ -37,9 +37,7 @@ class ChecklistTask(CopiesOfEntry, Versioned, AnsweredItem):
     source = models.JSONField(_("source"))
     required_before_operation = models.BooleanField(_("required before operation"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    evidence = models.FileField(
-        _("evidence"), storage=evidence_storage, upload_to=lifecycle_file_path, max_length=300, blank=True
-    )
+    evidence = PrivateFileField(_("evidence"), blank=True)
     evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     responsible = models.ForeignKey(
         USER,

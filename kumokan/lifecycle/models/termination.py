@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.private_files import evidence_storage
+from kumokan.core.private_files import PrivateFileField
 from kumokan.lifecycle.choices import (
     AccountOutcome,
     DisposalMethod,
     TerminationStatus,
     TerminationStep,
 )
-from kumokan.lifecycle.models.common import USER, lifecycle_file_path
+from kumokan.lifecycle.models.common import USER, EntryFiles
 
 
-class Termination(models.Model):
+class Termination(EntryFiles, models.Model):
     """Ending the use of a service (Kobe §7, Amagasaki (２以上)4.5, Kitakyushu 3.5): every step recorded."""
 
     entry = models.OneToOneField(
@@ -49,13 +49,7 @@ class Termination(models.Model):
     approval_note = models.TextField(_("approval note"), blank=True)
 
     plan_text = models.TextField(_("migration or termination plan"), blank=True)
-    plan_file = models.FileField(
-        _("plan document"),
-        storage=evidence_storage,
-        upload_to=lifecycle_file_path,
-        max_length=300,
-        blank=True,
-    )
+    plan_file = PrivateFileField(_("plan document"), blank=True)
     plan_file_name = models.CharField(_("plan file name"), max_length=255, blank=True)
     plan_recorded_at = models.DateTimeField(_("plan recorded at"), null=True, blank=True)
 
