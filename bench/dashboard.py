@@ -1,7 +1,7 @@
 """Benchmark: the dashboard (kumokan.home.dashboard) and the home page at scale, server time.
 
 Run on a database filled by bench/generate.py (the same KUMOKAN_DATABASE_URL):
-    KUMOKAN_DATABASE_URL=… .venv/bin/python bench/dashboard.py [--rounds 30]
+    KUMOKAN_DATABASE_URL=… .venv/bin/python bench/dashboard.py [--rounds 30] [--explain MS] [--only CASE]
 Target (issue 8): ≤ 100 ms at 100,000 entries. The floor is the page's own SQL run again by cursor.
 """
 
@@ -21,6 +21,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--slug", default="bench")
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument(
+        "--explain",
+        type=float,
+        metavar="MS",
+        help="print each statement of a case that takes MS or more when run alone, with its plan",
+    )
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this")
     args = parser.parse_args()
     generate.setup_django()
 
@@ -43,7 +50,7 @@ def main() -> None:
     ]
     print(f"{connection.vendor}; {args.rounds} rounds per case after 3 warm-ups")
     print(f"{'case':<34} {'queries':>7} {'p50':>8} {'p95':>8} {'cpu p50':>8} {'floor p50':>10} {'ratio':>6}")
-    for name, client, url in cases:
+    for name, client, url in [case for case in cases if args.only in case[0]]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
             assert response.status_code == 200, (name, response.status_code, response.get("Location"))
@@ -68,6 +75,29 @@ def main() -> None:
             f"{statistics.median(cpu):7.1f}ms {floor_ms:9.1f}ms {p50 / floor_ms:5.1f}×",
             flush=True,
         )
+        if args.explain is not None:
+            explain_slow(connection, statements, args.explain)
+
+
+def explain_slow(connection: Any, statements: list[str], threshold_ms: float) -> None:
+    """Each statement that takes `threshold_ms` or more when run alone (best of three), with its plan
+    (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite): what a case's floor is made of."""
+    for sql in statements:
+        best = float("inf")
+        with connection.cursor() as cursor:
+            for _ in range(3):
+                started = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchall()
+                best = min(best, (time.perf_counter() - started) * 1000)
+            if best < threshold_ms:
+                continue
+            postgres = connection.vendor == "postgresql"
+            cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN ") + sql)
+            plan = cursor.fetchall()
+        print(f"    {best:7.1f} ms  {sql[:300]}")
+        for row in plan:
+            print(f"      {row[-1]}")
 
 
 def signed_in_client(username: str) -> Any:

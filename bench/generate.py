@@ -184,15 +184,7 @@ class Writer:
         """Insert `rows` (tuples in the order of `fields`, field names or attnames) into the model's table;
         a NOT NULL column left out gets its field's default, taken once (a column added since, such as a
         version or an updated_at)."""
-        named = {model._meta.get_field(name).column for name in fields}
-        defaults = [
-            (f.column, f.get_default())
-            for f in model._meta.concrete_fields
-            if f.column not in named
-            and not f.null
-            and not f.unique
-            and (f.has_default() or (f.blank and f.empty_strings_allowed))  # a blank text column: ""
-        ]
+        defaults = self.defaults(model, {model._meta.get_field(name).column for name in fields})
         if defaults:
             extra = tuple(value for _, value in defaults)
             fields = [
@@ -227,6 +219,40 @@ class Writer:
                 raw.executemany(sql, [prepared(row) for row in batch])
                 count += len(batch)
         return count
+
+    @staticmethod
+    def defaults(model: Any, named: set[str]) -> list[tuple[str, Any]]:
+        """(column, default) of each NOT NULL column of `model` not in `named` that has a default."""
+        return [
+            (f.column, f.get_default())
+            for f in model._meta.concrete_fields
+            if f.column not in named
+            and not f.null
+            and not f.unique
+            and (f.has_default() or (f.blank and f.empty_strings_allowed))  # a blank text column: ""
+        ]
+
+    def insert_select(
+        self, model: Any, columns: str, select: str, source: str, params: Sequence[Any] = ()
+    ) -> int:
+        """`INSERT INTO <model's table> (columns) SELECT <select> <source>`, the database expanding rows
+        from rows; a NOT NULL column left out of `columns` gets its field's default, as in `insert` (a
+        column added since, such as a task's system note). `params` are the select list's; `source` (FROM
+        …) takes none."""
+        named = [column.strip().strip('"') for column in columns.split(",")]
+        defaults = self.defaults(model, set(named))
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        placeholders = []
+        for column, _ in defaults:
+            db_type = fields[column].db_type(self.connection)
+            placeholders.append(f"CAST(%s AS {db_type})" if self.vendor == "postgresql" else "%s")
+        values = [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for _, v in defaults]
+        quoted = ", ".join(f'"{column}"' for column in [*named, *(column for column, _ in defaults)])
+        selected = ", ".join([select, *placeholders])
+        return self.execute(
+            f"INSERT INTO {self.table(model)} ({quoted}) SELECT {selected} {source}",
+            [*params, *values],
+        )
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self.connection.cursor() as cursor:
@@ -967,55 +993,58 @@ class Generator:
         # Each new application's snapshot gets the application's id plus one offset, so that the
         # decisions can name it without reading it back.
         self.snapshot_offset = max(0, self.writer.next_id(JudgmentSnapshot) - self.first_application_id)
-        n = self.writer.execute(
-            f"""INSERT INTO applications_judgmentsnapshot
-               (id, application_id, facts, document_id, packs, track, approver_role, approver_title, created_at)
-               SELECT a.id + {self.snapshot_offset}, a.id, a.facts, v.document_id, v.packs, v.track, v.approver_role, v.approver_title,
-                      a.created_at
-               FROM bench_application s
+        n = self.writer.insert_select(
+            JudgmentSnapshot,
+            "id, application_id, facts, document_id, packs, track, approver_role, approver_title, created_at",
+            f"""a.id + {self.snapshot_offset}, a.id, a.facts, v.document_id, v.packs, v.track, v.approver_role,
+               v.approver_title, a.created_at""",
+            """FROM bench_application s
                JOIN applications_application a ON a.id = s.application_id
-               JOIN bench_variant v ON v.k = s.k"""  # noqa: S608 (our own integer)
+               JOIN bench_variant v ON v.k = s.k""",
         )
         self.count("judgment snapshots", n)
         self.writer.next_ids.pop(JudgmentSnapshot._meta.db_table, None)
 
     def decisions(self) -> None:
         approver = self.city_user
+        from kumokan.applications.models import Decision
         from kumokan.tenancy.choices import Role
 
-        n = self.writer.execute(
-            f"""INSERT INTO applications_decision
-               (application_id, outcome, reason, decided_by_id, decided_at, self_approval, approver_title,
-                application_version, snapshot_id)
-               SELECT a.id,
-                      CASE a.status WHEN 'approved' THEN 'approved' WHEN 'rejected' THEN 'rejected' ELSE 'returned' END,
-                      CASE a.status WHEN 'approved' THEN '' WHEN 'rejected' THEN '利用目的に対して格付が過大です。'
-                           ELSE '確認事項の根拠資料を添付してください。' END,
-                      CASE WHEN v.self_approval = 1 THEN a.applicant_id
-                           WHEN v.approver_role = '{Role.CHIEF.value}' THEN {approver[Role.CHIEF].pk}
-                           WHEN v.approver_role = '{Role.APPROVER.value}' THEN {approver[Role.APPROVER].pk}
-                           ELSE {approver[Role.SECURITY_MANAGER].pk} END,
-                      a.updated_at, v.self_approval = 1, v.approver_title, a.version - 1,
-                      a.id + {self.snapshot_offset}
-               FROM bench_application s
+        n = self.writer.insert_select(
+            Decision,
+            """application_id, outcome, reason, decided_by_id, decided_at, self_approval, approver_title,
+               application_version, snapshot_id""",
+            f"""a.id,
+               CASE a.status WHEN 'approved' THEN 'approved' WHEN 'rejected' THEN 'rejected' ELSE 'returned' END,
+               CASE a.status WHEN 'approved' THEN '' WHEN 'rejected' THEN '利用目的に対して格付が過大です。'
+                    ELSE '確認事項の根拠資料を添付してください。' END,
+               CASE WHEN v.self_approval = 1 THEN a.applicant_id
+                    WHEN v.approver_role = '{Role.CHIEF.value}' THEN {approver[Role.CHIEF].pk}
+                    WHEN v.approver_role = '{Role.APPROVER.value}' THEN {approver[Role.APPROVER].pk}
+                    ELSE {approver[Role.SECURITY_MANAGER].pk} END,
+               a.updated_at, v.self_approval = 1, v.approver_title, a.version - 1,
+               a.id + {self.snapshot_offset}""",
+            """FROM bench_application s
                JOIN applications_application a ON a.id = s.application_id
                JOIN bench_variant v ON v.k = s.k
-               WHERE a.status IN ('approved', 'rejected', 'returned')"""  # noqa: S608 (our own integers)
+               WHERE a.status IN ('approved', 'rejected', 'returned')""",
         )
         self.count("decisions", n)
 
     def answers(self) -> None:
-        n = self.writer.execute(
-            """INSERT INTO applications_checklistanswer
-               (application_id, pack_id, item_id, answer, note, evidence, evidence_name, answered_by_id, answered_at)
-               SELECT a.id, i.pack_id, i.item_id,
-                      CASE WHEN i.response = 'accept_or_mitigate' THEN 'accepted' ELSE 'conforms' END,
-                      CASE WHEN i.response = 'accept_or_mitigate' THEN '規約を確認し、業務上受容できると判断した。' ELSE '' END,
-                      '', '', a.applicant_id, a.created_at
-               FROM bench_application s
+        from kumokan.applications.models import ChecklistAnswer
+
+        n = self.writer.insert_select(
+            ChecklistAnswer,
+            "application_id, pack_id, item_id, answer, note, evidence, evidence_name, answered_by_id, answered_at",
+            """a.id, i.pack_id, i.item_id,
+               CASE WHEN i.response = 'accept_or_mitigate' THEN 'accepted' ELSE 'conforms' END,
+               CASE WHEN i.response = 'accept_or_mitigate' THEN '規約を確認し、業務上受容できると判断した。' ELSE '' END,
+               '', '', a.applicant_id, a.created_at""",
+            """FROM bench_application s
                JOIN applications_application a ON a.id = s.application_id
                JOIN bench_variant_item i ON i.k = s.k AND i.phase = 'selection'
-               WHERE a.status <> 'draft'"""
+               WHERE a.status <> 'draft'""",
         )
         self.count("checklist answers", n)
 
@@ -1027,18 +1056,20 @@ class Generator:
             if self.writer.vendor == "postgresql"
             else "date(e.approved_at, '+90 days')"
         )
-        n = self.writer.execute(
-            f"""INSERT INTO lifecycle_checklisttask
-               (entry_id, pack_id, item_id, phase, position, "group", text, source, required_before_operation,
-                status, note, evidence, evidence_name, responsible_id, due_date, version, updated_at,
-                municipality_id, entry_status)
-               SELECT e.id, i.pack_id, i.item_id, i.phase, i.position, i.grp, i.text, i.source, i.required = 1,
-                      'open', '', '', '', e.service_manager_id,
-                      CASE WHEN i.required = 1 THEN {due} END, 1, %s, e.municipality_id, e.status
-               FROM ledger_ledgerentry e
+        from kumokan.lifecycle.models import ChecklistTask
+
+        n = self.writer.insert_select(
+            ChecklistTask,
+            """entry_id, pack_id, item_id, phase, position, "group", text, source, required_before_operation,
+               status, note, evidence, evidence_name, responsible_id, due_date, version, updated_at,
+               municipality_id, entry_status""",
+            f"""e.id, i.pack_id, i.item_id, i.phase, i.position, i.grp, i.text, i.source, i.required = 1,
+               'open', '', '', '', e.service_manager_id,
+               CASE WHEN i.required = 1 THEN {due} END, 1, %s, e.municipality_id, e.status""",
+            f"""FROM ledger_ledgerentry e
                JOIN bench_application s ON s.application_id = e.application_id
                JOIN bench_variant_item i ON i.k = s.k AND i.phase <> 'selection'
-               WHERE e.status = 'approved' AND e.municipality_id = {self.municipality.pk}""",  # noqa: S608
+               WHERE e.status = 'approved' AND e.municipality_id = {self.municipality.pk}""",
             [self.now()],
         )
         self.count("checklist tasks", n)
