@@ -176,15 +176,8 @@ def run_check(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImpor
         locked = _lock(acting_user, ledger_import)
         if locked.status != ImportStatus.CHECKING:
             return locked
-        before = state_of(locked, "status")
-        _keep_result(locked, check)
-        record(
-            acting_user,
-            Action.LEDGER_IMPORT_CHECK,
-            locked,
-            before,
-            state_of(locked, "status") | {"problems": len(check.problems)},
-        )
+        locked.progress_done = locked.progress_total = check.report()["rows"]
+        _keep_result(acting_user, locked, check, "progress_done", "progress_total")
     return locked
 
 
@@ -256,11 +249,20 @@ def _enqueue(job: str, ledger_import: LedgerImport, acting_user: Actor) -> None:
     transaction.on_commit(lambda: task.delay(pk, user))
 
 
-def _keep_result(locked: LedgerImport, check: Check) -> None:
+def _keep_result(acting_user: Actor, locked: LedgerImport, check: Check, *also: str) -> None:
+    """Write a check's result on the import (its status and report, and the fields `also` names, set by
+    the caller), audited."""
+    before = state_of(locked, "status")
     locked.status = _status(check)
     locked.report = check.report()
-    locked.progress_done = locked.progress_total = check.report()["rows"]
-    locked.save(update_fields=["status", "report", "progress_done", "progress_total"])
+    locked.save(update_fields=["status", "report", *also])
+    record(
+        acting_user,
+        Action.LEDGER_IMPORT_CHECK,
+        locked,
+        before,
+        state_of(locked, "status") | {"problems": len(check.problems)},
+    )
 
 
 def repeat_dry_run(*, acting_user: Actor, ledger_import: LedgerImport) -> LedgerImport:
@@ -279,18 +281,7 @@ def repeat_dry_run(*, acting_user: Actor, ledger_import: LedgerImport) -> Ledger
         return locked
     with transaction.atomic():
         locked = _lock(acting_user, ledger_import)
-        before = state_of(locked, "status")
-        check = _check_kept(locked)
-        locked.status = _status(check)
-        locked.report = check.report()
-        locked.save(update_fields=["status", "report"])
-        record(
-            acting_user,
-            Action.LEDGER_IMPORT_CHECK,
-            locked,
-            before,
-            state_of(locked, "status") | {"problems": len(check.problems)},
-        )
+        _keep_result(acting_user, locked, _check_kept(locked))
     return locked
 
 
