@@ -308,7 +308,7 @@ def _write_answer(
     target = existing or ChecklistAnswer(application=locked, pack_id=given.pack_id, item_id=given.item_id)
     target.answer = given.answer
     target.note = note
-    target.mark_answered(acting_user)
+    target.mark_answered(signed_in(acting_user))
     if given.evidence is not None:
         target.evidence_name = keep(target.evidence, given.evidence, default="evidence")
     target.save()

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def pack_item_key(pack_id: str, item_id: str) -> str:
@@ -53,14 +56,19 @@ class AnsweredItem(models.Model):
         return pack_item_key(self.pack_id, self.item_id)
 
     @classmethod
-    def answered_columns(cls, by: Any, at: datetime.datetime | None = None) -> dict[str, Any]:
-        """The who/when columns for "answered by `by` at `at` (now)"; `by` None: not answered (both empty)."""
+    def answered_columns(
+        cls, by: User | None, at: datetime.datetime | None = None
+    ) -> dict[str, User | datetime.datetime | None]:
+        """The who/when columns for "answered by `by` at `at` (now)"; `by` None: not answered (both empty).
+
+        The column names a person: an action passes signed_in(acting_user), which refuses kumokan itself.
+        """
         who, when = cls.ANSWERED
         if by is None:
             return {who: None, when: None}
         return {who: by, when: at or timezone.now()}
 
-    def mark_answered(self, by: Any, at: datetime.datetime | None = None) -> list[str]:
+    def mark_answered(self, by: User | None, at: datetime.datetime | None = None) -> list[str]:
         """Record on this row who answered and when (as answered_columns); the columns set, for update_fields."""
         columns = self.answered_columns(by, at)
         for name, value in columns.items():

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor
+from kumokan.core.actors import Actor, signed_in
 from kumokan.core.answers import item_key
 from kumokan.errors import CHOICES, WorkflowError, in_both, joined, stored
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -39,6 +39,7 @@ from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, 
 from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
 from kumokan.policy import Judgment
+from kumokan.policy.schemas import Item
 
 
 def open_phase_tasks(
@@ -64,7 +65,7 @@ def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, Judgment]], *, ac
     (open_phase_tasks: by its manager from the service's page, the termination items when termination
     is requested), not ~75 at once for each of ten thousand imported rows."""
     # Entries judged alike share one judgment (the import's kinds of row), and so one list of items.
-    items_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    items_of: dict[int, list[tuple[int, Item]]] = {}
     opened = []
     for entry, judgment in entries:
         if entry.status == EntryStatus.APPROVED:
@@ -79,9 +80,7 @@ def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, Judgment]], *, ac
 TASK_BATCH = 2000
 
 
-def _open_tasks(
-    entries: list[tuple[LedgerEntry, list[tuple[int, dict[str, Any]]]]], acting_user: Actor
-) -> int:
+def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, Item]]]], acting_user: Actor) -> int:
     """Insert the tasks of each entry's (position, item) pairs, and one audit row per entry naming them.
 
     Entries of one kind share their judgment's item dicts: each item's column values are prepared for
@@ -99,7 +98,7 @@ def _open_tasks(
     status_at = fields.index(ChecklistTask._meta.get_field("entry_status"))
     prepared: dict[tuple[int, int], list[Any]] = {}
 
-    def template(position: int, item: dict[str, Any]) -> list[Any]:
+    def template(position: int, item: Item) -> list[Any]:
         key = (id(item), position)
         if key not in prepared:
             task = ChecklistTask(
@@ -130,9 +129,11 @@ def _open_tasks(
 
     quote = connection.ops.quote_name
     # Names from the model's own metadata, values as parameters.
+    # A concrete field is one with a column (Field.concrete), so each of them names one here.
+    columns = [f.column for f in fields if f.column is not None]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(ChecklistTask._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
+        ", ".join(quote(column) for column in columns),
         ", ".join(["%s"] * len(fields)),
     )
     count = 0
@@ -150,7 +151,7 @@ def _open_tasks(
     return count
 
 
-def operation_blockers(entry: LedgerEntry) -> list[dict[str, Any]]:
+def operation_blockers(entry: LedgerEntry) -> list[Item]:
     """The items required before operation that are not confirmed yet, as the judgment lists them."""
     confirmed = set(
         ChecklistTask.objects.filter(entry=entry, status=TaskStatus.CONFIRMED).values_list(
@@ -233,13 +234,14 @@ def close_open_tasks(entry: LedgerEntry, *, acting_user: Actor) -> int:
     if not tasks:
         return 0
     now = timezone.now()
+    closer = signed_in(acting_user)
     fields = ("status", "system_note", *ChecklistTask.ANSWERED)
     rows = []
     for task in tasks:
         before = state_of(task, *fields)
         task.status = TaskStatus.NOT_APPLICABLE
         task.system_note = stored(RETIRED_TASK_NOTE)  # read in each reader's language
-        task.mark_answered(acting_user, now)
+        task.mark_answered(closer, now)
         task.version += 1
         task.updated_at = now
         rows.append((task, before, state_of(task, *fields)))
@@ -329,5 +331,5 @@ def _check_nothing_left_open(entry: LedgerEntry) -> None:
         )
 
 
-def _clause(item: dict[str, Any]) -> str:
+def _clause(item: Item) -> str:
     return f"〔{item['source']['clause']}〕"

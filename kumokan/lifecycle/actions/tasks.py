@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
-from kumokan.core.actors import Actor, display_name
+from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.core.private_files import keep
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
@@ -87,7 +87,7 @@ def decide_task(
         changed = [
             "status",
             "note",
-            *locked.mark_answered(None if status == TaskStatus.OPEN else acting_user),
+            *locked.mark_answered(None if status == TaskStatus.OPEN else signed_in(acting_user)),
         ]
         if evidence is not None:
             locked.evidence_name = keep(locked.evidence, evidence, default="evidence")

@@ -42,6 +42,7 @@ from kumokan.lifecycle.models import (
     ChecklistTask,
     Termination,
 )
+from kumokan.policy.schemas import Item
 from kumokan.tenancy.permissions import Capability, can, requires
 
 # The checklists shown unfolded on a service's page: those of the phase it is in.
@@ -214,7 +215,7 @@ def open_checklists(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(f"{entry_url(found)}#checklists")
 
 
-def _blocker_tasks(entry: LedgerEntry, tasks: list[ChecklistTask]) -> list[tuple[dict[str, Any], Any]]:
+def _blocker_tasks(entry: LedgerEntry, tasks: list[ChecklistTask]) -> list[tuple[Item, ChecklistTask | None]]:
     """Each item still closing the gate, with its task (None if the task was never opened)."""
     by_item = {(t.pack_id, t.item_id): t for t in tasks}
     return [(item, by_item.get((item["pack"], item["id"]))) for item in operation_blockers(entry)]
