@@ -9,13 +9,15 @@ from django.db.models import QuerySet
 
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.rules import snapshot_of
-from kumokan.tenancy.access import has_role, users_with_role
+from kumokan.tenancy.access import users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
+from kumokan.tenancy.permissions import PERMISSIONS, Capability, can
 
-# Those who govern the services of the whole municipality: they order re-checks (Kobe §6.3) and
-# open corrective actions; a pack names them with its own titles.
-GOVERNING_ROLES = (Role.SECURITY_MANAGER, Role.CHIEF)
+# Those who govern the services of the whole municipality: the permission table lets them order
+# re-checks (Kobe §6.3); they open corrective actions and are told of incidents and terminations. A
+# pack names them with its own titles.
+GOVERNING_ROLES = PERMISSIONS[Capability.ORDER_RECHECK]
 
 
 def is_member(user: Any, municipality: Any) -> bool:
@@ -25,9 +27,12 @@ def is_member(user: Any, municipality: Any) -> bool:
     return Membership.objects.filter(user=user, municipality=municipality).exists()
 
 
-def governs(user: Any, municipality: Any) -> bool:
-    """A security manager or the chief of this municipality."""
-    return any(has_role(user, municipality, role) for role in GOVERNING_ROLES)
+def may_correct(user: Any, entry: LedgerEntry) -> bool:
+    """Whether the user may open a corrective action on the entry (Kobe §6.2): its service manager, or
+    whoever governs the municipality's services (ORDER_RECHECK: a security manager, the chief)."""
+    return can(user, Capability.MANAGE_LEDGER, entry) or can(
+        user, Capability.ORDER_RECHECK, entry.municipality
+    )
 
 
 def overseers(entry: LedgerEntry) -> QuerySet[Any]:

@@ -161,8 +161,6 @@ ROLE_QUESTIONS_OUTSIDE_THE_TABLE = {
     "applications/views.py": 2,
     # Who sees every overdue item on the dashboard: what a page lists, not what a person may do.
     "home/dashboard.py": 1,
-    # governs(): the security manager and the chief, who order re-checks and open corrective actions.
-    "lifecycle/access.py": 1,
 }
 
 

@@ -17,7 +17,7 @@ from kumokan.core.actors import Actor, display_name, signed_in
 from kumokan.errors import WorkflowError, interpolate
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.access import governors, governs, is_member
+from kumokan.lifecycle.access import governors, is_member, may_correct
 from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions.common import entry_url, require_active
 from kumokan.lifecycle.actions.rechecks import open_recheck
@@ -186,7 +186,7 @@ def open_corrective_action(
 ) -> CorrectiveAction:
     """Bring a nonconforming service back into line (Kobe §6.2): what, who and by when."""
     description = description.strip()
-    if not (can(acting_user, Capability.MANAGE_LEDGER, entry) or governs(acting_user, entry.municipality)):
+    if not may_correct(acting_user, entry):
         raise PermissionDenied(
             _("Only the service manager, a security manager or the chief may open a corrective action.")
         )

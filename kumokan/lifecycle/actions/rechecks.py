@@ -18,7 +18,7 @@ from kumokan.catalog.models import Provider
 from kumokan.core.actors import SYSTEM, Actor, display_name, signed_in
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.access import governors, governs, overseers
+from kumokan.lifecycle.access import governors, overseers
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES, active_users
 from kumokan.lifecycle.choices import (
     OrderScope,
@@ -42,6 +42,7 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.policy.schemas import RecheckRule
+from kumokan.tenancy.permissions import Capability, can
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -117,7 +118,7 @@ def order_recheck(
     """Order the service manager(s) to re-check one service or every service of a provider (Kobe §6.3)."""
     trigger = OrderTrigger(trigger)
     details = details.strip()
-    if not governs(acting_user, municipality):
+    if not can(acting_user, Capability.ORDER_RECHECK, municipality):
         raise PermissionDenied(_("Only a security manager or the chief may order a re-check."))
     if (entry is None) == (provider is None):
         raise WorkflowError(

@@ -22,7 +22,7 @@ from kumokan.ledger.access import entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
 from kumokan.ledger.workflow import transition
-from kumokan.lifecycle.access import governs
+from kumokan.lifecycle.access import may_correct
 from kumokan.lifecycle.actions import entries
 from kumokan.lifecycle.actions import tasks as tasks_actions
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES, entry_url
@@ -186,8 +186,7 @@ def _entry_context(
         # Imported already in operation: its checklists open when its manager asks (gates).
         "checklists_unopened": found.status in (EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
         and all(t.phase == TaskPhase.TERMINATION for t in tasks),
-        "may_correct": found.status in ACTIVE_STATUSES
-        and (manage or governs(request.user, found.municipality)),
+        "may_correct": found.status in ACTIVE_STATUSES and may_correct(request.user, found),
         "corrective_form": CorrectiveForm(
             municipality=found.municipality,
             initial={

@@ -17,7 +17,7 @@ from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_as_message, refusal_on_form
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.access import governs, is_member
+from kumokan.lifecycle.access import is_member, may_correct
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES, entry_url
 from kumokan.lifecycle.actions.incidents import (
     add_incident_note,
@@ -167,8 +167,7 @@ def _incident_page(
             },
             "procedure": settings_for(found.entry.municipality).incident_procedure,
             "may_handle": manage,
-            "may_correct": found.entry.status in ACTIVE_STATUSES
-            and (manage or governs(request.user, found.entry.municipality)),
+            "may_correct": found.entry.status in ACTIVE_STATUSES and may_correct(request.user, found.entry),
             "note_form": note_form,
             "resolution_form": resolution_form,
             "corrective_form": CorrectiveForm(

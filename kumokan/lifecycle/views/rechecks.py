@@ -18,7 +18,7 @@ from kumokan.core.actors import SignedInRequest
 from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.models import LedgerEntry
-from kumokan.lifecycle.access import governs
+from kumokan.lifecycle.access import may_correct
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.actions.rechecks import answer_recheck, order_recheck
 from kumokan.lifecycle.choices import (
@@ -35,7 +35,7 @@ from kumokan.lifecycle.models import (
     RecheckOrder,
 )
 from kumokan.tenancy.models import Municipality
-from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
+from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 
 
 @requires(Capability.VIEW_LEDGER)
@@ -68,10 +68,7 @@ def recheck(request: SignedInRequest, pk: int) -> HttpResponse:
             # Kobe §6.2: what does not conform is corrected (or the use stops).
             "may_correct": found.status == RecheckStatus.NONCONFORMING
             and found.entry.status in ACTIVE_STATUSES
-            and (
-                can(request.user, Capability.MANAGE_LEDGER, found.entry)
-                or governs(request.user, found.entry.municipality)
-            ),
+            and may_correct(request.user, found.entry),
             "corrective_form": CorrectiveForm(
                 municipality=found.entry.municipality,
                 initial={
