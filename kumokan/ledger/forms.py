@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from html import escape
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -38,21 +40,46 @@ ALL = [("", _("All"))]
 
 class ManyOptionsSelect(forms.Select):
     """A select whose options are written in Python: hundreds of departments cost some 30 ms through
-    Django's one template per option, a tenth of that here (BENCHMARKS.md, "Ledger list")."""
+    Django's one template per option, a tenth of that here (BENCHMARKS.md, "Ledger list"); the list's
+    small selects too (a template per option and per attribute was ~5 ms of its page, issue 18)."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
+        # Each option escaped as format_html would, without its per-call machinery (170 departments).
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),  # noqa: S308 - every value and label escaped above
         )
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Django asks this before the field's own `required`, and reads the choices to answer it.
+        return self.is_required and super().use_required_attribute(initial)
+
+
+class PlainInput(forms.TextInput):
+    """A text input written in Python, as Django's input template writes it (two templates per input)."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            name,
+            format_html(' value="{}"', shown) if shown is not None else "",
+            flatatt(widget["attrs"]),
+        )
+
+
+class PlainHiddenInput(PlainInput):
+    input_type = "hidden"
 
 
 class LedgerFilterForm(forms.Form):
@@ -63,18 +90,22 @@ class LedgerFilterForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Service, provider or purpose"),
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=PlainInput(attrs={"type": "search"}),
     )
     department = forms.TypedChoiceField(
         label=_("Department"), coerce=int, required=False, empty_value=None, widget=ManyOptionsSelect
     )
-    status = forms.ChoiceField(label=_("Status"), choices=ALL + list(EntryStatus.choices), required=False)
-    classification = forms.ChoiceField(label=_("Classification"), required=False)
-    track = forms.ChoiceField(label=_("Track"), choices=ALL + list(Track.choices), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ALL + list(EntryStatus.choices), required=False, widget=ManyOptionsSelect
+    )
+    classification = forms.ChoiceField(label=_("Classification"), required=False, widget=ManyOptionsSelect)
+    track = forms.ChoiceField(
+        label=_("Track"), choices=ALL + list(Track.choices), required=False, widget=ManyOptionsSelect
+    )
     # A text field, not a list: a shared deployment knows thousands of providers (the search box
     # finds part of a name; this narrows to one provider by its exact name).
-    provider = forms.CharField(label=_("Provider"), required=False, max_length=200)
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    provider = forms.CharField(label=_("Provider"), required=False, max_length=200, widget=PlainInput)
+    sort = forms.CharField(required=False, widget=PlainHiddenInput)
 
     def __init__(
         self, *args: Any, entries: QuerySet[LedgerEntry], municipalities: list[Municipality], **kwargs: Any
@@ -82,7 +113,9 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
 
         # Read when the choices are shown or a value is checked against them, not to narrow the list by
-        # other filters (the API's list asks for neither: one query and the packs' adoptions fewer).
+        # other filters (the API's list asks for neither: one query and the packs' adoptions fewer); read
+        # once per form (a select asks for its first choice to decide on `required`, then for all).
+        @functools.cache
         def departments() -> list[tuple[Any, Any]]:
             # The departments that have an entry the user sees: one index probe per department of the
             # user's municipalities, instead of reading every entry for its department.
@@ -93,6 +126,7 @@ class LedgerFilterForm(forms.Form):
                 .values_list("pk", "name")
             )
 
+        @functools.cache
         def classifications() -> list[tuple[Any, Any]]:
             # The classification scale of each municipality's pack (the codes an entry can carry).
             levels = {

@@ -68,8 +68,38 @@ def ledger(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "ledger/list.html",
-        {"form": form, "page": page, "columns": _columns(form.ordering), "filtered": filtered},
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page.object_list),
+            "columns": _columns(form.ordering),
+            "filtered": filtered,
+        },
     )
+
+
+def _rows(entries: list[LedgerEntry]) -> list[dict[str, Any]]:
+    """The list's rows as the table shows them, each label resolved once per page rather than once per
+    cell (a lazy label and a method call per cell were a third of the page's rendering, issue 18)."""
+    tracks = {value: str(label) for value, label in Track.choices}
+    statuses = {value: str(label) for value, label in EntryStatus.choices}
+    return [
+        {
+            "url": entry.get_absolute_url(),
+            "name": str(entry),
+            "provider": entry.provider_name,
+            "department": entry.department.name,
+            "classification": entry.classification_label,
+            "track": entry.track,
+            "track_label": tracks.get(entry.track, entry.track),
+            "manager": entry.service_manager_name,
+            "manager_title": entry.service_manager_title,
+            "status": entry.status,
+            "status_label": statuses.get(entry.status, entry.status),
+            "updated_at": entry.updated_at,
+        }
+        for entry in entries
+    ]
 
 
 def _columns(sort: str) -> list[dict[str, Any]]:
