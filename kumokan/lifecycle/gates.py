@@ -13,7 +13,6 @@ Everything here runs inside the ledger action's transaction, on its locked row.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from itertools import islice
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -25,6 +24,7 @@ from kumokan.audit.actions import record_many, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, signed_in
 from kumokan.core.answers import item_key
+from kumokan.core.bulk import as_copied, insert_rows
 from kumokan.errors import CHOICES, WorkflowError, in_both, joined, stored
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
@@ -75,8 +75,8 @@ def open_tasks_of_new_entries(entries: list[tuple[LedgerEntry, Judgment]], *, ac
     return _open_tasks(opened, acting_user)
 
 
-# Tasks are written by executemany in batches of this many rows: a batch's rows are built as it is sent,
-# so the memory held stays the same whatever the number of entries.
+# Tasks are written by executemany in batches of this many rows (by COPY on PostgreSQL: core.bulk.insert_rows):
+# a batch's rows are built as it is sent, so the memory held stays the same whatever the number of entries.
 TASK_BATCH = 2000
 
 
@@ -85,7 +85,7 @@ def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, Item]]]], actin
 
     Entries of one kind share their judgment's item dicts: each item's column values are prepared for
     the database once (its text, its source as JSON) and only the entry and the person responsible
-    change from row to row. executemany of prepared rows, because building a model instance per task
+    change from row to row. Prepared rows (core.bulk.insert_rows), because building a model instance per task
     cost ~0.7 ms each (bench/ledger_import.py; BENCHMARKS.md)."""
     entries = [(entry, items) for entry, items in entries if items]
     if not entries:
@@ -111,7 +111,9 @@ def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, Item]]]], actin
                 source=item["source"],
                 required_before_operation=bool(item.get("required_before_operation")),
             )
-            prepared[key] = [f.get_db_prep_save(f.pre_save(task, True), connection) for f in fields]
+            prepared[key] = [
+                as_copied(f.get_db_prep_save(f.pre_save(task, True), connection)) for f in fields
+            ]
         return prepared[key]
 
     # The prepared rows of each list of items (entries of one kind share theirs).
@@ -127,21 +129,7 @@ def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, Item]]]], actin
                 row[municipality_at], row[status_at] = entry.municipality_id, entry.status
                 yield row
 
-    quote = connection.ops.quote_name
-    # Names from the model's own metadata, values as parameters.
-    # A concrete field is one with a column (Field.concrete), so each of them names one here.
-    columns = [f.column for f in fields if f.column is not None]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(ChecklistTask._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(fields)),
-    )
-    count = 0
-    pending = rows()
-    with connection.cursor() as cursor:
-        while batch := list(islice(pending, TASK_BATCH)):
-            cursor.executemany(sql, batch)
-            count += len(batch)
+    count = insert_rows(ChecklistTask, fields, rows(), batch=TASK_BATCH)
     record_many(
         acting_user,
         Action.LIFECYCLE_TASKS_OPEN,

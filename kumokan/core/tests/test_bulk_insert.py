@@ -7,13 +7,13 @@ import datetime
 import gc
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kumokan.applications.models import JudgmentDocument
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import CloudService, Provider, name_key
-from kumokan.core.bulk import collector_paused, insert_new
+from kumokan.core.bulk import as_copied, collector_paused, insert_new, insert_rows
 from kumokan.tenancy.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,39 @@ def test_the_database_constraints_hold():
     twice = [JudgmentDocument(municipality=city, digest="e" * 64, judgment={}) for _ in range(2)]
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_new(twice)
+    assert not JudgmentDocument.objects.exists()
+
+
+def prepared_documents(city, judgment, digests):
+    """JudgmentDocument rows with their values prepared as their fields prepare them, JSON once."""
+    fields = [f for f in JudgmentDocument._meta.concrete_fields if not f.primary_key]
+    at = timezone.make_aware(datetime.datetime(2026, 4, 1, 9, 30, 15, 123456))
+    rows = []
+    for digest in digests:
+        document = JudgmentDocument(municipality=city, digest=digest, judgment=judgment, created_at=at)
+        rows.append([as_copied(f.get_db_prep_save(f.pre_save(document, True), connection)) for f in fields])
+    return fields, rows
+
+
+def test_prepared_rows_are_written_as_they_read_back():
+    """insert_rows (COPY on PostgreSQL, executemany elsewhere): text that COPY must escape, JSON prepared
+    once for every row, and a time read back equal."""
+    city = Municipality.objects.create(slug="bulk", name="一括市", pack_id="kobe")
+    judgment = {"track": "高", "text": 'tab\there, line\nnext, back\\slash, "quoted"', "items": [1, None]}
+    fields, rows = prepared_documents(city, judgment, [f"{n:064d}" for n in range(3)])
+    with transaction.atomic():
+        assert insert_rows(JudgmentDocument, fields, rows) == 3
+    stored = list(JudgmentDocument.objects.order_by("digest"))
+    assert [d.digest for d in stored] == [f"{n:064d}" for n in range(3)]
+    assert all(d.judgment == judgment and d.municipality_id == city.pk for d in stored)
+    assert stored[0].created_at == timezone.make_aware(datetime.datetime(2026, 4, 1, 9, 30, 15, 123456))
+
+
+def test_prepared_rows_meet_the_database_constraints_as_django_errors():
+    city = Municipality.objects.create(slug="bulk", name="一括市", pack_id="kobe")
+    fields, rows = prepared_documents(city, {}, ["f" * 64, "f" * 64])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(JudgmentDocument, fields, rows)
     assert not JudgmentDocument.objects.exists()
 
 
