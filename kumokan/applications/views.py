@@ -50,7 +50,7 @@ from kumokan.catalog.prefill import application_initial
 from kumokan.core.actors import SignedInRequest, display_name
 from kumokan.core.answers import finding_key, item_key
 from kumokan.core.private_files import attachment
-from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_on_form
+from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_denial_on_form, show_on_form
 from kumokan.errors import ConflictError, WorkflowError
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
@@ -74,10 +74,6 @@ _DECISION_FIELDS = {
 
 def _english() -> bool:
     return (get_language() or "ja").startswith("en")
-
-
-def _denied_message(exc: PermissionDenied) -> str:
-    return str(exc) or _("You may not do this.")
 
 
 # ── my applications ─────────────────────────────────────────────────────────
@@ -139,7 +135,7 @@ def new_application(request: SignedInRequest) -> HttpResponse:
         except WorkflowError as exc:
             show_on_form(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, _denied_message(exc))
+            show_denial_on_form(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return _after_facts(request, application)
@@ -172,7 +168,7 @@ def edit_application(request: SignedInRequest, pk: int) -> HttpResponse:
             else:
                 return _after_facts(request, application)
         except PermissionDenied as exc:
-            form.add_error(None, _denied_message(exc))
+            show_denial_on_form(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return _after_facts(request, application)

@@ -22,8 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from kumokan.errors import WorkflowError, as_sentence
 
@@ -58,6 +60,12 @@ def show_on_form(
     on = (fields or {}).get(refusal.code, field)
     for line in reasons(refusal, summary=summary):
         form.add_error(on, line)
+
+
+def show_denial_on_form(form: BaseForm, denial: PermissionDenied) -> None:
+    """Show an action's PermissionDenied (the person lacks the role for this object) as an error of the
+    whole form: its message, or a general one."""
+    form.add_error(None, str(denial) or gettext("You may not do this."))
 
 
 def show_as_messages(request: HttpRequest, refusal: WorkflowError, *, summary: bool = False) -> None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kumokan.core.actors import SignedInRequest
 from kumokan.core.answers import item_key
-from kumokan.core.refusals import refusal_as_message, refusal_on_form
+from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_denial_on_form, show_on_form
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import PrintedForm
 from kumokan.documents.xlsx_forms import render_xlsx
@@ -143,8 +143,10 @@ def new_procurement(request: SignedInRequest) -> HttpResponse:
             )
         except FactsError as exc:
             form.add_problems(exc.problems, _english())
-        except (WorkflowError, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc) or _("You may not do this here."))
+        except WorkflowError as exc:
+            show_on_form(form, exc)
+        except PermissionDenied as exc:
+            show_denial_on_form(form, exc)
         else:
             messages.success(request, _("The procurement is saved."))
             return redirect(procurement)
@@ -169,8 +171,10 @@ def edit_procurement(request: SignedInRequest, pk: int) -> HttpResponse:
             )
         except FactsError as exc:
             form.add_problems(exc.problems, _english())
-        except (WorkflowError, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc) or _("You may not do this here."))
+        except WorkflowError as exc:
+            show_on_form(form, exc)
+        except PermissionDenied as exc:
+            show_denial_on_form(form, exc)
         else:
             messages.success(request, _("The procurement is saved."))
             return redirect(procurement)
