@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
-from kumokan.api.errors import InvalidInput
+from kumokan.api.errors import InvalidInput, quoted
 from kumokan.api.idempotency import IdempotencyKey, create_once
 from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
@@ -28,6 +29,7 @@ from kumokan.applications.models import EXPLANATION_MAX_LENGTH, Application, Jud
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
 from kumokan.core.actors import SignedInRequest, display_name
+from kumokan.errors import in_both
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability
 
@@ -352,9 +354,10 @@ def _department(municipality: Any, code: str) -> Department:
     department = Department.objects.filter(municipality=municipality, code=code).first()
     if department is None:
         raise InvalidInput(
-            "department",
-            f"{municipality}に「{code}」というコードの所属はありません。",
-            f"{municipality.slug} has no department with the code {code!r}",
+            gettext_lazy("%(municipality)s has no department with the code %(code)s"),
+            field="department",
+            # The municipality by its name in Japanese, by its id (as the caller sent it) in English.
+            params={"municipality": in_both(str(municipality), municipality.slug), "code": quoted(code)},
         )
     return department
 

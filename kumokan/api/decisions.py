@@ -7,12 +7,13 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from kumokan.api.applications import ApplicationSummary, DecisionOut, decision_data, summary_data
 from kumokan.api.auth import requires
-from kumokan.api.errors import InvalidInput
+from kumokan.api.errors import InvalidInput, quoted
 from kumokan.api.idempotency import IdempotencyKey, create_once
 from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Page, Paging, paginate
@@ -91,9 +92,9 @@ def decide(
         manager = eligible.filter(username=payload.service_manager).first()
         if manager is None:
             raise InvalidInput(
-                "service_manager",
-                f"「{payload.service_manager}」は、この自治体のクラウドサービス管理者に指名できる利用者ではありません。",
-                f"{payload.service_manager!r} is not a person who can be designated service manager here",
+                gettext_lazy("%(username)s is not a person who can be designated service manager here"),
+                field="service_manager",
+                params={"username": quoted(payload.service_manager)},
             )
 
     def create() -> tuple[int, dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import (
@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kumokan.api.renderers import json_response
-from kumokan.errors import ConflictError, WorkflowError, as_sentence
+from kumokan.errors import ConflictError, Spoken, WorkflowError, as_sentence, in_both
 from kumokan.policy import PolicyError
 
 logger = logging.getLogger("kumokan.api")
@@ -79,14 +79,19 @@ VALIDATION_MESSAGES: dict[str, Promise] = {
 OTHER_VALIDATION_MESSAGE = _("This value is not valid.")
 
 
-class InvalidInput(Exception):
-    """One input value the API cannot use (422), named by its field."""
+class InvalidInput(Spoken):
+    """One input value the API cannot use (422), named by its field: a msgid with its parameters."""
 
-    def __init__(self, field: str, ja: str, en: str) -> None:
-        super().__init__(en)
+    def __init__(
+        self, message: str | Promise, *, field: str, params: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, params=params)
         self.field = field
-        self.ja = ja
-        self.en = en
+
+
+def quoted(value: str) -> str | Promise:
+    """A value the caller sent, quoted as each language quotes it: 「value」 in Japanese, repr in English."""
+    return in_both(f"「{value}」", repr(value))
 
 
 def both(message: Promise | str) -> tuple[str, str]:

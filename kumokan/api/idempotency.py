@@ -17,11 +17,12 @@ from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.params import HeaderEx, P
 from pydantic import Field
 
-from kumokan.api.errors import json_error
+from kumokan.api.errors import error_response
 from kumokan.api.inputs import Text
 from kumokan.api.models import IdempotentRequest
 from kumokan.api.renderers import dumps, json_response
@@ -68,11 +69,10 @@ def create_once(
         except IntegrityError:
             first = IdempotentRequest.objects.get(user=request.user, key=key)
             if first.digest != digest:
-                return json_error(
+                return error_response(
                     422,
                     "idempotency_key_reused",
-                    "この Idempotency-Key は別の要求に使われています。新しいキーで送ってください。",
-                    "this Idempotency-Key was used for another request: send a new key",
+                    _("this Idempotency-Key was used for another request: send a new key"),
                 )
             response = json_response(first.response, first.status)
             response[REPLAYED_HEADER] = "true"

@@ -7,16 +7,17 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from kumokan.api.auth import requires
-from kumokan.api.errors import InvalidInput
+from kumokan.api.errors import InvalidInput, quoted
 from kumokan.api.inputs import Id, Required, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.core.actors import SignedInRequest
-from kumokan.errors import rendered
+from kumokan.errors import in_both, interpolate, rendered
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -230,13 +231,17 @@ def list_entries(request: SignedInRequest, filters: Query[LedgerFilters]) -> dic
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
         field = "department_id" if field == "department" else field
-        raise InvalidInput(field, str(messages[0]), f"not a value the ledger can be filtered by: {field}")
+        # In Japanese the form's own message (as the ledger page shows it); in English, which filter it was.
+        wrong = interpolate(
+            gettext_lazy("not a value the ledger can be filtered by: %(field)s"), {"field": field}
+        )
+        raise InvalidInput(in_both(str(messages[0]), rendered(wrong, "en")), field=field)
     if (
         code is not None
         and not Department.objects.filter(municipality__in=municipalities, code=code).exists()
     ):
         raise InvalidInput(
-            "department", f"「{code}」というコードの所属はありません。", f"there is no department {code!r}"
+            gettext_lazy("there is no department %(code)s"), field="department", params={"code": quoted(code)}
         )
 
     def narrowed(rows: Any) -> Any:
@@ -285,9 +290,11 @@ def update_entry(request: SignedInRequest, entry_id: Id, payload: EntryUpdate) -
         manager = eligible.filter(username=username).first()
         if manager is None:
             raise InvalidInput(
-                "service_manager",
-                f"「{username}」は、この台帳のクラウドサービス管理者に指名できる利用者ではありません。",
-                f"{username!r} is not a person who can be designated service manager of this entry",
+                gettext_lazy(
+                    "%(username)s is not a person who can be designated service manager of this entry"
+                ),
+                field="service_manager",
+                params={"username": quoted(username)},
             )
         changes["service_manager"] = manager
     entry = actions.edit_entry(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import Field
 
@@ -78,15 +79,13 @@ def paginate(
     params = {"page": paging.page, "after": paging.after or "", "before": paging.before or ""}
     page = page_of(rows.order_by(*order), columns, descending, params, counted, size=paging.page_size)
     if page.unreadable_cursor:
-        raise InvalidInput(
-            page.unreadable_cursor, "ページの位置が読み取れません。", "not a cursor of this list"
-        )
+        raise InvalidInput(_("not a cursor of this list"), field=page.unreadable_cursor)
     pages = max(1, -(-page.total // paging.page_size))
     if page.capped and page.number is not None and paging.page > pages:
         raise InvalidInput(
-            "page",
-            f"{page.total:,}件を超える位置のページは番号では開けません。next_cursor でたどってください。",
-            f"pages past the first {page.total:,} results are reached by next_cursor only",
+            _("pages past the first %(total)s results are reached by next_cursor only"),
+            field="page",
+            params={"total": f"{page.total:,}"},
         )
     results = page.object_list
     number, previous_page, next_page = page.number, page.previous_number, page.next_number

@@ -98,7 +98,7 @@ def _lock(acting_user: Actor, procurement: Procurement) -> Procurement:
         .get(pk=procurement.pk)
     )
     if not may_plan(acting_user, locked.municipality, locked.department):
-        raise PermissionDenied("この調達案件を扱う役割がありません。")
+        raise PermissionDenied(gettext_lazy("You have no role that handles this procurement."))
     return locked
 
 
@@ -130,7 +130,7 @@ def plan_procurement(
 ) -> Procurement:
     """Start planning a procurement in one department; the facts are judged before anything is saved."""
     if department.municipality_id != municipality.pk or not may_plan(acting_user, municipality, department):
-        raise PermissionDenied("この所属で調達を計画する役割がありません。")
+        raise PermissionDenied(gettext_lazy("You have no role that plans procurements in this department."))
     if not title.strip():
         raise WorkflowError(
             gettext_lazy("Give the procurement a title."),
@@ -353,7 +353,7 @@ def link_ledger_entry(*, acting_user: Actor, procurement: Procurement, entry: Le
         entry.municipality_id != procurement.municipality_id
         or not entries_for(acting_user).filter(pk=entry.pk).exists()
     ):
-        raise PermissionDenied("この台帳の項目を扱う役割がありません。")
+        raise PermissionDenied(gettext_lazy("You have no role that handles this ledger entry."))
     before = state_of(procurement, "ledger_entry")
     procurement.ledger_entry = entry
     _touch(procurement, "ledger_entry")
