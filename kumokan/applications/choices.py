@@ -2,6 +2,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kumokan.core.labels import engine_choices
+from kumokan.policy import facts
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -54,10 +57,14 @@ class Party(models.TextChoices):
     APPROVER = "approver", _("Approver")
 
 
-class UserScope(models.TextChoices):
-    """kumokan.policy.facts.UserScope: who uses the service."""
-
-    ORGANISATION = "organisation", _("Within the organisation")
-    DEPARTMENT = "department", _("Within the department")
-    CITIZENS = "citizens", _("Citizens and others")
-    CONTRACTORS = "contractors", _("Contractors")
+# kumokan.policy.facts.UserScope as Django choices: who uses the service.
+UserScope = engine_choices(
+    "UserScope",
+    facts.UserScope,
+    {
+        facts.UserScope.ORGANISATION: _("Within the organisation"),
+        facts.UserScope.DEPARTMENT: _("Within the department"),
+        facts.UserScope.CITIZENS: _("Citizens and others"),
+        facts.UserScope.CONTRACTORS: _("Contractors"),
+    },
+)

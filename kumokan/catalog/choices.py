@@ -1,27 +1,37 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.labels import engine_choices
+from kumokan.policy import facts
 
-class ServiceModel(models.TextChoices):
-    """kumokan.policy.facts.ServiceModel with Japanese labels."""
+# kumokan.policy.facts.ServiceModel as Django choices.
+ServiceModel = engine_choices(
+    "ServiceModel",
+    facts.ServiceModel,
+    {
+        facts.ServiceModel.SAAS: _("SaaS"),
+        facts.ServiceModel.PAAS: _("PaaS"),
+        facts.ServiceModel.IAAS: _("IaaS"),
+        facts.ServiceModel.WEB_CONFERENCE: _("Web conference"),
+        facts.ServiceModel.SNS: _("SNS"),
+        facts.ServiceModel.OTHER: _("Other"),
+    },
+)
 
-    SAAS = "saas", _("SaaS")
-    PAAS = "paas", _("PaaS")
-    IAAS = "iaas", _("IaaS")
-    WEB_CONFERENCE = "web_conference", _("Web conference")
-    SNS = "sns", _("SNS")
-    OTHER = "other", _("Other")
-
-
-class CertificationKind(models.TextChoices):
-    """kumokan.policy.facts.Certification: the values an application's `certifications` fact takes."""
-
-    ISO27001 = "ISO27001", _("ISO/IEC 27001 (ISMS)")
-    ISO27017 = "ISO27017", _("ISO/IEC 27017 (ISMS cloud security)")
-    ISMAP = "ISMAP", _("ISMAP")
-    ISMAP_LIU = "ISMAP-LIU", _("ISMAP-LIU")
-    SOC2 = "SOC2", _("SOC 2 report")
-    CS_MARK = "CS-Mark", _("CS Mark (cloud security audit)")
+# kumokan.policy.facts.Certification as Django choices: the values an application's `certifications`
+# fact takes.
+CertificationKind = engine_choices(
+    "CertificationKind",
+    facts.Certification,
+    {
+        facts.Certification.ISO27001: _("ISO/IEC 27001 (ISMS)"),
+        facts.Certification.ISO27017: _("ISO/IEC 27017 (ISMS cloud security)"),
+        facts.Certification.ISMAP: _("ISMAP"),
+        facts.Certification.ISMAP_LIU: _("ISMAP-LIU"),
+        facts.Certification.SOC2: _("SOC 2 report"),
+        facts.Certification.CS_MARK: _("CS Mark (cloud security audit)"),
+    },
+)
 
 
 # The kinds registered on a published cloud service list, valid by the audit period (ISMAP 基本規程 3.5).

@@ -1,8 +1,21 @@
-"""How the engine's codes read on a page: checklist phases and finding severities."""
+"""How the engine's codes read on a page: checklist phases and finding severities; the engine's
+vocabularies as Django choices."""
 
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.policy.pack import Phase, Severity
+
+
+def engine_choices(name: str, values: Iterable[StrEnum], labels: Mapping[Any, Any]) -> Any:
+    """Django choices named `name` whose values are the engine's (kumokan.policy owns them), each with its
+    label in `labels`: a value the engine adds without a label here stops kumokan at start-up."""
+    return models.TextChoices(name, [(value.name, (value.value, labels[value])) for value in values])
+
 
 PHASE_LABELS = {
     Phase.SELECTION.value: _("Selection"),

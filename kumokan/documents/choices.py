@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.labels import engine_choices
 from kumokan.policy.pack import Phase as EnginePhase
 
 
@@ -23,9 +24,7 @@ _PHASE_HEADINGS = {
     EnginePhase.TERMINATION: _("Renewal and disposal"),
 }
 # kumokan.policy.pack.Phase as Django choices, labelled with those headings.
-Phase = models.TextChoices(
-    "Phase", [(phase.name, (phase.value, _PHASE_HEADINGS[phase])) for phase in EnginePhase]
-)
+Phase = engine_choices("Phase", EnginePhase, _PHASE_HEADINGS)
 
 
 class FileFormat(models.TextChoices):

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.labels import engine_choices
 from kumokan.ledger.choices import EntryStatus
 from kumokan.policy.pack import Phase
 
@@ -16,9 +17,8 @@ _TASK_PHASE_LABELS = {
     Phase.TERMINATION: _("Termination"),
 }
 # The phases after approval whose checklist items become tasks: kumokan.policy.pack.Phase after selection.
-TaskPhase = models.TextChoices(
-    "TaskPhase",
-    [(phase.name, (phase.value, _TASK_PHASE_LABELS[phase])) for phase in Phase if phase != Phase.SELECTION],
+TaskPhase = engine_choices(
+    "TaskPhase", [phase for phase in Phase if phase != Phase.SELECTION], _TASK_PHASE_LABELS
 )
 
 

@@ -1,9 +1,9 @@
 """Roles a person holds in a municipality, mirroring the engine's abstract roles."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kumokan.core.labels import engine_choices
 from kumokan.policy.pack import Role as EngineRole
 
 # Generic labels of the engine's roles; the UI shows each city's own title instead.
@@ -22,4 +22,4 @@ _ROLE_LABELS = {
 }
 # kumokan.policy.pack.Role as Django choices: the engine owns the values (a role it adds without a label
 # here stops kumokan at start-up).
-Role = models.TextChoices("Role", [(role.name, (role.value, _ROLE_LABELS[role])) for role in EngineRole])
+Role = engine_choices("Role", EngineRole, _ROLE_LABELS)
