@@ -66,3 +66,27 @@ def test_a_due_date_typed_in_wareki_is_stored_through_the_assign_form() -> None:
     assert ChecklistTask.objects.get(pk=task.pk).due_date == datetime.date(2027, 4, 1)
     page = client.get(f"/lifecycle/tasks/{task.pk}/").content.decode()
     assert "2027-04-01（令和9年4月1日）" in page
+
+
+@pytest.mark.django_db
+def test_due_dates_on_the_service_page_and_the_dashboard_carry_their_wareki() -> None:
+    from kumokan.lifecycle.actions.incidents import open_corrective_action
+    from kumokan.lifecycle.actions.tasks import assign_task
+    from kumokan.lifecycle.models import ChecklistTask
+    from kumokan.lifecycle.tests.factories import city, entry
+
+    c = city("kobe")
+    e = entry(c)
+    manager = e.service_manager
+    day = datetime.date(2027, 4, 1)
+    task = ChecklistTask.objects.filter(entry=e).first()
+    assign_task(acting_user=manager, task=task, responsible=manager, due_date=day)
+    open_corrective_action(acting_user=manager, entry=e, description="宛先確認", owner=manager, deadline=day)
+    client = Client()
+    client.force_login(manager)
+    service_page = client.get(f"/lifecycle/entries/{e.pk}/").content.decode()
+    assert service_page.count("2027-04-01（令和9年4月1日）") >= 2, "the task's due date and the deadline"
+    dashboard = client.get("/lifecycle/").content.decode()
+    assert "2027-04-01（令和9年4月1日）" in dashboard
+    english = client.get("/lifecycle/", headers={"accept-language": "en"}).content.decode()
+    assert "2027-04-01" in english
