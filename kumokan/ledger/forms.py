@@ -105,12 +105,20 @@ class LedgerFilterForm(forms.Form):
     # A text field, not a list: a shared deployment knows thousands of providers (the search box
     # finds part of a name; this narrows to one provider by its exact name).
     provider = forms.CharField(label=_("Provider"), required=False, max_length=200, widget=PlainInput)
+    # The home page's "and N more" of the services one manages lands here (issue 17 point 7).
+    mine = forms.BooleanField(label=_("Only the services I manage"), required=False)
     sort = forms.CharField(required=False, widget=PlainHiddenInput)
 
     def __init__(
-        self, *args: Any, entries: QuerySet[LedgerEntry], municipalities: list[Municipality], **kwargs: Any
+        self,
+        *args: Any,
+        entries: QuerySet[LedgerEntry],
+        municipalities: list[Municipality],
+        reader: Any = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.reader = reader
 
         # Read when the choices are shown or a value is checked against them, not to narrow the list by
         # other filters (the API's list asks for neither: one query and the packs' adoptions fewer); read
@@ -160,6 +168,8 @@ class LedgerFilterForm(forms.Form):
         ):
             if data.get(name):
                 entries = entries.filter(**{column: data[name]})
+        if data.get("mine") and self.reader is not None:
+            entries = entries.filter(service_manager=self.reader)
         columns, descending = self.sort_columns()
         prefix = "-" if descending else ""
         # The id breaks ties in the same direction, so that one index serves both directions.

@@ -54,7 +54,9 @@ _CHOICE_LABELS: dict[str, Any] = {"status": EntryStatus, "user_scope": UserScope
 def ledger(request: SignedInRequest) -> HttpResponse:
     entries = entries_for(request.user)
     municipalities = municipalities_granting(request.user, Capability.VIEW_LEDGER)
-    form = LedgerFilterForm(request.GET or None, entries=entries, municipalities=municipalities)
+    form = LedgerFilterForm(
+        request.GET or None, entries=entries, municipalities=municipalities, reader=request.user
+    )
     columns, descending = form.sort_columns()
     # The list shows no municipality. Joined to it by a bound parameter, SQLite may take the municipality
     # as the outer loop and sort every entry instead of walking the list's index (BENCHMARKS.md).

@@ -66,3 +66,21 @@ def test_the_services_one_manages_are_listed_up_to_a_limit(
 
     assert len(context["managed"]) == 2
     assert context["managed_more"] == 1
+
+
+def test_and_n_more_of_the_services_one_manages_opens_the_ledger_filtered_to_them(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = f.city()
+    first = f.entry(city)
+    copies(first, ["二つ目のサービス", "三つ目のサービス"])
+    other = f.entry(city, service_name="他の人のサービス")
+    other.service_manager = city.staff
+    other.save(update_fields=["service_manager"])
+    monkeypatch.setattr(views, "MANAGED_LISTED", 2)
+    client.force_login(first.service_manager)
+
+    assert 'href="/ledger/?mine=on"' in client.get("/").content.decode()
+    listed = client.get("/ledger/?mine=on").content.decode()
+    assert "三つ目のサービス" in listed and "他の人のサービス" not in listed
+    assert "他の人のサービス" in client.get("/ledger/").content.decode()
