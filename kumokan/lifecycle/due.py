@@ -70,14 +70,15 @@ def as_due_items(
     ]
     items += [
         DueItem(
-            kind=recheck.get_trigger_display(),
-            title=str(recheck.get_trigger_display()),
+            kind=label,
+            title=label,
             service=str(recheck.entry),
             due_date=recheck.due_date,
             url=recheck.get_absolute_url(),
             uid=f"recheck-{recheck.pk}",
         )
         for recheck in rechecks.select_related("entry").only("trigger", "due_date", *ENTRY_NAME)
+        for label in [recheck.get_trigger_display()]
     ]
     items += [
         DueItem(
