@@ -254,7 +254,14 @@ def list_entries(request: SignedInRequest, filters: Query[LedgerFilters]) -> dic
     columns, descending = form.sort_columns()
     # Counted as the ledger page counts (kumokan.ledger.views): without the joins the rows need.
     counted = narrowed(form.apply(entries, counting=True))
-    return paginate(narrowed(form.apply(entries)), filters, entry_data, columns, descending, counted)
+    # The department read after the page, not joined, as the ledger page does (kumokan.ledger.views).
+    listed = (
+        narrowed(form.apply(entries))
+        .select_related(None)
+        .select_related("applicant", "service_manager")
+        .prefetch_related("department")
+    )
+    return paginate(listed, filters, entry_data, columns, descending, counted)
 
 
 @router.get(

@@ -59,8 +59,10 @@ def ledger(request: SignedInRequest) -> HttpResponse:
     )
     columns, descending = form.sort_columns()
     # The list shows no municipality. Joined to it by a bound parameter, SQLite may take the municipality
-    # as the outer loop and sort every entry instead of walking the list's index (BENCHMARKS.md).
-    listed = form.apply(entries).select_related(None).select_related("department")
+    # as the outer loop and sort every entry instead of walking the list's index (BENCHMARKS.md); the
+    # department likewise: joined for its name, SQLite looped over the departments and sorted every
+    # entry matching the filters (124 ms at 100,000 entries), so its name is read after the page.
+    listed = form.apply(entries).select_related(None).prefetch_related("department")
     page = page_of(listed, columns, descending, request.GET, counted=form.apply(entries, counting=True))
     if page.unreadable_cursor:
         messages.warning(
