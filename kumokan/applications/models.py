@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
-from kumokan.core.answers import AnsweredItem, finding_key, pack_item_key
+from kumokan.core.answers import AnsweredItem, finding_key, one_per_item, pack_item_key, valid_answer
 from kumokan.core.private_files import PrivateFileField
 from kumokan.policy import Judgment
 
@@ -270,16 +270,8 @@ class ChecklistAnswer(AnsweredItem):
         verbose_name_plural = _("checklist answers")
         ordering = ["application", "pack_id", "item_id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["application", "pack_id", "item_id"],
-                name="%(app_label)s_%(class)s_unique_item",
-                violation_error_message=_("This checklist item already has an answer."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_answer_valid",
-                condition=Q(answer__in=Answer.values),
-                violation_error_message=_("The answer is not valid."),
-            ),
+            one_per_item("application", _("This checklist item already has an answer.")),
+            valid_answer(Answer),
         ]
 
     def __str__(self) -> str:

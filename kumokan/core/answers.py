@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,25 @@ def item_key(item: Mapping[str, Any]) -> str:
 def finding_key(finding: Mapping[str, Any]) -> str:
     """A judgment's finding by pack_item_key, "pack:code"."""
     return pack_item_key(finding["pack"], finding["code"])
+
+
+def one_per_item(owner: str, already: Any) -> models.UniqueConstraint:
+    """An answer table's constraint: one row for each item of a pack of each `owner` (its foreign key);
+    `already` says so to whoever adds a second."""
+    return models.UniqueConstraint(
+        fields=[owner, "pack_id", "item_id"],
+        name="%(app_label)s_%(class)s_unique_item",
+        violation_error_message=already,
+    )
+
+
+def valid_answer(choices: type[models.TextChoices]) -> models.CheckConstraint:
+    """An answer table's constraint: its `answer` is one of `choices`."""
+    return models.CheckConstraint(
+        name="%(app_label)s_%(class)s_answer_valid",
+        condition=Q(answer__in=choices.values),
+        violation_error_message=_("The answer is not valid."),
+    )
 
 
 class AnsweredItem(models.Model):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.answers import AnsweredItem, pack_item_key
+from kumokan.core.answers import AnsweredItem, one_per_item, pack_item_key, valid_answer
 from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
 
 USER = settings.AUTH_USER_MODEL
@@ -104,16 +104,8 @@ class SurveyItem(AnsweredItem):
         verbose_name_plural = _("survey items")
         ordering = ["procurement", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["procurement", "pack_id", "item_id"],
-                name="%(app_label)s_%(class)s_unique_item",
-                violation_error_message=_("This item of the survey is already answered."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_answer_valid",
-                condition=Q(answer__in=SurveyAnswer.values),
-                violation_error_message=_("The answer is not valid."),
-            ),
+            one_per_item("procurement", _("This item of the survey is already answered.")),
+            valid_answer(SurveyAnswer),
         ]
 
     def __str__(self) -> str:
@@ -185,11 +177,7 @@ class SlaRequirement(AnsweredItem):
         verbose_name_plural = _("SLA requirements")
         ordering = ["procurement", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["procurement", "pack_id", "item_id"],
-                name="%(app_label)s_%(class)s_unique_item",
-                violation_error_message=_("This SLA row already has a requirement."),
-            ),
+            one_per_item("procurement", _("This SLA row already has a requirement.")),
         ]
 
     def __str__(self) -> str:
@@ -278,16 +266,8 @@ class AnnexAnswer(AnsweredItem):
         verbose_name_plural = _("annex answers")
         ordering = ["annex", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["annex", "pack_id", "item_id"],
-                name="%(app_label)s_%(class)s_unique_item",
-                violation_error_message=_("This item of the annex is already answered."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_answer_valid",
-                condition=Q(answer__in=ContractorAnswer.values),
-                violation_error_message=_("The answer is not valid."),
-            ),
+            one_per_item("annex", _("This item of the annex is already answered.")),
+            valid_answer(ContractorAnswer),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_nonconformity_explained",
                 condition=~Q(answer=ContractorAnswer.DOES_NOT_CONFORM) | ~Q(note=""),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.answers import AnsweredItem
+from kumokan.core.answers import AnsweredItem, one_per_item
 from kumokan.core.private_files import PrivateFileField
 from kumokan.errors import joined, restored
 from kumokan.lifecycle.choices import (
@@ -66,11 +66,7 @@ class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
         verbose_name_plural = _("checklist tasks")
         ordering = ["entry", "position", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["entry", "pack_id", "item_id"],
-                name="%(app_label)s_%(class)s_unique_item",
-                violation_error_message=_("This item is already a task of this ledger entry."),
-            ),
+            one_per_item("entry", _("This item is already a task of this ledger entry.")),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=TaskStatus.values),
