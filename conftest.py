@@ -28,20 +28,32 @@ one worker, so module-scoped fixtures are built once. A test must therefore
   test_queue.py takes its Redis database number from it;
 - not depend on the order of test files or on another file's tests having run;
 - have a node id of its own (collection stops otherwise: xdist would run only one of them).
+
+Test databases, built once per run: migrating a new database (94 migrations; Django renders the models'
+state again after each) costs ~20 s of CPU, once per worker and pass. So the first process of a run that
+needs a test database migrates it and keeps a copy as the run's template (SQLite: a file; PostgreSQL: a
+database `test_<name>_template`, as CREATE DATABASE … TEMPLATE copies it), and every other worker copies
+that template into its own database instead of migrating (`django_db_setup` below). The run's templates
+live in the directory KUMOKAN_TEST_DB_TEMPLATES names (scripts/test builds both there while the static
+checks run, `build_test_database_template()`), or else, under xdist, in the run's temporary directory
+that all its workers share. A plain `pytest` without xdist migrates as pytest-django does.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
     from playwright.sync_api import Browser, Page
     from pytest_django.live_server_helper import LiveServer
 
@@ -109,6 +121,156 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         shown_only = item.nodeid.split("::", 1)[0] in SHOWN_NOT_STORED
         if not uses_database or shown_only or item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.one_database)
+
+
+TEMPLATES = "KUMOKAN_TEST_DB_TEMPLATES"
+
+
+def _template_name(connection: BaseDatabaseWrapper, directory: Path) -> str:
+    """Where the run's template of this connection's test database is: a file (SQLite) or a database."""
+    if connection.vendor == "sqlite":
+        return str(directory / f"template-{connection.alias}.sqlite3")
+    return f"{connection.creation._get_test_db_name().removesuffix(_xdist_suffix())}_template"
+
+
+def _xdist_suffix() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"_{worker}" if worker else ""
+
+
+def _export_template(connection: BaseDatabaseWrapper, template: str) -> None:
+    """Keep a copy of the freshly migrated test database (the connection's) as the run's template."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        partial = f"{template}.partial"
+        with sqlite3.connect(partial) as target:
+            connection.connection.backup(target)
+        target.close()
+        os.replace(partial, template)
+        return
+    # CREATE DATABASE … TEMPLATE refuses while anyone is connected to the source.
+    source = connection.settings_dict["NAME"]
+    connection.close()
+    quote = connection.ops.quote_name
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+        cursor.execute(f"CREATE DATABASE {quote(template)} WITH TEMPLATE {quote(source)}")
+
+
+def _copy_template(connection: BaseDatabaseWrapper, template: str) -> str:
+    """Make the connection's test database a copy of the template, as create_test_db would have made it."""
+    from django.conf import settings
+
+    name = connection.creation._get_test_db_name()
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+            cursor.execute(f"CREATE DATABASE {quote(name)} WITH TEMPLATE {quote(template)}")
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        # The in-memory database lives as long as this connection (Django never closes it).
+        with sqlite3.connect(template) as source:
+            source.backup(connection.connection)
+        source.close()
+    return name
+
+
+def _test_database_from_template(
+    connection: BaseDatabaseWrapper, directory: Path, serialize: bool
+) -> tuple[BaseDatabaseWrapper, str, bool]:
+    """Give this process its test database: the run's template copied, built first if no one has.
+
+    Returns what django.test.utils.setup_databases lists for teardown_databases.
+    """
+    old_name = connection.settings_dict["NAME"]
+    template = _template_name(connection, directory)
+    built = directory / f"template-{connection.vendor}-{connection.alias}.built"
+    with open(directory / f"template-{connection.vendor}-{connection.alias}.lock", "w") as lock:
+        # One process migrates; the others wait here for its template.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if built.exists():
+            _copy_template(connection, template)
+        else:
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            _export_template(connection, template)
+            built.touch()
+            connection.ensure_connection()
+    if serialize:
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    return connection, old_name, True
+
+
+def build_test_database_template() -> None:
+    """Build the run's template in KUMOKAN_TEST_DB_TEMPLATES before the tests start (scripts/test).
+
+    For the database that KUMOKAN_DATABASE_URL names (SQLite when unset), as a worker would; the tests'
+    processes then only copy it. Run as `python -c 'import conftest; conftest.build_test_database_template()'`.
+    """
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kumokan.config.testing")
+    django.setup()
+    from django.db import connections
+
+    connection = connections["default"]
+    old_name = connection.settings_dict["NAME"]
+    _test_database_from_template(connection, Path(os.environ[TEMPLATES]), serialize=False)
+    if connection.vendor != "sqlite":
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """pytest-django's, with each test database copied from the run's template (module docstring).
+
+    With --nomigrations or --reuse-db, pytest-django's own way.
+    """
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    keepdb = django_db_keepdb and not django_db_createdb
+    directory: Path | None = None
+    if not django_db_use_migrations or keepdb:
+        pass
+    elif os.environ.get(TEMPLATES):
+        directory = Path(os.environ[TEMPLATES])
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        directory = tmp_path_factory.getbasetemp().parent
+    with django_db_blocker.unblock():
+        if directory is None:
+            if not django_db_use_migrations:
+                _disable_migrations()
+            config = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
+        else:
+            config = [
+                _test_database_from_template(connections[alias], directory, alias in serialized_aliases)
+                for alias in sorted(aliases)
+            ]
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(scope="session")
