@@ -3,7 +3,6 @@ of the ISMAP cloud service list."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from kumokan.catalog.choices import (
     ServiceModel,
 )
 from kumokan.core.private_files import PrivateFileField
+from kumokan.core.spreadsheet import normalise
 
 
 def name_key(name: str) -> str:
@@ -31,7 +31,7 @@ def name_key(name: str) -> str:
 
     「ＡＢＣ株式会社」, 'abc株式会社' and 'ABC 株式会社 ' are one provider.
     """
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return normalise(name).casefold()
 
 
 class Provider(models.Model):
