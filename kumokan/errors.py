@@ -43,6 +43,13 @@ interpolate = lazy(_interpolate, str)
 in_both = lazy(_either, str)
 """A text that comes already in Japanese and English (the policy engine's problems, which know no Django)."""
 
+
+def as_typed(value: str) -> str | Promise:
+    """A value someone typed or sent, as each language shows it in a sentence: as it is in Japanese (the
+    msgstr puts it in 「」 where it reads so), Python's repr in English ('x')."""
+    return in_both(value, repr(value))
+
+
 _joined_lazy = lazy(_joined, str)
 
 

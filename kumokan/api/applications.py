@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field
 
 from kumokan.api.access import municipality_for
 from kumokan.api.auth import requires
-from kumokan.api.errors import InvalidInput, quoted
+from kumokan.api.errors import InvalidInput
 from kumokan.api.idempotency import IdempotencyKey, create_once
 from kumokan.api.inputs import FactsInput, Id, Required, Slug, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
@@ -29,7 +29,7 @@ from kumokan.applications.models import EXPLANATION_MAX_LENGTH, Application, Jud
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
 from kumokan.core.actors import SignedInRequest, display_name
-from kumokan.errors import in_both
+from kumokan.errors import as_typed, in_both
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability
 
@@ -357,7 +357,7 @@ def _department(municipality: Any, code: str) -> Department:
             gettext_lazy("%(municipality)s has no department with the code %(code)s"),
             field="department",
             # The municipality by its name in Japanese, by its id (as the caller sent it) in English.
-            params={"municipality": in_both(str(municipality), municipality.slug), "code": quoted(code)},
+            params={"municipality": in_both(str(municipality), municipality.slug), "code": as_typed(code)},
         )
     return department
 

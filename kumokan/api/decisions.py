@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 
 from kumokan.api.applications import ApplicationSummary, DecisionOut, decision_data, summary_data
 from kumokan.api.auth import requires
-from kumokan.api.errors import InvalidInput, quoted
+from kumokan.api.errors import InvalidInput
 from kumokan.api.idempotency import IdempotencyKey, create_once
 from kumokan.api.inputs import Id, Text, Version
 from kumokan.api.pages import Page, Paging, paginate
@@ -21,6 +21,7 @@ from kumokan.api.schemas import errors
 from kumokan.applications import actions, routing
 from kumokan.applications.access import application_for, decidable_by, queue_rows
 from kumokan.core.actors import SignedInRequest
+from kumokan.errors import as_typed
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.permissions import Capability
 
@@ -94,7 +95,7 @@ def decide(
             raise InvalidInput(
                 gettext_lazy("%(username)s is not a person who can be designated service manager here"),
                 field="service_manager",
-                params={"username": quoted(payload.service_manager)},
+                params={"username": as_typed(payload.service_manager)},
             )
 
     def create() -> tuple[int, dict[str, Any]]:

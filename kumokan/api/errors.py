@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kumokan.api.renderers import json_response
-from kumokan.errors import ConflictError, Spoken, WorkflowError, as_sentence, in_both
+from kumokan.errors import ConflictError, Spoken, WorkflowError, as_sentence
 from kumokan.policy import PolicyError
 
 logger = logging.getLogger("kumokan.api")
@@ -87,11 +87,6 @@ class InvalidInput(Spoken):
     ) -> None:
         super().__init__(message, params=params)
         self.field = field
-
-
-def quoted(value: str) -> str | Promise:
-    """A value the caller sent, quoted as each language quotes it: 「value」 in Japanese, repr in English."""
-    return in_both(f"「{value}」", repr(value))
 
 
 def both(message: Promise | str) -> tuple[str, str]:

@@ -12,12 +12,12 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from kumokan.api.auth import requires
-from kumokan.api.errors import InvalidInput, quoted
+from kumokan.api.errors import InvalidInput
 from kumokan.api.inputs import Id, Required, Text, Version
 from kumokan.api.pages import Changed, Page, Paging, paginate
 from kumokan.api.schemas import errors
 from kumokan.core.actors import SignedInRequest
-from kumokan.errors import in_both, interpolate, rendered
+from kumokan.errors import as_typed, in_both, interpolate, rendered
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
@@ -241,7 +241,9 @@ def list_entries(request: SignedInRequest, filters: Query[LedgerFilters]) -> dic
         and not Department.objects.filter(municipality__in=municipalities, code=code).exists()
     ):
         raise InvalidInput(
-            gettext_lazy("there is no department %(code)s"), field="department", params={"code": quoted(code)}
+            gettext_lazy("there is no department %(code)s"),
+            field="department",
+            params={"code": as_typed(code)},
         )
 
     def narrowed(rows: Any) -> Any:
@@ -301,7 +303,7 @@ def update_entry(request: SignedInRequest, entry_id: Id, payload: EntryUpdate) -
                     "%(username)s is not a person who can be designated service manager of this entry"
                 ),
                 field="service_manager",
-                params={"username": quoted(username)},
+                params={"username": as_typed(username)},
             )
         changes["service_manager"] = manager
     entry = actions.edit_entry(

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from kumokan.applications.choices import UserScope
@@ -39,6 +40,7 @@ from kumokan.documents.ledger_table import (
     import_columns_for,
     short_forms,
 )
+from kumokan.errors import Spoken, as_typed, in_both
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.access import eligible_service_managers
@@ -522,8 +524,7 @@ class _RowReader:
             return {}
         if isinstance(raw, datetime.date):
             raise _CellError(
-                "期間は「開始日～終了日」の形で入れてください（日付が一つだけです）。",
-                "give the period as 'start～end' (the cell holds one date)",
+                _("give the period as 'start%(tilde)send' (the cell holds one date)"), params=_TILDE
             )
         text = _unescape_formula(widen_kana(str(raw)).strip())
         first, second = column.splits_into
@@ -531,7 +532,7 @@ class _RowReader:
             try:
                 start, end = parse_period(text)
             except DateFormatError as exc:
-                raise _CellError(exc.ja, exc.en) from None
+                raise _CellError(exc.text) from None
             return {first: start, second: end}
         department, rest = self._split_department(text)
         return {first: department, second: rest}
@@ -551,14 +552,20 @@ class _RowReader:
                 chosen = cuts[0]
             else:
                 raise _CellError(
-                    f"「{text[:40]}」のどこまでが所属か分かりません（所属の後に「・」を一つ入れてください。例: デジタル推進課・山田太郎）。",
-                    f"cannot tell where the department ends in {text[:40]!r} (put one '・' after it, e.g. 情報政策課・係長)",
+                    _(
+                        "cannot tell where the department ends in %(text)s (put one %(dot)s after it, e.g. %(example)s)"
+                    ),
+                    params={
+                        "text": as_typed(text[:40]),
+                        "dot": as_typed("・"),
+                        "example": "デジタル推進課・山田太郎",
+                    },
                 )
         department, rest = text[: chosen[0]].strip(), text[chosen[1] :].strip()
         if not department or not rest:
             raise _CellError(
-                f"「{text[:40]}」は所属と、氏名または補職名の二つを入れてください。",
-                f"{text[:40]!r} needs both the department and the name or title",
+                _("%(text)s needs both the department and the name or title"),
+                params={"text": as_typed(text[:40])},
             )
         return department, rest
 
@@ -584,8 +591,8 @@ class _RowReader:
     def _read(self, column: Column, raw: Any) -> Any:
         if isinstance(raw, Formula):
             raise _CellError(
-                f"数式（{raw.text[:30]}）は取り込めません。値を入力してください。",
-                f"a formula ({raw.text[:30]!r}) cannot be imported; enter the value",
+                _("a formula (%(formula)s) cannot be imported; enter the value"),
+                params={"formula": as_typed(raw.text[:30])},
             )
         if column.splits_into:
             return self._split(column, raw)
@@ -601,11 +608,11 @@ class _RowReader:
             try:
                 return parse_date(text)
             except DateFormatError as exc:
-                raise _CellError(exc.ja, exc.en) from None
+                raise _CellError(exc.text) from None
         if column.max_length and len(text) > column.max_length:
             raise _CellError(
-                f"{column.max_length}文字以内にしてください（{len(text)}文字）。",
-                f"at most {column.max_length} characters ({len(text)})",
+                _("at most %(limit)s characters (%(length)s)"),
+                params={"limit": column.max_length, "length": len(text)},
             )
         if column.key == "classification" and text:
             level = self.levels.get(name_key(text))
@@ -639,11 +646,12 @@ class _Undecided(Exception):
         self.value = value
 
 
-class _CellError(Exception):
-    def __init__(self, ja: str, en: str) -> None:
-        super().__init__(en)
-        self.ja = ja
-        self.en = en
+class _CellError(Spoken):
+    """A cell the import cannot read: a msgid with its parameters, kept in each language as a Problem."""
+
+
+# The wave dash of "start～end", as a file writes it in either language.
+_TILDE = {"tilde": "～"}
 
 
 def _unescape_formula(text: str) -> str:
@@ -654,8 +662,8 @@ def _unescape_formula(text: str) -> str:
         return text[1:]
     if len(plain) > 1 and plain.startswith(FORMULA_STARTS):
         raise _CellError(
-            f"「{text[:30]}」は数式として扱われるため取り込めません（文字として入れるときは先頭に ' を付けてください）。",
-            f"{text[:30]!r} would be a formula in a spreadsheet (prefix it with ' to keep it as text)",
+            _("%(text)s would be a formula in a spreadsheet (prefix it with ' to keep it as text)"),
+            params={"text": as_typed(text[:30])},
         )
     return text
 
@@ -698,6 +706,7 @@ def _choice(choices: type[TextChoices], text: str) -> str:
     with override("ja"):
         shown = "、".join(str(choice.label) for choice in choices)
     raise _CellError(
-        f"「{text}」は選べる値ではありません（{shown}）。",
-        f"{text!r} is not one of: {', '.join(choices.values)}",
+        _("%(text)s is not one of: %(choices)s"),
+        # The choices by their Japanese labels, or by their codes in English.
+        params={"text": as_typed(text), "choices": in_both(shown, ", ".join(choices.values))},
     )
