@@ -100,11 +100,43 @@ SHOWN_NOT_STORED = {
     "kumokan/accounts/tests/test_sso_token_checks.py",
 }
 
+# The slowest files, slowest first: xdist (--dist loadfile) hands out files in collection order, so these
+# go first and the end of a pass is many small files spread over the workers instead of one long file
+# running on one worker while the other waits. Measured: the summed --durations=0 of a SQLite pass
+# (load average 12-18, so read the order, not the seconds: BENCHMARKS.md, "The test suite"); the other
+# files keep their order, after these.
+SLOWEST_FIRST = [
+    "kumokan/api/tests/test_schemathesis.py",  # 750 s
+    "kumokan/rulebook/tests/test_generated_notes_in_the_readers_language.py",  # 592 s
+    "kumokan/demo/tests/test_demo_command.py",  # 383 s
+    "kumokan/core/tests/test_tenant_isolation_crawl.py",  # 347 s
+    "kumokan/core/tests/test_accessibility_browser.py",  # 344 s
+    "kumokan/documents/tests/test_export_in_city_words.py",  # 282 s
+    "kumokan/policy/tests/test_properties.py",  # 229 s
+    "kumokan/accounts/tests/test_saml_checks.py",  # 212 s
+    "kumokan/demo/tests/test_demo_from_pack.py",  # 179 s
+    "kumokan/core/tests/test_form_fuzz.py",  # 167 s
+    "kumokan/api/tests/test_same_refusals_as_the_ui.py",  # 162 s
+    "kumokan/rulebook/tests/test_no_identifiers_on_pages.py",  # 148 s
+    "kumokan/ledger/tests/test_ledger_list_cursor.py",  # 129 s
+    "kumokan/core/tests/test_tenant_isolation_api_writes.py",  # 112 s
+    "kumokan/applications/tests/test_journey_browser.py",  # 112 s
+    "kumokan/tenancy/tests/test_pack_versions_migration.py",  # 111 s
+    "kumokan/core/tests/test_permission_matrix.py",  # 110 s
+    "kumokan/documents/tests/test_printed_forms.py",  # 108 s
+    "kumokan/policy/tests/test_schemas.py",  # 97 s
+    "kumokan/demo/tests/test_demo_catalogue.py",  # 93 s
+    "kumokan/api/tests/test_ledger.py",  # 90 s
+    "kumokan/policy/tests/test_cli.py",  # 88 s
+    "kumokan/accounts/tests/test_saml_linking.py",  # 87 s
+    "kumokan/audit/tests/test_rekey_migration.py",  # 85 s
+]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `one_database` what gives the same result on any database: see the module's docstring.
 
-    And give every test a node id of its own: pytest-xdist's --dist loadfile keeps its work by node id,
+    Put the slowest files first (SLOWEST_FIRST). And give every test a node id of its own: pytest-xdist's --dist loadfile keeps its work by node id,
     so of several tests with one id it would run only the first. Schemathesis (4.32 on pytest 9) names
     all the operations of test_schemathesis.py alike; their names (test…[GET /api/v1/…]) differ.
     """
@@ -121,6 +153,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         shown_only = item.nodeid.split("::", 1)[0] in SHOWN_NOT_STORED
         if not uses_database or shown_only or item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.one_database)
+    rank = {path: index for index, path in enumerate(SLOWEST_FIRST)}
+    # A stable sort: each file's tests stay together and in their order.
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 TEMPLATES = "KUMOKAN_TEST_DB_TEMPLATES"
