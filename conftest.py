@@ -98,6 +98,8 @@ SHOWN_NOT_STORED = {
     "kumokan/webhooks/tests/test_openapi_webhooks.py",
     # A sign-in token's signature, audience, issuer and lifetime (PyJWT).
     "kumokan/accounts/tests/test_sso_token_checks.py",
+    # Generated reasons and notes in the reader's language on the demo cities' pages.
+    "kumokan/rulebook/tests/test_generated_notes_in_the_readers_language.py",
 }
 
 # The slowest files, slowest first: xdist (--dist loadfile) hands out files in collection order, so these
