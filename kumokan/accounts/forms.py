@@ -20,7 +20,8 @@ class TokenForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        return self.cleaned_data["token"].strip()
+        token: str = self.cleaned_data["token"]
+        return token.strip()
 
 
 class LinkForm(forms.Form):
