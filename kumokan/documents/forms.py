@@ -15,6 +15,7 @@ from kumokan.documents.ledger_import import MAX_ROW, UNASSIGNED
 from kumokan.documents.ledger_table import Column
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.vocabulary import vocabulary
 
 ENCODING_CHOICES = [
     ("auto", _("Detect (UTF-8 or Shift_JIS)")),
@@ -46,7 +47,6 @@ class UploadForm(forms.Form):
         label=_("Municipality"), queryset=None, empty_label=None, to_field_name="slug"
     )
     file = forms.FileField(
-        label=_("Ledger file (.xlsx or .csv)"),
         help_text=_("Headers in row 1, one entry per row from row 2. At most 10 MB."),
     )
     encoding = forms.ChoiceField(label=_("Encoding of a CSV file"), choices=ENCODING_CHOICES, initial="auto")
@@ -56,6 +56,10 @@ class UploadForm(forms.Form):
         self.fields["municipality"].queryset = Municipality.objects.filter(
             pk__in=[m.pk for m in municipalities]
         )
+        # The ledger as the city calls it (情報システム台帳): the first city's, as the page's heading.
+        self.fields["file"].label = _("%(ledger)s file (.xlsx or .csv)") % {
+            "ledger": vocabulary(municipalities[0] if municipalities else None).ledger
+        }
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -128,7 +132,11 @@ class DecisionsForm(forms.Form):
                     (str(person.pk), f"{display_name(person)} ({person.get_username()})")
                     for person in eligible_service_managers(municipality)
                 ),
-                (UNASSIGNED, _("Leave unassigned: the ledger shows the entry without a service manager")),
+                (
+                    UNASSIGNED,
+                    _("Leave unassigned: the %(ledger)s shows the entry without a service manager")
+                    % {"ledger": vocabulary(municipality).ledger.lower()},
+                ),
             ]
         self.values: dict[str, tuple[str, str]] = {}
         for kind in ("classification", "department", "service_manager"):

@@ -178,9 +178,27 @@ def columns_for(municipality: Municipality) -> list[Column]:
 
 
 def _in_city_words(column: Column, municipality: Municipality) -> Column:
+    if column.key == "track":
+        return dataclasses.replace(column, value=_track_words(municipality), choices=None)
     if column.wording is None:
         return column
     return dataclasses.replace(column, label=in_words(column.wording, municipality))
+
+
+def _track_words(municipality: Municipality) -> Callable[[LedgerEntry], Value]:
+    """An entry's track as the city's rules name it, shortly (Kobe 機密性２以上, 5.3; tenancy.vocabulary), as
+    the pages' badges; the product's label where the pack has none, and in English. Read once per export,
+    in the language active then. The import derives the track from the classification and reads
+    neither form."""
+    labels: dict[str, str] = {}
+
+    def value(entry: LedgerEntry) -> Value:
+        if not labels:
+            short = vocabulary(municipality).track_short_labels
+            labels.update({str(track.value): short.get(track.value, str(track.label)) for track in Track})
+        return labels[entry.track]
+
+    return value
 
 
 def _no_value(entry: LedgerEntry) -> Value:

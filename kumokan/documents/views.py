@@ -136,7 +136,9 @@ def ledger_import(request: SignedInRequest) -> HttpResponse:
         if not attempt.refused:
             return redirect(ledger_import.get_absolute_url())
     imports = LedgerImport.objects.filter(municipality__in=municipalities).select_related("uploaded_by")[:20]
-    return render(request, "documents/import.html", {"form": form, "imports": imports})
+    # The words of the city imported into (the first the user administers, as the form's label).
+    context = {"form": form, "imports": imports, "terms": vocabulary(municipalities[0])}
+    return render(request, "documents/import.html", context)
 
 
 def _import_for(request: SignedInRequest, pk: int) -> LedgerImport:
@@ -292,7 +294,11 @@ def import_commit(request: SignedInRequest, pk: int) -> HttpResponse:
             return redirect(ledger_import.get_absolute_url())
         messages.success(
             request,
-            _("%(created)d entries were added to the ledger; %(existing)d were there already.")
-            % {"created": done.created_count, "existing": done.report.get("existing", 0)},
+            _("%(created)d entries were added to the %(ledger)s; %(existing)d were there already.")
+            % {
+                "created": done.created_count,
+                "existing": done.report.get("existing", 0),
+                "ledger": vocabulary(ledger_import.municipality).ledger.lower(),
+            },
         )
     return redirect(ledger_import.get_absolute_url())

@@ -22,6 +22,7 @@ from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.search import matching
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.vocabulary import vocabulary
 
 # Columns the list sorts by: the parameter's name → the ordering it means.
 SORTS = {
@@ -146,6 +147,7 @@ class LedgerFilterForm(forms.Form):
 
         self.fields["department"].choices = departments
         self.fields["classification"].choices = classifications
+        self.fields["track"].choices = functools.cache(lambda: ALL + track_choices(municipalities))
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT
@@ -263,3 +265,10 @@ class EntryForm(forms.Form):
         if self.entry.fields:
             changes["fields"] = {key: data.get(f"field:{key}") or "" for key in self.entry.fields}
         return changes
+
+
+def track_choices(municipalities: list[Municipality]) -> list[tuple[str, str]]:
+    """The tracks as the one city's rules name them shortly (the list's badges: Kobe 機密性２以上); the
+    product's labels for several cities or where the pack has no words."""
+    short = vocabulary(municipalities[0]).track_short_labels if len(municipalities) == 1 else {}
+    return [(str(track.value), short.get(track.value, str(track.label))) for track in Track]

@@ -22,10 +22,11 @@ from kumokan.core.refusals import refusal_on_form
 from kumokan.ledger import actions
 from kumokan.ledger.access import entries_for, entry_for
 from kumokan.ledger.choices import EntryStatus, EntryStep
-from kumokan.ledger.forms import EntryForm, LedgerFilterForm
+from kumokan.ledger.forms import EntryForm, LedgerFilterForm, track_choices
 from kumokan.ledger.models import LedgerChange, LedgerEntry
 from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
+from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
 
 __all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
@@ -75,17 +76,18 @@ def ledger(request: SignedInRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": _rows(page.object_list),
+            "rows": _rows(page.object_list, municipalities),
             "columns": _columns(form.ordering),
             "filtered": filtered,
         },
     )
 
 
-def _rows(entries: list[LedgerEntry]) -> list[dict[str, Any]]:
+def _rows(entries: list[LedgerEntry], municipalities: list[Municipality]) -> list[dict[str, Any]]:
     """The list's rows as the table shows them, each label resolved once per page rather than once per
-    cell (a lazy label and a method call per cell were a third of the page's rendering, issue 18)."""
-    tracks = {value: str(label) for value, label in Track.choices}
+    cell (a lazy label and a method call per cell were a third of the page's rendering, issue 18); the
+    track as the filter names it (the city's short words, issue 17)."""
+    tracks = dict(track_choices(municipalities))
     statuses = {value: str(label) for value, label in EntryStatus.choices}
     return [
         {

@@ -35,7 +35,8 @@ def test_export_then_import_into_another_municipality(page, login, screenshot, t
     page.goto("/documents/ledger/imports/")
     broken = tmp_path / "broken.csv"
     broken.write_bytes(exported.read_bytes().replace(b"2025-04-01", "令和7年2月30日".encode()))
-    page.get_by_label("台帳ファイル（.xlsx または .csv）").set_input_files(str(broken))
+    # Kobe's word for the ledger (kobe.yaml terms.ledger, 5.2.1④).
+    page.get_by_label("情報システム台帳ファイル（.xlsx または .csv）").set_input_files(str(broken))
     page.get_by_role("button", name="ファイルを確認する").click()
     page.get_by_role("heading", name="問題").wait_for()
     assert (
@@ -45,17 +46,17 @@ def test_export_then_import_into_another_municipality(page, login, screenshot, t
     screenshot(page, "refused")
 
     page.goto("/documents/ledger/imports/")
-    page.get_by_label("台帳ファイル（.xlsx または .csv）").set_input_files(str(exported))
+    page.get_by_label("情報システム台帳ファイル（.xlsx または .csv）").set_input_files(str(exported))
     page.get_by_role("button", name="ファイルを確認する").click()
     # The other city's service managers have no account here: asked once, imported unassigned
     # (in Kobe's word for the role, 003 5.2.1⑤ク).
     page.get_by_role("heading", name="利用者が見つからない外部サービス管理者").wait_for()
     for choice in page.locator("table.decisions select").all():
-        choice.select_option(label="未指名のまま取り込む（台帳に「管理者未指名」と表示）")
+        choice.select_option(label="未指名のまま取り込む（情報システム台帳に「管理者未指名」と表示）")
     screenshot(page, "managers")
     page.get_by_role("button", name="決定を保存して確認し直す").click()
     page.get_by_role("button", name=f"新しい行を取り込む（{len(entries)}件）").click()
-    page.get_by_text(f"台帳に{len(entries)}件を登録しました").wait_for()
+    page.get_by_text(f"情報システム台帳に{len(entries)}件を登録しました").wait_for()
     assert LedgerEntry.objects.filter(municipality=municipality).count() == len(entries)
 
 

@@ -506,7 +506,8 @@ def test_commit_page_imports_a_checked_file(client):
     ledger_import = check(municipality, admin, csv_file(row()))
     client.force_login(admin)
     response = client.post(f"/documents/ledger/imports/{ledger_import.pk}/commit/", follow=True)
-    assert "台帳に1件を登録しました" in response.content.decode()
+    # In Kobe's word for the ledger (kobe.yaml terms.ledger, 5.2.1④).
+    assert "情報システム台帳に1件を登録しました" in response.content.decode()
     assert LedgerEntry.objects.filter(municipality=municipality).count() == 1
 
 
