@@ -27,7 +27,7 @@ from kumokan.accounts.actions import (
 from kumokan.accounts.choices import LinkMethod
 from kumokan.accounts.models import ExternalIdentity, GroupRoleMapping, IdentityProvider, SignInRefusal
 from kumokan.core.actors import Actor
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, as_sentence
 
 admin.site.unregister(AccessAttempt)
 
@@ -111,7 +111,7 @@ class LinkForm(forms.ModelForm):  # type: ignore[type-arg]
                     method=LinkMethod.ADMINISTRATOR,
                 )
             except WorkflowError as exc:
-                raise ValidationError(exc.message) from exc
+                raise ValidationError(as_sentence(exc.message)) from exc
         return cleaned
 
 

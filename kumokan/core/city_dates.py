@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.punctuation import bracketed
 from kumokan.core.wareki import DateFormatError, as_date, to_wareki
+from kumokan.errors import as_sentence
 
 
 def _day(value: Any) -> datetime.date | None:
@@ -74,4 +75,4 @@ class CityDateField(forms.DateField):
         try:
             return as_date(value)
         except DateFormatError as exc:
-            raise ValidationError(exc.message, code="invalid") from None
+            raise ValidationError(as_sentence(exc.message), code="invalid") from None

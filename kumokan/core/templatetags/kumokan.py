@@ -22,6 +22,7 @@ from kumokan.core.punctuation import (
     label_separator,
     period_separator,
 )
+from kumokan.errors import as_sentence
 from kumokan.policy import PolicyError
 
 register = template.Library()
@@ -114,6 +115,12 @@ def in_language(rule: dict[str, Any], key: str = "text") -> str:
         if english:
             return str(english)
     return str(rule.get(key, ""))
+
+
+@register.filter
+def sentence(text: Any) -> str:
+    """A refusal or problem shown on its own reads as a sentence (kumokan.errors.as_sentence)."""
+    return as_sentence(str(text))
 
 
 @register.filter
