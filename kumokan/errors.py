@@ -119,6 +119,19 @@ def joined(parts: Iterable[str | Promise], separator: tuple[str, str] = REASONS)
     return _joined_lazy(tuple(parts), separator)  # type: ignore[no-any-return]
 
 
+# A person's note and the one the system adds are on lines of their own, in either language.
+NOTES = ("separator between notes", "\n")
+
+
+def typed_then_given(typed: str, given: Mapping[str, Any]) -> str | Promise:
+    """A note or reason as a person typed it, then the one kumokan gave (`stored`, empty if none) on the
+    next line, in the reader's language (a checklist task closed at retirement, an imported row)."""
+    if not given:
+        return typed
+    text = restored(given)
+    return joined((typed, text), NOTES) if typed else text
+
+
 class Spoken(Exception):
     """An error a person reads: one msgid with its parameters, translated when it is read."""
 

@@ -239,7 +239,7 @@ def _detail(user: Any, application: Application) -> dict[str, Any]:
         "period_start": application.period_start,
         "period_end": application.period_end,
         "user_scope_detail": application.user_scope_detail,
-        "notes": application.notes,
+        "notes": str(application.notes_text),
         "approver_title": snapshot.approver_title if snapshot else "",
         "judgment": snapshot.judgment if snapshot else None,
         "answers": [
@@ -276,7 +276,7 @@ def decision_data(decision: Any) -> dict[str, Any]:
         "id": decision.pk,
         "outcome": decision.outcome,
         "outcome_label": str(decision.get_outcome_display()),
-        "reason": decision.reason,
+        "reason": str(decision.reason_text),
         "decided_by": decision.decided_by.get_username(),
         "decided_by_name": display_name(decision.decided_by),
         "decided_at": decision.decided_at,

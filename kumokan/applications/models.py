@@ -13,11 +13,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
 from kumokan.core.answers import AnsweredItem, finding_key, one_per_item, pack_item_key, valid_answer
 from kumokan.core.private_files import PrivateFileField
+from kumokan.errors import typed_then_given
 from kumokan.policy import Judgment
 
 
@@ -55,6 +57,8 @@ class Application(models.Model):
     period_end = models.DateField(_("end of use"), null=True, blank=True)
     user_scope_detail = models.TextField(_("scope of users (details)"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A note kumokan gave (an imported row's file and row), kept as its msgid: kumokan.errors.stored.
+    system_note = models.JSONField(_("note given by the system"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Kobe §5.3: a contractor (the applicant here) submits the requirement sheet for a service it uses on
     # the city's behalf, and the commissioning department's 情報管理者等 confirm it (routing.may_decide).
@@ -112,6 +116,11 @@ class Application(models.Model):
             and self.department.municipality_id != self.municipality_id
         ):
             raise ValidationError({"department": _("The department does not belong to the municipality.")})
+
+    @property
+    def notes_text(self) -> str | Promise:
+        """The notes as typed, then the note kumokan gave (if any) in the reader's language."""
+        return typed_then_given(self.notes, self.system_note)
 
     @property
     def judgment(self) -> JudgmentSnapshot | None:
@@ -359,6 +368,8 @@ class Decision(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     reason = models.TextField(_("reason"), blank=True)
+    # A reason kumokan gave (an imported row's file and row), kept as its msgid: kumokan.errors.stored.
+    system_reason = models.JSONField(_("reason given by the system"), default=dict, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -401,3 +412,8 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.get_outcome_display()}"
+
+    @property
+    def reason_text(self) -> str | Promise:
+        """The reason as typed, then the one kumokan gave (if any) in the reader's language."""
+        return typed_then_given(self.reason, self.system_reason)

@@ -14,12 +14,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,7 +51,7 @@ from kumokan.documents.ledger_import import (
 )
 from kumokan.documents.ledger_table import header_key
 from kumokan.documents.models import ImportMapping, LedgerImport
-from kumokan.errors import CHOICES, ConflictError, WorkflowError, in_both, joined
+from kumokan.errors import CHOICES, ConflictError, WorkflowError, in_both, interpolate, joined, stored
 from kumokan.ledger.actions import TYPED_FIELD_IDS, new_entry
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.actions.entries import build_entries
@@ -602,6 +603,10 @@ def _facts(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The note and decision reason of an application an import wrote (Application.system_note).
+IMPORTED_NOTE = gettext_lazy("Imported from the ledger file %(name)s, row %(row)d.")
+
+
 class _Kind:
     """One judgment shared by the rows alike in what the judgment reads, with its JSON made once."""
 
@@ -661,10 +666,12 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             if approved_on
             else now
         )
-        note = _("Imported from the ledger file %(name)s, row %(row)d.") % {
-            "name": ledger_import.original_name,
-            "row": row.number,
-        }
+        # Kept as its msgid, read in each reader's language (as the ledger history's reasons).
+        note = stored(
+            cast(
+                Promise, interpolate(IMPORTED_NOTE, {"name": ledger_import.original_name, "row": row.number})
+            )
+        )
         service_key = _service_key(values)
         service = services[service_key]
         application = Application(
@@ -676,7 +683,7 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             period_start=values.get("period_start"),
             period_end=values.get("period_end"),
             user_scope_detail=values.get("user_scope_detail", ""),
-            notes=note,
+            system_note=note,
             status=Status.APPROVED,
             submitted_at=approved_at,
             created_at=now,
@@ -691,7 +698,7 @@ def _import_rows(acting_user: Actor, ledger_import: LedgerImport, rows: list[Che
             Decision(
                 application=application,
                 outcome=Outcome.APPROVED,
-                reason=note,
+                system_reason=note,
                 decided_by=importer,
                 decided_at=approved_at,
                 approver_title=approver_title,

@@ -246,7 +246,7 @@ class _Context:
                 f"{facts.get('data_location', 'JP')}／{facts.get('governing_law', 'JP')}",
             ),
             Row(_("Certifications"), "、".join(facts.get("certifications") or []) or _("None")),
-            Row(_("Notes"), application.notes),
+            Row(_("Notes"), str(application.notes_text)),
         ]
 
     def summary(self) -> list[Row]:
@@ -287,7 +287,7 @@ class _Context:
                 name=display_name(decision.decided_by),
                 date=both_dates(timezone.localdate(decision.decided_at)),
             ),
-            reason=decision.reason,
+            reason=str(decision.reason_text),
             self_approval=decision.self_approval,
         )
 

@@ -12,15 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem, one_per_item
 from kumokan.core.private_files import PrivateFileField
-from kumokan.errors import joined, restored
+from kumokan.errors import typed_then_given
 from kumokan.lifecycle.choices import (
     TaskPhase,
     TaskStatus,
 )
 from kumokan.lifecycle.models.common import USER, CopiesOfEntry, EntryFiles, Versioned
-
-# A person's note and the one the system adds are on lines of their own, in either language.
-NOTES = ("separator between notes", "\n")
 
 
 class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
@@ -102,10 +99,7 @@ class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
     @property
     def note_text(self) -> str | Promise:
         """The note as typed, then the note kumokan gave (if any) in the reader's language."""
-        if not self.system_note:
-            return self.note
-        given = restored(self.system_note)
-        return joined((self.note, given), NOTES) if self.note else given
+        return typed_then_given(self.note, self.system_note)
 
     def is_overdue(self, today: Any = None) -> bool:
         today = today or timezone.localdate()
