@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,6 +58,7 @@ from kumokan.tenancy.access import eligible_service_managers, has_role, role_tit
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 from kumokan.tenancy.permissions import Capability, granted_roles, municipalities_granting, requires
+from kumokan.tenancy.vocabulary import vocabulary
 
 # Fields a live judgment need not have yet (it stands in for the missing text, and has no department).
 PREVIEW_IGNORES = frozenset({"department", "version", *TEXT_FACTS})
@@ -515,7 +516,8 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
                     service_manager=form.cleaned_data.get("service_manager"),
                 )
             if not attempt.refused:
-                messages.success(request, _DECIDED[form.cleaned_data["outcome"]])
+                ledger = vocabulary(application.municipality).ledger.lower()
+                messages.success(request, str(_DECIDED[form.cleaned_data["outcome"]]) % {"ledger": ledger})
                 return redirect(application)
     return render(
         request,
@@ -534,10 +536,11 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
+# Read in the reader's language when shown (gettext here would keep the language of the server's start).
 _DECIDED = {
-    Outcome.APPROVED: _("The application is approved and recorded in the ledger."),
-    Outcome.REJECTED: _("The application is rejected."),
-    Outcome.RETURNED: _("The application is returned to the applicant."),
+    Outcome.APPROVED: gettext_lazy("The application is approved and recorded in the %(ledger)s."),
+    Outcome.REJECTED: gettext_lazy("The application is rejected."),
+    Outcome.RETURNED: gettext_lazy("The application is returned to the applicant."),
 }
 
 

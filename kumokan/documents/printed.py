@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kumokan.applications.choices import Answer, Outcome, UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot, explanations_by_finding
@@ -151,7 +153,10 @@ def printed_forms(application: Application) -> list[PrintedForm]:
     kinds = {kind for _id, _title, kind in pack_forms}
     specs: list[tuple[str, str, FormKind]] = []
     if FormKind.APPLICATION_AND_PERMIT not in kinds:
-        specs.append(("", _("Cloud service usage application"), FormKind.APPLICATION_AND_PERMIT))
+        # Named with the city's word for the service (Kobe: 外部サービス利用申請書).
+        service = vocabulary(application.municipality).service
+        title = capfirst(_("%(service)s usage application") % {"service": service})
+        specs.append(("", title, FormKind.APPLICATION_AND_PERMIT))
     specs += pack_forms
     if not kinds & set(ANSWER_KINDS):
         specs.append(("", _("Checklist answers"), FormKind.CHECKLIST))
@@ -174,6 +179,7 @@ class _Context:
         self.decision = decision
         self.judgment: dict[str, Any] = snapshot.judgment
         self.facts: dict[str, Any] = snapshot.facts
+        self.words = vocabulary(application.municipality)
         self.answers = {
             (a.pack_id, a.item_id): a for a in application.answers.all().order_by("pack_id", "item_id")
         }
@@ -187,7 +193,7 @@ class _Context:
             "form_id": form_id,
             "title": title,
             "municipality": application.municipality.name,
-            "service_word": vocabulary(application.municipality).service,
+            "service_word": self.words.service,
             "date": both_dates(timezone.localdate(submitted)),
             "addressee": self.snapshot.approver_title
             or (self.judgment.get("approver") or {}).get("title", ""),
@@ -210,6 +216,14 @@ class _Context:
             )
         return PrintedForm(**common, fields=self.summary(), sections=self.sections())
 
+    # The service and its provider as the city's rules name them, as the ledger's columns do
+    # (documents.ledger_table: Kobe's 外部サービスの名称, 外部サービス提供者).
+    def service_label(self) -> str:
+        return capfirst(pgettext("ledger column", "%(service)s") % self.words.as_params())
+
+    def provider_label(self) -> str:
+        return capfirst(pgettext("ledger column", "%(service)s provider") % self.words.as_params())
+
     def fields(self) -> list[Row]:
         application, facts, judgment = self.application, self.facts, self.judgment
         service = application.service
@@ -223,9 +237,9 @@ class _Context:
         personal = _("Yes") if facts.get("handles_personal_info") else _("No")
         specific = _("Yes") if facts.get("handles_specific_personal_info") else _("No")
         return [
-            Row(_("Cloud service"), facts["service_name"]),
+            Row(self.service_label(), facts["service_name"]),
             Row(_("Function"), "・".join(facts.get("functions") or []) or service.function_name),
-            Row(_("Provider"), facts["provider"]),
+            Row(self.provider_label(), facts["provider"]),
             Row(_("Service model"), str(ServiceModel(facts["service_model"]).label)),
             Row(_("Purpose (business)"), facts["purpose"]),
             Row(_("Scope of business"), application.business_scope),
@@ -253,8 +267,8 @@ class _Context:
         """What heads a checklist: which service, whose application, which track."""
         applicant = f"{self.application.department.name} {display_name(self.application.applicant)}"
         return [
-            Row(_("Cloud service"), str(self.application.service)),
-            Row(_("Provider"), self.facts["provider"]),
+            Row(self.service_label(), str(self.application.service)),
+            Row(self.provider_label(), self.facts["provider"]),
             Row(_("Applicant"), applicant),
             Row(_("Track"), self.judgment.get("track_label", "")),
         ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kumokan.core.actors import Actor, person
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
-from kumokan.notifications.models import Notification
+from kumokan.notifications.models import Notification, verb_label
 
 
 def notify(
@@ -47,7 +47,7 @@ def notify(
     recipients = [n.user.email for n in created if n.user.email]
     if recipients:
         with translation.override("ja"):  # like the text, the mail is in Japanese whoever acted
-            subject = f"[雲管] {Verb(verb).label}"
+            subject = f"[雲管] {verb_label(verb, municipality)}"
         body = f"{text}\n\n{url}\n"
         for address in recipients:
             transaction.on_commit(

@@ -3,10 +3,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.notifications.choices import Verb
+from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import vocabulary
+
+
+def verb_label(verb: str, municipality: Municipality | None) -> str:
+    """The kind of a notification, in the active language; the ledger named as the city does (Kobe:
+    情報システム台帳の変更, tenancy.vocabulary)."""
+    if verb == Verb.LEDGER_CHANGED:
+        return gettext("%(ledger)s entry changed") % {"ledger": vocabulary(municipality).ledger}
+    return str(Verb(verb).label)
 
 
 class Notification(models.Model):
@@ -35,6 +45,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.text[:40]}"
+
+    @property
+    def verb_label(self) -> str:
+        return verb_label(self.verb, self.municipality)
 
     @property
     def text_for_reader(self) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils.translation import override
 from openpyxl import load_workbook
 
 from kumokan.applications.choices import Outcome
@@ -273,3 +274,23 @@ def test_kobes_application_speaks_of_external_services_in_the_pdf_and_the_workbo
     form = printed_forms(application)[0]
     assert "次のとおり外部サービスの利用を申請します。" in pdf_text(render_pdf(form)).replace(" ", "")
     assert "次のとおり外部サービスの利用を申請します。" in xlsx_text(render_xlsx(form))
+
+
+def test_kobes_application_pdf_names_the_service_as_kobe_does():
+    """Kobe's rules say 外部サービス (1.1): kumokan's own application form is titled and filled in Kobe's
+    word, and the manager is Kobe's 外部サービス管理者 (issue 17 point 1); English stays English."""
+    _c, application = approved("kobe")
+    form = printed_forms(application)[0]
+    assert form.title == "外部サービス利用申請書"
+    assert [row.label for row in form.fields[:3]] == ["外部サービスの名称", "機能名", "外部サービス提供者"]
+    text = pdf_text(render_pdf(form))
+    assert "外部サービス利用申請書" in text and "外部サービス管理者" in text
+    assert "クラウドサービス" not in text
+    with override("en"):
+        english = printed_forms(application)[0]
+    assert english.title == "Cloud service usage application"
+    assert [row.label for row in english.fields[:3]] == [
+        "Cloud service",
+        "Function",
+        "Cloud service provider",
+    ]

@@ -41,6 +41,7 @@ from kumokan.lifecycle.models import (
 )
 from kumokan.lifecycle.schedule import settings_for
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
+from kumokan.tenancy.vocabulary import vocabulary
 
 
 @requires(Capability.REPORT_INCIDENT)
@@ -61,7 +62,10 @@ def incident_new(request: SignedInRequest) -> HttpResponse:
                 occurred_at=data["occurred_at"],
             )
         if not attempt.refused:
-            messages.success(request, _("The incident is reported to the service manager."))
+            manager = vocabulary(found.entry.municipality).service_manager.lower()
+            messages.success(
+                request, _("The incident is reported to the %(manager)s.") % {"manager": manager}
+            )
             return redirect(found)
     return render(request, "lifecycle/incident_new.html", {"form": form})
 

@@ -48,6 +48,7 @@ from kumokan.lifecycle.models import (
     Termination,
 )
 from kumokan.tenancy.permissions import Capability, can, requires
+from kumokan.tenancy.vocabulary import vocabulary
 
 
 @requires(Capability.VIEW_LEDGER)
@@ -103,8 +104,11 @@ def termination_step(request: SignedInRequest, pk: int, step: str) -> HttpRespon
             act(request, current, step, form.cleaned_data)
         if not attempt.refused:
             if step == "complete":
+                ledger = vocabulary(found.municipality).ledger.lower()
                 messages.success(
-                    request, _("The use has ended: the service is retired and stays in the ledger.")
+                    request,
+                    _("The use has ended: the service is retired and stays in the %(ledger)s.")
+                    % {"ledger": ledger},
                 )
             else:
                 messages.success(request, _("The step is recorded."))

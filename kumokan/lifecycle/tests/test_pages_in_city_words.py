@@ -1,0 +1,73 @@
+"""The pages of a service in use name its manager and the ledger as the city's rules do (issue 17 point 1):
+Kobe's say 外部サービス管理者 and 情報システム台帳 (kobe.yaml terms, 5.2.1④), Osaka's the product's words,
+and in English "service manager" and "ledger"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from kumokan.applications.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def text(client: Client, path: str, language: str = "ja", **post: str) -> str:
+    response = (
+        client.post(path, post, follow=True, HTTP_ACCEPT_LANGUAGE=language)
+        if post
+        else client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+    )
+    assert response.status_code == 200, path
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("slug", "manager", "ledger"),
+    [("kobe", "外部サービス管理者", "情報システム台帳"), ("osaka", "クラウドサービス管理者", "台帳")],
+)
+def test_the_pages_of_a_service_in_use_speak_the_citys_words(client: Client, slug, manager, ledger) -> None:
+    c = f.city(slug, approver=("デジタル統括室長", "approver") if slug == "osaka" else None)
+    # Osaka's approver names the manager (the department's head here).
+    entry = f.entry(c, manager=c.head) if slug == "osaka" else f.entry(c)
+    client.force_login(entry.service_manager)
+    assert f"発生した事象を{manager}に報告します。" in text(client, "/lifecycle/incidents/new/")
+    detail = text(client, f"/ledger/{entry.pk}/")
+    assert f">{ledger}の変更</a>" in detail
+    assert f"<h1>{ledger}の変更: " in text(client, f"/ledger/{entry.pk}/edit/")
+    assert f'aria-label="{ledger}の検索と絞り込み"' in text(client, "/ledger/")
+    client.force_login(c.chief)
+    assert f"各サービスの{manager}が基準に適合しているかを確認し" in text(client, "/lifecycle/orders/new/")
+
+
+def test_in_english_the_words_are_english(client: Client) -> None:
+    c = f.city("kobe")
+    entry = f.entry(c)
+    client.force_login(entry.service_manager)
+    assert "Tell the service manager what happened." in text(client, "/lifecycle/incidents/new/", "en")
+    assert ">Edit the ledger entry</a>" in text(client, f"/ledger/{entry.pk}/", "en")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ja", "承認し、情報システム台帳に登録しました。"),
+        ("en", "The application is approved and recorded in the ledger."),
+    ],
+)
+def test_an_approval_says_it_is_recorded_in_the_citys_ledger_in_the_readers_language(
+    client: Client, language, message
+) -> None:
+    c = f.city("kobe")
+    application = f.submitted(c)
+    client.force_login(c.security_manager)
+    page = text(
+        client,
+        f"/approvals/{application.pk}/",
+        language,
+        outcome="approved",
+        version=str(application.version),
+    )
+    assert message in page
