@@ -33,6 +33,7 @@ from kumokan.policy import Problem
 from kumokan.policy.facts import Certification, Deployment, MunicipalConfidentiality
 from kumokan.policy.pack import Phase, Response
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.vocabulary import vocabulary
 
 DEPLOYMENTS = [
     (Deployment.PUBLIC.value, _("Public cloud")),
@@ -179,6 +180,8 @@ class FactsForm(forms.Form):
                 self.fields["department"].initial = departments.get()
         if not self.is_bound and "required_clauses_present" not in self.initial:
             self.initial["required_clauses_present"] = True
+        # The provider as the city's rules name it (Kobe: 外部サービス提供者).
+        self.fields["provider"].label = vocabulary(municipality).provider_label()
         # Suggestions only: a new provider is typed in, and the catalogue matches names width-insensitively.
         self.fields["provider"].widget.attrs.update({"list": "providers", "autocomplete": "off"})
         for name in ("data_location", "governing_law"):

@@ -222,7 +222,7 @@ class _Context:
         return capfirst(pgettext("ledger column", "%(service)s") % self.words.as_params())
 
     def provider_label(self) -> str:
-        return capfirst(pgettext("ledger column", "%(service)s provider") % self.words.as_params())
+        return self.words.provider_label()
 
     def fields(self) -> list[Row]:
         application, facts, judgment = self.application, self.facts, self.judgment

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from kumokan.policy import PolicyError
@@ -28,6 +29,10 @@ class Vocabulary:
     def track(self, code: str, *, short: bool = False) -> str:
         labels = self.track_short_labels if short else self.track_labels
         return labels.get(code, code)
+
+    def provider_label(self) -> str:
+        """A service's provider as the city calls it, as a label (外部サービス提供者; the ledger's column)."""
+        return capfirst(pgettext("ledger column", "%(service)s provider") % self.as_params())
 
     def as_params(self) -> dict[str, str]:
         """The words as a message's parameters: %(service)s, %(service_manager)s, %(ledger)s."""

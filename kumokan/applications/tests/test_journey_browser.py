@@ -32,7 +32,7 @@ def log_out(page: Page) -> None:
 def fill_facts(page: Page, *, confidentiality: str) -> None:
     page.goto("/applications/new/")
     page.get_by_label("サービス名").fill("電子契約サービス")
-    page.get_by_label("クラウドサービス提供者").fill("株式会社サインクラウド")
+    page.get_by_label("外部サービス提供者").fill("株式会社サインクラウド")  # Kobe's word (1.1)
     page.get_by_label("利用目的").fill("契約書の電子締結")
     page.locator("#id_certifications input[value='ISMAP']").check()
     page.locator("#id_confidentiality").select_option(confidentiality)
