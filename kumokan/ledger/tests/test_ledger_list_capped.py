@@ -63,7 +63,8 @@ def test_below_the_cap_the_count_is_exact(client: Client, small_cap: None) -> No
 
     page = response.context["page"]
     assert (page.total, page.capped) == (4, False)
-    assert "4件" in response.content.decode() and "以上" not in response.content.decode()
+    # Not "4件以上" (Kobe's track badge says 機密性２以上: the count's words are looked for).
+    assert "4件" in response.content.decode() and "件以上" not in response.content.decode()
 
 
 def test_a_page_number_past_the_counted_rows_shows_the_last_counted_page_with_a_cursor_onwards(
