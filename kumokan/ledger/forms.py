@@ -148,6 +148,9 @@ class LedgerFilterForm(forms.Form):
         self.fields["department"].choices = departments
         self.fields["classification"].choices = classifications
         self.fields["track"].choices = functools.cache(lambda: ALL + track_choices(municipalities))
+        if len(municipalities) == 1:
+            # The provider as the one city's rules name it (Kobe: 外部サービス提供者).
+            self.fields["provider"].label = vocabulary(municipalities[0]).provider_label()
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT
@@ -240,6 +243,8 @@ class EntryForm(forms.Form):
             eligible | get_user_model().objects.filter(pk=entry.service_manager_id)
         ).distinct()
         managers.label_from_instance = display_name
+        # The manager as the city's rules name the role (Kobe: 外部サービス管理者).
+        managers.label = vocabulary(entry.municipality).service_manager
         for key in entry.fields:
             self.fields[f"field:{key}"] = forms.CharField(
                 label=field_labels.get(key, key), required=False, widget=forms.Textarea(attrs={"rows": 2})

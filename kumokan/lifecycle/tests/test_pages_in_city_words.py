@@ -38,6 +38,11 @@ def test_the_pages_of_a_service_in_use_speak_the_citys_words(client: Client, slu
     assert f">{ledger}の変更</a>" in detail
     assert f"<h1>{ledger}の変更: " in text(client, f"/ledger/{entry.pk}/edit/")
     assert f'aria-label="{ledger}の検索と絞り込み"' in text(client, "/ledger/")
+    provider = "外部サービス提供者" if slug == "kobe" else "クラウドサービス提供者"
+    assert f'<label for="id_provider">{provider}</label>' in text(client, "/ledger/")
+    assert f'<h2 id="entry-heading">{ledger}</h2>' in detail
+    assert f"<dt>{provider}</dt>" in detail
+    assert f'<label for="id_service_manager">{manager}' in text(client, f"/ledger/{entry.pk}/edit/")
     client.force_login(c.chief)
     assert f"各サービスの{manager}が基準に適合しているかを確認し" in text(client, "/lifecycle/orders/new/")
 
@@ -47,7 +52,10 @@ def test_in_english_the_words_are_english(client: Client) -> None:
     entry = f.entry(c)
     client.force_login(entry.service_manager)
     assert "Tell the service manager what happened." in text(client, "/lifecycle/incidents/new/", "en")
-    assert ">Edit the ledger entry</a>" in text(client, f"/ledger/{entry.pk}/", "en")
+    detail = text(client, f"/ledger/{entry.pk}/", "en")
+    assert ">Edit the ledger entry</a>" in detail
+    assert '<h2 id="entry-heading">Ledger entry</h2>' in detail
+    assert "<dt>Cloud service provider</dt>" in detail
 
 
 @pytest.mark.parametrize(
