@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
+from kumokan.tenancy.vocabulary import vocabulary
 
 __all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
 COLUMNS = (
@@ -77,7 +79,7 @@ def ledger(request: SignedInRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": _rows(page.object_list, municipalities),
-            "columns": _columns(form.ordering),
+            "columns": _columns(form.ordering, municipalities),
             "filtered": filtered,
         },
     )
@@ -108,10 +110,14 @@ def _rows(entries: list[LedgerEntry], municipalities: list[Municipality]) -> lis
     ]
 
 
-def _columns(sort: str) -> list[dict[str, Any]]:
-    """Each sortable column header: its label, the sort its link asks for, and its aria-sort state."""
+def _columns(sort: str, municipalities: list[Municipality]) -> list[dict[str, Any]]:
+    """Each sortable column header: its label, the sort its link asks for, and its aria-sort state; the
+    provider and the manager as the one city's rules name them (Kobe: 外部サービス提供者, 外部サービス管理者)."""
+    words = vocabulary(municipalities[0] if len(municipalities) == 1 else None)
+    worded: dict[str, str | Promise] = {"provider": words.provider_label(), "manager": words.service_manager}
     columns = []
-    for key, label in COLUMNS:
+    for key, generic in COLUMNS:
+        label = worded.get(key, generic)
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
         columns.append(
             {

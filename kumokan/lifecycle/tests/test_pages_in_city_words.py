@@ -39,7 +39,9 @@ def test_the_pages_of_a_service_in_use_speak_the_citys_words(client: Client, slu
     assert f"<h1>{ledger}の変更: " in text(client, f"/ledger/{entry.pk}/edit/")
     assert f'aria-label="{ledger}の検索と絞り込み"' in text(client, "/ledger/")
     provider = "外部サービス提供者" if slug == "kobe" else "クラウドサービス提供者"
-    assert f'<label for="id_provider">{provider}</label>' in text(client, "/ledger/")
+    listing = text(client, "/ledger/")
+    assert f'<label for="id_provider">{provider}</label>' in listing
+    assert f">{provider}</a> </th>" in listing and f">{manager}</a> </th>" in listing
     assert f'<h2 id="entry-heading">{ledger}</h2>' in detail
     assert f"<dt>{provider}</dt>" in detail
     assert f'<label for="id_service_manager">{manager}' in text(client, f"/ledger/{entry.pk}/edit/")
