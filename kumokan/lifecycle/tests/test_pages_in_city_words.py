@@ -44,6 +44,9 @@ def test_the_pages_of_a_service_in_use_speak_the_citys_words(client: Client, slu
     assert f">{provider}</a> </th>" in listing and f">{manager}</a> </th>" in listing
     assert f'<h2 id="entry-heading">{ledger}</h2>' in detail
     assert f"<dt>{provider}</dt>" in detail
+    # The service's page and the application's link to the entry by the city's word.
+    assert f">{ledger}</a>" in text(client, f"/lifecycle/entries/{entry.pk}/")
+    assert f">{ledger}</a>" in text(client, entry.application.get_absolute_url())
     assert f'<label for="id_service_manager">{manager}' in text(client, f"/ledger/{entry.pk}/edit/")
     client.force_login(c.chief)
     assert f"各サービスの{manager}が基準に適合しているかを確認し" in text(client, "/lifecycle/orders/new/")
