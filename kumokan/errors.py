@@ -13,6 +13,7 @@ history keeps its generated reasons so, kumokan.ledger.actions.save_change).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -59,12 +60,20 @@ CHOICES = ("separator between choices", ", ")
 EXAMPLES = ("separator between examples", ", ")
 
 
+_JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_LATIN = re.compile("[A-Za-z]")
+
+
 def as_sentence(text: str) -> str:
     """A refusal shown on its own (a message, a form error, the API's message_en) reads as a sentence:
     its first letter capitalised. Its msgid may be a fragment that other texts compose into a longer
     sentence ("…: %(reason)s"), so the capital is given where it is shown, not in the catalogue; a text
-    in a script without case (Japanese) is unchanged."""
-    return text[:1].upper() + text[1:] if text[:1].islower() else text
+    in a script without case (Japanese) is unchanged, also when it begins with a name in Latin letters
+    ("yamada は…のアカウントではありません"): a text with more Japanese characters than Latin letters is
+    Japanese (an English text may quote Japanese examples: "not a date (e.g. 令和7年4月1日)")."""
+    if not text[:1].islower() or len(_JAPANESE.findall(text)) > len(_LATIN.findall(text)):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def rendered(text: str | Promise, language: str) -> str:
