@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,10 +35,8 @@ pytestmark = pytest.mark.django_db
 UNFINISHED = ("未着手", "実施中", "報告済み")
 
 
-@pytest.mark.parametrize("slug", ["amagasaki", "kitakyushu", "osaka", "kobe"])
-def test_a_retired_service_shows_nothing_unfinished_on_its_pages(slug: str) -> None:
-    c = city(slug, approver=OSAKA_APPROVER) if slug == "osaka" else city(slug)
-    e = in_operation(c)
+def an_incident_and_its_action(c: Any, e: Any, *, linked: bool = True) -> tuple[Any, Any]:
+    """A staff member's incident on the entry and the manager's corrective action (for it, if linked)."""
     manager = e.service_manager
     incident = report_incident(acting_user=c.staff, entry=e, title="誤送信", description="宛先を誤った")
     action = open_corrective_action(
@@ -46,8 +45,17 @@ def test_a_retired_service_shows_nothing_unfinished_on_its_pages(slug: str) -> N
         description="送信前の宛先確認を二人で行う。",
         owner=manager,
         deadline=timezone.localdate() + datetime.timedelta(days=14),
-        incident=incident,
+        incident=incident if linked else None,
     )
+    return incident, action
+
+
+@pytest.mark.parametrize("slug", ["amagasaki", "kitakyushu", "osaka", "kobe"])
+def test_a_retired_service_shows_nothing_unfinished_on_its_pages(slug: str) -> None:
+    c = city(slug, approver=OSAKA_APPROVER) if slug == "osaka" else city(slug)
+    e = in_operation(c)
+    manager = e.service_manager
+    incident, action = an_incident_and_its_action(c, e)
     close_corrective_action(acting_user=manager, action=action, corrected=True, result="手順を改めた。")
     start_incident_handling(acting_user=manager, incident=incident)
     close_incident(acting_user=manager, incident=incident, resolution="影響なしを確認した。")
@@ -71,14 +79,7 @@ def test_an_open_corrective_action_holds_the_retirement_and_the_termination_page
     c = city("kitakyushu")
     e = in_operation(c)
     manager = e.service_manager
-    incident = report_incident(acting_user=c.staff, entry=e, title="誤送信", description="宛先を誤った")
-    action = open_corrective_action(
-        acting_user=manager,
-        entry=e,
-        description="送信前の宛先確認を二人で行う。",
-        owner=manager,
-        deadline=timezone.localdate() + datetime.timedelta(days=14),
-    )
+    incident, action = an_incident_and_its_action(c, e, linked=False)
     termination = terminated_up_to(e, TerminationStep.SPECIAL_ACCOUNTS)
     client = Client()
     client.force_login(manager)
