@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Answer, Outcome, Status, Track
 from kumokan.core.answers import AnsweredItem, finding_key, one_per_item, pack_item_key, valid_answer
+from kumokan.core.constraints import one_of, use_period_ordered, version_counts_from_one
 from kumokan.core.private_files import PrivateFileField
 from kumokan.errors import typed_then_given
 from kumokan.policy import Judgment
@@ -79,23 +80,9 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-updated_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=Status.values),
-                violation_error_message=_("The status is not valid."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_period_ordered",
-                condition=Q(period_start__isnull=True)
-                | Q(period_end__isnull=True)
-                | Q(period_end__gte=F("period_start")),
-                violation_error_message=_("The end of use cannot be before its start."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_version_positive",
-                condition=Q(version__gte=1),
-                violation_error_message=_("The version is at least 1."),
-            ),
+            one_of("status", Status),
+            use_period_ordered(),
+            version_counts_from_one(),
         ]
         indexes = [
             models.Index(fields=["municipality", "status"], name="applications_status_idx"),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from kumokan.catalog.choices import (
     ImportStatus,
     ServiceModel,
 )
+from kumokan.core.constraints import one_of, ordered
 from kumokan.core.private_files import PrivateFileField
 from kumokan.core.spreadsheet import normalise
 
@@ -161,36 +162,25 @@ class Certification(models.Model):
         verbose_name_plural = _("certifications")
         ordering = ["provider", "kind", "-valid_until", "id"]
         constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_kind_valid",
-                condition=Q(kind__in=CertificationKind.values),
-                violation_error_message=_("The kind of certification is not valid."),
+            one_of("kind", CertificationKind, _("The kind of certification is not valid.")),
+            one_of("status", CertificationStatus),
+            ordered(
+                "valid_from",
+                "valid_until",
+                "validity",
+                _("The validity must end on or after the day it starts."),
             ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=CertificationStatus.values),
-                violation_error_message=_("The status is not valid."),
+            ordered(
+                "audit_period_start",
+                "audit_period_end",
+                "audit_period",
+                _("The audit period must end on or after the day it starts."),
             ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_validity_ordered",
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_until__isnull=True)
-                | Q(valid_until__gte=F("valid_from")),
-                violation_error_message=_("The validity must end on or after the day it starts."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_audit_period_ordered",
-                condition=Q(audit_period_start__isnull=True)
-                | Q(audit_period_end__isnull=True)
-                | Q(audit_period_end__gte=F("audit_period_start")),
-                violation_error_message=_("The audit period must end on or after the day it starts."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_report_period_ordered",
-                condition=Q(report_period_start__isnull=True)
-                | Q(report_period_end__isnull=True)
-                | Q(report_period_end__gte=F("report_period_start")),
-                violation_error_message=_("The report period must end on or after the day it starts."),
+            ordered(
+                "report_period_start",
+                "report_period_end",
+                "report_period",
+                _("The report period must end on or after the day it starts."),
             ),
             # The audit period and a pending renewal are ISMAP's (基本規程 3.5), the report period SOC 2's.
             models.CheckConstraint(
@@ -340,11 +330,7 @@ class IsmapImport(models.Model):
                 condition=Q(kind__in=ISMAP_KINDS),
                 violation_error_message=_("Only the ISMAP and ISMAP-LIU lists are imported."),
             ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=ImportStatus.values),
-                violation_error_message=_("The status is not valid."),
-            ),
+            one_of("status", ImportStatus),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_committed_has_who_and_when",
                 condition=~Q(status=ImportStatus.COMMITTED)

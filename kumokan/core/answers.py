@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kumokan.core.constraints import one_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -50,11 +51,7 @@ def one_per_item(owner: str, already: Any) -> models.UniqueConstraint:
 
 def valid_answer(choices: type[models.TextChoices]) -> models.CheckConstraint:
     """An answer table's constraint: its `answer` is one of `choices`."""
-    return models.CheckConstraint(
-        name="%(app_label)s_%(class)s_answer_valid",
-        condition=Q(answer__in=choices.values),
-        violation_error_message=_("The answer is not valid."),
-    )
+    return one_of("answer", choices, _("The answer is not valid."))
 
 
 class AnsweredItem(models.Model):

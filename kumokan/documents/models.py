@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kumokan.core.constraints import one_of
 from kumokan.core.private_files import PrivateFileField, import_storage
 from kumokan.documents.choices import ImportStatus
 
@@ -88,11 +89,7 @@ class LedgerImport(models.Model):
         verbose_name_plural = _("Ledger imports")
         ordering = ["-uploaded_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=ImportStatus.values),
-                violation_error_message=_("The import status is not valid."),
-            ),
+            one_of("status", ImportStatus, _("The import status is not valid.")),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_committed_has_date",
                 condition=~Q(status=ImportStatus.COMMITTED) | Q(committed_at__isnull=False),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Track, UserScope
+from kumokan.core.constraints import one_of, use_period_ordered, version_counts_from_one
 from kumokan.errors import restored
 from kumokan.ledger.choices import EntryStatus
 
@@ -107,23 +108,9 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("Ledger")
         ordering = ["service_name", "function_name", "id"]
         constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=EntryStatus.values),
-                violation_error_message=_("The status is not a valid value."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_period_ordered",
-                condition=Q(period_start__isnull=True)
-                | Q(period_end__isnull=True)
-                | Q(period_end__gte=F("period_start")),
-                violation_error_message=_("The end of use must not be before the start of use."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_version_positive",
-                condition=Q(version__gte=1),
-                violation_error_message=_("The version is 1 or more."),
-            ),
+            one_of("status", EntryStatus),
+            use_period_ordered(),
+            version_counts_from_one(),
             models.UniqueConstraint(
                 fields=["municipality", "import_key"],
                 name="%(app_label)s_%(class)s_unique_import",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem, one_per_item, pack_item_key, valid_answer
+from kumokan.core.constraints import counts_from_one, one_of
 from kumokan.procurement.choices import AnnexStatus, ContractorAnswer, SurveyAnswer
 
 USER = settings.AUTH_USER_MODEL
@@ -218,16 +219,8 @@ class ProcurementAnnex(models.Model):
                 name="%(app_label)s_%(class)s_unique_number",
                 violation_error_message=_("This procurement already has an annex with this number."),
             ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=AnnexStatus.values),
-                violation_error_message=_("The status is not valid."),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_number_positive",
-                condition=Q(number__gte=1),
-                violation_error_message=_("Annexes are numbered from 1."),
-            ),
+            one_of("status", AnnexStatus),
+            counts_from_one("number", _("Annexes are numbered from 1.")),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem, one_per_item
+from kumokan.core.constraints import one_of
 from kumokan.core.private_files import PrivateFileField
 from kumokan.errors import typed_then_given
 from kumokan.lifecycle.choices import (
@@ -64,11 +65,7 @@ class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
         ordering = ["entry", "position", "id"]
         constraints = [
             one_per_item("entry", _("This item is already a task of this ledger entry.")),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_status_valid",
-                condition=Q(status__in=TaskStatus.values),
-                violation_error_message=_("The status is not valid."),
-            ),
+            one_of("status", TaskStatus),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_decided_has_who_and_when",
                 condition=Q(status=TaskStatus.OPEN, confirmed_at__isnull=True)
