@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connections, router, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from kumokan.audit.actions import record_many, state_of
@@ -25,6 +25,8 @@ from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, signed_in
 from kumokan.core.answers import item_key
 from kumokan.core.bulk import as_copied, insert_rows
+from kumokan.core.citations import citation
+from kumokan.core.punctuation import bracketed
 from kumokan.errors import CHOICES, WorkflowError, in_both, joined, stored
 from kumokan.ledger.choices import EntryStatus, EntryStep
 from kumokan.ledger.models import LedgerEntry
@@ -242,13 +244,25 @@ def _check_operation_gate(entry: LedgerEntry) -> None:
     missing = operation_blockers(entry)
     if not missing:
         return
-    listed_ja = "\n".join(f"・{_clause(item)} {item['text']}" for item in missing)
-    listed_en = "\n".join(f"- {item_key(item)} ({item['source']['clause']})" for item in missing)
+    # Each item as a person reads it, by its text and its rules' name and clause, never by its id
+    # (issue 17 point 2): the API's message_en is read by people too.
     raise WorkflowError(
         gettext_lazy("%(count)s item(s) required before operation are not confirmed yet:\n%(items)s"),
         code="operation_gate",
-        params={"count": len(missing), "items": in_both(listed_ja, listed_en)},
+        params={"count": len(missing), "items": in_both(_listed(missing, "ja"), _listed(missing, "en"))},
     )
+
+
+def _listed(items: list[Item], language: str) -> str:
+    """The items one a line, each with its citation, in `language` (the pack's English gloss in English)."""
+    english = language.startswith("en")
+    with translation.override(language):
+        lines = []
+        for item in items:
+            text = (item.get("text_en") if english else None) or item["text"]
+            cited = citation(item["source"])
+            lines.append(f"{'- ' if english else '・'}{text}{bracketed(cited.text) if cited else ''}")
+    return "\n".join(lines)
 
 
 def _check_period_begun(entry: LedgerEntry, reason: str) -> None:
@@ -317,7 +331,3 @@ def _check_nothing_left_open(entry: LedgerEntry) -> None:
             code="open_matters",
             params={"corrective": corrective, "incidents": incidents},
         )
-
-
-def _clause(item: Item) -> str:
-    return f"〔{item['source']['clause']}〕"

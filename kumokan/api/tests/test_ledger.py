@@ -200,6 +200,34 @@ def test_starting_operation_is_refused_while_the_build_gate_is_open(api_as):
     assert body["code"] == "operation_gate"
 
 
+def test_the_gate_refusal_names_each_open_item_by_its_text_and_clause_in_both_languages(api_as):
+    """Issue 17 point 2: a person reads the refusal; an item's id (amagasaki:build.…) is no name."""
+    from kumokan.lifecycle.gates import operation_blockers
+
+    c = f.city("amagasaki", overlays=())
+    entry = f.entry(c)
+    open_items = operation_blockers(entry)
+    access = next(i for i in open_items if i["id"] == "build.access.prevent-unauthorised-access")
+
+    body = assert_error(
+        api_as(entry.service_manager).post(
+            f"/ledger/{entry.pk}/steps", {"version": entry.version, "step": "start_operation"}
+        ),
+        400,
+        "operation_gate",
+    )
+
+    rules = "尼崎市クラウドサービスの利用に関する規定（２以上）4.3＜アクセス制御に関する事項＞"
+    assert (
+        f"・不正なアクセスを防止するためのアクセス制御を実装する。（{rules}）" in body["message"].splitlines()
+    )
+    assert f"- {access['text_en']} ({rules})" in body["message_en"].splitlines()
+    assert body["message_en"].startswith(f"{len(open_items)} item(s) required before operation")
+    for message in (body["message"], body["message_en"]):
+        assert "amagasaki:" not in message and "build.access" not in message
+        assert len(message.splitlines()) == len(open_items) + 1
+
+
 def test_status_steps_follow_the_ledger_table_and_the_lifecycle_gates(api_as):
     c = f.city("kobe")
     entry = f.entry(c)
