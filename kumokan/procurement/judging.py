@@ -77,8 +77,9 @@ class Section:
 
 
 def natural_key(clause: str) -> list[Any]:
-    """Order clauses as their numbers read: 第1章 before 第3章, 2.9 before 2.10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", clause)]
+    """Order clauses as their numbers read: 第1章 before 第3章, 2.9 before 2.10. A circled digit (Kobe's
+    5.2.1④) is not a number: str.isdigit says yes to it and int() refuses it, hence isdecimal."""
+    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", clause)]
 
 
 def by_section(items: Iterable[Item]) -> list[Section]:
