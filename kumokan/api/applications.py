@@ -30,6 +30,7 @@ from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
 from kumokan.core.actors import SignedInRequest, display_name
 from kumokan.errors import as_typed, in_both
+from kumokan.policy.tracks import TrackCode
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability
 
@@ -53,7 +54,7 @@ class ApplicationSummary(Schema):
     provider_name: str
     status: StatusValue
     status_label: str
-    track: Literal["high", "low"] | None
+    track: TrackCode | None
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime

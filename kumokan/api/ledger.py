@@ -25,6 +25,7 @@ from kumokan.ledger.forms import LedgerFilterForm
 from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.workflow import steps_from
 from kumokan.lifecycle.actions import entries
+from kumokan.policy.tracks import TrackCode
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting
@@ -50,7 +51,7 @@ class EntryOut(Schema):
     purpose: str
     classification_code: str
     classification_label: str
-    track: Literal["high", "low"]
+    track: TrackCode
     period_start: datetime.date | None
     period_end: datetime.date | None
     applicant: str
@@ -100,7 +101,7 @@ class LedgerFilters(Paging, Changed):
     department_id: Id | None = Field(None, description="A department's id (as department_id in the results).")
     status: StatusValue | None = None
     classification: Text | None = Field(None, max_length=20, description="A classification code.")
-    track: Literal["high", "low"] | None = None
+    track: TrackCode | None = None
     provider: Text | None = Field(None, max_length=200, description="A provider's name, exactly.")
     sort: Text = Field(
         "service",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kumokan.core.labels import engine_choices
-from kumokan.policy import facts
+from kumokan.policy import facts, tracks
 
 
 class Status(models.TextChoices):
@@ -15,11 +15,13 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
 
 
-class Track(models.TextChoices):
-    """The engine's two tracks; each pack labels them in its own words (the judgment's track_label)."""
-
-    HIGH = "high", _("Handles important information")
-    LOW = "low", _("Does not handle important information")
+# kumokan.policy.tracks.TRACKS as Django choices; each pack labels the tracks in its own words (the
+# judgment's track_label), these generic labels stand where no pack speaks.
+Track = engine_choices(
+    "Track",
+    tracks.TRACKS,
+    {"high": _("Handles important information"), "low": _("Does not handle important information")},
+)
 
 
 class Answer(models.TextChoices):

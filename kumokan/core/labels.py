@@ -11,10 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.policy.pack import Phase, Severity
 
 
-def engine_choices(name: str, values: Iterable[StrEnum], labels: Mapping[Any, Any]) -> Any:
+def engine_choices(name: str, values: Iterable[str], labels: Mapping[Any, Any]) -> Any:
     """Django choices named `name` whose values are the engine's (kumokan.policy owns them), each with its
-    label in `labels`: a value the engine adds without a label here stops kumokan at start-up."""
-    return models.TextChoices(name, [(value.name, (value.value, labels[value])) for value in values])
+    label in `labels`: a value the engine adds without a label here stops kumokan at start-up.
+
+    `values` are an engine enum's members or the values of one of its Literal vocabularies (TRACKS),
+    named by their upper case."""
+    return models.TextChoices(
+        name,
+        [
+            (value.name if isinstance(value, StrEnum) else value.upper(), (str(value), labels[value]))
+            for value in values
+        ],
+    )
 
 
 PHASE_LABELS = {

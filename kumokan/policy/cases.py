@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -15,6 +15,7 @@ from kumokan.policy.library import PackLibrary
 from kumokan.policy.loader import _japanese, _LineFinder, _UniqueKeyLoader
 from kumokan.policy.pack import Severity
 from kumokan.policy.schemas import all_items
+from kumokan.policy.tracks import TrackCode
 
 
 class _Strict(BaseModel):
@@ -25,7 +26,7 @@ class Expect(_Strict):
     """What the judgment must say. Only the keys written are checked; `approver: null` expects none."""
 
     error: bool = False  # the facts are refused (exit 2 of `kumokan judge`)
-    track: Literal["high", "low"] | None = None
+    track: TrackCode | None = None
     approver: str | None = None  # the approver's title
     self_approval: bool | None = None
     applicant: str | None = None  # the applicant's title

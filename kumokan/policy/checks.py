@@ -21,6 +21,7 @@ from kumokan.policy.facts import (
     fact_kinds,
 )
 from kumokan.policy.pack import ID_PATTERN, Finding, Item, Pack, Recheck
+from kumokan.policy.tracks import TRACKS
 
 Issue = tuple[tuple[Any, ...], str, str]  # where in the pack, Japanese, English
 
@@ -98,7 +99,7 @@ def _check_kind(pack: Pack) -> list[Issue]:
         if conf.high_track_from not in [lv.code for lv in conf.levels]:
             issues.append(_issue(("classification", "confidentiality", "high_track_from"), "not_a_level"))
     if pack.tracks:
-        for name in ("high", "low"):
+        for name in TRACKS:
             track = getattr(pack.tracks, name)
             loc = ("tracks", name)
             if track.approver is None and track.approver_gap is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from kumokan.policy.errors import message
+from kumokan.policy.tracks import TrackCode
 
 Scalar = str | bool
 
@@ -29,7 +30,7 @@ class NotOf(_Op):
 
 
 class TrackIs(_Op):
-    track: Literal["high", "low"]
+    track: TrackCode
 
 
 class FactIsTrue(_Op):

@@ -27,6 +27,7 @@ from kumokan.policy.pack import (
     Severity,
     Source,
 )
+from kumokan.policy.tracks import TrackCode
 
 # The engine's output, typed as CONTRACT.md describes it (kumokan.policy.schemas): a judgment stored
 # by an earlier version lacks the keys marked NotRequired there, so readers .get() those.
@@ -241,7 +242,7 @@ def _one_per_code(findings: list[schemas.Finding]) -> list[schemas.Finding]:
     return list(merged.values())
 
 
-def _track(pack: MunicipalityPack, facts: Facts) -> Literal["high", "low"]:
+def _track(pack: MunicipalityPack, facts: Facts) -> TrackCode:
     """The track from every classification fact: the stricter wins, or an unmapped contradiction is refused."""
     scale = pack.classification.confidentiality
     conf = [lv.code for lv in scale.levels]

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kumokan.policy.conditions import Condition
+from kumokan.policy.tracks import TrackScope
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SEED_FILE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
@@ -193,14 +194,14 @@ class Tracks(_Strict):
 class LedgerField(_Strict):
     id: str
     label: str = Field(min_length=1)
-    track: Literal["high", "low", "any"] = "any"
+    track: TrackScope = "any"
     source: Source
 
 
 class Report(RoleTitle):
     """Whom changes must be reported to, and on which track."""
 
-    track: Literal["high", "low", "any"] = "any"
+    track: TrackScope = "any"
 
 
 class Workflow(_Strict):
@@ -208,7 +209,7 @@ class Workflow(_Strict):
 
     one_application_per_function: Source | None = None  # Kitakyushu §5.2(1)①
     # The track the rule stands in (Kitakyushu §5.2(1)① is in the 重要情報資産 procedure only).
-    one_application_per_function_track: Literal["high", "low", "any"] = "any"
+    one_application_per_function_track: TrackScope = "any"
     ledger_changes_reported_to: Report | None = None  # Kitakyushu §3.3②, §3.4②
     # Who approves an application to stop using a service before its information is disposed of
     # (Kobe §7.1①: the 外部サービス管理者 applies to the 情報セキュリティ管理者), and on which track.
@@ -219,7 +220,7 @@ class Item(_Strict):
     id: str
     phase: Phase
     group: str | None = None  # the seed's heading for a run of items (＜アクセス制御に関する事項＞)
-    track: Literal["high", "low", "any"] = "any"
+    track: TrackScope = "any"
     when: Condition | None = None
     text: str = Field(min_length=1)
     text_en: str | None = None
@@ -235,7 +236,7 @@ class Item(_Strict):
 class Finding(_Strict):
     code: str
     severity: Severity
-    track: Literal["high", "low", "any"] = "any"
+    track: TrackScope = "any"
     when: Condition | None = None
     message: str = Field(min_length=1)
     message_en: str | None = None
@@ -260,7 +261,7 @@ class Recheck(_Strict):
     triggers: tuple[Trigger, ...] = Field(min_length=1)
     # Only where the seed states an interval; "定期的" alone leaves it to a municipality setting.
     interval_months: int | None = Field(default=None, gt=0)
-    track: Literal["high", "low", "any"] = "any"
+    track: TrackScope = "any"
     when: Condition | None = None
     responsible: Role
     report_to: Role | None = None

@@ -17,6 +17,7 @@ from typing_extensions import TypedDict
 
 from kumokan.policy.facts import Facts
 from kumokan.policy.pack import Designation, Phase, Response, Role, Severity, Trigger
+from kumokan.policy.tracks import TrackCode, TrackScope
 
 _OPEN = ConfigDict(extra="allow")
 
@@ -99,7 +100,7 @@ class Item(TypedDict):
     source: Source
     pack: str
     phase: Phase
-    track: NotRequired[Literal["high", "low", "any"]]
+    track: NotRequired[TrackScope]
     required_before_operation: NotRequired[bool]
     response: NotRequired[Response]
     group: NotRequired[str]
@@ -154,7 +155,7 @@ class Judgment(TypedDict):
     """The judgment of one planned use (`kumokan judge`, kumokan.policy.judge; CONTRACT.md)."""
 
     packs: list[PackRef]
-    track: Literal["high", "low"]
+    track: TrackCode
     track_label: NotRequired[str]
     track_source: NotRequired[Source]
     classification: NotRequired[Classification]

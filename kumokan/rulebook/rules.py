@@ -16,6 +16,7 @@ from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import Condition, to_data
 from kumokan.policy.pack import Basis, Pack, Source
+from kumokan.policy.tracks import TRACKS
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _words(data: Any, pack: Pack) -> str:
 
 
 def _track_label(pack: Pack, track: str) -> str:
-    if pack.tracks is None or track not in ("high", "low"):
+    if pack.tracks is None or track not in TRACKS:
         return ""
     return getattr(pack.tracks, track).label
 
@@ -113,7 +114,7 @@ def _organisation(pack: Pack) -> Iterable[tuple[Source, Rule]]:
     for entry in pack.roles:
         yield entry.source, Rule(_("Role"), entry.title)
     if pack.tracks is not None:
-        for code in ("high", "low"):
+        for code in TRACKS:
             track = getattr(pack.tracks, code)
             yield track.source, Rule(_("Track"), track.label)
             yield (

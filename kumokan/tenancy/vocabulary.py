@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Pack, Role
+from kumokan.policy.tracks import TRACKS
 from kumokan.tenancy.models import Municipality
 
 
@@ -60,7 +61,7 @@ def vocabulary_of_pack(pack: Pack) -> Vocabulary:
     labels: dict[str, str] = {}
     short: dict[str, str] = {}
     if pack.tracks is not None:
-        for code in ("high", "low"):
+        for code in TRACKS:
             track = getattr(pack.tracks, code)
             labels[code] = track.label
             short[code] = track.short_label.word if track.short_label else track.label
