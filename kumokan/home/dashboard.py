@@ -18,7 +18,7 @@ from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
 from kumokan.lifecycle.choices import CorrectiveStatus, IncidentStatus, OrderStatus, RecheckStatus, TaskStatus
-from kumokan.lifecycle.due import ENTRY_NAME, DueItem, as_due_items
+from kumokan.lifecycle.due import ENTRY_NAME, RECHECK_IN_BRIEF, DueItem, as_due_items
 from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, Recheck, RecheckOrder
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
@@ -75,7 +75,7 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
         **_my_services(user, municipality, horizon, whole=full == "my_services"),
         "my_rechecks": _first(
             my_rechecks.select_related("entry")
-            .only("trigger", "due_date", *ENTRY_NAME)
+            .only(*RECHECK_IN_BRIEF, "due_date", *ENTRY_NAME)
             .order_by("due_date", "pk"),
             whole=full == "my_rechecks",
         ),

@@ -19,6 +19,10 @@ from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Recheck
 ENTRY_NAME = ("entry", "entry__service_name", "entry__function_name")
 
 
+# What a listed re-check reads to name itself (Recheck.in_brief).
+RECHECK_IN_BRIEF = ("trigger", "rule_key", "basis", "interval_months")
+
+
 @dataclass(frozen=True)
 class DueItem:
     """One dated thing to do: a checklist task, a re-check, a corrective action or a certification."""
@@ -70,15 +74,14 @@ def as_due_items(
     ]
     items += [
         DueItem(
-            kind=label,
-            title=label,
+            kind=recheck.get_trigger_display(),
+            title=recheck.in_brief(),
             service=str(recheck.entry),
             due_date=recheck.due_date,
             url=recheck.get_absolute_url(),
             uid=f"recheck-{recheck.pk}",
         )
-        for recheck in rechecks.select_related("entry").only("trigger", "due_date", *ENTRY_NAME)
-        for label in [recheck.get_trigger_display()]
+        for recheck in rechecks.select_related("entry").only(*RECHECK_IN_BRIEF, "due_date", *ENTRY_NAME)
     ]
     items += [
         DueItem(

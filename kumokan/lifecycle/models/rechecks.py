@@ -9,8 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.core.punctuation import bracketed
 from kumokan.lifecycle.choices import (
     OrderScope,
     OrderStatus,
@@ -20,6 +23,10 @@ from kumokan.lifecycle.choices import (
 )
 from kumokan.lifecycle.models.common import USER, CopiesOfEntry, Versioned
 from kumokan.lifecycle.models.incidents import Incident
+
+# How much of a scheduled re-check's rule a list shows (as much as of a checklist item's text).
+RULE_IN_BRIEF_LENGTH = 60
+RULE_IN_BRIEF_WORDS = 12
 
 
 class RecheckOrder(models.Model):
@@ -195,6 +202,28 @@ class Recheck(CopiesOfEntry, Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("lifecycle:recheck", args=[self.pk])
+
+    def in_brief(self) -> str:
+        """The re-check as a list names it beside its trigger and due date, in the reader's language: a
+        scheduled one by the start of its rule's text (the pack's English gloss in English) and its
+        interval (「…アクセス権限に対して、定期的な見直し…（12か月ごと）」), any other by its trigger.
+
+        A service has one scheduled re-check per periodic rule (Amagasaki's high track: three, all due
+        the same day), so the trigger and the date alone do not tell them apart."""
+        if not self.rule_key or not self.basis:
+            return self.get_trigger_display()
+        rule = self.basis[0]
+        english = (get_language() or "ja").startswith("en")
+        gloss = rule.get("text_en") if english else None
+        # English is cut between words; Japanese, which has no spaces, after as many characters.
+        text = (
+            Truncator(gloss).words(RULE_IN_BRIEF_WORDS)
+            if gloss
+            else Truncator(str(rule.get("text", ""))).chars(RULE_IN_BRIEF_LENGTH)
+        )
+        if self.interval_months is None:
+            return text
+        return text + bracketed(gettext("every %(n)s months") % {"n": self.interval_months})
 
     def is_overdue(self, today: Any = None) -> bool:
         today = today or timezone.localdate()
