@@ -7,6 +7,7 @@ never shows that name. The packs that can be loaded say which rules each file is
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -81,4 +82,15 @@ def citation(source: Mapping[str, Any] | None) -> Citation | None:
     rules = rules_by_file().get(str(source.get("file", "")))
     if rules is None:
         return Citation(clause, None)
-    return Citation(f"{rules.name}{clause}", f"{rules.url}#{anchor(clause)}")
+    return Citation(named(rules.name, clause), f"{rules.url}#{anchor(clause)}")
+
+
+def named(rules: str, clause: str) -> str:
+    """The rules' name and the clause, as one reads them: a numbering follows the name directly
+    (尼崎市クラウドサービスの利用に関する規定（２以上）4⑴ア, 大阪市…ガイドライン第3章2.3); a clause that begins
+    with a word, as seed 004 names its rows by their section (運用・保守時 No.3), is set apart by a space,
+    so that the two words do not read as one (クラウドサービスの特記事項 運用・保守時 No.3)."""
+    first = clause[:1]
+    if first and first != "第" and unicodedata.category(first).startswith("L"):
+        return f"{rules} {clause}"
+    return f"{rules}{clause}"

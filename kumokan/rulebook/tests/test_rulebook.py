@@ -40,6 +40,17 @@ def test_an_overlay_is_cited_by_its_title() -> None:
     assert "004_" not in html and "発行者" not in html
 
 
+def test_a_clause_that_begins_with_a_word_is_set_apart_from_the_rules_name() -> None:
+    # Seed 004 names its rows by their section (○クラウドサービスの運用・保守時に遵守すべき事項, No.3).
+    html = cite({"file": "004_b62cca484ad22969.txt", "clause": "運用・保守時 No.3"})
+    assert "クラウドサービスの特記事項 運用・保守時 No.3" in html
+    assert "特記事項運用" not in html
+    # A numbering, 第 included, follows the name directly.
+    assert "大阪市クラウドサービス関連ガイドライン第3章2.3" in cite(
+        {"file": "002_ea3d2ceb2cab952b.txt", "clause": "第3章2.3"}
+    )
+
+
 def test_a_value_no_seed_states_is_cited_by_what_it_comes_from_without_a_link() -> None:
     assert cite({"file": AMAGASAKI, "clause": "CONTRACT.md", "basis": "contract"}) == "CONTRACT.md"
 
