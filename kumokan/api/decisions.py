@@ -24,6 +24,7 @@ from kumokan.core.actors import SignedInRequest
 from kumokan.errors import as_typed
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.permissions import Capability
+from kumokan.tenancy.vocabulary import in_sentence
 
 router = Router(tags=["decisions"])
 
@@ -93,9 +94,10 @@ def decide(
         manager = eligible.filter(username=payload.service_manager).first()
         if manager is None:
             raise InvalidInput(
-                gettext_lazy("%(username)s is not a person who can be designated service manager here"),
+                gettext_lazy("%(username)s is not a person who can be designated %(service_manager)s here"),
                 field="service_manager",
-                params={"username": as_typed(payload.service_manager)},
+                params={"username": as_typed(payload.service_manager)}
+                | in_sentence(application.municipality),
             )
 
     def create() -> tuple[int, dict[str, Any]]:

@@ -29,6 +29,7 @@ from kumokan.policy.tracks import TrackCode
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting
+from kumokan.tenancy.vocabulary import in_sentence
 
 router = Router(tags=["ledger"])
 
@@ -208,7 +209,10 @@ def _managed_entry(user: Any, entry_id: int) -> LedgerEntry:
     """An entry the user may see (404 otherwise) and manage (403 otherwise), as the edit page checks."""
     entry = entry_for(user, entry_id)
     if not can(user, Capability.MANAGE_LEDGER, entry):
-        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
+        raise PermissionDenied(
+            _("Only the %(service_manager)s or an administrator may change this %(ledger)s entry.")
+            % in_sentence(entry.municipality)
+        )
     return entry
 
 
@@ -301,10 +305,11 @@ def update_entry(request: SignedInRequest, entry_id: Id, payload: EntryUpdate) -
         if manager is None:
             raise InvalidInput(
                 gettext_lazy(
-                    "%(username)s is not a person who can be designated service manager of this entry"
+                    "%(username)s is not a person who can be designated %(service_manager)s of this "
+                    "%(ledger)s entry"
                 ),
                 field="service_manager",
-                params={"username": as_typed(username)},
+                params={"username": as_typed(username)} | in_sentence(entry.municipality),
             )
         changes["service_manager"] = manager
     entry = actions.edit_entry(

@@ -50,7 +50,7 @@ from kumokan.policy.pack import Phase, Response
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
-from kumokan.tenancy.vocabulary import word
+from kumokan.tenancy.vocabulary import in_sentence, word
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -624,8 +624,9 @@ def _decide(
         )
     if outcome != Outcome.APPROVED and named_manager is not None:
         raise WorkflowError(
-            gettext_lazy("a service manager is named only on approval"),
+            gettext_lazy("a %(service_manager)s is named only on approval"),
             code="manager_not_expected",
+            params=in_sentence(locked.municipality),
         )
     manager = (
         routing.service_manager_for(locked, snapshot, acting_user, named_manager)
@@ -744,7 +745,10 @@ def _require_answerer(acting_user: Actor, application: Application, item: dict[s
     if application.status == Status.APPROVED and item["phase"] != Phase.SELECTION:
         entry = getattr(application, "ledger_entry", None)
         if entry is None or entry.service_manager_id != acting_user.pk:
-            raise PermissionDenied(_("After approval, only the service manager answers the checklist items."))
+            raise PermissionDenied(
+                _("After approval, only the %(service_manager)s answers the checklist items.")
+                % in_sentence(application.municipality)
+            )
         return
     _require_applicant(acting_user, application)
     transition(application.status, Step.EDIT)

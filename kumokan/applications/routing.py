@@ -28,6 +28,7 @@ from kumokan.policy.pack import Designation
 from kumokan.tenancy.access import has_role, is_eligible_service_manager, roles_applying_as, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
+from kumokan.tenancy.vocabulary import in_sentence
 
 # CONTRACT.md's finding when a contractor uses the service and the pack makes it submit the checklist.
 CONTRACTOR_FINDING = "contractor_submission"
@@ -212,20 +213,24 @@ def service_manager_for(
         count = heads.count()
         if count != 1:
             raise WorkflowError(
-                gettext_lazy("%(department)s has no department head: name the one who becomes manager")
+                gettext_lazy(
+                    "%(department)s has no department head: name the one who becomes %(service_manager)s"
+                )
                 if count == 0
                 else gettext_lazy(
-                    "%(department)s has %(count)s department heads: name the one who becomes manager"
+                    "%(department)s has %(count)s department heads: name the one who becomes "
+                    "%(service_manager)s"
                 ),
                 code="manager_head_unknown",
-                params={"department": application.department, "count": count},
+                params={"department": application.department, "count": count} | in_sentence(municipality),
             )
         return heads.get()
     # designated_by_approver, unspecified: the approver names the manager.
     if named is None:
         raise WorkflowError(
-            gettext_lazy("name the service manager to approve"),
+            gettext_lazy("name the %(service_manager)s to approve"),
             code="manager_required",
+            params=in_sentence(municipality),
         )
     if not is_eligible_service_manager(named, municipality, application.department, snapshot.track):
         raise WorkflowError(

@@ -61,6 +61,7 @@ from kumokan.tenancy.actions import add_department, ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 from kumokan.tenancy.permissions import Capability, can
+from kumokan.tenancy.vocabulary import in_sentence
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -70,7 +71,9 @@ def require_importer(acting_user: Actor, municipality: Municipality) -> User:
     """Importing writes many entries at once: the municipality's administrator (city-wide) only, a
     person (returned), whom the import names as its uploader and as the user of record of its rows."""
     if not can(acting_user, Capability.IMPORT_LEDGER, municipality):
-        raise PermissionDenied(_("Only the municipality's administrator may import a ledger."))
+        raise PermissionDenied(
+            _("Only a municipality's administrator may import a %(ledger)s.") % in_sentence(municipality)
+        )
     return signed_in(acting_user)
 
 
@@ -381,8 +384,9 @@ def _commit(
         except IntegrityError as exc:
             raise ConflictError(
                 gettext_lazy(
-                    "another import created the same entries at the same time; check the file again"
+                    "another import created the same %(ledger)s entries at the same time; check the file again"
                 ),
+                params=in_sentence(locked.municipality),
             ) from exc
         locked.status = ImportStatus.COMMITTED
         locked.report = check.report()

@@ -35,7 +35,7 @@ from kumokan.tenancy.access import (
 from kumokan.tenancy.actions import ensure_membership
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.permissions import Capability, can
-from kumokan.tenancy.vocabulary import word
+from kumokan.tenancy.vocabulary import in_sentence, word
 
 # Pack ledger field ids that have their own typed column; any other id goes into `fields`.
 TYPED_FIELD_IDS = frozenset(
@@ -118,13 +118,13 @@ def edit_entry(
     if unknown:
         names = ", ".join(sorted(unknown))
         raise WorkflowError(
-            gettext_lazy("these ledger fields cannot be edited: %(names)s"),
+            gettext_lazy("these %(ledger)s fields cannot be edited: %(names)s"),
             code="field",
-            params={"names": names},
+            params={"names": names} | in_sentence(entry.municipality),
         )
     with transaction.atomic():
         locked = lock_entry(acting_user, entry, expected_version)
-        step = transition(locked.status, EntryStep.EDIT)
+        step = transition(locked.status, EntryStep.EDIT, locked.municipality)
         reason = given_reason(reason, step.reason_required)
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
@@ -182,7 +182,10 @@ def lock_entry(acting_user: Actor, entry: LedgerEntry, expected_version: int | N
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked):
         raise PermissionDenied(
-            _("Only the service's manager or a system administrator may change the ledger.")
+            _(
+                "Only the %(service_manager)s of this service or a system administrator may change the %(ledger)s."
+            )
+            % in_sentence(locked.municipality)
         )
     check_version(gettext_lazy("entry"), locked.version, expected_version)
     return locked
@@ -192,9 +195,11 @@ def _require_eligible_manager(manager: Any, entry: LedgerEntry) -> None:
     """Refuse a manager the edit form would not offer: naming one grants them a role in the entry's city."""
     if not is_eligible_service_manager(manager, entry.municipality, entry.department, entry.track):
         raise WorkflowError(
-            gettext_lazy("this person cannot be designated service manager of this entry. %(rule)s"),
+            gettext_lazy(
+                "this person cannot be designated %(service_manager)s of this %(ledger)s entry. %(rule)s"
+            ),
             code="manager_not_eligible",
-            params={"rule": service_manager_rule(entry)},
+            params={"rule": service_manager_rule(entry)} | in_sentence(entry.municipality),
         )
 
 
@@ -271,9 +276,9 @@ def _merged_fields(entry: LedgerEntry, values: dict[str, Any]) -> dict[str, Any]
     if unknown:
         names = ", ".join(sorted(unknown))
         raise WorkflowError(
-            gettext_lazy("the pack's ledger has no field %(names)s"),
+            gettext_lazy("the pack's %(ledger)s has no field %(names)s"),
             code="field",
-            params={"names": names},
+            params={"names": names} | in_sentence(entry.municipality),
         )
     if not all(isinstance(v, str) for v in values.values()):
         raise WorkflowError(

@@ -29,7 +29,7 @@ from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
-from kumokan.tenancy.vocabulary import vocabulary
+from kumokan.tenancy.vocabulary import in_sentence, vocabulary
 
 __all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
 COLUMNS = (
@@ -157,7 +157,10 @@ def entry_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def edit_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     entry = entry_for(request.user, pk)
     if not can(request.user, Capability.MANAGE_LEDGER, entry):
-        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
+        raise PermissionDenied(
+            _("Only the %(service_manager)s or an administrator may change this %(ledger)s entry.")
+            % in_sentence(entry.municipality)
+        )
     form = EntryForm(request.POST or None, entry=entry, field_labels=_field_labels(entry))
     if request.method == "POST" and form.is_valid():
         with refusal_on_form(form, fields={"period": "period_end"}) as attempt:

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.errors import WorkflowError
 from kumokan.ledger.choices import EntryStatus, EntryStep
+from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import in_sentence
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,17 @@ TRANSITIONS: tuple[EntryTransition, ...] = (
 # retired is final (Kobe §7.2: 稼働中 → 廃止済み); the entry is never deleted.
 
 
-def transition(status: str, step: EntryStep) -> EntryTransition:
-    """The transition for `step` from `status`, or a WorkflowError saying it is not allowed."""
+def transition(status: str, step: EntryStep, municipality: Municipality) -> EntryTransition:
+    """The transition for `step` from `status`, or a WorkflowError saying it is not allowed (naming the
+    ledger as the entry's municipality does)."""
     for candidate in TRANSITIONS:
         if candidate.source == status and candidate.step == step:
             return candidate
     raise WorkflowError(
-        _("a ledger entry in state %(status)s cannot take the step %(step)s"),
+        _("a %(ledger)s entry in state %(status)s cannot take the step %(step)s"),
         code="invalid_transition",
-        params={"status": EntryStatus(status).label, "step": EntryStep(step).label},
+        params={"status": EntryStatus(status).label, "step": EntryStep(step).label}
+        | in_sentence(municipality),
     )
 
 

@@ -22,7 +22,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.core.actors import Actor, signed_in
 from kumokan.core.answers import finding_key, item_key
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, interpolate
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import LedgerEntry
@@ -45,6 +45,7 @@ from kumokan.procurement.models import (
     SurveyJustification,
 )
 from kumokan.tenancy.models import Department, Municipality
+from kumokan.tenancy.vocabulary import in_sentence
 
 _AUDITED = ("title", "department", "facts", "survey_result", "survey_completed_at", "ledger_entry")
 
@@ -353,7 +354,12 @@ def link_ledger_entry(*, acting_user: Actor, procurement: Procurement, entry: Le
         entry.municipality_id != procurement.municipality_id
         or not entries_for(acting_user).filter(pk=entry.pk).exists()
     ):
-        raise PermissionDenied(gettext_lazy("You have no role that handles this ledger entry."))
+        raise PermissionDenied(
+            interpolate(
+                gettext_lazy("You have no role that handles this %(ledger)s entry."),
+                in_sentence(procurement.municipality),
+            )
+        )
     before = state_of(procurement, "ledger_entry")
     procurement.ledger_entry = entry
     _touch(procurement, "ledger_entry")

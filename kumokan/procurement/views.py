@@ -61,6 +61,7 @@ from kumokan.procurement.responsibility import responsibility_matrix
 from kumokan.procurement.sla import render_sla_pdf, render_sla_xlsx, sla_sheet
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
+from kumokan.tenancy.vocabulary import in_sentence
 
 
 def _english() -> bool:
@@ -362,7 +363,7 @@ def link_ledger_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     entries = entries_for(request.user).filter(municipality=procurement.municipality)
     form = LedgerEntryForm(request.POST, entries=entries)
     if not form.is_valid():
-        messages.error(request, _("Choose a ledger entry."))
+        messages.error(request, _("Choose a %(ledger)s entry.") % in_sentence(procurement.municipality))
     else:
         try:
             actions.link_ledger_entry(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from kumokan.errors import in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Pack, Role
 from kumokan.policy.tracks import TRACKS
@@ -72,6 +74,18 @@ def vocabulary_of_pack(pack: Pack) -> Vocabulary:
         track_labels=labels,
         track_short_labels=short,
     )
+
+
+def in_sentence(municipality: Municipality | None) -> dict[str, str]:
+    """The city's words as a refusal's or message's parameters (%(service)s, %(service_manager)s,
+    %(ledger)s), each read in the language active when it is shown, as inside a sentence: in Japanese the
+    city's own words as its rules write them, in English the generic ones in lower case ("Only the service
+    manager …"). A text made with them can be kept and read later (kumokan.errors.stored)."""
+    with translation.override("ja"):
+        ja = vocabulary(municipality).as_params()
+    with translation.override("en"):
+        en = vocabulary(municipality).as_params()
+    return {name: in_both(ja[name], en[name].lower()) for name in ja}
 
 
 def word(municipality: Municipality, name: str) -> str:

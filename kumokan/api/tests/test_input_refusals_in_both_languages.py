@@ -78,8 +78,8 @@ def test_a_manager_the_edit_form_would_not_offer_is_named_in_both_languages(api_
 
     assert found == {
         "field": "service_manager",
-        "message": f"「{outsider}」は、この台帳のクラウドサービス管理者に指名できる利用者ではありません。",
-        "message_en": f"'{outsider}' is not a person who can be designated service manager of this entry",
+        "message": f"「{outsider}」は、この情報システム台帳の外部サービス管理者に指名できる利用者ではありません。",
+        "message_en": f"'{outsider}' is not a person who can be designated service manager of this ledger entry",
     }
 
 

@@ -36,6 +36,7 @@ from kumokan.core.private_files import keep
 from kumokan.core.spreadsheet import normalise
 from kumokan.errors import WorkflowError, check_version
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import in_sentence
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -311,7 +312,9 @@ def unreported_lapses(on: datetime.date) -> list[Certification]:
 
 def _require_manager(acting_user: Actor, municipality: Municipality) -> None:
     if not may_manage(acting_user, municipality):
-        raise PermissionDenied(_("Only those who keep the service catalogue may do this."))
+        raise PermissionDenied(
+            _("Only those who keep the %(service)s catalogue may do this.") % in_sentence(municipality)
+        )
 
 
 def _lock(certification: Certification, expected_version: int | None) -> Certification:

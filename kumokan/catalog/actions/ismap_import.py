@@ -43,6 +43,7 @@ from kumokan.catalog.models import (
 from kumokan.core.actors import Actor, signed_in
 from kumokan.errors import ConflictError, WorkflowError, joined
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import in_sentence
 
 
 @transaction.atomic
@@ -130,7 +131,8 @@ def commit_ismap_import(
     plan = plan_catalog_changes(municipality, locked.kind, rows, today)
     if (latest.pk if latest else None) != locked.previous_id or plan != locked.report["catalog"]:
         raise ConflictError(
-            gettext_lazy("the catalogue or the imports changed since the dry run: run it again"),
+            gettext_lazy("the %(service)s catalogue or the imports changed since the dry run: run it again"),
+            params=in_sentence(municipality),
         )
     touched = []
     for item in plan["create"]:

@@ -147,7 +147,7 @@ def _step(
     corrective action that cannot be corrected), which the history keeps to translate for each reader."""
     with transaction.atomic():
         locked = lock_entry(acting_user, entry, expected_version)
-        move = transition(locked.status, step)
+        move = transition(locked.status, step, locked.municipality)
         typed = "" if isinstance(reason, Promise) else given_reason(reason, move.reason_required)
         gates.check_step(locked, step, reason=typed)
         before = state_of(locked, "status")

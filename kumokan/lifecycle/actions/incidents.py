@@ -39,6 +39,7 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.tenancy.permissions import Capability, can
+from kumokan.tenancy.vocabulary import in_sentence
 
 
 def report_incident(
@@ -188,7 +189,8 @@ def open_corrective_action(
     description = description.strip()
     if not may_correct(acting_user, entry):
         raise PermissionDenied(
-            _("Only the service manager, a security manager or the chief may open a corrective action.")
+            _("Only the %(service_manager)s, a security manager or the chief may open a corrective action.")
+            % in_sentence(entry.municipality)
         )
     if not description:
         raise WorkflowError(
@@ -260,12 +262,14 @@ def close_corrective_action(
         if corrected:
             if not (can(acting_user, Capability.MANAGE_LEDGER, entry) or acting_user.pk == locked.owner_id):
                 raise PermissionDenied(
-                    _("Only the owner or the service manager may close this corrective action.")
+                    _("Only the owner or the %(service_manager)s may close this corrective action.")
+                    % in_sentence(entry.municipality)
                 )
         elif not can(acting_user, Capability.MANAGE_LEDGER, entry):
             # Stopping the use is the service manager's duty (Kobe §6.2).
             raise PermissionDenied(
-                _("Only the service manager may declare that the service cannot be corrected.")
+                _("Only the %(service_manager)s may declare that the service cannot be corrected.")
+                % in_sentence(entry.municipality)
             )
         if locked.status != CorrectiveStatus.OPEN:
             raise WorkflowError(
@@ -322,5 +326,8 @@ def _create_on_active_entry(
 def _lock_incident(acting_user: Actor, incident: Incident) -> Incident:
     locked = Incident.objects.select_for_update().select_related("entry").get(pk=incident.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
-        raise PermissionDenied(_("Only the service manager handles incidents of this service."))
+        raise PermissionDenied(
+            _("Only the %(service_manager)s handles incidents of this service.")
+            % in_sentence(locked.entry.municipality)
+        )
     return locked

@@ -43,6 +43,7 @@ from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.policy.schemas import RecheckRule
 from kumokan.tenancy.permissions import Capability, can
+from kumokan.tenancy.vocabulary import in_sentence
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
 
@@ -57,7 +58,10 @@ def answer_recheck(
         entry = LedgerEntry.objects.select_for_update().get(pk=recheck.entry_id)
         locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
         if not acting_user.is_authenticated or entry.service_manager_id != acting_user.pk:
-            raise PermissionDenied(_("Only the service manager of this service may answer its re-checks."))
+            raise PermissionDenied(
+                _("Only the %(service_manager)s of this service may answer its re-checks.")
+                % in_sentence(entry.municipality)
+            )
         check_version(gettext_lazy("re-check"), locked.version, expected_version)
         if locked.status != RecheckStatus.OPEN:
             raise WorkflowError(

@@ -32,6 +32,7 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.tenancy.permissions import Capability, can
+from kumokan.tenancy.vocabulary import in_sentence
 
 
 def open_checklists(*, acting_user: Actor, entry: LedgerEntry) -> int:
@@ -175,7 +176,10 @@ def assign_task(
     with transaction.atomic():
         locked = ChecklistTask.objects.select_for_update().select_related("entry").get(pk=task.pk)
         if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
-            raise PermissionDenied(_("Only the service manager or an administrator may assign tasks."))
+            raise PermissionDenied(
+                _("Only the %(service_manager)s or an administrator may assign tasks.")
+                % in_sentence(locked.entry.municipality)
+            )
         require_active(locked.entry)
         if responsible is not None and not is_member(responsible, locked.entry.municipality):
             raise WorkflowError(
@@ -219,4 +223,7 @@ def _require_task_owner(acting_user: Actor, task: ChecklistTask) -> None:
         return
     if acting_user.is_authenticated and acting_user.pk == task.responsible_id and acting_user.is_active:
         return
-    raise PermissionDenied(_("Only the service manager or the person responsible may record this task."))
+    raise PermissionDenied(
+        _("Only the %(service_manager)s or the person responsible may record this task.")
+        % in_sentence(task.entry.municipality)
+    )

@@ -40,6 +40,7 @@ from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.tenancy.access import users_with_role
 from kumokan.tenancy.permissions import Capability, can
+from kumokan.tenancy.vocabulary import in_sentence
 
 
 def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) -> Termination:
@@ -54,7 +55,8 @@ def request_termination(*, acting_user: Actor, entry: LedgerEntry, reason: str) 
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         if not can(acting_user, Capability.MANAGE_LEDGER, locked):
             raise PermissionDenied(
-                _("Only the service manager or an administrator may end the use of a service.")
+                _("Only the %(service_manager)s or an administrator may end the use of a service.")
+                % in_sentence(locked.municipality)
             )
         require_active(locked)
         if Termination.objects.filter(entry=locked).exists():
@@ -331,7 +333,10 @@ def complete_termination(*, acting_user: Actor, termination: Termination, note: 
 def _lock_termination(acting_user: Actor, termination: Termination) -> Termination:
     locked = Termination.objects.select_for_update().select_related("entry").get(pk=termination.pk)
     if not can(acting_user, Capability.MANAGE_LEDGER, locked.entry):
-        raise PermissionDenied(_("Only the service manager or an administrator may record the termination."))
+        raise PermissionDenied(
+            _("Only the %(service_manager)s or an administrator may record the termination.")
+            % in_sentence(locked.entry.municipality)
+        )
     if locked.status != TerminationStatus.IN_PROGRESS:
         raise WorkflowError(
             gettext_lazy("this termination is already complete"),

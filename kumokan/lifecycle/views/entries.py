@@ -44,6 +44,7 @@ from kumokan.lifecycle.models import (
 )
 from kumokan.policy.schemas import Item
 from kumokan.tenancy.permissions import Capability, can, requires
+from kumokan.tenancy.vocabulary import in_sentence
 
 # The checklists shown unfolded on a service's page: those of the phase it is in.
 CURRENT_PHASES: dict[str, tuple[TaskPhase, ...]] = {
@@ -60,12 +61,15 @@ def change_status(request: SignedInRequest, pk: int, step: str) -> HttpResponse:
     """Start operation, suspend, resume or retire: asked again, then taken by kumokan.lifecycle.actions.entries."""
     entry = entry_for(request.user, pk)
     if not can(request.user, Capability.MANAGE_LEDGER, entry):
-        raise PermissionDenied(_("Only the service manager or an administrator may change this entry."))
+        raise PermissionDenied(
+            _("Only the %(service_manager)s or an administrator may change this %(ledger)s entry.")
+            % in_sentence(entry.municipality)
+        )
     form = StepForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest()
     with refusal_as_message(request) as attempt:
-        move = transition(entry.status, EntryStep(step))
+        move = transition(entry.status, EntryStep(step), entry.municipality)
     if attempt.refused:
         return redirect(entry)
     if move.reason_required and not form.cleaned_data["reason"].strip():

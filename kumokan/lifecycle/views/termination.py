@@ -48,7 +48,7 @@ from kumokan.lifecycle.models import (
     Termination,
 )
 from kumokan.tenancy.permissions import Capability, can, requires
-from kumokan.tenancy.vocabulary import vocabulary
+from kumokan.tenancy.vocabulary import in_sentence, vocabulary
 
 
 @requires(Capability.VIEW_LEDGER)
@@ -93,7 +93,10 @@ def termination_step(request: SignedInRequest, pk: int, step: str) -> HttpRespon
     found = entry_for(request.user, pk)
     current = get_object_or_404(Termination, entry=found)
     if not can(request.user, Capability.MANAGE_LEDGER, found):
-        raise PermissionDenied(_("Only the service manager or an administrator may record the termination."))
+        raise PermissionDenied(
+            _("Only the %(service_manager)s or an administrator may record the termination.")
+            % in_sentence(found.municipality)
+        )
     handler = _STEP_HANDLERS.get(step)
     if handler is None:
         raise Http404
