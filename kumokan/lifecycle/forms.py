@@ -24,6 +24,8 @@ from kumokan.lifecycle.choices import (
     RecheckResult,
     TaskStatus,
 )
+from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.vocabulary import vocabulary
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -132,11 +134,18 @@ class OrderForm(forms.Form):
     due_date = CityDateField(label=_("Answer by"))
 
     def __init__(
-        self, *args: Any, entries: QuerySet[LedgerEntry], providers: QuerySet[Provider], **kwargs: Any
+        self,
+        *args: Any,
+        municipality: Municipality,
+        entries: QuerySet[LedgerEntry],
+        providers: QuerySet[Provider],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = entries
         self.fields["provider"].queryset = providers
+        # The provider as the city's rules name it (Kobe: 外部サービス提供者).
+        self.fields["provider"].label = vocabulary(municipality).provider_label()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

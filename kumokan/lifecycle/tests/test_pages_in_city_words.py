@@ -49,7 +49,10 @@ def test_the_pages_of_a_service_in_use_speak_the_citys_words(client: Client, slu
     assert f">{ledger}</a>" in text(client, entry.application.get_absolute_url())
     assert f'<label for="id_service_manager">{manager}' in text(client, f"/ledger/{entry.pk}/edit/")
     client.force_login(c.chief)
-    assert f"各サービスの{manager}が基準に適合しているかを確認し" in text(client, "/lifecycle/orders/new/")
+    order = text(client, "/lifecycle/orders/new/")
+    assert f"各サービスの{manager}が基準に適合しているかを確認し" in order
+    # The order's provider, as the entry's and the application's (Vocabulary.provider_label).
+    assert f'<label for="id_provider">{provider}</label>' in order
 
 
 def test_in_english_the_words_are_english(client: Client) -> None:
@@ -61,6 +64,10 @@ def test_in_english_the_words_are_english(client: Client) -> None:
     assert ">Edit the ledger entry</a>" in detail
     assert '<h2 id="entry-heading">Ledger entry</h2>' in detail
     assert "<dt>Cloud service provider</dt>" in detail
+    client.force_login(c.chief)
+    assert '<label for="id_provider">Cloud service provider</label>' in text(
+        client, "/lifecycle/orders/new/", "en"
+    )
 
 
 @pytest.mark.parametrize(

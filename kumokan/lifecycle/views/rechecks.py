@@ -104,7 +104,7 @@ def order_new(request: SignedInRequest) -> HttpResponse:
     providers = Provider.objects.filter(
         municipality=municipality, services__ledger_entries__status__in=ACTIVE_STATUSES
     ).distinct()
-    form = OrderForm(request.POST or None, entries=entries, providers=providers)
+    form = OrderForm(request.POST or None, municipality=municipality, entries=entries, providers=providers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = data["scope"] == OrderScope.SERVICE
