@@ -238,7 +238,12 @@ def new_judgment(request: SignedInRequest) -> HttpResponse:
     """The live judgment (htmx): the step-1 form posted on every change, answered with the partial."""
     municipality = _applying_municipality(request.user)
     form = FactsForm(request.POST, municipality=municipality, departments=Department.objects.none())
-    return render(request, "applications/_judgment.html", _preview(form, municipality))
+    # A fragment: base.html's {% city_words %} does not run, so the words of the city judged are given here.
+    return render(
+        request,
+        "applications/_judgment.html",
+        _preview(form, municipality) | {"terms": vocabulary(municipality)},
+    )
 
 
 @require_POST
@@ -246,7 +251,8 @@ def new_judgment(request: SignedInRequest) -> HttpResponse:
 def edit_judgment(request: SignedInRequest, pk: int) -> HttpResponse:
     application = own_application(request.user, pk)
     form = FactsForm(request.POST, municipality=application.municipality)
-    return render(request, "applications/_judgment.html", _preview(form, application.municipality))
+    words = {"terms": vocabulary(application.municipality)}
+    return render(request, "applications/_judgment.html", _preview(form, application.municipality) | words)
 
 
 # ── step 2: the checklist ───────────────────────────────────────────────────

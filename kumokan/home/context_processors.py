@@ -17,9 +17,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"terms": vocabulary(None)}
     memberships = memberships_of(user)
+    cities = {membership.municipality_id: membership.municipality for membership in memberships}
     return {
-        # The words of the user's city (the first where they hold roles in several): see vocabulary.py.
-        "terms": vocabulary(memberships[0].municipality if memberships else None),
+        # The words of the user's city; for someone with roles in several, the generic words, unless the
+        # page shows one city's object (base.html's {% city_words %}, kumokan.tenancy.templatetags).
+        "terms": vocabulary(next(iter(cities.values())) if len(cities) == 1 else None),
         "nav": {
             "apply": allows(user, Capability.APPLY),
             "decide": allows(user, Capability.DECIDE),
