@@ -6,14 +6,14 @@ import base64
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kumokan.catalog.models import Provider
-from kumokan.core.actors import display_name
 from kumokan.core.city_dates import CityDateField
+from kumokan.core.forms import PersonChoiceField, declared
 from kumokan.core.uploads import EvidenceFileField
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.choices import (
@@ -28,15 +28,9 @@ from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.vocabulary import vocabulary
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return display_name(obj)
-
-
-def members_of(municipality: Any) -> QuerySet[Any]:
+def members_of(municipality: Municipality) -> QuerySet[User]:
     return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__municipality=municipality)
+        User.objects.filter(is_active=True, memberships__municipality=municipality)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
@@ -101,14 +95,12 @@ class GateForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    responsible = PersonChoiceField(
-        label=_("Responsible"), queryset=get_user_model().objects.none(), required=False
-    )
+    responsible = PersonChoiceField(label=_("Responsible"), queryset=User.objects.none(), required=False)
     due_date = CityDateField(label=_("Due date"), required=False)
 
-    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = members_of(municipality)
+        declared(self, "responsible", PersonChoiceField).queryset = members_of(municipality)
 
 
 class RecheckAnswerForm(forms.Form):
@@ -142,13 +134,15 @@ class OrderForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = entries
-        self.fields["provider"].queryset = providers
+        declared(self, "entry", forms.ModelChoiceField).queryset = entries
+        provider = declared(self, "provider", forms.ModelChoiceField)
+        provider.queryset = providers
         # The provider as the city's rules name it (Kobe: 外部サービス提供者).
-        self.fields["provider"].label = vocabulary(municipality).provider_label()
+        provider.label = vocabulary(municipality).provider_label()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("scope") == OrderScope.SERVICE and not data.get("entry"):
             self.add_error("entry", _("Choose the service to re-check."))
         if data.get("scope") == OrderScope.PROVIDER and not data.get("provider"):
@@ -169,7 +163,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, entries: QuerySet[LedgerEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = entries
+        declared(self, "entry", forms.ModelChoiceField).queryset = entries
 
 
 class NoteForm(forms.Form):
@@ -182,12 +176,12 @@ class ResolutionForm(forms.Form):
 
 class CorrectiveForm(forms.Form):
     description = forms.CharField(label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = PersonChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none())
     deadline = CityDateField(label=_("Deadline"))
 
-    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members_of(municipality)
+        declared(self, "owner", PersonChoiceField).queryset = members_of(municipality)
 
 
 class CloseCorrectiveForm(forms.Form):
