@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.forms.widgets import ChoiceWidget
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.actions import ANSWERS_FOR, findings_to_explain
@@ -23,9 +24,9 @@ from kumokan.applications.models import (
 )
 from kumokan.catalog.choices import ServiceModel
 from kumokan.catalog.models import Provider
-from kumokan.core.actors import display_name
 from kumokan.core.answers import finding_key, item_key
 from kumokan.core.city_dates import CityDateField
+from kumokan.core.forms import PersonChoiceField, declared
 from kumokan.core.labels import PHASE_LABELS
 from kumokan.core.punctuation import joined
 from kumokan.core.uploads import EvidenceFileField
@@ -34,6 +35,9 @@ from kumokan.policy.facts import Certification, Deployment, MunicipalConfidentia
 from kumokan.policy.pack import Phase, Response
 from kumokan.tenancy.models import Department, Municipality
 from kumokan.tenancy.vocabulary import vocabulary
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DEPLOYMENTS = [
     (Deployment.PUBLIC.value, _("Public cloud")),
@@ -77,12 +81,14 @@ PLACEHOLDER = "…"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _text(label: Any, *, required: bool = True, rows: int | None = None, **kwargs: Any) -> forms.CharField:
+def _text(
+    label: StrOrPromise, *, required: bool = True, rows: int | None = None, **kwargs: Any
+) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, required=required, widget=widget, **kwargs)
 
 
-def _flag(label: Any, help_text: Any = "") -> forms.BooleanField:
+def _flag(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, help_text=help_text)
 
 
@@ -135,7 +141,7 @@ class FactsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     # Groups of fields, each shown as one fieldset with its legend.
-    SECTIONS = (
+    SECTIONS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
         (
             _("Service"),
             ("department", "service_name", "provider", "function_name", "service_model", "deployment"),
@@ -165,17 +171,17 @@ class FactsForm(forms.Form):
         self.municipality = municipality
         classification = municipality.pack().pack.classification
         assert classification is not None
-        self.fields["confidentiality"].choices = [
+        declared(self, "confidentiality", forms.ChoiceField).choices = [
             (level.code, level.label) for level in classification.confidentiality.levels
         ]
-        self.fields["availability"].choices = [
+        declared(self, "availability", forms.ChoiceField).choices = [
             (level.code, level.label) for level in classification.availability.levels
         ]
         if departments is None:
             # Editing: the department stays the one the application was made in.
             del self.fields["department"]
         else:
-            self.fields["department"].queryset = departments
+            declared(self, "department", forms.ModelChoiceField).queryset = departments
             if departments.count() == 1:
                 self.fields["department"].initial = departments.get()
         if not self.is_bound and "required_clauses_present" not in self.initial:
@@ -218,11 +224,14 @@ class FactsForm(forms.Form):
         data: dict[str, Any] = {}
         for name, field in self.fields.items():
             value = self.get_initial_for_field(field, name)
-            single_choice = isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.MultipleChoiceField
-            )
-            if single_choice and value is None and field.choices:
-                value = next(iter(field.choices))[0]
+            # A single choice posts its first option (the field's choices, which Django gives its widget).
+            if (
+                isinstance(field, forms.ChoiceField)
+                and not isinstance(field, forms.MultipleChoiceField)
+                and isinstance(field.widget, ChoiceWidget)
+                and value is None
+            ):
+                value = next(iter(field.widget.choices), (None,))[0]
             if isinstance(field, forms.BooleanField):
                 if value:
                     data[name] = "on"
@@ -230,7 +239,7 @@ class FactsForm(forms.Form):
                 data[name] = value
         return data
 
-    def sections(self) -> Iterator[tuple[Any, list[forms.BoundField]]]:
+    def sections(self) -> Iterator[tuple[StrOrPromise, list[forms.BoundField]]]:
         for legend, names in self.SECTIONS:
             fields = [self[name] for name in names if name in self.fields]
             if fields:
@@ -390,7 +399,8 @@ class ChecklistForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name, value in list(cleaned.items()):
             if name.startswith("evidence:") and value and value.size > EVIDENCE_MAX_BYTES:
                 self.add_error(name, _("An evidence file may be at most 10 MB."))
@@ -424,22 +434,22 @@ class DecisionForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
     reason = _text(_("Reason"), required=False, rows=3, help_text=_("Required to reject or return."))
-    service_manager = forms.ModelChoiceField(
-        label=_("Service manager"), queryset=get_user_model().objects.none(), required=False
+    service_manager = PersonChoiceField(
+        label=_("Service manager"), queryset=User.objects.none(), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, managers: QuerySet[Any] | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, managers: QuerySet[User] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if managers is None:
             del self.fields["service_manager"]
         else:
-            self.fields["service_manager"].queryset = managers
-            self.fields["service_manager"].label_from_instance = _person_label
+            declared(self, "service_manager", PersonChoiceField).queryset = managers
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         outcome = cleaned.get("outcome")
         if outcome in (Outcome.REJECTED, Outcome.RETURNED) and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for rejecting or returning the application."))
@@ -470,10 +480,6 @@ class VersionForm(forms.Form):
     """A step that only names the version it was taken on (submit)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-def _person_label(user: Any) -> str:
-    return display_name(user)
 
 
 def describe_facts(facts: dict[str, Any]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kumokan.catalog.choices import ISMAP_KINDS, CertificationKind
 from kumokan.catalog.models import Certification, CloudService, Provider
 from kumokan.core.city_dates import CityDateField
+from kumokan.core.forms import declared
 from kumokan.core.uploads import EvidenceFileField
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -53,7 +54,9 @@ class CertificationForm(forms.Form):
 
     def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = provider.services.order_by("name", "function_name")
+        declared(self, "services", forms.ModelMultipleChoiceField).queryset = provider.services.order_by(
+            "name", "function_name"
+        )
 
     @classmethod
     def initial_for(cls, certification: Certification) -> dict[str, Any]:

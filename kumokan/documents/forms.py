@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.actors import display_name
+from kumokan.core.forms import declared
 from kumokan.core.spreadsheet import MAX_BYTES
 from kumokan.documents.actions import NEW_DEPARTMENT
 from kumokan.documents.choices import FileFormat
@@ -17,6 +18,9 @@ from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
 from kumokan.tenancy.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ENCODING_CHOICES = [
     ("auto", _("Detect (UTF-8 or Shift_JIS)")),
     ("utf-8", _("UTF-8")),
@@ -24,27 +28,24 @@ ENCODING_CHOICES = [
 ]
 
 
-class _MunicipalityField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
 class ExportForm(forms.Form):
-    municipality = _MunicipalityField(
-        label=_("Municipality"), queryset=None, empty_label=None, to_field_name="slug"
+    # Each by its name (Municipality.__str__).
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), empty_label=None, to_field_name="slug"
     )
     format = forms.ChoiceField(label=_("File format"), choices=FileFormat.choices, initial=FileFormat.XLSX)
 
     def __init__(self, *args: Any, municipalities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.filter(
+        declared(self, "municipality", forms.ModelChoiceField).queryset = Municipality.objects.filter(
             pk__in=[m.pk for m in municipalities]
         )
 
 
 class UploadForm(forms.Form):
-    municipality = _MunicipalityField(
-        label=_("Municipality"), queryset=None, empty_label=None, to_field_name="slug"
+    # Each by its name (Municipality.__str__).
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), empty_label=None, to_field_name="slug"
     )
     file = forms.FileField(
         help_text=_("Headers in row 1, one entry per row from row 2. At most 10 MB."),
@@ -53,7 +54,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, municipalities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.filter(
+        declared(self, "municipality", forms.ModelChoiceField).queryset = Municipality.objects.filter(
             pk__in=[m.pk for m in municipalities]
         )
         # The ledger as the city calls it (情報システム台帳): the first city's, as the page's heading.
@@ -102,9 +103,10 @@ class LayoutForm(forms.Form):
 
     def __init__(self, data: Any = None, *, sheets: list[str], initial: dict[str, Any] | None = None) -> None:
         super().__init__(data, initial=initial)
-        field = self.fields["sheet"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("(found by the check)")), *((name, name) for name in sheets)]
+        declared(self, "sheet", forms.ChoiceField).choices = [
+            ("", _("(found by the check)")),
+            *((name, name) for name in sheets),
+        ]
 
 
 class DecisionsForm(forms.Form):
@@ -118,7 +120,7 @@ class DecisionsForm(forms.Form):
         super().__init__(data)
         pack = municipality.pack().pack
         assert pack.classification is not None
-        choices: dict[str, list[tuple[str, str]]] = {
+        choices: dict[str, list[tuple[str, StrOrPromise]]] = {
             "classification": [("", _("(choose)"))]
             + [(level.code, level.label) for level in pack.classification.confidentiality.levels],
             "department": [("", _("(choose)"))]

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -15,8 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.choices import Track, UserScope
-from kumokan.core.actors import display_name
 from kumokan.core.city_dates import CityDateField
+from kumokan.core.forms import PersonChoiceField, declared
 from kumokan.ledger.choices import EntryStatus
 from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.search import matching
@@ -145,9 +145,11 @@ class LedgerFilterForm(forms.Form):
             }
             return ALL + list(levels.items())
 
-        self.fields["department"].choices = departments
-        self.fields["classification"].choices = classifications
-        self.fields["track"].choices = functools.cache(lambda: ALL + track_choices(municipalities))
+        declared(self, "department", forms.TypedChoiceField).choices = departments
+        declared(self, "classification", forms.ChoiceField).choices = classifications
+        declared(self, "track", forms.ChoiceField).choices = functools.cache(
+            lambda: ALL + track_choices(municipalities)
+        )
         if len(municipalities) == 1:
             # The provider as the one city's rules name it (Kobe: 外部サービス提供者).
             self.fields["provider"].label = vocabulary(municipalities[0]).provider_label()
@@ -206,9 +208,7 @@ class EntryForm(forms.Form):
     user_scope_detail = forms.CharField(
         label=_("Users in detail"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    service_manager = forms.ModelChoiceField(
-        label=_("Service manager"), queryset=get_user_model().objects.none()
-    )
+    service_manager = PersonChoiceField(label=_("Service manager"), queryset=User.objects.none())
     note = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -235,14 +235,11 @@ class EntryForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.entry = entry
-        managers = self.fields["service_manager"]
+        managers = declared(self, "service_manager", PersonChoiceField)
         # The pack's rule for the entry's track; the current manager stays selectable, so that a change
         # of something else never forces a new designation (the action checks only a new manager).
         eligible = eligible_service_managers(entry.municipality, entry.department, entry.track)
-        managers.queryset = (
-            eligible | get_user_model().objects.filter(pk=entry.service_manager_id)
-        ).distinct()
-        managers.label_from_instance = display_name
+        managers.queryset = (eligible | User.objects.filter(pk=entry.service_manager_id)).distinct()
         # The manager as the city's rules name the role (Kobe: 外部サービス管理者).
         managers.label = vocabulary(entry.municipality).service_manager
         for key in entry.fields:

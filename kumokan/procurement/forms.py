@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.applications.forms import FactsForm, describe_facts
 from kumokan.core.answers import finding_key, item_key
+from kumokan.core.forms import declared
 from kumokan.ledger.models import LedgerEntry
 from kumokan.policy.schemas import Finding, Item
 from kumokan.procurement.choices import ContractorAnswer, SurveyAnswer
@@ -268,7 +269,7 @@ class LedgerEntryForm(forms.Form):
 
     def __init__(self, *args: Any, entries: QuerySet[LedgerEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = entries
+        declared(self, "entry", forms.ModelChoiceField).queryset = entries
 
 
 def describe(facts: dict[str, Any]) -> dict[str, str]:
