@@ -14,7 +14,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from kumokan.applications.choices import Answer, Outcome, UserScope
 from kumokan.applications.models import Application, Decision, JudgmentSnapshot, explanations_by_finding
@@ -219,7 +218,7 @@ class _Context:
     # The service and its provider as the city's rules name them, as the ledger's columns do
     # (documents.ledger_table: Kobe's 外部サービスの名称, 外部サービス提供者).
     def service_label(self) -> str:
-        return capfirst(pgettext("ledger column", "%(service)s") % self.words.as_params())
+        return self.words.service_label()
 
     def provider_label(self) -> str:
         return self.words.provider_label()
@@ -329,8 +328,8 @@ class _Context:
                 evidence = ""
                 if answer is not None and answer.evidence_name:
                     evidence = _("Evidence: %(name)s") % {"name": answer.evidence_name}
-                elif item.get("evidence"):
-                    evidence = _("(Typical evidence: %(hint)s)") % {"hint": item["evidence"]}
+                else:
+                    evidence = typical_evidence(item)
                 rows.append(
                     ItemRow(
                         number=number,
@@ -345,6 +344,11 @@ class _Context:
             if rows:
                 sections.append(Section(str(phase.label), rows))
         return sections
+
+
+def typical_evidence(item: dict[str, Any]) -> str:
+    """The pack's hint of what evidence an item asks for, bracketed as the active language brackets it."""
+    return _("(Typical evidence: %(hint)s)") % {"hint": item["evidence"]} if item.get("evidence") else ""
 
 
 def _source(rule: dict[str, Any]) -> str:

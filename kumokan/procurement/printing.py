@@ -11,12 +11,21 @@ from django.utils.translation import gettext as _
 from kumokan.core.templatetags.kumokan import in_language
 from kumokan.documents.choices import FormKind
 from kumokan.documents.choices import Phase as PrintedPhase
-from kumokan.documents.printed import ItemRow, PrintedForm, Row, Section, Signatory, both_dates
+from kumokan.documents.printed import (
+    ItemRow,
+    PrintedForm,
+    Row,
+    Section,
+    Signatory,
+    both_dates,
+    typical_evidence,
+)
 from kumokan.policy.pack import Phase
 from kumokan.procurement.choices import ContractorAnswer
 from kumokan.procurement.forms import describe
 from kumokan.procurement.judging import SPECIAL_TERMS, by_section, judge_procurement, own_items
 from kumokan.procurement.models import Procurement, ProcurementAnnex
+from kumokan.tenancy.vocabulary import vocabulary
 
 
 def annex_form(annex: ProcurementAnnex) -> PrintedForm:
@@ -41,9 +50,7 @@ def annex_form(annex: ProcurementAnnex) -> PrintedForm:
                     group=item.get("group", ""),
                     answer=str(ContractorAnswer(answer.answer).label) if answer else "",
                     note=answer.note if answer else "",
-                    evidence=f"（{_('Typical evidence')}: {item['evidence']}）"
-                    if item.get("evidence")
-                    else "",
+                    evidence=typical_evidence(item),
                 )
             )
         if rows:
@@ -61,7 +68,7 @@ def annex_form(annex: ProcurementAnnex) -> PrintedForm:
         fields=[
             Row(_("Title of the procurement"), procurement.title),
             Row(_("Department"), procurement.department.name),
-            Row(_("Cloud service"), str(annex.facts["service_name"])),
+            Row(vocabulary(procurement.municipality).service_label(), str(annex.facts["service_name"])),
             Row(_("Type of cloud"), facts["deployment"]),
             Row(_("MIC confidentiality class"), facts["municipal_confidentiality"]),
             Row(_("Login from the internet bypassing the office network"), facts["direct_internet_login"]),
@@ -110,5 +117,5 @@ def _item_row(number: int, item: dict[str, Any], section: str) -> ItemRow:
         group=section,
         answer="",
         note="",
-        evidence=f"（{_('Typical evidence')}: {item['evidence']}）" if item.get("evidence") else "",
+        evidence=typical_evidence(item),
     )

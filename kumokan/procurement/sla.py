@@ -19,6 +19,7 @@ from kumokan.documents.printed import Row, both_dates
 from kumokan.policy.pack import Phase
 from kumokan.procurement.judging import SlaRow, judge_procurement, sla_guidance, sla_rows
 from kumokan.procurement.models import Procurement
+from kumokan.tenancy.vocabulary import vocabulary
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def sla_sheet(procurement: Procurement, today: datetime.date) -> SlaSheet:
         fields=[
             Row(_("Title of the procurement"), procurement.title),
             Row(_("Department"), procurement.department.name),
-            Row(_("Cloud service"), str(procurement.facts["service_name"])),
+            Row(vocabulary(procurement.municipality).service_label(), str(procurement.facts["service_name"])),
         ],
         rows=[
             SheetRow(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -58,10 +58,10 @@ from kumokan.procurement.judging import (
 from kumokan.procurement.models import Procurement
 from kumokan.procurement.printing import annex_form, settings_checklist_form
 from kumokan.procurement.responsibility import responsibility_matrix
-from kumokan.procurement.sla import render_sla_pdf, render_sla_xlsx, sla_sheet
+from kumokan.procurement.sla import SlaSheet, render_sla_pdf, render_sla_xlsx, sla_sheet
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
-from kumokan.tenancy.vocabulary import in_sentence
+from kumokan.tenancy.vocabulary import in_sentence, vocabulary
 
 
 def _english() -> bool:
@@ -90,6 +90,8 @@ def _context(request: SignedInRequest, procurement: Procurement, tab: str, **ext
         "facts": describe(procurement.facts),
         "tab": tab,
         "may_plan": _may_plan(request, procurement),
+        # The city's words for the service and its provider (Kobe: 外部サービスの名称, 外部サービス提供者).
+        "words": vocabulary(procurement.municipality),
         **extra,
     }
 
@@ -289,15 +291,24 @@ def sla(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
 def sla_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
-    sheet = sla_sheet(procurement_for(request.user, pk), timezone.localdate())
+    sheet = _sla_to_print(request, pk)
     return _download(render_sla_xlsx(sheet), XLSX, f"{sheet.filename}.xlsx")
 
 
 @require_safe
 @requires(Capability.VIEW_PROCUREMENT)
 def sla_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
-    sheet = sla_sheet(procurement_for(request.user, pk), timezone.localdate())
+    sheet = _sla_to_print(request, pk)
     return _download(render_sla_pdf(sheet), "application/pdf", f"{sheet.filename}.pdf")
+
+
+def _sla_to_print(request: SignedInRequest, pk: int) -> SlaSheet:
+    """The SLA to download; none where the city's rules have no SLA template (the page says so and
+    offers no download: an empty form would look like the city's own)."""
+    sheet = sla_sheet(procurement_for(request.user, pk), timezone.localdate())
+    if not sheet.rows:
+        raise Http404
+    return sheet
 
 
 # ── the settings and operation checklist, and its periodic checks ───────────

@@ -33,6 +33,10 @@ class Vocabulary:
         labels = self.track_short_labels if short else self.track_labels
         return labels.get(code, code)
 
+    def service_label(self) -> str:
+        """The service's name as a label, as the city calls the service (外部サービスの名称; the ledger's column)."""
+        return capfirst(pgettext("ledger column", "%(service)s") % self.as_params())
+
     def provider_label(self) -> str:
         """A service's provider as the city calls it, as a label (外部サービス提供者; the ledger's column)."""
         return capfirst(pgettext("ledger column", "%(service)s provider") % self.as_params())

@@ -151,7 +151,7 @@ def test_the_sla_exports_to_pdf_with_the_values_filled_in(client: Client) -> Non
         ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
     flat = "".join(text.split())
-    assert "サービスレベル合意書（SLA）" in flat
+    assert "サービスレベルアグリーメント（SLA）" in flat
     assert "年99.9%以上" in flat
     assert "1回／1日、7世代" in flat
     assert "第3章2.3SLA(例)項8" in flat

@@ -25,7 +25,7 @@ def test_the_department_fills_in_the_sla_and_downloads_it(page: Page, login, scr
 
     page.goto(f"/procurement/{procurement.pk}/")
     page.get_by_role("link", name="SLA", exact=True).click()
-    expect(page.get_by_role("heading", name="サービスレベル合意書（SLA）")).to_be_visible()
+    expect(page.get_by_role("heading", name="サービスレベルアグリーメント（SLA）")).to_be_visible()
     page.get_by_label("本市要件：稼働率").fill("年99.9%以上")
     page.get_by_label("本市要件：バックアップ対策").fill("1回／1日、7世代")
     page.get_by_label("備考：稼働率").fill("計画停止を除く")
