@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -281,24 +281,31 @@ def municipalities_granting(user: Any, capability: Capability) -> list[Municipal
     return sorted(found.values(), key=lambda m: m.name)
 
 
-# A view answers with a page, a redirect or a file (FileResponse is no HttpResponse).
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+# A view: a request (HttpRequest or SignedInRequest) and its URL's arguments, answered with a page, a
+# redirect or a file (FileResponse is no HttpResponse).
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Arguments = ParamSpec("_Arguments")
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+View = Callable[Concatenate[_Request, _Arguments], _Response]
 
 
-def requires(*capabilities: Capability) -> Callable[[View], View]:
+def requires(
+    *capabilities: Capability,
+) -> Callable[[View[_Request, _Arguments, _Response]], View[_Request, _Arguments, _Response]]:
     """Guard a view: a login, then a role granting one of `capabilities` (403 otherwise).
 
     The view keeps `capabilities` as an attribute so the permission-matrix test finds every guarded view.
     """
 
-    def decorate(view: View) -> View:
+    def decorate(view: View[_Request, _Arguments, _Response]) -> View[_Request, _Arguments, _Response]:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def guarded(request: _Request, /, *args: _Arguments.args, **kwargs: _Arguments.kwargs) -> _Response:
             if not any(allows(request.user, capability) for capability in capabilities):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        guarded.capabilities = capabilities  # type: ignore[attr-defined]
-        return login_required(guarded)  # type: ignore[return-value]
+        # An attribute of the function itself (wraps copies the view's, login_required copies this one).
+        guarded.__dict__["capabilities"] = capabilities
+        return login_required(guarded)
 
     return decorate
