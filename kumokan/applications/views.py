@@ -380,12 +380,22 @@ def _review_context(application: Application, failed: ExplainForm | None = None)
         # Several of these forms share the page: ids of their own.
         form.auto_id = f"id_{finding['pack']}_{finding['code']}_%s"
         unexplained.append({"finding": finding, "form": form})
+    # Each finding's refusal links to its explanation's field below (issue 17 point 6): submission_problems
+    # names the unexplained findings in the order unexplained_findings gives them.
+    fields = iter(f"#{row['form']['explanation'].id_for_label}" for row in unexplained)
+    refusals = [
+        {
+            "message": problem.message,
+            "field": next(fields, None) if problem.code == "unexplained_finding" else None,
+        }
+        for problem in problems
+    ]
     return {
         "application": application,
         "snapshot": snapshot,
         "judgment": snapshot.judgment,
         "may_submit": may_submit,
-        "submission_problems": problems,
+        "submission_problems": refusals,
         "unexplained": unexplained,
         "unanswered": actions.unanswered_items(application, snapshot, Phase.SELECTION),
         "later_unanswered": len(actions.unanswered_items(application, snapshot))

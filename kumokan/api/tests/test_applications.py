@@ -185,7 +185,7 @@ def test_answer_explain_and_submit_through_the_api(api_as):
     assert [d["code"] for d in refused["details"]] == ["unexplained_finding"]
     # The refusal in both languages, each reason in the same language as the sentence around it.
     reason = refused["details"][0]
-    assert reason["message"].startswith("重大な指摘事項に説明がありません: ")
+    assert reason["message"].startswith("要対応の指摘事項に説明がありません：")
     # The English reason, shown on its own, reads as a sentence; within the refusal's, it goes on it.
     assert reason["message_en"].startswith("A blocking finding has no explanation: ")
     assert refused["message"] == "申請できません。" + reason["message"]

@@ -136,3 +136,41 @@ def test_a_blocking_finding_is_explained_on_the_review_page_where_it_blocks(
         finding.get_by_role("button", name="説明を保存する").click()
     expect(page.locator("#finding-kobe-required_clauses_missing")).to_have_count(0)
     expect(page.get_by_role("button", name="申請する")).to_be_enabled()
+
+
+def test_each_unexplained_finding_in_the_refusal_links_to_its_explanation_field(
+    page: Page, login: Callable[[Page, str, str], None], screenshot: Callable[..., Any]
+) -> None:
+    # Point 6: the box that says why the application cannot be submitted leads to each field to fill.
+    from kumokan.applications.tests import factories as applying
+
+    c = applying.city("kobe")
+    application = applying.draft(c, required_clauses_present=False, terms_only=True)
+    applying.answer_all(application)
+    c.applicant.set_password(PASSWORD)
+    c.applicant.save(update_fields=["password"])
+    login(page, c.applicant.username, PASSWORD)
+    page.goto(f"/applications/{application.pk}/review/")
+
+    refusal = page.locator(".alert--warning")
+    links = refusal.get_by_role("link")
+    fields = page.locator("#findings .finding textarea")
+    assert links.count() == fields.count() == 2
+    for i in range(2):
+        expect(links.nth(i)).to_contain_text("説明がありません")
+        assert links.nth(i).get_attribute("href") == f"#{fields.nth(i).get_attribute('id')}"
+    screenshot(page, "ja")
+
+    page.set_viewport_size({"width": 1280, "height": 500})
+    links.nth(1).click()
+    expect(fields.nth(1)).to_be_in_viewport()
+    assert page.url.endswith(links.nth(1).get_attribute("href") or "-")
+    screenshot(page, "followed")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.locator("form.language-switch button[value=en]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(f"/applications/{application.pk}/review/")
+    assert links.count() == 2
+    expect(links.first).to_contain_text("A blocking finding has no explanation")
+    screenshot(page, "en")
