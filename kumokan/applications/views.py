@@ -367,6 +367,7 @@ def _review_context(application: Application, failed: ExplainForm | None = None)
     may_submit = bool({Step.SUBMIT, Step.RESUBMIT} & set(steps_from(application.status)))
     problems = actions.submission_problems(application, snapshot) if may_submit else []
     unexplained = []
+    field_ids = []
     for finding in actions.unexplained_findings(application, snapshot) if may_submit else []:
         form = ExplainForm(
             initial={"pack": finding["pack"], "code": finding["code"], "version": application.version}
@@ -380,9 +381,10 @@ def _review_context(application: Application, failed: ExplainForm | None = None)
         # Several of these forms share the page: ids of their own.
         form.auto_id = f"id_{finding['pack']}_{finding['code']}_%s"
         unexplained.append({"finding": finding, "form": form})
+        field_ids.append(f"#{form['explanation'].id_for_label}")
     # Each finding's refusal links to its explanation's field below (issue 17 point 6): submission_problems
     # names the unexplained findings in the order unexplained_findings gives them.
-    fields = iter(f"#{row['form']['explanation'].id_for_label}" for row in unexplained)
+    fields = iter(field_ids)
     refusals = [
         {
             "message": problem.message,
