@@ -28,6 +28,7 @@ from kumokan.accounts.choices import LinkMethod
 from kumokan.accounts.models import ExternalIdentity, GroupRoleMapping, IdentityProvider, SignInRefusal
 from kumokan.core.actors import Actor
 from kumokan.errors import WorkflowError, as_sentence
+from kumokan.tenancy.access import role_label
 
 admin.site.unregister(AccessAttempt)
 
@@ -171,9 +172,15 @@ class SignInRefusalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class GroupRoleMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """An administrator approves that a provider group gives a role at sign-in (audited)."""
 
-    list_display = ["provider", "group", "role", "approved_by", "approved_at"]
+    list_display = ["provider", "group", "role_title", "approved_by", "approved_at"]
     list_filter = ["provider", "role"]
+    list_select_related = ["provider__municipality", "approved_by"]
     fields = ["provider", "group", "role"]
+
+    @admin.display(description=gettext_lazy("role"), ordering="role")
+    def role_title(self, mapping: GroupRoleMapping) -> str:
+        """The role by the title of the provider's city (Kobe: 外部サービス管理者), kumokan's label in English."""
+        return role_label(mapping.provider.municipality, mapping.role)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -12,10 +12,12 @@ from kumokan.tenancy.vocabulary import vocabulary
 
 
 def verb_label(verb: str, municipality: Municipality | None) -> str:
-    """The kind of a notification, in the active language; the ledger named as the city does (Kobe:
-    情報システム台帳の変更, tenancy.vocabulary)."""
+    """The kind of a notification, in the active language; the ledger and the service manager named as the
+    city does (Kobe: 情報システム台帳の変更, 外部サービス管理者の指名; tenancy.vocabulary)."""
     if verb == Verb.LEDGER_CHANGED:
         return gettext("%(ledger)s entry changed") % {"ledger": vocabulary(municipality).ledger}
+    if verb == Verb.DESIGNATED:
+        return gettext("%(service_manager)s designated") % vocabulary(municipality).as_params()
     return str(Verb(verb).label)
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
 
+from kumokan.policy import PolicyError
 from kumokan.policy.pack import Designation, Pack
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
@@ -180,6 +182,17 @@ def role_titles(municipality: Municipality) -> dict[str, str]:
 def role_title(municipality: Municipality, role: str) -> str:
     """The city's own title for one role, e.g. 情報セキュリティ管理者 for security_manager in Kobe."""
     return role_titles(municipality)[role]
+
+
+def role_label(municipality: Municipality, role: str) -> str:
+    """A role as a person reads it where roles are listed: the city's own title in Japanese (Kobe's
+    外部サービス管理者), kumokan's label in English (the packs give no English titles)."""
+    if not (get_language() or "ja").startswith("en"):
+        try:
+            return role_title(municipality, role)
+        except PolicyError:  # its pack cannot be read: the label, as tenancy.vocabulary does
+            pass
+    return str(Role(role).label)
 
 
 def department_name(user: Any, municipality: Municipality, role: str | None = None) -> str:

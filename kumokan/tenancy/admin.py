@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kumokan.audit.admin import ReadOnlyAdmin
+from kumokan.tenancy.access import role_label
 from kumokan.tenancy.models import Department, Membership, Municipality
 
 
@@ -18,6 +20,12 @@ class DepartmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdmin):
-    list_display = ["user", "municipality", "department", "role"]
+    list_display = ["user", "municipality", "department", "role_title"]
     list_filter = ["municipality", "role"]
+    list_select_related = ["user", "municipality", "department"]
     search_fields = ["user__username", "user__last_name", "department__name"]
+
+    @admin.display(description=_("role"), ordering="role")
+    def role_title(self, membership: Membership) -> str:
+        """The role by the city's title (Kobe: 外部サービス管理者), kumokan's label in English."""
+        return role_label(membership.municipality, membership.role)

@@ -180,8 +180,10 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["municipality", "role"], name="tenancy_membership_role_idx")]
 
     def __str__(self) -> str:
+        from kumokan.tenancy.access import role_label  # access reads these models
+
         where = self.department.name if self.department else self.municipality.name
-        return f"{self.user} / {where} / {self.get_role_display()}"
+        return f"{self.user} / {where} / {role_label(self.municipality, self.role)}"
 
     def clean(self) -> None:
         super().clean()
