@@ -62,6 +62,8 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         "home/dashboard.html",
         {
             "municipalities": municipalities,
+            # The chosen city: the page speaks its words (base.html's {% city_words %}).
+            "municipality": chosen,
             "board": dashboard_for(request.user, chosen, full=request.GET.get("all")),
         },
     )

@@ -42,6 +42,10 @@ def test_a_person_of_two_cities_reads_the_words_of_the_city_of_the_page(first: s
         assert f'aria-current="page">{ledger}</a>' in detail, slug  # the navigation's ledger
         assert f">{ledger}</a>" in text(client, f"/lifecycle/entries/{entry.pk}/"), slug
         assert f"<dt>{manager}</dt>" in text(client, entry.application.get_absolute_url()), slug
+    # The dashboard speaks the words of the city chosen on it.
+    assert ">情報システム台帳</a>" in text(client, "/lifecycle/?m=kobe")
+    amagasaki = text(client, "/lifecycle/?m=amagasaki")
+    assert ">台帳</a>" in amagasaki and "情報システム台帳" not in amagasaki
     # The home page shows no one city's object: the generic words.
     assert ">台帳</a>" in text(client, "/")
     assert "情報システム台帳" not in text(client, "/")
