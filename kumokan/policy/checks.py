@@ -6,9 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
-from kumokan.policy.conditions import Condition, TrackIs, uses
+from kumokan.policy.conditions import Condition, mentions_track, uses
 from kumokan.policy.errors import message
 from kumokan.policy.facts import (
     CLASSIFICATION_FACTS,
@@ -137,7 +135,7 @@ def _check_condition(
     issues: list[Issue] = []
     if condition is None:
         return issues
-    if meeting and _mentions_track(condition):
+    if meeting and mentions_track(condition):
         issues.append(_issue(loc, "meeting_track"))
     for op, name, values in uses(condition):
         kind = kinds.get(name)
@@ -179,13 +177,3 @@ def _check_values(
             shown = ", ".join(allowed)
         return [_issue(loc, "values_not_allowed", name=name, bad=bad, shown=shown)]
     return []
-
-
-def _mentions_track(condition: BaseModel) -> bool:
-    if isinstance(condition, TrackIs):
-        return True
-    for value in condition.__dict__.values():
-        children = value if isinstance(value, tuple) else (value,)
-        if any(isinstance(c, BaseModel) and _mentions_track(c) for c in children):
-            return True
-    return False

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -151,20 +151,54 @@ _TESTS: dict[str, Callable[[Context, str, tuple[Any, ...]], bool]] = {
 }
 
 
+# A test of the facts or of the track, and a combinator of conditions: what a condition is made of.
+Test = TrackIs | FactIsTrue | Equals | NotEquals | OneOf | AtLeast | AtMost | HasAny
+Combinator = AllOf | AnyOf | NotOf
+_Value = TypeVar("_Value")
+
+
+def fold(
+    condition: Condition,
+    test: Callable[[Test], _Value],
+    combine: Callable[[Combinator, Iterator[_Value]], _Value],
+) -> _Value:
+    """The one walk over a condition: `test` gives each test's value, `combine` a combinator's from the
+    values of its parts, which it draws one by one (`all` and `any` stop at the first that decides)."""
+    match condition:
+        case AllOf():
+            parts = condition.all
+        case AnyOf():
+            parts = condition.any
+        case NotOf():
+            parts = (condition.not_,)
+        case _:
+            return test(condition)
+    return combine(condition, (fold(part, test, combine) for part in parts))
+
+
+# How a combinator holds from whether its parts hold.
+_COMBINED: dict[type[Combinator], Callable[[Iterator[bool]], bool]] = {
+    AllOf: all,
+    AnyOf: any,
+    NotOf: lambda held: not next(held),
+}
+
+
 def holds(condition: Condition | None, ctx: Context) -> bool:
     """Whether the condition holds for these facts (no condition always holds)."""
     if condition is None:
         return True
-    match condition:
-        case AllOf():
-            return all(holds(c, ctx) for c in condition.all)
-        case AnyOf():
-            return any(holds(c, ctx) for c in condition.any)
-        case NotOf():
-            return not holds(condition.not_, ctx)
-        case TrackIs():
-            return ctx.track == condition.track
-    operator, name, values = _term(condition)
+    return fold(
+        condition,
+        lambda test: _holds(test, ctx),
+        lambda combinator, held: _COMBINED[type(combinator)](held),
+    )
+
+
+def _holds(test: Test, ctx: Context) -> bool:
+    if isinstance(test, TrackIs):
+        return ctx.track == test.track
+    operator, name, values = _term(test)
     return _TESTS[operator](ctx, name, values)
 
 
@@ -172,16 +206,22 @@ def uses(condition: Condition | None) -> list[tuple[str, str, tuple[Any, ...]]]:
     """Each (operator, fact name, values) the condition tests, for validating a pack."""
     if condition is None:
         return []
-    match condition:
-        case AllOf():
-            return [u for c in condition.all for u in uses(c)]
-        case AnyOf():
-            return [u for c in condition.any for u in uses(c)]
-        case NotOf():
-            return uses(condition.not_)
-        case TrackIs():
-            return []
-    return [_term(condition)]
+    return fold(
+        condition,
+        lambda test: [] if isinstance(test, TrackIs) else [_term(test)],
+        lambda _combinator, found: [term for part in found for term in part],
+    )
+
+
+def mentions_track(condition: Condition | None) -> bool:
+    """Whether the condition tests the track anywhere (a meeting has none)."""
+    if condition is None:
+        return False
+    return fold(
+        condition,
+        lambda test: isinstance(test, TrackIs),
+        lambda _combinator, found: any(found),
+    )
 
 
 def to_data(condition: Condition | None) -> Any:
