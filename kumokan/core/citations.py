@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.packs import available, library, load_pack
 from kumokan.policy import PackError
@@ -25,6 +26,14 @@ class Rules:
     pack_id: str
     name: str
     url: str
+
+
+# What a value no seed clause states comes from (a pack's source.basis other than "seed"), said in the
+# reader's language: a page never shows the clause such a source carries (CONTRACT.md, 自治体の設定).
+NOT_FROM_A_SEED = {
+    "configuration": _("set by the municipality"),
+    "contract": _("kumokan's own convention (the rules set none)"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,9 @@ def citation(source: Mapping[str, Any] | None) -> Citation | None:
     if not source:
         return None
     clause = str(source.get("clause", "")).strip()
-    if source.get("basis", "seed") != "seed":
-        return Citation(clause, None)
+    basis = str(source.get("basis", "seed"))
+    if basis != "seed":
+        return Citation(str(NOT_FROM_A_SEED.get(basis, clause)), None)
     rules = rules_by_file().get(str(source.get("file", "")))
     if rules is None:
         return Citation(clause, None)

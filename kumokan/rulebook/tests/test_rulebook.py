@@ -12,6 +12,7 @@ from django.utils import translation
 from kumokan.applications.tests.factories import city
 from kumokan.core.citations import anchor
 from kumokan.core.templatetags.kumokan import cite, rules_of
+from kumokan.rulebook.rules import in_the_rules_order
 
 pytestmark = pytest.mark.django_db
 AMAGASAKI = "000_6738fc87fdfdac6f.txt"
@@ -52,7 +53,14 @@ def test_a_clause_that_begins_with_a_word_is_set_apart_from_the_rules_name() -> 
 
 
 def test_a_value_no_seed_states_is_cited_by_what_it_comes_from_without_a_link() -> None:
-    assert cite({"file": AMAGASAKI, "clause": "CONTRACT.md", "basis": "contract"}) == "CONTRACT.md"
+    contract = {"file": AMAGASAKI, "clause": "CONTRACT.md", "basis": "contract"}
+    configuration = {"file": "002_ea3d2ceb2cab952b.txt", "clause": "自治体の設定", "basis": "configuration"}
+    with translation.override("ja"):
+        assert cite(contract) == "本システムの定め（規定に定めなし）"
+        assert cite(configuration) == "自治体の設定"
+    with translation.override("en"):
+        assert cite(contract) == "kumokan's own convention (the rules set none)"
+        assert cite(configuration) == "set by the municipality"
 
 
 def test_the_rules_a_judgment_was_made_with_are_named_not_identified() -> None:
@@ -113,3 +121,31 @@ def test_the_rulebook_needs_a_login() -> None:
 def test_the_rulebook_refuses_a_post() -> None:
     c = city("amagasaki")
     assert _client(c.applicant).post("/rules/amagasaki/").status_code == 405
+
+
+def test_clauses_go_in_the_rules_own_order_not_the_order_the_pack_cites_them() -> None:
+    # As packs cite them (kobe.yaml starts with 3.1, 3.4イ, 3.4ウ, 3.6①, 1.3 …).
+    cited = ["3.1", "3.4イ", "3.4ウ", "3.6①", "1.3", "5.3", "2.1", "3.4ア", "5.2.1③", "5.2.1①", "3.6①ア"]
+    assert in_the_rules_order(cited) == [
+        "1.3", "2.1", "3.1", "3.4ア", "3.4イ", "3.4ウ", "3.6①", "3.6①ア", "5.2.1①", "5.2.1③", "5.3",
+    ]  # fmt: skip
+    # Articles, paragraphs and items; a chapter's numbering; a parenthesised number before a sub-clause.
+    assert in_the_rules_order(["第40条第2項", "第5条第1項", "第40条", "第40条第2項第1号"]) == [
+        "第5条第1項", "第40条", "第40条第2項", "第40条第2項第1号",
+    ]  # fmt: skip
+    assert in_the_rules_order(["第4章3", "第2章2.1", "第4章2.4", "第4章3.1(1)①", "第4章3.1(1)"]) == [
+        "第2章2.1", "第4章2.4", "第4章3", "第4章3.1(1)", "第4章3.1(1)①",
+    ]  # fmt: skip
+    # Words between the numbers keep the order the pack first cites them in (it follows the seed).
+    assert in_the_rules_order(["（２以上）4.1", "（２未満）3", "（２以上）3⑴", "（２以上）4⑴ア", "（２未満）2"]) == [
+        "（２以上）3⑴", "（２以上）4⑴ア", "（２以上）4.1", "（２未満）2", "（２未満）3",
+    ]  # fmt: skip
+
+
+def test_the_kobe_rulebook_reads_from_chapter_1_onwards() -> None:
+    c = city("kobe")
+    html = _client(c.applicant).get("/rules/kobe/").content.decode()
+    positions = [
+        html.index(f'id="{anchor(clause)}"') for clause in ("1.3", "2.1", "3.1", "3.4ア", "3.4イ", "5.3")
+    ]
+    assert positions == sorted(positions)
