@@ -29,7 +29,7 @@ from kumokan.applications.models import EXPLANATION_MAX_LENGTH, Application, Jud
 from kumokan.applications.routing import may_decide
 from kumokan.applications.workflow import TRANSITIONS
 from kumokan.core.actors import SignedInRequest, display_name
-from kumokan.errors import as_typed, in_both
+from kumokan.errors import as_typed, in_both, rendered
 from kumokan.policy.tracks import TrackCode
 from kumokan.tenancy.models import Department
 from kumokan.tenancy.permissions import Capability
@@ -83,7 +83,8 @@ class DecisionOut(Schema):
     id: int
     outcome: Literal["approved", "rejected", "returned"]
     outcome_label: str
-    reason: str
+    reason: str = Field(description="Why, in Japanese; a reason a person typed is as they typed it.")
+    reason_en: str = Field(description="Why, in English; a reason a person typed is as they typed it.")
     decided_by: str
     decided_by_name: str
     decided_at: datetime.datetime
@@ -104,7 +105,12 @@ class ApplicationDetail(ApplicationSummary):
     period_start: datetime.date | None
     period_end: datetime.date | None
     user_scope_detail: str
-    notes: str
+    notes: str = Field(
+        description="In Japanese: the notes as typed, then the one kumokan gave (an import's file and row)."
+    )
+    notes_en: str = Field(
+        description="In English: the notes as typed, then the one kumokan gave (an import's file and row)."
+    )
     approver_title: str
     judgment: StoredJudgment
     answers: list[AnswerOut]
@@ -240,7 +246,8 @@ def _detail(user: Any, application: Application) -> dict[str, Any]:
         "period_start": application.period_start,
         "period_end": application.period_end,
         "user_scope_detail": application.user_scope_detail,
-        "notes": str(application.notes_text),
+        "notes": rendered(application.notes_text, "ja"),
+        "notes_en": rendered(application.notes_text, "en"),
         "approver_title": snapshot.approver_title if snapshot else "",
         "judgment": snapshot.judgment if snapshot else None,
         "answers": [
@@ -277,7 +284,8 @@ def decision_data(decision: Any) -> dict[str, Any]:
         "id": decision.pk,
         "outcome": decision.outcome,
         "outcome_label": str(decision.get_outcome_display()),
-        "reason": str(decision.reason_text),
+        "reason": rendered(decision.reason_text, "ja"),
+        "reason_en": rendered(decision.reason_text, "en"),
         "decided_by": decision.decided_by.get_username(),
         "decided_by_name": display_name(decision.decided_by),
         "decided_at": decision.decided_at,
