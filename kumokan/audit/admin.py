@@ -3,8 +3,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kumokan.audit.models import AuditEvent
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Admin pages that only show: every change goes through an action, which audits it."""
@@ -17,11 +15,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "municipality", "action", "target_repr"]
-    list_filter = ["municipality", "action"]
-    search_fields = ["actor_name", "target_repr", "target_id", "request_id"]
-    date_hierarchy = "at"

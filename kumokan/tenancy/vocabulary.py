@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.text import capfirst
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from kumokan.audit.choices import Action
 from kumokan.errors import in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Pack, Role
@@ -90,6 +91,31 @@ def in_sentence(municipality: Municipality | None) -> dict[str, str]:
     with translation.override("en"):
         en = vocabulary(municipality).as_params()
     return {name: in_both(ja[name], en[name].lower()) for name in ja}
+
+
+# The audit trail's actions whose names say the service or the ledger, said as the city's rules say them
+# (Kobe: 情報システム台帳への登録); their choices' labels (kumokan.audit.choices) keep the generic words.
+_ACTIONS_IN_CITY_WORDS = {
+    Action.SERVICE_CREATE: gettext_lazy("%(service)s registered"),
+    Action.LEDGER_REGISTER: gettext_lazy("Entered in the %(ledger)s"),
+    Action.LEDGER_EDIT: gettext_lazy("%(ledger)s entry changed"),
+    Action.LEDGER_IMPORT_CHECK: gettext_lazy("%(ledger)s file checked (dry run)"),
+    Action.LEDGER_IMPORT_COMMIT: gettext_lazy("%(ledger)s file imported"),
+    Action.LEDGER_IMPORT_ENTRY: gettext_lazy("%(ledger)s entry imported"),
+    Action.PROCUREMENT_LINK_ENTRY: gettext_lazy("Procurement linked to its %(ledger)s entry"),
+}
+
+
+def action_label(action: str, municipality: Municipality | None) -> str:
+    """What an audited action did, in the active language and the municipality's words, never its code."""
+    try:
+        known = Action(action)
+    except ValueError:
+        return _("Unknown action")
+    wording = _ACTIONS_IN_CITY_WORDS.get(known)
+    if wording is None:
+        return str(known.label)
+    return capfirst(str(wording) % {name: str(value) for name, value in in_sentence(municipality).items()})
 
 
 def word(municipality: Municipality, name: str) -> str:

@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
 from kumokan.tenancy.models import Municipality
-from kumokan.tenancy.vocabulary import vocabulary
+from kumokan.tenancy.vocabulary import action_label, vocabulary
 
 register = template.Library()
 
@@ -56,3 +56,9 @@ def city_words(context: template.Context) -> str:
     if municipality is not None:
         context["terms"] = vocabulary(municipality)
     return ""
+
+
+@register.filter(name="action_label")
+def audited_action(event: Any) -> str:
+    """An audit record's action as people read it, in the words of the record's municipality."""
+    return action_label(event.action, event.municipality)
