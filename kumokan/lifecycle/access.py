@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from kumokan.ledger.access import entries_for
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.rules import snapshot_of
 from kumokan.tenancy.access import users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
-from kumokan.tenancy.permissions import PERMISSIONS, Capability, can
+from kumokan.tenancy.permissions import DEPARTMENT_SCOPED, PERMISSIONS, Capability, can
 
 # Those who govern the services of the whole municipality: the permission table lets them order
 # re-checks (Kobe §6.3); they open corrective actions and are told of incidents and terminations. A
@@ -35,15 +36,29 @@ def may_correct(user: Any, entry: LedgerEntry) -> bool:
     )
 
 
-def overseers(entry: LedgerEntry) -> QuerySet[Any]:
-    """Whom an overdue re-check is escalated to: the approver of the entry's track and the chief."""
+def overseers(entry: LedgerEntry) -> list[Any]:
+    """Whom an overdue re-check is escalated to and a termination is reported to: the approver of the
+    entry's track and the chief, each only if the entry is theirs to see.
+
+    A role that acts for one department (DEPARTMENT_SCOPED: Kobe's low-track approver is the
+    情報管理者等 of the service's own department, 5.1.2, 5.2.2②) is asked in the entry's department
+    only; and nobody is told of what the link would refuse them (entries_for, the ledger's own rule).
+    """
     municipality = entry.municipality
     pks = set(users_with_role(municipality, Role.CHIEF).values_list("pk", flat=True))
     role = snapshot_of(entry).approver_role
     if role:
-        department = entry.department if role == Role.DEPARTMENT_HEAD else None
-        pks |= set(users_with_role(municipality, role, department).values_list("pk", flat=True))
-    return get_user_model().objects.filter(pk__in=pks).order_by("username")
+        holders = Membership.objects.filter(municipality=municipality, role=role)
+        if role in DEPARTMENT_SCOPED:
+            holders = holders.filter(Q(department=entry.department_id) | Q(department__isnull=True))
+        pks |= set(holders.values_list("user", flat=True))
+    candidates = get_user_model().objects.filter(pk__in=pks, is_active=True).order_by("username")
+    return [user for user in candidates if may_see(user, entry)]
+
+
+def may_see(user: Any, entry: LedgerEntry) -> bool:
+    """Whether the entry's pages open for the user (the ledger's rule: entries_for)."""
+    return entries_for(user).filter(pk=entry.pk).exists()
 
 
 def governors(municipality: Any) -> QuerySet[Any]:
