@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kumokan.core.answers import item_key
+from kumokan.core.clauses import in_the_rules_order
 from kumokan.policy import Judgment, judge, stacked
 from kumokan.policy.schemas import Finding, Item, PackRef, all_items, checklist
 from kumokan.tenancy.models import Municipality
@@ -76,18 +77,12 @@ class Section:
     items: list[Item]
 
 
-def natural_key(clause: str) -> list[Any]:
-    """Order clauses as their numbers read: 第1章 before 第3章, 2.9 before 2.10. A circled digit (Kobe's
-    5.2.1④) is not a number: str.isdigit says yes to it and int() refuses it, hence isdecimal."""
-    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", clause)]
-
-
 def by_section(items: Iterable[Item]) -> list[Section]:
     """Items grouped by the section of their clause, sections in the seed's order, items as the pack lists them."""
     sections: dict[str, list[Item]] = {}
     for item in items:
         sections.setdefault(section_of(item["source"]["clause"]), []).append(item)
-    return [Section(title, sections[title]) for title in sorted(sections, key=natural_key)]
+    return [Section(title, sections[title]) for title in in_the_rules_order(sections, str)]
 
 
 # ── the SLA template ───────────────────────────────────────────────────────────────────────────────

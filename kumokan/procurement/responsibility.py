@@ -13,9 +13,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.catalog.choices import ServiceModel
+from kumokan.core.clauses import in_the_rules_order
 from kumokan.policy import judge
 from kumokan.policy.facts import ServiceModel as FactServiceModel
-from kumokan.procurement.judging import natural_key
 from kumokan.tenancy.models import Municipality
 
 # The pack's items on the responsibility split carry ".split." in their id (build.split.saas,
@@ -70,9 +70,8 @@ def _applying(municipality: Municipality, facts: dict[str, Any]) -> set[str]:
 def responsibility_matrix(municipality: Municipality) -> Matrix:
     """The matrix for the municipality's own pack, ordered by clause (no rows where its pack has no such items)."""
     loaded = municipality.pack()
-    split_items = sorted(
-        (item for item in loaded.pack.items if SPLIT_MARK in item.id),
-        key=lambda item: natural_key(item.source.clause),
+    split_items = in_the_rules_order(
+        (item for item in loaded.pack.items if SPLIT_MARK in item.id), lambda item: item.source.clause
     )
     if not split_items:
         return Matrix(COLUMNS, [])

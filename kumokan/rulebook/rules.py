@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.applications.forms import FactsForm
 from kumokan.core.citations import anchor
+from kumokan.core.clauses import in_the_rules_order
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import Condition, to_data
@@ -204,61 +203,6 @@ def _rules(pack: Pack) -> Iterable[tuple[Source, Rule]]:
             )
 
 
-# A clause's parts: a number, a word of a legal numbering, one kana letter that numbers an item (ア, イ … as in 3.4イ or (ア)), a word,
-# or one mark. Circled and parenthesised numbers (①, ⑴) are read as numbers before this.
-# The words of a legal numbering (第3条第2項第1号, 第4章) are each a part of their own.
-_CLAUSE_PART = re.compile(
-    r"(?P<number>\d+)|(?P<numbering>[第章節款目条項号])|(?P<kana>[ァ-ヺ])(?![^\W\d_])"
-    r"|(?P<word>(?:(?![第章節款目条項号])[^\W\d_])+)|(?P<mark>.)",
-    re.S,
-)
-
-
-def _clause_parts(clause: str) -> list[tuple[str, str | int]]:
-    parts: list[tuple[str, str | int]] = []
-    plain: list[str] = []
-
-    def read_plain() -> None:
-        text = unicodedata.normalize("NFKC", "".join(plain))
-        for match in _CLAUSE_PART.finditer(text):
-            kind = match.lastgroup or "mark"
-            value = match.group(kind)
-            parts.append((kind, int(value) if kind == "number" else value))
-        plain.clear()
-
-    for character in clause:
-        if unicodedata.category(character) == "No":  # ① ⑴ ⒈: a number in one character
-            read_plain()
-            parts.append(("number", int(unicodedata.numeric(character))))
-        else:
-            plain.append(character)
-    read_plain()
-    return parts
-
-
-def in_the_rules_order(clauses: list[str]) -> list[str]:
-    """Clauses as the rules number them (1.3 before 2.1 before 3.4ア before 3.4イ before 3.6①; 第2章
-    before 第4章; 4⑴ before 4.1), whatever order the pack cites them in. The words between the numbers
-    (（２以上）/（２未満）, 導入・構築時/運用・保守時, ＜…に関する事項＞) keep the order of the pack's
-    first citation, which follows the seed; a kana that numbers an item goes in the syllabary's order."""
-    rank: dict[str, int] = {}
-    for clause in clauses:
-        for kind, value in _clause_parts(clause):
-            if kind in ("word", "mark", "numbering"):
-                rank.setdefault(str(value), len(rank))
-
-    def key(clause: str) -> tuple[tuple[int, int], ...]:
-        order = {"number": 0, "kana": 1}
-        return tuple(
-            (order[kind], int(value) if kind == "number" else ord(str(value)))
-            if kind in order
-            else (2, rank[str(value)])
-            for kind, value in _clause_parts(clause)
-        )
-
-    return sorted(clauses, key=key)
-
-
 def rulebook(pack: Pack, query: str = "") -> list[Clause]:
     """The pack's rules grouped by clause, clauses in the rules' own order (in_the_rules_order).
 
@@ -277,4 +221,4 @@ def rulebook(pack: Pack, query: str = "") -> list[Clause]:
             continue
         clause = clauses.setdefault(source.clause, Clause(source.clause, anchor(source.clause)))
         clause.rules.append(rule)
-    return [clauses[name] for name in in_the_rules_order(list(clauses))]
+    return in_the_rules_order(clauses.values(), lambda found: found.clause)
