@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.audit.admin import ReadOnlyAdmin
 from kumokan.tenancy.access import role_label
+from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Membership, Municipality
 
 
@@ -18,10 +23,28 @@ class DepartmentAdmin(ReadOnlyAdmin):
     search_fields = ["name", "code"]
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """The roles by the titles of the municipality the list is narrowed to (Kobe: 外部サービス管理者),
+    kumokan's labels while it shows several."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        pk = request.GET.get("municipality__id__exact", "")
+        chosen = Municipality.objects.filter(pk=pk).first() if pk.isdigit() else None
+        if chosen is None:
+            return [(role.value, str(role.label)) for role in Role]
+        return [(role.value, role_label(chosen, role.value)) for role in Role]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+        return queryset.filter(role=self.value()) if self.value() else queryset
+
+
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "municipality", "department", "role_title"]
-    list_filter = ["municipality", "role"]
+    list_filter = ["municipality", RoleFilter]
     list_select_related = ["user", "municipality", "department"]
     search_fields = ["user__username", "user__last_name", "department__name"]
 

@@ -99,3 +99,18 @@ def test_the_role_list_gives_each_city_its_title(slug: str, title: str) -> None:
     assert "Service manager" in ROLES.findall(english)
     with translation.override("ja"):
         assert str(Membership.objects.get(user=manager)).endswith(f"/ {title}")
+
+
+def test_the_role_filter_names_the_roles_of_the_city_the_list_shows() -> None:
+    c = f.city("kobe")
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("admin", password="not used here"))
+    narrowed = client.get(
+        f"/admin/tenancy/membership/?municipality__id__exact={c.municipality.pk}", HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
+    assert "role=service_manager" in narrowed
+    assert re.search(r'role=service_manager"[^>]*>外部サービス管理者</a>', narrowed)
+    assert "業務システム管理者、情報基盤管理者</a>" in narrowed
+    everyone = client.get("/admin/tenancy/membership/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert re.search(r'role=service_manager"[^>]*>クラウドサービス管理者</a>', everyone)
+    assert client.get("/admin/tenancy/membership/?municipality__id__exact=x").status_code in (200, 302)
