@@ -86,7 +86,7 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Audit trail")
+        verbose_name = _("audit record")
         verbose_name_plural = _("Audit trail")
         ordering = ["-id"]
         indexes = [

@@ -104,8 +104,8 @@ class LedgerEntry(models.Model):
     import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
-        verbose_name = _("Ledger")
-        verbose_name_plural = _("Ledger")
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ["service_name", "function_name", "id"]
         constraints = [
             one_of("status", EntryStatus),
@@ -202,8 +202,9 @@ class LedgerChange(models.Model):
     reason_params = models.JSONField(_("Reason (message parameters)"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("Ledger entry history")
-        verbose_name_plural = _("Ledger entry history")
+        # One row is one change; together they are the entry's change history (台帳の変更履歴).
+        verbose_name = _("ledger entry change")
+        verbose_name_plural = _("ledger entry changes")
         ordering = ["entry", "-entry_version"]
         constraints = [
             models.CheckConstraint(

@@ -67,7 +67,7 @@ def test_the_admins_audit_trail_names_actions_and_targets_as_people_do() -> None
     en = client.get("/admin/audit/auditevent/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "情報システム台帳への登録" in ja and ">利用申請<" in ja
-    assert "Entered in the ledger" in en and ">Ledger<" in en
+    assert "Entered in the ledger" in en and ">Ledger entry<" in en
     for page in (ja, en):
         assert "ledger.register" not in page.replace('action__exact=ledger.register"', "")
         assert "ledger.ledgerentry" not in page and "applications.application" not in page
