@@ -130,7 +130,7 @@ def _rank(ctx: Context, name: str, code: str) -> int:
     return list(ctx.orders[name]).index(code)
 
 
-def _term(leaf: _Op) -> tuple[str, str, tuple[Any, ...]]:
+def term(leaf: _Op) -> tuple[str, str, tuple[Any, ...]]:
     """A test of one fact as (operator, fact name, values): the one reading of the leaves' shapes."""
     if isinstance(leaf, FactIsTrue):
         return ("fact", leaf.fact, ())
@@ -198,7 +198,7 @@ def holds(condition: Condition | None, ctx: Context) -> bool:
 def _holds(test: Test, ctx: Context) -> bool:
     if isinstance(test, TrackIs):
         return ctx.track == test.track
-    operator, name, values = _term(test)
+    operator, name, values = term(test)
     return _TESTS[operator](ctx, name, values)
 
 
@@ -208,7 +208,7 @@ def uses(condition: Condition | None) -> list[tuple[str, str, tuple[Any, ...]]]:
         return []
     return fold(
         condition,
-        lambda test: [] if isinstance(test, TrackIs) else [_term(test)],
+        lambda test: [] if isinstance(test, TrackIs) else [term(test)],
         lambda _combinator, found: [term for part in found for term in part],
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from kumokan.core.citations import anchor
 from kumokan.core.clauses import in_the_rules_order
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.meetings.forms import MeetingForm
-from kumokan.policy.conditions import Condition, to_data
+from kumokan.policy.conditions import AllOf, Combinator, Condition, NotOf, Test, TrackIs, fold, term
 from kumokan.policy.pack import Basis, Pack, Source
 from kumokan.policy.tracks import TRACKS
 
@@ -68,36 +68,37 @@ def _value(name: str, value: Any, pack: Pack) -> str:
 
 def in_words(condition: Condition | None, pack: Pack) -> str:
     """When a rule applies, as a sentence in the active language (empty: it always applies)."""
-    return _words(to_data(condition), pack) if condition is not None else ""
+    if condition is None:
+        return ""
+    return fold(condition, lambda test: _test_words(test, pack), _combined_words)
 
 
-def _words(data: Any, pack: Pack) -> str:
-    ((op, arg),) = data.items()
-    if op in ("all", "any"):
-        joined = (_(" and ") if op == "all" else _(" or ")).join(_words(part, pack) for part in arg)
-        return f"（{joined}）" if not _english() else f"({joined})"
-    if op == "not":
-        return _("not: %(condition)s") % {"condition": _words(arg, pack)}
-    if op == "track":
-        return _track_label(pack, arg)
-    if op == "fact":
-        return _label(arg)
-    ((name, value),) = arg.items()
+def _combined_words(combinator: Combinator, parts: Iterator[str]) -> str:
+    if isinstance(combinator, NotOf):
+        return _("not: %(condition)s") % {"condition": next(parts)}
+    joined = (_(" and ") if isinstance(combinator, AllOf) else _(" or ")).join(parts)
+    return f"（{joined}）" if not _english() else f"({joined})"
+
+
+def _test_words(test: Test, pack: Pack) -> str:
+    if isinstance(test, TrackIs):
+        return _track_label(pack, test.track)
+    op, name, values = term(test)
     label = _label(name)
+    if op == "fact":
+        return label
     if op == "eq":
-        return _("%(fact)s is %(value)s") % {"fact": label, "value": _value(name, value, pack)}
+        return _("%(fact)s is %(value)s") % {"fact": label, "value": _value(name, values[0], pack)}
     if op == "ne":
-        return _("%(fact)s is not %(value)s") % {"fact": label, "value": _value(name, value, pack)}
-    values = (", " if _english() else "、").join(
-        _value(name, v, pack) for v in (value if isinstance(value, list) else [value])
-    )
+        return _("%(fact)s is not %(value)s") % {"fact": label, "value": _value(name, values[0], pack)}
+    shown = (", " if _english() else "、").join(_value(name, v, pack) for v in values)
     if op == "in":
-        return _("%(fact)s is one of %(values)s") % {"fact": label, "values": values}
+        return _("%(fact)s is one of %(values)s") % {"fact": label, "values": shown}
     if op == "has_any":
-        return _("%(fact)s include any of %(values)s") % {"fact": label, "values": values}
+        return _("%(fact)s include any of %(values)s") % {"fact": label, "values": shown}
     if op == "at_least":
-        return _("%(fact)s is %(value)s or higher") % {"fact": label, "value": values}
-    return _("%(fact)s is %(value)s or lower") % {"fact": label, "value": values}
+        return _("%(fact)s is %(value)s or higher") % {"fact": label, "value": shown}
+    return _("%(fact)s is %(value)s or lower") % {"fact": label, "value": shown}
 
 
 def _track_label(pack: Pack, track: str) -> str:
