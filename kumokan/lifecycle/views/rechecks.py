@@ -35,7 +35,7 @@ from kumokan.lifecycle.models import (
     RecheckOrder,
 )
 from kumokan.tenancy.models import Municipality
-from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
+from kumokan.tenancy.permissions import Capability, allows, municipalities_granting, requires
 
 
 @requires(Capability.VIEW_LEDGER)
@@ -78,6 +78,7 @@ def recheck(request: SignedInRequest, pk: int) -> HttpResponse:
                 },
             ),
             "today": timezone.localdate(),
+            "may_open_order": found.order is not None and _may_open_order(request.user, found.order),
         },
     )
 
@@ -148,6 +149,13 @@ def _orders_for(user: Any) -> QuerySet[RecheckOrder]:
     return RecheckOrder.objects.filter(
         Q(municipality__in=governed) | Q(rechecks__entry__service_manager=user)
     ).distinct()
+
+
+def _may_open_order(user: Any, found: RecheckOrder) -> bool:
+    """Whether the order's page opens for the user: what the `order` view asks, its guard and then
+    its rows (so no page links to an order it would refuse)."""
+    guard = order.capabilities  # type: ignore[attr-defined]
+    return any(allows(user, c) for c in guard) and _orders_for(user).filter(pk=found.pk).exists()
 
 
 def _governed_municipality(request: SignedInRequest) -> Municipality:
