@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kumokan.policy.pack import Phase, Severity
 
@@ -36,5 +37,6 @@ PHASE_LABELS = {
 SEVERITY_LABELS = {
     Severity.BLOCK.value: _("Must be resolved"),
     Severity.WARN.value: _("Warning"),
-    Severity.INFO.value: _("Note"),
+    # CONTRACT.md: info is "for the record" (the packs' notes say 記録（info）), not a note field's 備考.
+    Severity.INFO.value: pgettext_lazy("finding severity", "For the record"),
 }

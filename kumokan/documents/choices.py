@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.labels import engine_choices
+from kumokan.core.labels import PHASE_LABELS, engine_choices
 from kumokan.policy.pack import Phase as EnginePhase
 
 
@@ -15,16 +15,8 @@ class FormKind(models.TextChoices):
     CHECKLIST = "checklist", _("Checklist")
 
 
-# The headings a checklist prints for each of the engine's phases.
-_PHASE_HEADINGS = {
-    EnginePhase.SELECTION: _("Selection conditions"),
-    EnginePhase.PROCUREMENT: _("Procurement and contract"),
-    EnginePhase.BUILD: _("Introduction and build"),
-    EnginePhase.OPERATION: _("Operation and maintenance"),
-    EnginePhase.TERMINATION: _("Renewal and disposal"),
-}
-# kumokan.policy.pack.Phase as Django choices, labelled with those headings.
-Phase = engine_choices("Phase", EnginePhase, _PHASE_HEADINGS)
+# kumokan.policy.pack.Phase as Django choices, labelled as on every page (core.labels.PHASE_LABELS).
+Phase = engine_choices("Phase", EnginePhase, PHASE_LABELS)
 
 
 class FileFormat(models.TextChoices):

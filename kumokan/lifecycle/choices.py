@@ -3,23 +3,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kumokan.core.labels import engine_choices
+from kumokan.core.labels import PHASE_LABELS, engine_choices
 from kumokan.ledger.choices import EntryStatus
 from kumokan.policy.pack import Phase
 
 # A service whose use has not ended: it may be re-checked, have incidents and be terminated.
 ACTIVE_STATUSES = (EntryStatus.APPROVED, EntryStatus.IN_OPERATION, EntryStatus.SUSPENDED)
 
-_TASK_PHASE_LABELS = {
-    Phase.PROCUREMENT: _("Procurement and contract"),
-    Phase.BUILD: _("Build"),
-    Phase.OPERATION: _("Operation and maintenance"),
-    Phase.TERMINATION: _("Termination"),
-}
-# The phases after approval whose checklist items become tasks: kumokan.policy.pack.Phase after selection.
-TaskPhase = engine_choices(
-    "TaskPhase", [phase for phase in Phase if phase != Phase.SELECTION], _TASK_PHASE_LABELS
-)
+# The phases after approval whose checklist items become tasks: kumokan.policy.pack.Phase after selection,
+# each named as on every other page (core.labels.PHASE_LABELS).
+TaskPhase = engine_choices("TaskPhase", [phase for phase in Phase if phase != Phase.SELECTION], PHASE_LABELS)
 
 
 class TaskStatus(models.TextChoices):
