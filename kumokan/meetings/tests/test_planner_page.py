@@ -49,7 +49,8 @@ def test_the_page_lists_each_measure_with_its_clause_and_offers_the_invitation(c
     page = client.get(f"/meetings/planner/?{IMPORTANT_HOST}").content.decode()
 
     assert "会議パスワードを設定、待機室機能を有効とし" in page
-    assert '<cite class="source">6.4(1)③</cite>' in page
+    # Each measure cites the rules by name and its clause, linked to the clause in the rulebook.
+    assert '">北九州市クラウドサービス利用基準6.4(1)③</a></cite>' in page
     assert "主催者の対策" in page and "参加者の対策" in page
     assert 'id="invitation-text"' in page
 
