@@ -86,9 +86,12 @@ def settings_checklist_form(procurement: Procurement, today: datetime.date) -> P
     for phase in (Phase.BUILD, Phase.OPERATION):
         rows = []
         for section in by_section(own_items(judgment, procurement.municipality, phase)):
+            # A section heads its rows where it groups clauses (第4章3.5(1): 表No.1, 表No.2 …); a section
+            # that is one clause (Kobe's 3.5.1ア) would only repeat the clause printed beside its item.
+            grouped = any(item["source"]["clause"] != section.title for item in section.items)
             for item in section.items:
                 number += 1
-                rows.append(_item_row(number, item, section.title))
+                rows.append(_item_row(number, item, section.title if grouped else ""))
         if rows:
             sections.append(Section(str(PrintedPhase(phase.value).label), rows))
     return PrintedForm(

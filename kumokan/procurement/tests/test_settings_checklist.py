@@ -101,3 +101,25 @@ def test_the_checklist_downloads_as_a_pdf(client: Client) -> None:
     assert "導入・構築時及び運用・保守時の確認事項（設定不備対策）" in flat
     assert "第4章3.5(1)表No.2" in flat
     assert "適切にロギング設定を行い、アラートや監査を行えるようにしておく必要がある" in flat
+
+
+def test_a_section_that_is_one_clause_does_not_head_its_item_with_the_same_clause() -> None:
+    form = settings_checklist_form(plan(osaka(), service_model="saas"), datetime.date(2026, 4, 1))
+    rows = {item.clause: item for section in form.sections for item in section.items}
+
+    # 第4章3.5(1) groups the table's rows; 第4章3.1(1)① is a clause of its own, printed once.
+    assert rows["第4章3.5(1) 表No.2"].group == "第4章3.5(1)"
+    assert rows["第4章3.1(1)①"].group == ""
+
+
+def test_kobes_checklist_prints_each_clause_once(client: Client) -> None:
+    c = city("kobe")
+    procurement = plan(c, service_model="saas")
+    client.force_login(c.applicant)
+
+    response = client.get(f"/procurement/{procurement.pk}/settings.pdf")
+
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert text.count("3.5.1ア") == 1
