@@ -172,7 +172,7 @@ def edit_entry(request: SignedInRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         if not attempt.refused:
-            messages.success(request, _("The ledger entry is updated."))
+            messages.success(request, _("The %(ledger)s entry is updated.") % in_sentence(entry.municipality))
             return redirect(entry)
     return render(request, "ledger/edit.html", {"entry": entry, "form": form})
 

@@ -383,7 +383,11 @@ def link_ledger_entry(request: SignedInRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             messages.error(request, _("You may not do this here."))
         else:
-            messages.success(request, _("The procurement is linked to its ledger entry."))
+            messages.success(
+                request,
+                _("The procurement is linked to its %(ledger)s entry.")
+                % in_sentence(procurement.municipality),
+            )
     return redirect("procurement:settings", pk=procurement.pk)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from kumokan.applications.tests import factories as f
+from kumokan.lifecycle.tests.factories import in_operation
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,28 @@ def test_an_approval_says_it_is_recorded_in_the_citys_ledger_in_the_readers_lang
         version=str(application.version),
     )
     assert message in page
+
+
+@pytest.mark.parametrize(
+    ("slug", "ledger", "language"),
+    [("kobe", "情報システム台帳", "ja"), ("osaka", "台帳", "ja"), ("kobe", "ledger", "en")],
+)
+def test_the_ledgers_messages_name_it_as_the_city_does(client: Client, slug, ledger, language) -> None:
+    c = f.city(slug, approver=("デジタル統括室長", "approver") if slug == "osaka" else None)
+    entry = in_operation(c)
+    client.force_login(entry.service_manager)
+    nothing = text(client, "/ledger/?q=該当しない名前", language)
+    suspended = text(
+        client,
+        f"/ledger/{entry.pk}/suspend/",
+        language,
+        reason="不具合",
+        version=str(entry.version),
+        confirmed="1",
+    )
+    if language == "ja":
+        assert f"該当する{ledger}はありません。" in nothing
+        assert f"{ledger}の状態を「停止中」にしました。" in suspended
+    else:
+        assert "No ledger entry matches." in nothing
+        assert "The ledger entry is now “Suspended”." in suspended

@@ -101,7 +101,9 @@ def change_status(request: SignedInRequest, pk: int, step: str) -> HttpResponse:
         show_as_messages(request, exc)
     else:
         messages.success(
-            request, _("The entry is now “%(status)s”.") % {"status": EntryStatus(move.target).label}
+            request,
+            _("The %(ledger)s entry is now “%(status)s”.")
+            % ({"status": EntryStatus(move.target).label} | in_sentence(entry.municipality)),
         )
     return redirect(entry)
 
