@@ -17,7 +17,7 @@ from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import AllOf, Combinator, Condition, NotOf, Test, TrackIs, fold, term
 from kumokan.policy.pack import Basis, Pack, Source
-from kumokan.policy.tracks import TRACKS
+from kumokan.policy.tracks import TRACKS, TrackScope
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def _label(name: str) -> str:
 def _value(name: str, value: Any, pack: Pack) -> str:
     """A fact's value as the form offering it names it (a classification code as the pack's level)."""
     if pack.classification is not None and name in ("confidentiality", "availability"):
-        scale = getattr(pack.classification, name)
+        classification = pack.classification
+        scale = classification.availability if name == "availability" else classification.confidentiality
         for level in scale.levels:
             if level.code == value:
                 return level.label
@@ -101,10 +102,11 @@ def _test_words(test: Test, pack: Pack) -> str:
     return _("%(fact)s is %(value)s or lower") % {"fact": label, "value": shown}
 
 
-def _track_label(pack: Pack, track: str) -> str:
-    if pack.tracks is None or track not in TRACKS:
+def _track_label(pack: Pack, track: TrackScope) -> str:
+    """The label of the one track a rule stands on (empty: it stands on both)."""
+    if pack.tracks is None or track == "any":
         return ""
-    return getattr(pack.tracks, track).label
+    return (pack.tracks.high if track == "high" else pack.tracks.low).label
 
 
 def _text(text: str, text_en: str | None) -> str:
