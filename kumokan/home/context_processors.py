@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "catalog": allows(user, Capability.VIEW_CATALOG),
             "procurement": allows(user, Capability.VIEW_PROCUREMENT),
             "meetings": allows(user, Capability.PLAN_MEETING),
+            "audit": allows(user, Capability.EXPORT_AUDIT),
             "webhooks": allows(user, Capability.MANAGE_WEBHOOKS),
             # A token acts as its user; without a role (or superuser) it could reach nothing.
             "api_tokens": user.is_superuser or bool(memberships),

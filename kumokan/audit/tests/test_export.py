@@ -106,3 +106,15 @@ def test_the_command_writes_csv_and_json(cities, tmp_path) -> None:
     assert (
         len(list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))) == AuditEvent.objects.count()
     )
+
+
+@pytest.mark.parametrize("role", ["auditor", "security_manager", "administrator", "staff"])
+def test_the_navigation_links_the_export_for_whoever_it_opens_for(client: Client, cities, role: str) -> None:
+    kobe, _ = cities
+    client.force_login(member(f"nav-{role}", kobe, role))
+    home = client.get("/").content.decode()
+    linked = 'href="/audit/export/"' in home
+    assert linked is (client.get("/audit/export/").status_code == 200)
+    assert linked is (role == "auditor")
+    if linked:
+        assert ">監査記録</a>" in home
