@@ -36,6 +36,15 @@ def wareki_of(value: Any) -> str:
         return ""
 
 
+def city_date(value: Any) -> str:
+    """A date as the city writes it, in the active language: 2027-04-01（令和9年4月1日）; — for none."""
+    if not value:
+        return "—"
+    era = wareki_of(value)
+    iso = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return f"{iso}{bracketed(era)}" if era else iso
+
+
 class CityDateInput(forms.TextInput):
     """A text box (not the browser's mm/dd/yyyy picker) showing the date as 2027-04-01, its 和暦 beside."""
 

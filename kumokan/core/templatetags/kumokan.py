@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
+from kumokan.core import city_dates
 from kumokan.core.actors import display_name
 from kumokan.core.citations import citation
-from kumokan.core.city_dates import wareki_of
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
 from kumokan.core.packs import load_pack
 from kumokan.core.punctuation import (
@@ -150,8 +150,4 @@ def person(user: Any) -> str:
 @register.filter
 def city_date(value: Any) -> str:
     """A date as the city writes it: 2027-04-01（令和9年4月1日）; — for none."""
-    if not value:
-        return "—"
-    era = wareki_of(value)
-    iso = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return f"{iso}{bracketed(era)}" if era else iso
+    return city_dates.city_date(value)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -16,6 +17,7 @@ from kumokan.audit.actions import record, state_of
 from kumokan.audit.choices import Action
 from kumokan.catalog.models import Provider
 from kumokan.core.actors import SYSTEM, Actor, display_name, signed_in
+from kumokan.core.city_dates import city_date
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.access import governors, overseers
@@ -46,6 +48,9 @@ from kumokan.tenancy.permissions import Capability, can
 from kumokan.tenancy.vocabulary import in_sentence
 from kumokan.webhooks.choices import EventType
 from kumokan.webhooks.events import emit
+
+# Read in each recipient's language when the notification is written (Message.render).
+_city_date = lazy(city_date, str)
 
 
 def answer_recheck(
@@ -194,7 +199,7 @@ def order_recheck(
                     "who": display_name(acting_user),
                     "service": target,
                     "reason": trigger.label,
-                    "date": due_date.isoformat(),
+                    "date": _city_date(due_date),
                 },
             )
             notify(
@@ -205,6 +210,14 @@ def order_recheck(
                 verb=Verb.RECHECK_ORDERED,
             )
     return order
+
+
+def _what_it_asks(recheck: Recheck) -> Message | None:
+    """What a scheduled re-check's rule asks, after its reminder: a service's periodic re-checks are
+    all 定期確認, often due the same day, and their notifications would read alike without it."""
+    if not recheck.rule_key:
+        return None
+    return Message(gettext_noop("It asks: %(rule)s"), {"rule": lazy(recheck.in_brief, str)()})
 
 
 def remind_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
@@ -221,10 +234,11 @@ def remind_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         text = Message(
             gettext_noop("The %(kind)s of %(service)s is due on %(date)s."),
             {
-                "kind": locked.get_trigger_display(),
+                "kind": RecheckTrigger(locked.trigger).label,
                 "service": entry,
-                "date": locked.due_date.isoformat(),
+                "date": _city_date(locked.due_date),
             },
+            then=_what_it_asks(locked),
         )
         notify(
             [entry.service_manager],
@@ -253,10 +267,11 @@ def escalate_recheck(recheck: Recheck, *, today: datetime.date) -> bool:
         text = Message(
             gettext_noop("The %(kind)s of %(service)s was due on %(date)s and has not been answered."),
             {
-                "kind": locked.get_trigger_display(),
+                "kind": RecheckTrigger(locked.trigger).label,
                 "service": entry,
-                "date": locked.due_date.isoformat(),
+                "date": _city_date(locked.due_date),
             },
+            then=_what_it_asks(locked),
         )
         notify(
             recipients,

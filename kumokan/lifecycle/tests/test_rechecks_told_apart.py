@@ -75,3 +75,37 @@ def test_the_coming_due_list_and_the_calendar_feed_tell_the_rechecks_apart() -> 
     ics = Client().get(f"/lifecycle/calendar/{feed.token}.ics").content.decode()
     assert ics.count("BEGIN:VEVENT") == 3
     assert "サービスレベル" in ics.replace("\r\n ", "")
+
+
+def test_the_reminders_and_the_overdue_notices_say_what_each_rule_asks_and_the_date_with_its_wareki() -> None:
+    from kumokan.lifecycle.actions.rechecks import escalate_recheck, remind_recheck
+    from kumokan.notifications.models import Notification
+
+    _client, rechecks = _three_rechecks_due_in(30)
+    manager = rechecks[0].entry.service_manager
+    today = timezone.localdate()
+    day = today + datetime.timedelta(days=30)
+
+    for recheck in rechecks:
+        assert remind_recheck(recheck, today=today)
+    reminders = Notification.objects.filter(user=manager, text__contains="の期限は")
+
+    assert reminders.count() == 3
+    assert len({n.text for n in reminders}) == 3 and len({n.text_en for n in reminders}) == 3
+    for n in reminders:
+        assert (
+            f"期限は{day.isoformat()}（令和" in n.text
+            and "確認内容：" in n.text
+            and "（12か月ごと）" in n.text
+        )
+        assert f"is due on {day.isoformat()} (令和" in n.text_en and "It asks: " in n.text_en
+        # The trigger in the reader's language too (it was the Japanese label in the English text).
+        assert n.text_en.startswith(("The Periodic check of", "The Access-right review of")), n.text_en
+    assert any(SERVICE_LEVEL_JA in n.text for n in reminders)
+    assert any(SERVICE_LEVEL_EN in n.text_en for n in reminders)
+
+    for recheck in rechecks:
+        assert escalate_recheck(recheck, today=day + datetime.timedelta(days=1))
+    overdue = Notification.objects.filter(user=manager, text__contains="を過ぎても回答されていません")
+    assert len({n.text for n in overdue}) == 3
+    assert all(f"期限の{day.isoformat()}（令和" in n.text for n in overdue)
