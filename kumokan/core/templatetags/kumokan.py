@@ -76,6 +76,19 @@ def listing(parts: Any) -> str:
     return joined(parts or ())
 
 
+@register.filter
+def abridged(text: Any, length: int = 70) -> str:
+    """A long text shortened in its middle, keeping its beginning and its end: the rules' items often
+    differ only at the end (Kobe 3.6①ア–ケ: 「…セキュリティ対策として「取り扱う資産の管理」を規定すること。」),
+    so a text cut at its end would read the same for each of them."""
+    text = str(text or "")
+    if len(text) <= length:
+        return text
+    head = (length - 1) * 2 // 5
+    tail = length - 1 - head
+    return f"{text[:head]}…{text[-tail:]}"
+
+
 @register.filter(is_safe=True)
 def in_brackets(text: Any) -> str:
     """A remark after a word, bracketed as the active language brackets it (（…） / " (…)")."""
