@@ -38,6 +38,8 @@ from kumokan.lifecycle.schedule import (
 from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
+from kumokan.tenancy.access import roles_in_sentence
+from kumokan.tenancy.choices import Role
 from kumokan.tenancy.permissions import Capability, can
 from kumokan.tenancy.vocabulary import in_sentence
 
@@ -189,8 +191,14 @@ def open_corrective_action(
     description = description.strip()
     if not may_correct(acting_user, entry):
         raise PermissionDenied(
-            _("Only the %(service_manager)s, a security manager or the chief may open a corrective action.")
-            % in_sentence(entry.municipality)
+            _(
+                "Only the %(service_manager)s, the %(security_manager)s or the %(chief)s may open a corrective "
+                "action."
+            )
+            % (
+                in_sentence(entry.municipality)
+                | roles_in_sentence(entry.municipality, Role.SECURITY_MANAGER, Role.CHIEF)
+            )
         )
     if not description:
         raise WorkflowError(

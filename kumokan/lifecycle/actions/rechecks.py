@@ -44,6 +44,8 @@ from kumokan.notifications.actions import notify
 from kumokan.notifications.choices import Verb
 from kumokan.notifications.messages import Message
 from kumokan.policy.schemas import RecheckRule
+from kumokan.tenancy.access import roles_in_sentence
+from kumokan.tenancy.choices import Role
 from kumokan.tenancy.permissions import Capability, can
 from kumokan.tenancy.vocabulary import in_sentence
 from kumokan.webhooks.choices import EventType
@@ -128,7 +130,10 @@ def order_recheck(
     trigger = OrderTrigger(trigger)
     details = details.strip()
     if not can(acting_user, Capability.ORDER_RECHECK, municipality):
-        raise PermissionDenied(_("Only a security manager or the chief may order a re-check."))
+        raise PermissionDenied(
+            _("Only the %(security_manager)s or the %(chief)s may order a re-check.")
+            % roles_in_sentence(municipality, Role.SECURITY_MANAGER, Role.CHIEF)
+        )
     if (entry is None) == (provider is None):
         raise WorkflowError(
             gettext_lazy("name either one service or one provider"),

@@ -19,7 +19,7 @@ from kumokan.lifecycle.actions.incidents import (
     report_incident,
     start_incident_handling,
 )
-from kumokan.lifecycle.actions.rechecks import answer_recheck, open_recheck
+from kumokan.lifecycle.actions.rechecks import answer_recheck, open_recheck, order_recheck
 from kumokan.lifecycle.actions.tasks import assign_task, decide_task
 from kumokan.lifecycle.actions.termination import request_termination
 from kumokan.lifecycle.choices import RecheckTrigger, TaskStatus
@@ -29,7 +29,11 @@ from kumokan.tenancy.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-WORDS = [("kobe", "外部サービス管理者", "情報システム台帳"), ("amagasaki", "クラウドサービス管理者", "台帳")]
+# The chief as each pack titles it (Kobe 1.3, Amagasaki （２以上）3⑴).
+WORDS = [
+    ("kobe", "外部サービス管理者", "情報システム台帳", "情報セキュリティ最高責任者（CISO）"),
+    ("amagasaki", "クラウドサービス管理者", "台帳", "統括情報セキュリティ責任者"),
+]
 
 
 def refusals(c: City, language: str) -> list[str]:
@@ -63,8 +67,8 @@ def refusals(c: City, language: str) -> list[str]:
     return told
 
 
-@pytest.mark.parametrize(("slug", "manager", "ledger"), WORDS)
-def test_refusals_name_the_manager_and_the_ledger_as_the_city_does(slug, manager, ledger) -> None:
+@pytest.mark.parametrize(("slug", "manager", "ledger", "chief"), WORDS)
+def test_refusals_name_the_manager_and_the_ledger_as_the_city_does(slug, manager, ledger, chief) -> None:
     told = refusals(city(slug), "ja")
     assert told[:7] == [
         f"サービスの利用を終了できるのは、{manager}かシステム管理者です。",
@@ -72,7 +76,7 @@ def test_refusals_name_the_manager_and_the_ledger_as_the_city_does(slug, manager
         f"この確認事項を記録できるのは、{manager}か担当者です。",
         f"このサービスのインシデントに対応するのは、{manager}です。",
         f"この再確認に回答できるのは、このサービスの{manager}です。",
-        f"是正措置を開始できるのは、{manager}、情報セキュリティ管理者、最高情報セキュリティ責任者です。",
+        f"是正措置を開始できるのは、{manager}、情報セキュリティ管理者、{chief}です。",
         f"{ledger}を変更できるのは、このサービスの{manager}かシステム管理者です。",
     ]
     assert told[7] == f"「稼働中」の{ledger}は運用開始できません。"
@@ -83,6 +87,10 @@ def test_refusals_name_the_manager_and_the_ledger_as_the_city_does(slug, manager
 def test_in_english_the_refusals_say_service_manager_and_ledger() -> None:
     told = refusals(city("kobe"), "en")
     assert told[0] == "Only the service manager or an administrator may end the use of a service."
+    assert told[5] == (
+        "Only the service manager, the information security manager or the chief information security officer "
+        "may open a corrective action."
+    )
     assert (
         told[6] == "Only the service manager of this service or a system administrator may change the ledger."
     )
@@ -102,3 +110,19 @@ def test_the_ledger_page_refuses_another_manager_in_kobes_words() -> None:
         response = client.get(f"/ledger/{other.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 403
         assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize(("slug", "chief"), [(slug, chief) for slug, _m, _l, chief in WORDS])
+def test_a_re_check_order_is_refused_by_the_citys_titles(slug, chief) -> None:
+    c = city(slug)
+    e = in_operation(c)
+    with translation.override("ja"), pytest.raises(PermissionDenied) as refused:
+        order_recheck(
+            acting_user=c.staff,
+            municipality=c.municipality,
+            trigger="terms_changed",
+            details="規約の変更",
+            due_date=timezone.localdate(),
+            entry=e,
+        )
+    assert str(refused.value) == f"再確認を指示できるのは、情報セキュリティ管理者か{chief}です。"
