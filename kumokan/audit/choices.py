@@ -10,6 +10,7 @@ class Action(models.TextChoices):
     DEPARTMENT_CREATE = "department.create", _("Department registered")
     MEMBERSHIP_GRANT = "membership.grant", _("Role granted")
     MEMBERSHIP_REVOKE = "membership.revoke", _("Role revoked")
+    STAFF_TITLE_SET = "staff_title.set", _("Official title recorded")
     PROVIDER_CREATE = "provider.create", _("Provider registered")
     SERVICE_CREATE = "service.create", _("Cloud service registered")
     APPLICATION_CREATE_DRAFT = "application.create_draft", _("Application drafted")

@@ -100,33 +100,50 @@ class Person:
     first_name: str
     department: str | None  # department code
     roles: tuple[Role, ...]
+    # The person's own title (職名), printed beside their name: never a role's title (issue 17 point 4).
+    title: str = ""
 
 
 def people(city: City) -> list[Person]:
     """One login per role, plus an applicant and a head for each other department."""
+    manager_heads = city.manager_role == Role.DEPARTMENT_HEAD
     return [
-        Person("applicant", "山田", "花子", "jumin", (Role.APPLICANT,)),
-        Person("head", "鈴木", "健太", "jumin", (Role.DEPARTMENT_HEAD,)),
-        Person("approver", "佐藤", "一郎", "jouhou", (city.high_track_approver_role,)),
-        Person("secmgr", "高橋", "誠", "jouhou", (Role.SECURITY_MANAGER,)),
-        Person("chief", "田中", "宏", None, (Role.CHIEF,)),
-        Person("manager", "伊藤", "直子", "hoiku", (city.manager_role,)),
-        Person("sysdept", "渡辺", "聡", "jouhou", (Role.SYSTEM_DEPARTMENT,)),
-        Person("auditor", "中村", "美穂", None, (Role.AUDITOR,)),
-        Person("admin", "小林", "大輔", "jouhou", (Role.ADMINISTRATOR,)),
+        Person("applicant", "山田", "花子", "jumin", (Role.APPLICANT,), "主事"),
+        Person("head", "鈴木", "健太", "jumin", (Role.DEPARTMENT_HEAD,), "住民課長"),
+        Person("approver", "佐藤", "一郎", "jouhou", (city.high_track_approver_role,), "情報政策担当部長"),
+        Person("secmgr", "高橋", "誠", "jouhou", (Role.SECURITY_MANAGER,), "情報セキュリティ担当課長"),
+        Person("chief", "田中", "宏", None, (Role.CHIEF,), "副市長"),
         Person(
-            "hoiku-head" if city.manager_role == Role.APPLICANT else "hoiku-applicant",
+            "manager", "伊藤", "直子", "hoiku", (city.manager_role,), "保育課長" if manager_heads else "係長"
+        ),
+        Person("sysdept", "渡辺", "聡", "jouhou", (Role.SYSTEM_DEPARTMENT,), "主査"),
+        Person("auditor", "中村", "美穂", None, (Role.AUDITOR,), "監査担当課長"),
+        Person("admin", "小林", "大輔", "jouhou", (Role.ADMINISTRATOR,), "システム管理担当係長"),
+        Person(
+            "hoiku-applicant" if manager_heads else "hoiku-head",
             "加藤",
             "愛",
             "hoiku",
-            (Role.DEPARTMENT_HEAD if city.manager_role == Role.APPLICANT else Role.APPLICANT,),
+            (Role.APPLICANT if manager_heads else Role.DEPARTMENT_HEAD,),
+            "主任" if manager_heads else "保育課長",
         ),
-        Person("kenko-applicant", "山本", "陽子", "kenko", (Role.APPLICANT,)),
-        Person("kenko-head", "松本", "浩二", "kenko", (Role.DEPARTMENT_HEAD,)),
-        Person("jouhou-applicant", "井上", "翔太", "jouhou", (Role.APPLICANT,)),
-        Person("jouhou-head", "木村", "剛", "jouhou", (Role.DEPARTMENT_HEAD,)),
+        Person("kenko-applicant", "山本", "陽子", "kenko", (Role.APPLICANT,), "主任"),
+        Person("kenko-head", "松本", "浩二", "kenko", (Role.DEPARTMENT_HEAD,), "健康推進課長"),
+        Person("jouhou-applicant", "井上", "翔太", "jouhou", (Role.APPLICANT,), "主事"),
+        Person("jouhou-head", "木村", "剛", "jouhou", (Role.DEPARTMENT_HEAD,), "情報政策課長"),
+        # A person of the contracted company (Kobe §5.3: the 委託先 submits the requirement sheet), named
+        # as a person; the company is in the title, as a contractor signs a city's form.
         *(
-            [Person("contractor", "みまもり保育", "株式会社", city.contractor_department, (Role.CONTRACTOR,))]
+            [
+                Person(
+                    "contractor",
+                    "佐々木",
+                    "恵",
+                    city.contractor_department,
+                    (Role.CONTRACTOR,),
+                    "みまもり保育株式会社 業務責任者",
+                )
+            ]
             if city.contractor_department
             else []
         ),

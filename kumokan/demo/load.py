@@ -148,6 +148,7 @@ def _people(
             tenancy.ensure_membership(
                 acting_user=SYSTEM, user=user, municipality=municipality, role=role, department=department
             )
+        tenancy.set_staff_title(acting_user=SYSTEM, user=user, municipality=municipality, title=person.title)
         users[person.username] = user
     return users
 

@@ -23,7 +23,7 @@ from kumokan.core.answers import finding_key
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.ledger.models import LedgerEntry
-from kumokan.tenancy.access import department_name, position_title
+from kumokan.tenancy.access import department_name, own_title
 from kumokan.tenancy.vocabulary import vocabulary
 
 # The packs name a form by id and title only; the seeds' titles say what it is. The first marker
@@ -196,10 +196,10 @@ class _Context:
             "date": both_dates(timezone.localdate(submitted)),
             "addressee": self.snapshot.approver_title
             or (self.judgment.get("approver") or {}).get("title", ""),
-            # The applicant's own title (the city's name for the most senior role they hold), not the
-            # role the rules expect to apply: a 職員 who applies is printed as 職員, not as 所属長.
+            # The applicant's own title as the city recorded it (tenancy.StaffTitle: 保育課長, 主査), blank
+            # when none is; never a role the rules name (申請者, 所属長, 各所属), which is no one's 職名.
             "applicant": Signatory(
-                title=position_title(application.applicant, application.municipality),
+                title=own_title(application.applicant, application.municipality),
                 department=application.department.name,
                 name=display_name(application.applicant),
             ),

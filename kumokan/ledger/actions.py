@@ -29,7 +29,7 @@ from kumokan.policy.judge import source_data
 from kumokan.tenancy.access import (
     department_name,
     is_eligible_service_manager,
-    position_title,
+    own_title,
     users_with_role,
 )
 from kumokan.tenancy.actions import ensure_membership
@@ -265,7 +265,7 @@ def set_manager(entry: LedgerEntry, manager: Any) -> None:
     entry.service_manager = manager
     entry.service_manager_unassigned = False
     entry.service_manager_name = display_name(manager)
-    entry.service_manager_title = position_title(manager, entry.municipality)
+    entry.service_manager_title = own_title(manager, entry.municipality)
     entry.service_manager_department_name = (
         department_name(manager, entry.municipality) or entry.department.name
     )

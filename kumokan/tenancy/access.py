@@ -15,7 +15,7 @@ from kumokan.errors import in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Designation, Pack
 from kumokan.tenancy.choices import Role
-from kumokan.tenancy.models import Department, Membership, Municipality
+from kumokan.tenancy.models import Department, Membership, Municipality, StaffTitle
 
 # Memberships are read once per user object (one request: Django loads request.user afresh for each)
 # and read again whenever a membership was saved or deleted in this process since, so that a check
@@ -228,26 +228,13 @@ def _pack_titles(pack: Pack) -> dict[str, str]:
     return titles
 
 
-# The roles that name a person's position, most senior first (for the ledger's 所属役職 column).
-_POSITIONS = (
-    Role.CHIEF,
-    Role.APPROVER,
-    Role.SECURITY_MANAGER,
-    Role.DEPARTMENT_HEAD,
-    Role.SYSTEM_DEPARTMENT,
-    Role.ADMINISTRATOR,
-    Role.AUDITOR,
-    Role.APPLICANT,
-    Role.STAFF,
-    Role.CONTRACTOR,
-)
+def own_title(user: Any, municipality: Municipality) -> str:
+    """The person's own title (職名) in this municipality, "" when none is recorded.
 
-
-def position_title(user: Any, municipality: Municipality) -> str:
-    """The city's title of the most senior role the user holds there ("" if none)."""
-    held = roles_of(user, municipality)
-    titles = role_titles(municipality)
-    for role in _POSITIONS:
-        if role.value in held:
-            return titles[role.value]
-    return ""
+    Never a role's title: a role is what the rules expect of the person (申請者, 情報管理者等), not
+    what the city calls them, so a form or a ledger prints a blank rather than a role (issue 17 point 4).
+    """
+    if not getattr(user, "pk", None):
+        return ""
+    found = StaffTitle.objects.filter(user=user, municipality=municipality).values_list("title", flat=True)
+    return next(iter(found), "")

@@ -19,9 +19,9 @@ from kumokan.core.actors import Actor, is_system
 from kumokan.core.packs import load_pack
 from kumokan.errors import WorkflowError, in_both
 from kumokan.policy import UnknownPack
-from kumokan.tenancy.access import is_staff_member
+from kumokan.tenancy.access import is_staff_member, roles_of
 from kumokan.tenancy.choices import Role
-from kumokan.tenancy.models import Department, Membership, Municipality
+from kumokan.tenancy.models import Department, Membership, Municipality, StaffTitle
 from kumokan.tenancy.permissions import Capability, can
 
 
@@ -172,6 +172,31 @@ def revoke_membership(*, acting_user: Actor, membership: Membership) -> None:
     before = state_of(locked, "user", "department", "role")
     record(acting_user, Action.MEMBERSHIP_REVOKE, locked, before, None)
     locked.delete()
+
+
+@transaction.atomic
+def set_staff_title(*, acting_user: Actor, user: Any, municipality: Municipality, title: str) -> None:
+    """Record the person's own title (職名) in the municipality; a blank title removes it."""
+    _require_administrator(acting_user, municipality)
+    # A contractor's person too (a 委託先 prints its own title on Kobe's forms), never someone of no role here.
+    if not roles_of(user, municipality):
+        raise WorkflowError(gettext_lazy("the person holds no role in this municipality"), code="not_member")
+    title = title.strip()
+    existing = StaffTitle.objects.select_for_update().filter(user=user, municipality=municipality).first()
+    if (existing.title if existing else "") == title:
+        return
+    before = state_of(existing, "user", "title") if existing else None
+    if not title:
+        assert existing is not None
+        record(acting_user, Action.STAFF_TITLE_SET, existing, before, None)
+        existing.delete()
+        return
+    if existing is None:
+        existing = StaffTitle.objects.create(user=user, municipality=municipality, title=title)
+    else:
+        existing.title = title
+        existing.save(update_fields=["title"])
+    record(acting_user, Action.STAFF_TITLE_SET, existing, before, state_of(existing, "user", "title"))
 
 
 def _grant(

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kumokan.audit.admin import ReadOnlyAdmin
 from kumokan.tenancy.access import role_label
+from kumokan.tenancy.actions import set_staff_title
 from kumokan.tenancy.choices import Role
-from kumokan.tenancy.models import Department, Membership, Municipality
+from kumokan.tenancy.models import Department, Membership, Municipality, StaffTitle
 
 
 @admin.register(Municipality)
@@ -52,3 +53,29 @@ class MembershipAdmin(ReadOnlyAdmin):
     def role_title(self, membership: Membership) -> str:
         """The role by the city's title (Kobe: 外部サービス管理者), kumokan's label in English."""
         return role_label(membership.municipality, membership.role)
+
+
+@admin.register(StaffTitle)
+class StaffTitleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A person's own title (職名): recorded and removed through tenancy.actions.set_staff_title, audited."""
+
+    list_display = ["user", "municipality", "title"]
+    list_filter = ["municipality"]
+    search_fields = ["user__username", "user__last_name", "title"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["user", "municipality"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: StaffTitle, form: Any, change: bool) -> None:
+        set_staff_title(
+            acting_user=request.user, user=obj.user, municipality=obj.municipality, title=obj.title
+        )
+        saved = StaffTitle.objects.get(user=obj.user, municipality=obj.municipality)
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: StaffTitle) -> None:
+        set_staff_title(acting_user=request.user, user=obj.user, municipality=obj.municipality, title="")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -191,6 +191,45 @@ class Membership(models.Model):
             raise ValidationError({"department": _("The department does not belong to the municipality.")})
 
 
+class StaffTitle(models.Model):
+    """A person's own title (職名) in a municipality, e.g. 保育課長 or 主査: printed beside their name.
+
+    A role is what the rules expect of a person (申請者, 情報管理者等); the title is what the city calls
+    them (issue 17 point 4). The application form's 職名 and the ledger's manager title are this.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_titles",
+        verbose_name=_("user"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="staff_titles", verbose_name=_("municipality")
+    )
+    title = models.CharField(_("official title"), max_length=100)
+
+    class Meta:
+        verbose_name = _("official title")
+        verbose_name_plural = _("official titles")
+        ordering = ["municipality", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                name="%(app_label)s_%(class)s_one_per_person",
+                violation_error_message=_("This person already has a title in this municipality."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_not_blank",
+                condition=~Q(title=""),
+                violation_error_message=_("Give the title, or remove it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.municipality} / {self.title}"
+
+
 class PackVersion(models.Model):
     """One text of a pack a municipality adopted, kept so the rules of any past judgment stay readable."""
 

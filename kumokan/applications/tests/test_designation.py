@@ -7,10 +7,12 @@ import pytest
 from kumokan.applications import actions
 from kumokan.applications.choices import Outcome, Status
 from kumokan.applications.tests import factories as f
+from kumokan.core.actors import SYSTEM
 from kumokan.errors import WorkflowError
 from kumokan.ledger.models import LedgerEntry
 from kumokan.notifications.models import Notification
 from kumokan.tenancy.access import has_role
+from kumokan.tenancy.actions import set_staff_title
 from kumokan.tenancy.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +102,12 @@ def test_the_designated_manager_gets_the_service_manager_role_in_the_department(
     assert has_role(c.head, c.municipality, Role.SERVICE_MANAGER, c.department)
 
 
+def test_the_ledger_leaves_the_managers_title_blank_when_none_is_recorded() -> None:
+    c = f.city("kobe")
+    entry = approve(c, f.high_track_approver(c), f.submitted(c))
+    assert entry.service_manager_title == ""
+
+
 def test_the_designated_manager_is_notified() -> None:
     c = f.city("amagasaki")
     entry = approve(c, c.approver, f.submitted(c))
@@ -110,7 +118,9 @@ def test_the_designated_manager_is_notified() -> None:
 
 def test_the_ledger_copies_the_managers_name_title_and_department() -> None:
     c = f.city("amagasaki")
+    set_staff_title(acting_user=SYSTEM, user=c.head, municipality=c.municipality, title="住民課長")
     entry = approve(c, c.approver, f.submitted(c))
     assert entry.service_manager_name == "住民 課長"
-    assert entry.service_manager_title == "情報セキュリティ責任者"  # Amagasaki's title for a department head
+    # The person's own title, not the role's (情報セキュリティ責任者 for a department head): issue 17 point 4.
+    assert entry.service_manager_title == "住民課長"
     assert entry.service_manager_department_name == "市民局 住民課"

@@ -78,9 +78,7 @@ def test_a_contractor_s_submission_is_confirmed_by_its_information_manager(
     page: Page, login: Callable, screenshot: Callable
 ) -> None:
     c = f.city("kobe")
-    contractor = f.member(
-        c.municipality, Role.CONTRACTOR, c.department, last_name="みまもり保育", first_name="株式会社"
-    )
+    contractor = f.member(c.municipality, Role.CONTRACTOR, c.department, last_name="佐々木", first_name="恵")
     own = f.draft(c, applicant=contractor, service_name="保育施設見守りカメラ", operated_by_contractor=True)
     f.answer_all(own)
     f.explain_blocking(own)

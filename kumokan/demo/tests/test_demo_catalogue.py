@@ -15,8 +15,11 @@ from kumokan.applications.choices import Status
 from kumokan.applications.models import Application
 from kumokan.catalog.choices import CertificationStatus
 from kumokan.catalog.models import Certification
+from kumokan.core.actors import display_name
+from kumokan.documents.printed import printed_forms
 from kumokan.lifecycle.choices import RecheckTrigger
 from kumokan.lifecycle.models import Recheck
+from kumokan.tenancy.access import own_title
 from kumokan.tenancy.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +45,13 @@ def test_kobe_s_demo_has_lapsing_certifications_and_a_contractor_submission(
     submission = Application.objects.get(applicant__username="contractor")
     assert submission.submitted_by_contractor and submission.status == Status.SUBMITTED
     assert Membership.objects.get(user__username="contractor").role == "contractor"
+    # A person of the contracted company, the company in their title (issue 17 point 4), printed so.
+    contractor = submission.applicant
+    assert display_name(contractor) == "佐々木 恵"
+    assert own_title(contractor, submission.municipality) == "みまもり保育株式会社 業務責任者"
+    assert printed_forms(submission)[0].applicant.title == "みまもり保育株式会社 業務責任者"
+    manager = Membership.objects.filter(user__username="manager").first().user
+    assert own_title(manager, submission.municipality) == "係長"
     reviewers = routing.approvers(submission, submission.judgment)
     assert "manager" in set(reviewers.values_list("username", flat=True))
 

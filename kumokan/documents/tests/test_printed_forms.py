@@ -12,11 +12,13 @@ from openpyxl import load_workbook
 
 from kumokan.applications.choices import Outcome
 from kumokan.applications.tests import factories as f
+from kumokan.core.actors import SYSTEM
 from kumokan.core.packs import available, load_pack
 from kumokan.documents.choices import FormKind
 from kumokan.documents.pdf import cache_key, covered_code_points, printable, render_pdf
 from kumokan.documents.printed import kind_of, printed_forms
 from kumokan.documents.xlsx_forms import render_xlsx
+from kumokan.tenancy.actions import set_staff_title
 
 pytestmark = pytest.mark.django_db
 
@@ -232,16 +234,26 @@ def test_every_character_of_every_pack_prints_in_the_embedded_fonts(pack_id):
 
 
 def test_application_pdf_prints_the_applicants_own_title_not_the_role_the_rules_expect():
-    # Kitakyushu's low track names 職員 as applicant; the person who applied holds the applicant role,
-    # so the form prints the city's title for that role beside their name (issue 17, point 4).
-    _c, application = approved("kitakyushu", high=False)
+    # Kitakyushu's low track names 職員 as applicant and the person holds the applicant role (申請者): the
+    # form prints neither, but the title the city recorded for the person (issue 17, point 4).
+    c = f.city("kitakyushu")
+    set_staff_title(acting_user=SYSTEM, user=c.applicant, municipality=c.municipality, title="主事")
+    _c, application = approved("kitakyushu", high=False, c=c)
     form = printed_forms(application)[0]
     assert application.snapshots.latest("id").judgment["applicant"]["title"] == "職員"
-    assert form.applicant.title == "申請者"
+    assert form.applicant.title == "主事"
     assert form.applicant.name == "申請 花子"
     text = pdf_text(render_pdf(form))
-    assert "申請者" in text and "申請花子" in text
-    assert "所属長申請花子" not in text
+    assert "主事" in text and "申請花子" in text
+    assert "申請者申請花子" not in text and "職員申請花子" not in text
+
+
+def test_application_pdf_leaves_the_title_blank_when_none_is_recorded():
+    # Kobe's rules call the applicant 情報管理者等: a role, not the person's 職名.
+    _c, application = approved("kobe")
+    form = printed_forms(application)[0]
+    assert form.applicant.title == ""
+    assert "情報管理者等申請花子" not in pdf_text(render_pdf(form))
 
 
 def test_a_printed_pdf_is_kept_in_the_cache_until_what_it_prints_changes():

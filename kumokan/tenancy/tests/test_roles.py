@@ -6,7 +6,7 @@ import pytest
 
 from kumokan.applications.tests import factories as f
 from kumokan.policy.pack import Role as EngineRole
-from kumokan.tenancy.access import position_title, role_title, role_titles
+from kumokan.tenancy.access import role_title, role_titles
 from kumokan.tenancy.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,3 @@ def test_a_role_the_pack_does_not_name_falls_back_to_kumokans_label() -> None:
 def test_the_configured_approver_title_names_its_role_where_the_pack_does_not() -> None:
     c = f.city("osaka", approver=("デジタル統括室長", Role.APPROVER))
     assert role_title(c.municipality, Role.APPROVER) == "デジタル統括室長"
-
-
-def test_position_title_is_the_most_senior_role_held() -> None:
-    c = f.city("amagasaki")
-    assert position_title(c.head, c.municipality) == "情報セキュリティ責任者"
-    assert position_title(c.chief, c.municipality) == "統括情報セキュリティ責任者"
-    assert position_title(f.user(), c.municipality) == ""
