@@ -125,7 +125,7 @@ def _my_services(user: Any, municipality: Any, horizon: datetime.date, *, whole:
     )
     tasks = list(
         mine.select_related("entry")
-        .only("text", "due_date", "required_before_operation", "position", *ENTRY_NAME)
+        .only("text", "text_en", "due_date", "required_before_operation", "position", *ENTRY_NAME)
         # Undated items last on both databases (SQLite puts NULL first, PostgreSQL last).
         .order_by(F("due_date").asc(nulls_last=True), "entry__service_name", "position")[:MY_TASKS_LIMIT]
     )

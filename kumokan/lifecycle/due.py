@@ -63,13 +63,13 @@ def as_due_items(
     items = [
         DueItem(
             kind=_("Checklist item"),
-            title=task.text[:60],
+            title=task.text_in_language[:60],
             service=str(task.entry),
             due_date=task.due_date,
             url=f"/lifecycle/tasks/{task.pk}/",
             uid=f"task-{task.pk}",
         )
-        for task in tasks.select_related("entry").only("text", "due_date", *ENTRY_NAME)
+        for task in tasks.select_related("entry").only("text", "text_en", "due_date", *ENTRY_NAME)
         if task.due_date is not None
     ]
     items += [

@@ -68,7 +68,7 @@ class GateForm(forms.Form):
             task = row["task"]
             if task is None or not row["may_record"]:
                 continue
-            self.fields[f"t{task.pk}"] = forms.BooleanField(label=task.text, required=False)
+            self.fields[f"t{task.pk}"] = forms.BooleanField(label=task.text_in_language, required=False)
             self.fields[f"t{task.pk}-version"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=task.version, required=False
             )

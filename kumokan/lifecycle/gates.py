@@ -110,6 +110,7 @@ def _open_tasks(entries: list[tuple[LedgerEntry, list[tuple[int, Item]]]], actin
                 position=position,
                 group=item.get("group", ""),
                 text=item["text"],
+                text_en=item.get("text_en") or "",
                 source=item["source"],
                 required_before_operation=bool(item.get("required_before_operation")),
             )

@@ -141,7 +141,7 @@ def confirm_tasks(
                             expected_version=confirmation.expected_version,
                         )
                 except WorkflowError as exc:
-                    label = f"〔{task.source.get('clause', '')}〕{task.text[:40]}"
+                    label = f"〔{task.source.get('clause', '')}〕{task.text_in_language[:40]}"
                     refusals.append(
                         WorkflowError(
                             gettext_lazy("%(item)s: %(reason)s"),

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem, one_per_item
@@ -32,6 +33,8 @@ class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
     position = models.PositiveIntegerField(_("position"), default=0)
     group = models.CharField(_("group"), max_length=200, blank=True)
     text = models.TextField(_("text"))
+    # The pack's English gloss of `text`, copied from the same judgment item ("" where the pack has none).
+    text_en = models.TextField(_("text in English"), blank=True, default="")
     source = models.JSONField(_("source"))
     required_before_operation = models.BooleanField(_("required before operation"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
@@ -92,6 +95,14 @@ class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.key}"
+
+    @property
+    def text_in_language(self) -> str:
+        """The item's text in the active language: the pack's English where it has one (the judgment's
+        items read the same way: core.templatetags.kumokan.in_language)."""
+        if (get_language() or "ja").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text
 
     @property
     def note_text(self) -> str | Promise:
