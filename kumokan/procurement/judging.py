@@ -14,6 +14,7 @@ from typing import Any
 
 from kumokan.core.answers import item_key
 from kumokan.core.clauses import in_the_rules_order
+from kumokan.core.templatetags.kumokan import in_language
 from kumokan.policy import Judgment, judge, stacked
 from kumokan.policy.schemas import Finding, Item, PackRef, all_items, checklist
 from kumokan.tenancy.models import Municipality
@@ -107,6 +108,13 @@ class SlaRow:
     @property
     def key(self) -> str:
         return item_key(self.item)
+
+    @property
+    def gloss(self) -> str:
+        """The row in the pack's English for an English reader, empty in Japanese; the seed's cells stay as
+        written beside it (the contractor answers the Japanese template)."""
+        english = in_language(self.item)
+        return english if english != self.item["text"] else ""
 
 
 def sla_rows(items: Iterable[Item]) -> list[SlaRow]:

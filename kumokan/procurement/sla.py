@@ -33,6 +33,11 @@ class SheetRow:
     def clause(self) -> str:
         return str(self.row.item["source"]["clause"])
 
+    @property
+    def content(self) -> str:
+        """The content cell of a workbook: the English gloss first where there is one, then the seed's words."""
+        return f"{self.row.gloss}\n{self.row.content}" if self.row.gloss else self.row.content
+
 
 @dataclass(frozen=True)
 class SlaSheet:
@@ -137,7 +142,7 @@ def render_sla_xlsx(sheet: SlaSheet) -> bytes:
         values = (
             entry.number,
             entry.row.name,
-            entry.row.content,
+            entry.content,
             entry.row.measure,
             entry.row.template,
             entry.requirement,
@@ -146,7 +151,7 @@ def render_sla_xlsx(sheet: SlaSheet) -> bytes:
         )
         for column, value in enumerate(values, start=1):
             put(line, column, value, border=BOX, alignment=WRAP)
-        ws.row_dimensions[line].height = 15 * max(1, -(-len(entry.row.content) // 20))
+        ws.row_dimensions[line].height = 15 * max(1, -(-len(entry.content) // 20))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -91,3 +91,23 @@ def test_a_city_whose_rules_have_no_sla_template_prints_no_sla(client: Client) -
 
     assert client.get(f"/procurement/{procurement.pk}/sla.pdf").status_code == 404
     assert client.get(f"/procurement/{procurement.pk}/sla.xlsx").status_code == 404
+
+
+def test_in_english_each_sla_row_reads_in_the_packs_english_beside_the_seeds_words(client: Client) -> None:
+    c = osaka()
+    procurement = plan(c)
+    client.force_login(c.applicant)
+
+    flat = pdf_text(client.get(f"/procurement/{procurement.pk}/sla.pdf", HTTP_ACCEPT_LANGUAGE="en").content)
+    assert "SLAavailability:shareofoperatingtimenetofunplannedoutages" in flat
+    assert "年間総稼働時間から計画停止時間を控除したシステム稼働時間" in flat
+    workbook = cells(client.get(f"/procurement/{procurement.pk}/sla.xlsx", HTTP_ACCEPT_LANGUAGE="en").content)
+    assert any(
+        isinstance(v, str) and v.startswith("SLA availability: ") and "\n年間総稼働時間" in v
+        for v in workbook
+    )
+    page = client.get(f"/procurement/{procurement.pk}/sla/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SLA availability: share of operating time" in page
+    # In Japanese, the seed's words alone.
+    japanese = cells(client.get(f"/procurement/{procurement.pk}/sla.xlsx").content)
+    assert not any(isinstance(v, str) and "SLA availability" in v for v in japanese)
