@@ -3,6 +3,7 @@ and the badge that shows a state."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -121,7 +122,7 @@ def rules_of(packs: list[dict[str, str]] | None) -> str:
 
 
 @register.filter
-def in_language(rule: dict[str, Any], key: str = "text") -> str:
+def in_language(rule: Mapping[str, Any], key: str = "text") -> str:
     """An item's text or a finding's message; the pack's English gloss when English is active."""
     if (get_language() or "ja").startswith("en"):
         english = rule.get(f"{key}_en")
