@@ -140,7 +140,10 @@ def _people(
         user.last_name, user.first_name = person.last_name, person.first_name
         user.email = f"{username}@{EMAIL_DOMAIN}"
         user.is_active = True
-        user.is_staff = Role.ADMINISTRATOR in person.roles
+        # No demo login is Django-admin staff: the admin lists every municipality's rows (audit events,
+        # roles, sign-in links), so it is the site operator's (a superuser's), and a city's administrator
+        # offered it would meet only "You don't have permission" there. Their pages are kumokan's own.
+        user.is_staff = False
         user.password = hashed
         user.save()
         department = departments[person.department] if person.department else None
