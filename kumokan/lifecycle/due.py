@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.lifecycle.actions.common import ACTIVE_STATUSES
@@ -17,6 +18,11 @@ from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Recheck
 
 # What a listed item reads of its service: the name it is shown by (LedgerEntry.__str__), not the whole row.
 ENTRY_NAME = ("entry", "entry__service_name", "entry__function_name")
+
+
+# How much of a checklist item's text or a corrective action's description a list shows; a longer one
+# ends in … (cut bare, 「…当該クラウドサービスの」 read as the whole item).
+TITLE_LENGTH = 60
 
 
 # What a listed re-check reads to name itself (Recheck.in_brief).
@@ -63,7 +69,7 @@ def as_due_items(
     items = [
         DueItem(
             kind=_("Checklist item"),
-            title=task.text_in_language[:60],
+            title=Truncator(task.text_in_language).chars(TITLE_LENGTH),
             service=str(task.entry),
             due_date=task.due_date,
             url=f"/lifecycle/tasks/{task.pk}/",
@@ -86,7 +92,7 @@ def as_due_items(
     items += [
         DueItem(
             kind=_("Corrective action"),
-            title=action.description[:60],
+            title=Truncator(action.description).chars(TITLE_LENGTH),
             service=str(action.entry),
             due_date=action.deadline,
             url=f"/lifecycle/entries/{action.entry_id}/",
