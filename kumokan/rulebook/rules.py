@@ -18,6 +18,7 @@ from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import AllOf, Combinator, Condition, NotOf, Test, TrackIs, fold, term
 from kumokan.policy.pack import Basis, Pack, Source
 from kumokan.policy.tracks import TRACKS, TrackScope
+from kumokan.tenancy.vocabulary import vocabulary_of_pack
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,10 @@ def _organisation(pack: Pack) -> Iterable[tuple[Source, Rule]]:
             )
             for form in track.forms:
                 yield form.source, Rule(_("Form"), f"{form.id} {form.title}", track=track.label)
+    # A field of the ledger as the city names it (Kobe: 情報システム台帳の項目, 5.2.1④).
+    field_kind = _("%(ledger)s field") % {"ledger": vocabulary_of_pack(pack).ledger}
     for ledger_field in pack.ledger_fields:
-        yield ledger_field.source, Rule(_("Ledger field"), ledger_field.label)
+        yield ledger_field.source, Rule(field_kind, ledger_field.label)
 
 
 def _rules(pack: Pack) -> Iterable[tuple[Source, Rule]]:
