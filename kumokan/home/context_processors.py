@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kumokan.meetings.planning import has_meeting_rules, planner_municipality
 from kumokan.notifications.models import Notification
 from kumokan.tenancy.access import memberships_of
 from kumokan.tenancy.permissions import Capability, allows
@@ -28,7 +29,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "ledger": allows(user, Capability.VIEW_LEDGER),
             "catalog": allows(user, Capability.VIEW_CATALOG),
             "procurement": allows(user, Capability.VIEW_PROCUREMENT),
-            "meetings": allows(user, Capability.PLAN_MEETING),
+            # Only where the city's rules have a web-conference procedure (Kitakyushu §6): elsewhere the
+            # planner has nothing to plan with.
+            "meetings": (city := planner_municipality(user)) is not None and has_meeting_rules(city),
             "audit": allows(user, Capability.EXPORT_AUDIT),
             "webhooks": allows(user, Capability.MANAGE_WEBHOOKS),
             # A token acts as its user; without a role (or superuser) it could reach nothing.

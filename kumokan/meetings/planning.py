@@ -19,6 +19,7 @@ from kumokan.core.templatetags.kumokan import in_language
 from kumokan.policy import meeting
 from kumokan.policy.facts import MeetingFacts, MeetingRole
 from kumokan.tenancy.models import Municipality
+from kumokan.tenancy.permissions import Capability, municipalities_granting
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.yaml"
 
@@ -33,6 +34,17 @@ class NoMeetingRules(Exception):
     def __init__(self, municipality: Municipality) -> None:
         super().__init__(municipality.pack_id)
         self.municipality = municipality
+
+
+def planner_municipality(user: Any) -> Municipality | None:
+    """The municipality whose rules the planner follows for the user: the first where they may plan."""
+    municipalities = municipalities_granting(user, Capability.PLAN_MEETING)
+    return municipalities[0] if municipalities else None
+
+
+def has_meeting_rules(municipality: Municipality) -> bool:
+    """Whether the municipality's rules say anything about web conferences (only Kitakyushu's do, §6)."""
+    return municipality.pack().pack.meeting is not None
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,7 @@ class MeetingPlan:
 
 def plan_meeting(municipality: Municipality, facts: dict[str, Any]) -> MeetingPlan:
     """The measures for one web conference under the municipality's pack (raises NoMeetingRules)."""
-    if municipality.pack().pack.meeting is None:
+    if not has_meeting_rules(municipality):
         raise NoMeetingRules(municipality)
     checked = MeetingFacts.model_validate(facts).model_dump(mode="json")
     own = meeting(checked, municipality.pack())

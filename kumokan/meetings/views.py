@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,17 +24,29 @@ from kumokan.meetings.planning import (
     Example,
     NoMeetingRules,
     examples_for,
+    has_meeting_rules,
     invitation_text,
     plan_meeting,
+    planner_municipality,
 )
 from kumokan.meetings.printing import printed_plan
 from kumokan.tenancy.models import Municipality
-from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
+from kumokan.tenancy.permissions import Capability, requires
 
 
 def _municipality(request: SignedInRequest) -> Municipality:
     # requires() has checked that the user holds a role somewhere; the planner follows their city's rules.
-    return municipalities_granting(request.user, Capability.PLAN_MEETING)[0]
+    found = planner_municipality(request.user)
+    if found is None:
+        raise PermissionDenied
+    return found
+
+
+def _no_rules(request: SignedInRequest, municipality: Municipality, status: int = 200) -> HttpResponse:
+    """The page for a city whose rules have none for web conferences: says so by the rules' name, and
+    leads to them and home."""
+    context = {"municipality": municipality, "rules": municipality.pack().pack.rules_name}
+    return render(request, "meetings/no_rules.html", context, status=status)
 
 
 def _query(example: Example) -> str:
@@ -50,8 +63,8 @@ def _query(example: Example) -> str:
 @requires(Capability.PLAN_MEETING)
 def planner(request: SignedInRequest) -> HttpResponse:
     municipality = _municipality(request)
-    if municipality.pack().pack.meeting is None:
-        return render(request, "meetings/no_rules.html", {"municipality": municipality})
+    if not has_meeting_rules(municipality):
+        return _no_rules(request, municipality)
     examples = examples_for(municipality.pack_id)
     if "preset" in request.GET and "role" not in request.GET:
         for example in examples:
@@ -91,7 +104,7 @@ def planner_pdf(request: SignedInRequest) -> HttpResponse:
             return _page(request, municipality, form, status=400)
         plan = plan_meeting(municipality, form.facts())
     except NoMeetingRules:
-        return render(request, "meetings/no_rules.html", {"municipality": municipality}, status=404)
+        return _no_rules(request, municipality, status=404)
     pdf = render_pdf(printed_plan(plan, form.invitation(), timezone.localdate()))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = _("web-conference-checklist") + ".pdf"

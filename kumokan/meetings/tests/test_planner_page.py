@@ -71,8 +71,25 @@ def test_a_city_without_web_conference_rules_gets_a_clear_message(client: Client
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "kobe市の規定（パック「kobe」）にはウェブ会議の規定がないため" in page
-    assert "<form" not in page.split('id="main"')[1]
+    # The city's rules by their title, never the pack's id; and a way on: to those rules, and home.
+    assert "神戸市外部サービス利用基準にはウェブ会議の規定がないため" in page
+    assert "パック" not in page and "“kobe”" not in page
+    main = page.split('id="main"')[1]
+    assert "<form" not in main
+    assert 'href="/rules/kobe/">神戸市外部サービス利用基準を読む</a>' in main
+    assert 'href="/">ホーム</a>' in main
+    assert client.get("/rules/kobe/").status_code == 200
+
+
+@pytest.mark.parametrize(("slug", "shown"), [("kitakyushu", True), ("kobe", False), ("osaka", False)])
+def test_the_navigation_offers_the_planner_only_where_the_rules_have_web_conferences(
+    client: Client, slug: str, shown: bool
+) -> None:
+    client.force_login(city(slug).staff)
+
+    home = client.get("/").content.decode()
+
+    assert ('href="/meetings/planner/"' in home) is shown
 
 
 def test_the_checklist_downloads_as_a_pdf_citing_each_clause(client: Client) -> None:
