@@ -28,6 +28,27 @@ def is_member(user: Any, municipality: Any) -> bool:
     return Membership.objects.filter(user=user, municipality=municipality).exists()
 
 
+# Who may be made responsible for a checklist task, and so record it (tasks._require_task_owner): the
+# city's own staff who act. Not a contractor (no official of the city: a 委託先's work is confirmed by the
+# staff who commissioned it, Kobe §5.3), nor one who only audits (the auditor checks the work, never does it).
+_NEVER_RESPONSIBLE = (Role.CONTRACTOR, Role.AUDITOR)
+
+
+def responsible_candidates(municipality: Any) -> QuerySet[Any]:
+    """The people a task may be assigned to, by name as the project orders people (family name first)."""
+    acting = Membership.objects.filter(municipality=municipality).exclude(role__in=_NEVER_RESPONSIBLE)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=acting.values("user"))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def may_be_responsible(user: Any, municipality: Any) -> bool:
+    """Whether `user` is among responsible_candidates(municipality)."""
+    return responsible_candidates(municipality).filter(pk=user.pk).exists()
+
+
 def may_correct(user: Any, entry: LedgerEntry) -> bool:
     """Whether the user may open a corrective action on the entry (Kobe §6.2): its service manager, or
     whoever governs the municipality's services (ORDER_RECHECK: a security manager, the chief)."""

@@ -16,6 +16,7 @@ from kumokan.core.city_dates import CityDateField
 from kumokan.core.forms import PersonChoiceField, declared
 from kumokan.core.uploads import EvidenceFileField
 from kumokan.ledger.models import LedgerEntry
+from kumokan.lifecycle.access import responsible_candidates
 from kumokan.lifecycle.choices import (
     AccountOutcome,
     DisposalMethod,
@@ -100,7 +101,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        declared(self, "responsible", PersonChoiceField).queryset = members_of(municipality)
+        declared(self, "responsible", PersonChoiceField).queryset = responsible_candidates(municipality)
 
 
 class RecheckAnswerForm(forms.Form):

@@ -20,7 +20,7 @@ from kumokan.core.private_files import keep
 from kumokan.errors import WorkflowError, check_version
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle import gates
-from kumokan.lifecycle.access import is_member
+from kumokan.lifecycle.access import may_be_responsible
 from kumokan.lifecycle.actions.common import entry_url, require_active
 from kumokan.lifecycle.choices import (
     TaskStatus,
@@ -181,9 +181,9 @@ def assign_task(
                 % in_sentence(locked.entry.municipality)
             )
         require_active(locked.entry)
-        if responsible is not None and not is_member(responsible, locked.entry.municipality):
+        if responsible is not None and not may_be_responsible(responsible, locked.entry.municipality):
             raise WorkflowError(
-                gettext_lazy("%(person)s is not a member of this municipality"),
+                gettext_lazy("%(person)s cannot be made responsible for a task here"),
                 params={"person": display_name(responsible)},
                 code="not_member",
             )

@@ -11,6 +11,7 @@ from kumokan.audit.models import AuditEvent
 from kumokan.errors import WorkflowError
 from kumokan.lifecycle.actions.tasks import assign_task, decide_task
 from kumokan.lifecycle.choices import TaskStatus
+from kumokan.lifecycle.forms import AssignForm
 from kumokan.lifecycle.models import ChecklistTask
 from kumokan.lifecycle.rules import snapshot_of
 from kumokan.lifecycle.tests.factories import city, entry, member, reload
@@ -99,6 +100,27 @@ def test_a_task_cannot_be_given_to_someone_of_another_municipality() -> None:
     task = ChecklistTask.objects.filter(entry=e).first()
     with pytest.raises(WorkflowError):
         assign_task(acting_user=e.service_manager, task=task, responsible=outsider, due_date=None)
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.CONTRACTOR])
+def test_a_task_is_never_given_to_an_auditor_or_a_contractor(role: Role) -> None:
+    c = city("kobe")
+    e = entry(c)
+    person = member(c.municipality, role, c.department if role == Role.CONTRACTOR else None)
+    task = ChecklistTask.objects.filter(entry=e).first()
+    assert person not in AssignForm(municipality=c.municipality).fields["responsible"].queryset
+    with pytest.raises(WorkflowError):
+        assign_task(acting_user=e.service_manager, task=task, responsible=person, due_date=None)
+
+
+def test_the_assignee_list_names_people_family_name_first_in_name_order() -> None:
+    c = city("kobe")
+    member(c.municipality, Role.STAFF, last_name="渡辺", first_name="聡")
+    member(c.municipality, Role.STAFF, last_name="伊藤", first_name="直子")
+    choices = [
+        label for _value, label in AssignForm(municipality=c.municipality).fields["responsible"].choices
+    ]
+    assert choices.index("伊藤 直子") < choices.index("渡辺 聡")
 
 
 def test_evidence_is_stored_under_a_random_name_in_the_private_storage() -> None:
