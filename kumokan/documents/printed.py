@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import Answer, Outcome, UserScope
@@ -20,6 +22,7 @@ from kumokan.applications.models import Application, Decision, JudgmentSnapshot,
 from kumokan.catalog.choices import ServiceModel
 from kumokan.core.actors import display_name
 from kumokan.core.answers import finding_key
+from kumokan.core.punctuation import bracketed, period_separator
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.ledger.models import LedgerEntry
@@ -46,12 +49,15 @@ def kind_of(title: str) -> FormKind:
 
 
 def both_dates(day: datetime.date | None) -> str:
-    """令和7年4月1日（2025年4月1日）, as the forms print every date; "" for no date."""
+    """令和7年4月1日（2025年4月1日）, as the forms print every date; in English "1 April 2025"; "" for no
+    date."""
     if day is None:
         return ""
+    if (get_language() or "ja").startswith("en"):
+        return date_format(day, "j F Y")
     if day < FIRST_DAY:
         return to_seireki(day)
-    return f"{to_wareki(day)}（{to_seireki(day)}）"
+    return f"{to_wareki(day)}{bracketed(to_seireki(day))}"
 
 
 @dataclass(frozen=True)
@@ -227,12 +233,12 @@ class _Context:
         application, facts, judgment = self.application, self.facts, self.judgment
         service = application.service
         classification = judgment["classification"]
-        period = " ～ ".join(
+        period = period_separator().join(
             both_dates(day) or _("not set") for day in (application.period_start, application.period_end)
         )
         scope = UserScope(facts["user_scope"]).label
         if application.user_scope_detail:
-            scope = f"{scope}（{application.user_scope_detail}）"
+            scope = f"{scope}{bracketed(application.user_scope_detail)}"
         personal = _("Yes") if facts.get("handles_personal_info") else _("No")
         specific = _("Yes") if facts.get("handles_specific_personal_info") else _("No")
         return [
@@ -305,8 +311,11 @@ class _Context:
         )
 
     def service_manager(self) -> Row:
-        """The pack's title for the role (外部サービス管理者 in Kobe) and, once designated, the person."""
+        """The pack's title for the role (外部サービス管理者 in Kobe; in English the city's words, which are
+        English there: tenancy.vocabulary) and, once designated, the person."""
         title = self.judgment["service_manager"]["title"]
+        if (get_language() or "ja").startswith("en"):
+            title = capfirst(self.words.service_manager)
         entry = LedgerEntry.objects.filter(application=self.application).first() if self.decision else None
         if entry is None:
             return Row(title, "")

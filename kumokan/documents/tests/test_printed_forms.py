@@ -306,3 +306,26 @@ def test_kobes_application_pdf_names_the_service_as_kobe_does():
         "Function",
         "Cloud service provider",
     ]
+
+
+def test_kobes_english_application_pdf_is_english():
+    """Issue 17 point 3: the English application names the manager in English, prints its dates in
+    English and brackets as English does; the Japanese one keeps 外部サービス管理者, 令和 and （…）."""
+    c, application = approved("kobe")
+    application.user_scope_detail = "指定管理者の保育士"
+    application.save(update_fields=["user_scope_detail"])
+    form = printed_forms(application)[0]
+    rows = {row.label: row.value for row in form.fields}
+    assert form.service_manager.label == "外部サービス管理者"
+    assert rows["利用期間"].startswith("令和7年4月1日（2025年4月1日）")
+    assert rows["利用者の範囲"].endswith("（指定管理者の保育士）")
+    with override("en"):
+        english = printed_forms(application)[0]
+        text = pdf_text(render_pdf(english))
+    rows = {row.label: row.value for row in english.fields}
+    assert english.service_manager.label == "Service manager"
+    assert rows["Period of use"].startswith("1 April 2025")
+    assert "令和" not in text and "年" not in text and "外部サービス管理者" not in text
+    assert rows["Scope of users"].endswith(" (指定管理者の保育士)") and "（" not in rows["Scope of users"]
+    assert english.date and "年" not in english.date and "（" not in english.date
+    assert rows["Period of use"] == "1 April 2025 – 31 March 2028"
