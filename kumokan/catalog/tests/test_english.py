@@ -17,7 +17,8 @@ from kumokan.catalog.tests import factories as cf
 pytestmark = pytest.mark.django_db
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-SERVICE_MODELS = re.compile(r'<span class="muted">（([^<]*)）</span>')
+# Bracketed as the page's language brackets (core.punctuation.bracketed): （ウェブ会議） / " (Web conference)".
+SERVICE_MODELS = re.compile(r'<span class="muted">(?:（| \()([^<]*)(?:）|\))</span>')
 
 
 def test_the_provider_page_names_service_models_in_english() -> None:

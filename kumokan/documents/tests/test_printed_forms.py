@@ -311,7 +311,7 @@ def test_kobes_application_pdf_names_the_service_as_kobe_does():
 def test_kobes_english_application_pdf_is_english():
     """Issue 17 point 3: the English application names the manager in English, prints its dates in
     English and brackets as English does; the Japanese one keeps 外部サービス管理者, 令和 and （…）."""
-    c, application = approved("kobe")
+    _c, application = approved("kobe")
     application.user_scope_detail = "指定管理者の保育士"
     application.save(update_fields=["user_scope_detail"])
     form = printed_forms(application)[0]
