@@ -41,6 +41,7 @@ from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, 
 from kumokan.lifecycle.rules import phase_items, phase_items_of, required_before_operation, snapshot_of
 from kumokan.lifecycle.schedule import cancel_open_rechecks, schedule_periodic_rechecks
 from kumokan.policy import Judgment
+from kumokan.policy.pack import DoneBy
 from kumokan.policy.schemas import Item
 
 
@@ -218,27 +219,62 @@ def on_entry_copies_checked(sender: Any, *, municipality: Any, repair: bool, **k
 
 RETIRED_TASK_NOTE = gettext_lazy("Closed without being carried out: the service was retired.")
 
+# A termination item the pack says a recorded step carries out (its done_by) is done by that step.
+DONE_NOTES = {
+    DoneBy.TERMINATION_APPROVAL: gettext_lazy("Done: the application to stop the use was approved."),
+    DoneBy.RETIREMENT: gettext_lazy("Done: the service was retired in the ledger."),
+    DoneBy.TERMINATION_COMPLETION: gettext_lazy("Done: the completion of the termination was recorded."),
+}
+
 
 def close_open_tasks(entry: LedgerEntry, *, acting_user: Actor) -> int:
-    """A retired service leaves no checklist task 未着手: each open one ends 該当なし with the reason stated."""
+    """A retired service leaves no checklist task 未着手: an open one that a recorded step carried out (the
+    pack's done_by: Kobe 7.1① approval, 7.1② and 7.2 retirement, 7.1⑥ completion) ends 確認済み by whoever
+    recorded that step, when; every other one ends 該当なし with the reason stated."""
     tasks = list(ChecklistTask.objects.select_for_update().filter(entry=entry, status=TaskStatus.OPEN))
     if not tasks:
         return 0
     now = timezone.now()
     closer = signed_in(acting_user)
+    done = _steps_done(entry, closer, now)
+    done_by = {
+        (loaded.id, item.id): item.done_by
+        for loaded in entry.municipality.packs().packs
+        for item in loaded.pack.items
+        if item.done_by is not None
+    }
     fields = ("status", "system_note", *ChecklistTask.ANSWERED)
     rows = []
     for task in tasks:
         before = state_of(task, *fields)
-        task.status = TaskStatus.NOT_APPLICABLE
-        task.system_note = stored(RETIRED_TASK_NOTE)  # read in each reader's language
-        task.mark_answered(closer, now)
+        step = done_by.get((task.pack_id, task.item_id))
+        if step in done:
+            task.status = TaskStatus.CONFIRMED
+            task.system_note = stored(DONE_NOTES[step])
+            task.mark_answered(*done[step])
+        else:
+            task.status = TaskStatus.NOT_APPLICABLE
+            task.system_note = stored(RETIRED_TASK_NOTE)  # read in each reader's language
+            task.mark_answered(closer, now)
         task.version += 1
         task.updated_at = now
         rows.append((task, before, state_of(task, *fields)))
     ChecklistTask.objects.bulk_update(tasks, [*fields, "version", "updated_at"])
     record_many(acting_user, Action.LIFECYCLE_TASK_DECIDE, rows, municipality=entry.municipality)
     return len(tasks)
+
+
+def _steps_done(entry: LedgerEntry, closer: Any, now: Any) -> dict[DoneBy, tuple[Any, Any]]:
+    """The recorded steps that carry out termination items, each with who recorded it and when."""
+    done: dict[DoneBy, tuple[Any, Any]] = {DoneBy.RETIREMENT: (closer, entry.retired_at or now)}
+    termination = (
+        Termination.objects.filter(entry=entry).select_related("approved_by", "completed_by").first()
+    )
+    if termination is not None and termination.approved_at is not None:
+        done[DoneBy.TERMINATION_APPROVAL] = (termination.approved_by, termination.approved_at)
+    if termination is not None and termination.completed_at is not None:
+        done[DoneBy.TERMINATION_COMPLETION] = (termination.completed_by, termination.completed_at)
+    return done
 
 
 def _check_operation_gate(entry: LedgerEntry) -> None:

@@ -65,6 +65,14 @@ class Response(StrEnum):
     ACCEPT_OR_MITIGATE = "accept_or_mitigate"  # a risk to accept or to reduce (Kitakyushu §4.1(2))
 
 
+class DoneBy(StrEnum):
+    """A step kumokan records itself that carries out a termination item, which is then done by it."""
+
+    TERMINATION_APPROVAL = "termination_approval"  # the application to stop the use is approved
+    RETIREMENT = "retirement"  # the ledger entry becomes 廃止済み
+    TERMINATION_COMPLETION = "termination_completion"  # the record that every step was done
+
+
 class Basis(StrEnum):
     """Where a value comes from (CONTRACT.md): the seed's clause, the contract, or the city's setting."""
 
@@ -231,6 +239,8 @@ class Item(_Strict):
     # Who carries the item out where it is not the city's own duty (Osaka's 【Sier】 duties: contractor).
     responsible: Role | None = None
     note: str | None = None  # the pack's reason for an interpretive choice, shown beside the item
+    # The step that carries the item out (a termination item kumokan records as a step of its own).
+    done_by: DoneBy | None = None
 
 
 class Finding(_Strict):
