@@ -23,6 +23,11 @@ def bracketed(text: object) -> str:
     return pgettext("brackets", " (%(text)s)") % {"text": text}
 
 
+def paired(first: object, second: object) -> str:
+    """Two values of one field: 機密性2／可用性2 / "Confidentiality 2 / availability 2"."""
+    return pgettext("pair separator", " / ").join((str(first), str(second)))
+
+
 def label_separator() -> str:
     return pgettext("label separator", ": ")
 

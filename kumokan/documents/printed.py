@@ -22,7 +22,7 @@ from kumokan.applications.models import Application, Decision, JudgmentSnapshot,
 from kumokan.catalog.choices import ServiceModel
 from kumokan.core.actors import display_name
 from kumokan.core.answers import finding_key
-from kumokan.core.punctuation import bracketed, period_separator
+from kumokan.core.punctuation import bracketed, enumeration_separator, joined, paired, period_separator
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
 from kumokan.ledger.models import LedgerEntry
@@ -243,14 +243,14 @@ class _Context:
         specific = _("Yes") if facts.get("handles_specific_personal_info") else _("No")
         return [
             Row(self.service_label(), facts["service_name"]),
-            Row(_("Function"), "・".join(facts.get("functions") or []) or service.function_name),
+            Row(_("Function"), joined(facts.get("functions") or []) or service.function_name),
             Row(self.provider_label(), facts["provider"]),
             Row(_("Service model"), str(ServiceModel(facts["service_model"]).label)),
             Row(_("Purpose (business)"), facts["purpose"]),
             Row(_("Scope of business"), application.business_scope),
             Row(
                 _("Classification of the information"),
-                f"{classification['confidentiality']['label']}／{classification['availability']['label']}",
+                paired(classification["confidentiality"]["label"], classification["availability"]["label"]),
             ),
             Row(_("Track"), judgment.get("track_label", "")),
             Row(
@@ -262,9 +262,12 @@ class _Context:
             Row(_("Scope of users"), str(scope)),
             Row(
                 _("Data location / governing law"),
-                f"{facts.get('data_location', 'JP')}／{facts.get('governing_law', 'JP')}",
+                paired(facts.get("data_location", "JP"), facts.get("governing_law", "JP")),
             ),
-            Row(_("Certifications"), "、".join(facts.get("certifications") or []) or _("None")),
+            Row(
+                _("Certifications"),
+                enumeration_separator().join(facts.get("certifications") or []) or _("None"),
+            ),
             Row(_("Notes"), str(application.notes_text)),
         ]
 

@@ -319,6 +319,7 @@ def test_kobes_english_application_pdf_is_english():
     assert form.service_manager.label == "外部サービス管理者"
     assert rows["利用期間"].startswith("令和7年4月1日（2025年4月1日）")
     assert rows["利用者の範囲"].endswith("（指定管理者の保育士）")
+    assert rows["データの保管場所／準拠法"] == "JP／JP"
     with override("en"):
         english = printed_forms(application)[0]
         text = pdf_text(render_pdf(english))
@@ -329,3 +330,4 @@ def test_kobes_english_application_pdf_is_english():
     assert rows["Scope of users"].endswith(" (指定管理者の保育士)") and "（" not in rows["Scope of users"]
     assert english.date and "年" not in english.date and "（" not in english.date
     assert rows["Period of use"] == "1 April 2025 – 31 March 2028"
+    assert rows["Data location / governing law"] == "JP / JP"
