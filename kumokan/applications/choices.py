@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kumokan.core.labels import engine_choices
+from kumokan.core.labels import TRACK_LABELS, engine_choices
 from kumokan.policy import facts, tracks
 
 
@@ -17,11 +17,7 @@ class Status(models.TextChoices):
 
 # kumokan.policy.tracks.TRACKS as Django choices; each pack labels the tracks in its own words (the
 # judgment's track_label), these generic labels stand where no pack speaks.
-Track = engine_choices(
-    "Track",
-    tracks.TRACKS,
-    {"high": _("Handles important information"), "low": _("Does not handle important information")},
-)
+Track = engine_choices("Track", tracks.TRACKS, TRACK_LABELS)
 
 
 class Answer(models.TextChoices):

@@ -27,6 +27,12 @@ def engine_choices(name: str, values: Iterable[str], labels: Mapping[Any, Any]) 
     )
 
 
+# The tracks in the product's words, where no pack speaks (several cities, a pack without tracks) and in
+# English (the packs name their tracks in Japanese only): tenancy.vocabulary reads a track through these.
+TRACK_LABELS = {
+    "high": _("Handles important information"),
+    "low": _("Does not handle important information"),
+}
 PHASE_LABELS = {
     Phase.SELECTION.value: _("Selection"),
     Phase.PROCUREMENT.value: _("Procurement and contract"),

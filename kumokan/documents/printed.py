@@ -252,7 +252,7 @@ class _Context:
                 _("Classification of the information"),
                 paired(classification["confidentiality"]["label"], classification["availability"]["label"]),
             ),
-            Row(_("Track"), judgment.get("track_label", "")),
+            Row(_("Track"), self.words.track(judgment["track"], short=True)),
             Row(
                 _("Personal information"),
                 _("%(personal)s (specific personal information: %(specific)s)")
@@ -278,7 +278,7 @@ class _Context:
             Row(self.service_label(), str(self.application.service)),
             Row(self.provider_label(), self.facts["provider"]),
             Row(_("Applicant"), applicant),
-            Row(_("Track"), self.judgment.get("track_label", "")),
+            Row(_("Track"), self.words.track(self.judgment["track"], short=True)),
         ]
 
     def findings(self) -> list[Row]:

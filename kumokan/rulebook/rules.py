@@ -107,7 +107,8 @@ def _track_label(pack: Pack, track: TrackScope) -> str:
     """The label of the one track a rule stands on (empty: it stands on both)."""
     if pack.tracks is None or track == "any":
         return ""
-    return (pack.tracks.high if track == "high" else pack.tracks.low).label
+    # The pack's long label (a sentence is wanted here); in English the product's (tenancy.vocabulary).
+    return vocabulary_of_pack(pack).track(track)
 
 
 def _text(text: str, text_en: str | None) -> str:
@@ -125,20 +126,26 @@ def _organisation(pack: Pack) -> Iterable[tuple[Source, Rule]]:
             yield (
                 track.applicant.source,
                 Rule(
-                    _("Applicant"), track.applicant.title, track=track.label, note=track.applicant.note or ""
+                    _("Applicant"),
+                    track.applicant.title,
+                    track=_track_label(pack, code),
+                    note=track.applicant.note or "",
                 ),
             )
             if track.approver is not None:
                 yield (
                     track.approver.source,
                     Rule(
-                        _("Approver"), track.approver.title, track=track.label, note=track.approver.note or ""
+                        _("Approver"),
+                        track.approver.title,
+                        track=_track_label(pack, code),
+                        note=track.approver.note or "",
                     ),
                 )
             if track.approver_gap is not None:
                 yield (
                     track.approver_gap.source,
-                    Rule(_("Approver"), track.approver_gap.message, track=track.label),
+                    Rule(_("Approver"), track.approver_gap.message, track=_track_label(pack, code)),
                 )
             manager = track.service_manager
             yield (
@@ -146,12 +153,12 @@ def _organisation(pack: Pack) -> Iterable[tuple[Source, Rule]]:
                 Rule(
                     _("Service manager"),
                     f"{manager.title}：{manager.rule}",
-                    track=track.label,
+                    track=_track_label(pack, code),
                     note=manager.note or "",
                 ),
             )
             for form in track.forms:
-                yield form.source, Rule(_("Form"), f"{form.id} {form.title}", track=track.label)
+                yield form.source, Rule(_("Form"), f"{form.id} {form.title}", track=_track_label(pack, code))
     # A field of the ledger as the city names it (Kobe: 情報システム台帳の項目, 5.2.1④).
     field_kind = _("%(ledger)s field") % {"ledger": vocabulary_of_pack(pack).ledger}
     for ledger_field in pack.ledger_fields:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from kumokan.audit.choices import Action
+from kumokan.core.labels import TRACK_LABELS
 from kumokan.errors import in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Pack, Role
@@ -27,10 +28,14 @@ class Vocabulary:
     service: str  # クラウドサービス, 外部サービス
     service_manager: str  # クラウドサービス管理者, 外部サービス管理者
     ledger: str  # 台帳, 情報システム台帳
-    track_labels: dict[str, str]  # "high"/"low" -> the pack's label (機密性２以上の情報を取り扱う場合)
-    track_short_labels: dict[str, str]  # -> the seed's short words where it has them, else the label
+    # "high"/"low" -> the pack's label (機密性２以上の情報を取り扱う場合), else the product's (TRACK_LABELS)
+    track_labels: dict[str, str]
+    # -> the seed's short words where it has them (Kobe 機密性２以上, 5.3), else the label: for badges
+    track_short_labels: dict[str, str]
 
     def track(self, code: str, *, short: bool = False) -> str:
+        """A track as this reader reads it: the short words on a badge or a table's cell, the long label
+        where a sentence is wanted (a title attribute, the rulebook)."""
         labels = self.track_short_labels if short else self.track_labels
         return labels.get(code, code)
 
@@ -48,12 +53,13 @@ class Vocabulary:
 
 
 def _generic() -> Vocabulary:
+    generic_tracks = {code: str(label) for code, label in TRACK_LABELS.items()}
     return Vocabulary(
         service=_("cloud service"),
         service_manager=_("Service manager"),
         ledger=_("Ledger"),
-        track_labels={},
-        track_short_labels={},
+        track_labels=generic_tracks,
+        track_short_labels=dict(generic_tracks),
     )
 
 
@@ -61,12 +67,12 @@ def vocabulary_of_pack(pack: Pack) -> Vocabulary:
     """The pack's words; in English the generic English ones (the packs give no English for them)."""
     generic = _generic()
     if (get_language() or "ja").startswith("en"):
-        return Vocabulary(generic.service, generic.service_manager, generic.ledger, generic.track_labels, {})
+        return generic
     manager = pack.title_of(Role.SERVICE_MANAGER)
     if manager is None and pack.tracks is not None:
         manager = pack.tracks.high.service_manager.title
-    labels: dict[str, str] = {}
-    short: dict[str, str] = {}
+    labels = dict(generic.track_labels)
+    short = dict(generic.track_short_labels)
     if pack.tracks is not None:
         for code in TRACKS:
             track = getattr(pack.tracks, code)
