@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -155,16 +157,31 @@ class IncidentForm(forms.Form):
     entry = forms.ModelChoiceField(label=_("Service"), queryset=LedgerEntry.objects.none())
     title = forms.CharField(label=pgettext_lazy("incident", "Title"), max_length=200)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
-    occurred_at = forms.DateTimeField(
-        label=_("When it happened (if known)"),
+    # The day as the city writes it (2027-04-01 or 令和9年4月1日, its 和暦 shown beside), not the browser's
+    # mm/dd/yyyy picker; the time as 14:30. cleaned_data["occurred_at"] is the two together, in Tokyo time.
+    occurred_on = CityDateField(label=_("Day it happened (if known)"), required=False)
+    occurred_time = forms.TimeField(
+        label=_("At what time (if known)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M"],
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"placeholder": "14:30", "size": 6, "autocomplete": "off"}
+        ),
     )
 
     def __init__(self, *args: Any, entries: QuerySet[LedgerEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         declared(self, "entry", forms.ModelChoiceField).queryset = entries
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, time = data.get("occurred_on"), data.get("occurred_time")
+        if time is not None and day is None and not self.has_error("occurred_on"):
+            self.add_error("occurred_on", _("Give the day it happened with its time."))
+        data["occurred_at"] = (
+            timezone.make_aware(datetime.datetime.combine(day, time or datetime.time())) if day else None
+        )
+        return data
 
 
 class NoteForm(forms.Form):
