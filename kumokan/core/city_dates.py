@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.punctuation import bracketed
-from kumokan.core.wareki import DateFormatError, as_date, to_wareki
+from kumokan.core.wareki import DateFormatError, as_date, to_wareki, to_wareki_short
 from kumokan.errors import as_sentence
 
 
@@ -37,10 +38,16 @@ def wareki_of(value: Any) -> str:
 
 
 def city_date(value: Any) -> str:
-    """A date as the city writes it, in the active language: 2027-04-01（令和9年4月1日）; — for none."""
+    """A date as the city writes it, in the active language: 2027-04-01（令和9年4月1日）; — for none.
+
+    An English page gives the era as staff abbreviate it, 2027-04-01 (R9.4.1): no Japanese on it.
+    """
     if not value:
         return "—"
     era = wareki_of(value)
+    if era and not (get_language() or "ja").startswith("ja"):
+        day = _day(value)
+        era = to_wareki_short(day) if day else ""
     iso = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return f"{iso}{bracketed(era)}" if era else iso
 

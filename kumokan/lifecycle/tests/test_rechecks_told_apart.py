@@ -98,7 +98,7 @@ def test_the_reminders_and_the_overdue_notices_say_what_each_rule_asks_and_the_d
             and "確認内容：" in n.text
             and "（12か月ごと）" in n.text
         )
-        assert f"is due on {day.isoformat()} (令和" in n.text_en and "It asks: " in n.text_en
+        assert f"is due on {day.isoformat()} (R" in n.text_en and "It asks: " in n.text_en
         # The trigger in the reader's language too (it was the Japanese label in the English text).
         assert n.text_en.startswith(("The Periodic check of", "The Access-right review of")), n.text_en
     assert any(SERVICE_LEVEL_JA in n.text for n in reminders)
