@@ -57,8 +57,9 @@ def certifications_coming_due(municipality: Any, until: datetime.date) -> list[D
     return []
 
 
-def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict[str, Any]:
-    """The dashboard; `full` names a due section (DUE_SECTIONS) to list whole instead of its earliest."""
+def dashboard_for(user: Any, municipality: Any, full: str | None = None, page: int = 1) -> dict[str, Any]:
+    """The dashboard; `full` names a due section (DUE_SECTIONS) to list whole instead of its earliest,
+    FULL_LIST_LIMIT items a page (`page`, from 1)."""
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=COMING_DUE_DAYS)
     oversees = any(has_role(user, municipality, role) for role in OVERSEEING_ROLES)
@@ -78,6 +79,7 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
             .only(*RECHECK_IN_BRIEF, "due_date", *ENTRY_NAME)
             .order_by("due_date", "pk"),
             whole=full == "my_rechecks",
+            offset=(page - 1) * FULL_LIST_LIMIT if full == "my_rechecks" else 0,
         ),
         "my_corrective": CorrectiveAction.objects.filter(
             owner=user, entry__municipality=municipality, status=CorrectiveStatus.OPEN
@@ -89,8 +91,13 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
         if oversees
         else RecheckOrder.objects.none(),
         "full": full if full in (*DUE_SECTIONS, *MY_SECTIONS) else None,
+        "next_page": page + 1,
         "overdue": _earliest(
-            municipality, watcher, before=today, limit=FULL_LIST_LIMIT if full == "overdue" else LIST_LIMIT
+            municipality,
+            watcher,
+            before=today,
+            limit=FULL_LIST_LIMIT if full == "overdue" else LIST_LIMIT,
+            offset=(page - 1) * FULL_LIST_LIMIT if full == "overdue" else 0,
         ),
         "coming_due": _earliest(
             municipality,
@@ -99,17 +106,19 @@ def dashboard_for(user: Any, municipality: Any, full: str | None = None) -> dict
             until=horizon,
             extra=certifications_coming_due(municipality, horizon),
             limit=FULL_LIST_LIMIT if full == "coming_due" else LIST_LIMIT,
+            offset=(page - 1) * FULL_LIST_LIMIT if full == "coming_due" else 0,
         ),
         **_service_counts(municipality, user),
     }
 
 
-def _first(rows: QuerySet[Any], *, whole: bool) -> dict[str, Any]:
-    """The first LIST_LIMIT of `rows` (FULL_LIST_LIMIT when the whole section was asked for), their
-    count and how many more there are."""
-    items = list(rows[: FULL_LIST_LIMIT if whole else LIST_LIMIT])
-    count = len(items) if len(items) < (FULL_LIST_LIMIT if whole else LIST_LIMIT) else rows.count()
-    return {"items": items, "count": count, "more": count - len(items)}
+def _first(rows: QuerySet[Any], *, whole: bool, offset: int = 0) -> dict[str, Any]:
+    """The first LIST_LIMIT of `rows` (FULL_LIST_LIMIT after `offset` when the whole section was asked
+    for, a page of it), their count and how many more there are after them."""
+    limit = FULL_LIST_LIMIT if whole else LIST_LIMIT
+    items = list(rows[offset : offset + limit])
+    count = offset + len(items) if len(items) < limit else rows.count()
+    return {"items": items, "count": count, "more": max(0, count - offset - len(items))}
 
 
 def _my_services(user: Any, municipality: Any, horizon: datetime.date, *, whole: bool) -> dict[str, Any]:
@@ -158,9 +167,10 @@ def _earliest(
     until: datetime.date | None = None,
     extra: Sequence[DueItem] = (),
     limit: int = LIST_LIMIT,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """The open items due in the range, of the municipality (or only the watcher's own, when one is given):
-    their count and the earliest `limit` of them."""
+    their count and the earliest `limit` of them after the first `offset` (a page of a whole section)."""
 
     def dated(field: str) -> dict[str, datetime.date]:
         bounds = {"lt": before, "gte": since, "lte": until}
@@ -187,9 +197,10 @@ def _earliest(
         corrective = corrective.filter(owner=watcher)
     kinds = ((tasks, "due_date"), (rechecks, "due_date"), (corrective, "deadline"))
     count = sum(kind.count() for kind, _ in kinds) + len(extra)
-    first = [kind.order_by(order, "pk")[:limit] for kind, order in kinds]
+    first = [kind.order_by(order, "pk")[: offset + limit] for kind, order in kinds]
     items = sorted([*as_due_items(*first), *extra], key=lambda item: (item.due_date, item.uid))  # type: ignore[arg-type]
-    return {"items": items[:limit], "more": max(0, count - limit), "count": count}
+    shown = items[offset : offset + limit]
+    return {"items": shown, "more": max(0, count - offset - len(shown)), "count": count}
 
 
 def _service_counts(municipality: Any, user: Any) -> dict[str, Any]:

@@ -64,6 +64,13 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
             "municipalities": municipalities,
             # The chosen city: the page speaks its words (base.html's {% city_words %}).
             "municipality": chosen,
-            "board": dashboard_for(request.user, chosen, full=request.GET.get("all")),
+            "board": dashboard_for(
+                request.user, chosen, full=request.GET.get("all"), page=_page_number(request.GET.get("page"))
+            ),
         },
     )
+
+
+def _page_number(given: str | None) -> int:
+    """The page of a whole section asked for (?page=2: its second FULL_LIST_LIMIT); 1 for anything else."""
+    return int(given) if given and given.isdigit() and 0 < int(given) < 10_000 else 1

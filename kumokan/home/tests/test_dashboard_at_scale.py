@@ -274,3 +274,29 @@ def test_a_managers_re_checks_are_listed_up_to_the_limit_counted_and_linked_whol
     assert len(whole.context["board"]["my_rechecks"]["items"]) == 3
     assert whole.context["board"]["my_rechecks"]["more"] == 0
     assert 'data-more="my_rechecks"' not in whole.content.decode()
+
+
+def test_past_the_whole_lists_bound_and_n_more_links_to_the_next_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 17 point 7: no 「他 N 件」 is a dead end, not even past FULL_LIST_LIMIT rows.
+    c, first = _kobe_with_due_work()
+    other = copies(first, ["他課のサービス"], department=c.other_department, service_manager=c.other_head)[0]
+    ChecklistTask.objects.filter(entry=other).delete()
+    _tasks_of_copies(first, [other])
+    monkeypatch.setattr(dashboard, "FULL_LIST_LIMIT", 3)
+    client = Client()
+    client.force_login(c.chief)
+
+    slug = c.municipality.slug
+    whole = client.get(f"/lifecycle/?m={slug}&all=overdue", headers={"accept-language": "ja"})
+    board = whole.context["board"]
+    assert (len(board["overdue"]["items"]), board["overdue"]["more"]) == (3, 1)
+    link = f'href="?m={slug}&amp;all=overdue&amp;page=2#overdue" data-more="overdue"'
+    assert link in whole.content.decode() and "他 1 件" in whole.content.decode().split(link)[1][:40]
+
+    second = client.get(f"/lifecycle/?m={slug}&all=overdue&page=2")
+    rest = second.context["board"]["overdue"]
+    assert (len(rest["items"]), rest["more"]) == (1, 0)
+    assert {i.uid for i in rest["items"]}.isdisjoint({i.uid for i in board["overdue"]["items"]})
+    assert 'data-more="overdue"' not in second.content.decode()
