@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from kumokan.errors import in_both
 from kumokan.policy import PolicyError
@@ -178,7 +178,17 @@ def role_titles(municipality: Municipality) -> dict[str, str]:
     titles = _pack_titles(municipality.pack().pack)
     if municipality.configured_approver_title and municipality.configured_approver_role:
         titles.setdefault(municipality.configured_approver_role, municipality.configured_approver_title)
-    return {role.value: titles.get(role.value, str(role.label)) for role in Role}
+    named = set(titles.values())
+    return {role.value: titles.get(role.value) or _unnamed(str(role.label), named) for role in Role}
+
+
+def _unnamed(label: str, named: set[str]) -> str:
+    """The generic label of a role the city's rules do not name, told apart from a title they give another
+    role (Amagasaki's 情報セキュリティ管理者 applies, （２以上）4.2（１）; its rules name no one for kumokan's
+    security manager, who would read the same): never a title the rules do not give."""
+    if label not in named:
+        return label
+    return gettext("%(role)s (not named in the city's rules)") % {"role": label}
 
 
 def role_title(municipality: Municipality, role: str) -> str:

@@ -32,3 +32,18 @@ def test_a_role_the_pack_does_not_name_falls_back_to_kumokans_label() -> None:
 def test_the_configured_approver_title_names_its_role_where_the_pack_does_not() -> None:
     c = f.city("osaka", approver=("デジタル統括室長", Role.APPROVER))
     assert role_title(c.municipality, Role.APPROVER) == "デジタル統括室長"
+
+
+def test_a_role_the_rules_do_not_name_is_told_apart_from_the_one_they_give_its_label() -> None:
+    # Amagasaki's applicant is its 情報セキュリティ管理者 (（２以上）4.2（１）); its rules name no one for kumokan's
+    # security manager, whose generic label is the same words: never given a title the rules do not give.
+    c = f.city("amagasaki", overlays=())
+    assert role_title(c.municipality, Role.APPLICANT) == "情報セキュリティ管理者"
+    assert (
+        role_title(c.municipality, Role.SECURITY_MANAGER) == "情報セキュリティ管理者（規程に定めのない役割）"
+    )
+    # Where no role of the rules bears the label, it stands as it is (Kitakyushu).
+    assert (
+        role_title(f.city("kitakyushu", overlays=()).municipality, Role.SECURITY_MANAGER)
+        == "情報セキュリティ管理者"
+    )
