@@ -34,7 +34,7 @@ from kumokan.policy import Problem
 from kumokan.policy.facts import Certification, Deployment, MunicipalConfidentiality
 from kumokan.policy.pack import Phase, Response
 from kumokan.tenancy.models import Department, Municipality
-from kumokan.tenancy.vocabulary import vocabulary
+from kumokan.tenancy.vocabulary import classification_labels, vocabulary
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -169,14 +169,12 @@ class FactsForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        classification = municipality.pack().pack.classification
-        assert classification is not None
-        declared(self, "confidentiality", forms.ChoiceField).choices = [
-            (level.code, level.label) for level in classification.confidentiality.levels
-        ]
-        declared(self, "availability", forms.ChoiceField).choices = [
-            (level.code, level.label) for level in classification.availability.levels
-        ]
+        declared(self, "confidentiality", forms.ChoiceField).choices = list(
+            classification_labels(municipality).items()
+        )
+        declared(self, "availability", forms.ChoiceField).choices = list(
+            classification_labels(municipality, "availability").items()
+        )
         if departments is None:
             # Editing: the department stays the one the application was made in.
             del self.fields["department"]

@@ -16,7 +16,7 @@ from kumokan.documents.ledger_import import MAX_ROW, UNASSIGNED
 from kumokan.documents.ledger_table import Column
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
-from kumokan.tenancy.vocabulary import vocabulary
+from kumokan.tenancy.vocabulary import classification_labels, vocabulary
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -121,8 +121,7 @@ class DecisionsForm(forms.Form):
         pack = municipality.pack().pack
         assert pack.classification is not None
         choices: dict[str, list[tuple[str, StrOrPromise]]] = {
-            "classification": [("", _("(choose)"))]
-            + [(level.code, level.label) for level in pack.classification.confidentiality.levels],
+            "classification": [("", _("(choose)")), *classification_labels(municipality).items()],
             "department": [("", _("(choose)"))]
             + [(d.code, d.name) for d in Department.objects.filter(municipality=municipality)],
         }

@@ -23,6 +23,7 @@ from kumokan.lifecycle.models import ChecklistTask, CorrectiveAction, Incident, 
 from kumokan.tenancy.access import has_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department
+from kumokan.tenancy.vocabulary import classification_labels
 
 # Roles that oversee every service of the municipality: they see everything overdue and coming due.
 OVERSEEING_ROLES = (Role.SECURITY_MANAGER, Role.CHIEF, Role.APPROVER, Role.AUDITOR, Role.ADMINISTRATOR)
@@ -246,7 +247,4 @@ def _service_counts(municipality: Any, user: Any) -> dict[str, Any]:
 
 def _classification_labels(municipality: Any) -> dict[str, str]:
     """The municipality's classification scale, in the pack's order: code → label."""
-    classification = municipality.pack().pack.classification
-    if classification is None:
-        return {}
-    return {level.code: level.label for level in classification.confidentiality.levels}
+    return classification_labels(municipality)

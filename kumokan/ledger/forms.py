@@ -22,7 +22,7 @@ from kumokan.ledger.models import NOTE_MAX_LENGTH, LedgerEntry
 from kumokan.ledger.search import matching
 from kumokan.tenancy.access import eligible_service_managers
 from kumokan.tenancy.models import Department, Municipality
-from kumokan.tenancy.vocabulary import vocabulary
+from kumokan.tenancy.vocabulary import classification_labels, vocabulary
 
 # Columns the list sorts by: the parameter's name → the ordering it means.
 SORTS = {
@@ -139,9 +139,9 @@ class LedgerFilterForm(forms.Form):
         def classifications() -> list[tuple[Any, Any]]:
             # The classification scale of each municipality's pack (the codes an entry can carry).
             levels = {
-                level.code: level.label
+                code: label
                 for municipality in municipalities
-                for level in _confidentiality_levels(municipality)
+                for code, label in classification_labels(municipality).items()
             }
             return ALL + list(levels.items())
 
@@ -191,11 +191,6 @@ class LedgerFilterForm(forms.Form):
     def ordering(self) -> str:
         """The sort in force (the column's name, "-" first when descending)."""
         return (self.cleaned_data.get("sort") if self.is_valid() else None) or DEFAULT_SORT
-
-
-def _confidentiality_levels(municipality: Municipality) -> list[Any]:
-    classification = municipality.pack().pack.classification
-    return list(classification.confidentiality.levels) if classification is not None else []
 
 
 class EntryForm(forms.Form):

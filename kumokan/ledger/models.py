@@ -15,6 +15,7 @@ from kumokan.applications.choices import Track, UserScope
 from kumokan.core.constraints import one_of, use_period_ordered, version_counts_from_one
 from kumokan.errors import restored
 from kumokan.ledger.choices import EntryStatus
+from kumokan.tenancy.vocabulary import classification_labels
 
 # A remark, not a document: the longest 備考 a person or a file may give an entry.
 NOTE_MAX_LENGTH = 2000
@@ -173,6 +174,14 @@ class LedgerEntry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:detail", args=[self.pk])
+
+    @property
+    def classification_text(self) -> str:
+        """The classification as the reader reads it (tenancy.vocabulary.classification_labels: the pack's
+        English on an English page), else the label kept when the entry was made."""
+        return classification_labels(self.municipality).get(
+            self.classification_code, self.classification_label
+        )
 
 
 class LedgerChange(models.Model):

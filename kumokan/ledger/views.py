@@ -29,7 +29,7 @@ from kumokan.ledger.paging import PAGE_SIZE, page_of
 from kumokan.ledger.workflow import steps_from
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, can, municipalities_granting, requires
-from kumokan.tenancy.vocabulary import in_sentence, vocabulary
+from kumokan.tenancy.vocabulary import classification_labels, in_sentence, vocabulary
 
 __all__ = ["PAGE_SIZE"]  # the API pages its lists by the ledger page's size (kumokan.api.pages)
 COLUMNS = (
@@ -91,13 +91,18 @@ def _rows(entries: list[LedgerEntry], municipalities: list[Municipality]) -> lis
     track as the filter names it (the city's short words, issue 17)."""
     tracks = dict(track_choices(municipalities))
     statuses = {value: str(label) for value, label in EntryStatus.choices}
+    # A classification as the reader reads it (the pack's English on an English page), by the entry's
+    # city and code; the label the entry kept where its pack no longer has the code.
+    levels = {municipality.pk: classification_labels(municipality) for municipality in municipalities}
     return [
         {
             "url": entry.get_absolute_url(),
             "name": str(entry),
             "provider": entry.provider_name,
             "department": entry.department.name,
-            "classification": entry.classification_label,
+            "classification": levels.get(entry.municipality_id, {}).get(
+                entry.classification_code, entry.classification_label
+            ),
             "track": entry.track,
             "track_label": tracks.get(entry.track, entry.track),
             "manager": entry.service_manager_name,

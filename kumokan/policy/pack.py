@@ -105,6 +105,8 @@ class Source(_Strict):
 class Level(_Strict):
     code: str = Field(min_length=1)
     label: str = Field(min_length=1)
+    # The label in English for English pages (a translation, not a rule; the judgment keeps `label`).
+    label_en: str | None = Field(default=None, min_length=1)
 
 
 class Scale(_Strict):

@@ -18,7 +18,7 @@ from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import AllOf, Combinator, Condition, NotOf, Test, TrackIs, fold, term
 from kumokan.policy.pack import Basis, Pack, Source
 from kumokan.policy.tracks import TRACKS, TrackScope
-from kumokan.tenancy.vocabulary import vocabulary_of_pack
+from kumokan.tenancy.vocabulary import level_label, vocabulary_of_pack
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _value(name: str, value: Any, pack: Pack) -> str:
         scale = classification.availability if name == "availability" else classification.confidentiality
         for level in scale.levels:
             if level.code == value:
-                return level.label
+                return level_label(level)
     found = _fields().get(name)
     for code, label in getattr(found, "choices", ()) or ():
         if str(code) == str(value):

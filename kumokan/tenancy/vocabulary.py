@@ -18,7 +18,7 @@ from kumokan.audit.choices import Action
 from kumokan.core.labels import TRACK_LABELS
 from kumokan.errors import in_both
 from kumokan.policy import PolicyError
-from kumokan.policy.pack import Pack, Role
+from kumokan.policy.pack import Level, Pack, Role
 from kumokan.policy.tracks import TRACKS
 from kumokan.tenancy.models import Municipality
 
@@ -137,3 +137,23 @@ def vocabulary(municipality: Municipality | None) -> Vocabulary:
         return vocabulary_of_pack(municipality.pack().pack)
     except PolicyError:
         return _generic()
+
+
+def level_label(level: Level) -> str:
+    """A classification level as the reader reads it: the pack's English on an English page where the
+    pack gives one (label_en, a translation), else the pack's own words."""
+    if level.label_en and (get_language() or "ja").startswith("en"):
+        return level.label_en
+    return level.label
+
+
+def classification_labels(municipality: Municipality, scale: str = "confidentiality") -> dict[str, str]:
+    """The municipality's confidentiality (or availability) scale in the pack's order: code → the label
+    the reader reads (level_label); empty where its pack cannot be read or has no classification."""
+    try:
+        classification = municipality.pack().pack.classification
+    except PolicyError:
+        return {}
+    if classification is None:
+        return {}
+    return {level.code: level_label(level) for level in getattr(classification, scale).levels}
