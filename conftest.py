@@ -101,6 +101,19 @@ SHOWN_NOT_STORED = {
     "kumokan/accounts/tests/test_sso_token_checks.py",
     # Generated reasons and notes in the reader's language on the demo cities' pages.
     "kumokan/rulebook/tests/test_generated_notes_in_the_readers_language.py",
+    # The city's words, brackets and labels on pages and printouts (issue 17): what is shown.
+    "kumokan/applications/tests/test_provider_in_city_words.py",
+    "kumokan/applications/tests/test_track_badge_words.py",
+    "kumokan/core/tests/test_words_in_their_sense.py",
+    "kumokan/lifecycle/tests/test_brackets_in_english.py",
+    "kumokan/rulebook/tests/test_sentences_in_city_words.py",
+    "kumokan/procurement/tests/test_printouts_in_city_words.py",
+    "kumokan/tenancy/tests/test_words_follow_the_page.py",
+    "kumokan/tenancy/tests/test_classification_in_english.py",
+    "kumokan/ledger/tests/test_history_names.py",
+    # Every notification of the four demos opens for its recipient: the demos' pages, read; who is told
+    # (a query) runs on both databases in lifecycle/tests/test_told_only_what_they_may_open.py.
+    "kumokan/demo/tests/test_demo_notification_links.py",
 }
 
 # The slowest files, slowest first: xdist (--dist loadfile) hands out files in collection order, so these
@@ -133,6 +146,9 @@ SLOWEST_FIRST = [
     "kumokan/policy/tests/test_cli.py",  # 88 s
     "kumokan/accounts/tests/test_saml_linking.py",  # 87 s
     "kumokan/audit/tests/test_rekey_migration.py",  # 85 s
+    # Added 2026-12-04 (quiet machine, -n 2): the four demos' notifications 40 s, the action labels' setup 15 s.
+    "kumokan/demo/tests/test_demo_notification_links.py",
+    "kumokan/tenancy/tests/test_action_labels_in_city_words.py",
 ]
 
 
