@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from kumokan.ledger.access import entries_for
 from kumokan.ledger.models import LedgerEntry
 from kumokan.lifecycle.rules import snapshot_of
-from kumokan.tenancy.access import users_with_role
+from kumokan.tenancy.access import staff_members, users_with_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Membership
 from kumokan.tenancy.permissions import DEPARTMENT_SCOPED, PERMISSIONS, Capability, can
@@ -28,20 +28,12 @@ def is_member(user: Any, municipality: Any) -> bool:
     return Membership.objects.filter(user=user, municipality=municipality).exists()
 
 
-# Who may be made responsible for a checklist task, and so record it (tasks._require_task_owner): the
-# city's own staff who act. Not a contractor (no official of the city: a 委託先's work is confirmed by the
-# staff who commissioned it, Kobe §5.3), nor one who only audits (the auditor checks the work, never does it).
-_NEVER_RESPONSIBLE = (Role.CONTRACTOR, Role.AUDITOR)
-
-
 def responsible_candidates(municipality: Any) -> QuerySet[Any]:
-    """The people a task may be assigned to, by name as the project orders people (family name first)."""
-    acting = Membership.objects.filter(municipality=municipality).exclude(role__in=_NEVER_RESPONSIBLE)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=acting.values("user"))
-        .order_by("last_name", "first_name", "username")
-    )
+    """The people a task may be assigned to, and so record it (tasks._require_task_owner), by name as the
+    project orders people: the city's own staff (tenancy.access.staff_members, so no contractor: a 委託先's
+    work is confirmed by the staff who commissioned it, Kobe §5.3) who act, not one who only audits (the
+    auditor checks the work, never does it)."""
+    return staff_members(municipality, besides=(Role.AUDITOR,))
 
 
 def may_be_responsible(user: Any, municipality: Any) -> bool:

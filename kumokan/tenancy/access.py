@@ -98,13 +98,14 @@ def users_with_role(
     )
 
 
-def staff_members(municipality: Municipality) -> QuerySet[Any]:
-    """The municipality's own active staff: people holding a role there other than contractor, by name.
+def staff_members(municipality: Municipality, *, besides: tuple[str, ...] = ()) -> QuerySet[Any]:
+    """The municipality's own active staff: people holding a role there other than contractor (and other
+    than the roles `besides` names), by name.
 
     A contractor works on the city's behalf but is no official of it (Kobe §5.3: the 情報管理者等
     confirm what it submits); a person of another municipality is not staff here at all.
     """
-    staff = Membership.objects.filter(municipality=municipality).exclude(role=Role.CONTRACTOR)
+    staff = Membership.objects.filter(municipality=municipality).exclude(role__in=(Role.CONTRACTOR, *besides))
     return (
         get_user_model()
         .objects.filter(is_active=True, pk__in=staff.values("user"))
