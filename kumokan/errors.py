@@ -14,7 +14,7 @@ history keeps its generated reasons so, kumokan.ledger.actions.save_change).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils import translation
@@ -43,6 +43,17 @@ interpolate = lazy(_interpolate, str)
 
 in_both = lazy(_either, str)
 """A text that comes already in Japanese and English (the policy engine's problems, which know no Django)."""
+
+
+def words_in_both(read: Callable[[], Mapping[str, str]]) -> dict[str, Any]:
+    """Words read once in Japanese and once in English (`read` reads them in the active language), as a
+    message's parameters that each reader reads in their language: in English in lower case, as inside a
+    sentence ("Only the service manager …"). A text made with them can be kept and read later (stored)."""
+    with translation.override("ja"):
+        ja = read()
+    with translation.override("en"):
+        en = read()
+    return {name: in_both(ja[name], en[name].lower()) for name in ja}
 
 
 def as_typed(value: str) -> str | Promise:

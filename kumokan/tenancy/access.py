@@ -8,10 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
 from django.utils.translation import get_language, gettext
 
-from kumokan.errors import in_both
+from kumokan.errors import words_in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Designation, Pack
 from kumokan.tenancy.choices import Role
@@ -211,11 +210,7 @@ def role_label(municipality: Municipality, role: str) -> str:
 def roles_in_sentence(municipality: Municipality, *roles: str) -> dict[str, str]:
     """Roles as a refusal's parameters, by role: the city's titles in Japanese (Kobe's 情報セキュリティ最高責任者
     （CISO）), kumokan's labels in lower case in English, read in the language active when shown."""
-    with translation.override("ja"):
-        ja = {role: role_label(municipality, role) for role in roles}
-    with translation.override("en"):
-        en = {role: role_label(municipality, role).lower() for role in roles}
-    return {str(role): in_both(ja[role], en[role]) for role in roles}
+    return words_in_both(lambda: {str(role): role_label(municipality, role) for role in roles})
 
 
 def department_name(user: Any, municipality: Municipality, role: str | None = None) -> str:

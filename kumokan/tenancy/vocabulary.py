@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy, pgettext
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kumokan.audit.choices import Action
 from kumokan.core.labels import TRACK_LABELS
-from kumokan.errors import in_both
+from kumokan.errors import words_in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Level, Pack, Role
 from kumokan.policy.tracks import TRACKS
@@ -92,11 +91,7 @@ def in_sentence(municipality: Municipality | None) -> dict[str, str]:
     %(ledger)s), each read in the language active when it is shown, as inside a sentence: in Japanese the
     city's own words as its rules write them, in English the generic ones in lower case ("Only the service
     manager …"). A text made with them can be kept and read later (kumokan.errors.stored)."""
-    with translation.override("ja"):
-        ja = vocabulary(municipality).as_params()
-    with translation.override("en"):
-        en = vocabulary(municipality).as_params()
-    return {name: in_both(ja[name], en[name].lower()) for name in ja}
+    return words_in_both(lambda: vocabulary(municipality).as_params())
 
 
 # The audit trail's actions whose names say the service or the ledger, said as the city's rules say them
