@@ -30,8 +30,13 @@ def _interpolate(text: str | Promise, params: Mapping[str, Any]) -> str:
     }
 
 
+def reads_english() -> bool:
+    """Whether the active language is English (Japanese otherwise: the product's first language)."""
+    return (get_language() or "ja").startswith("en")
+
+
 def _either(ja: str, en: str) -> str:
-    return en if (get_language() or "ja").startswith("en") else ja
+    return en if reads_english() else ja
 
 
 def _joined(parts: tuple[str | Promise, ...], separator: tuple[str, str]) -> str:

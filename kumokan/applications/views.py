@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kumokan.applications import actions, routing
@@ -51,7 +51,7 @@ from kumokan.core.actors import SignedInRequest, display_name
 from kumokan.core.answers import finding_key, item_key
 from kumokan.core.private_files import attachment
 from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_denial_on_form, show_on_form
-from kumokan.errors import ConflictError, WorkflowError
+from kumokan.errors import ConflictError, WorkflowError, reads_english
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
 from kumokan.tenancy.access import eligible_service_managers, has_role, role_titles
@@ -71,10 +71,6 @@ _DECISION_FIELDS = {
     "manager_head_unknown": "service_manager",
     "manager_not_expected": "service_manager",
 }
-
-
-def _english() -> bool:
-    return (get_language() or "ja").startswith("en")
 
 
 # ── my applications ─────────────────────────────────────────────────────────
@@ -132,7 +128,7 @@ def new_application(request: SignedInRequest) -> HttpResponse:
                 **form.application_fields(),
             )
         except FactsError as exc:
-            form.add_problems(exc.problems, _english())
+            form.add_problems(exc.problems, reads_english())
         except WorkflowError as exc:
             show_on_form(form, exc)
         except PermissionDenied as exc:
@@ -162,7 +158,7 @@ def edit_application(request: SignedInRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except FactsError as exc:
-            form.add_problems(exc.problems, _english())
+            form.add_problems(exc.problems, reads_english())
         except WorkflowError as exc:
             if exc.code != "unchanged":
                 show_on_form(form, exc)
@@ -223,7 +219,10 @@ def _preview(form: FactsForm, municipality: Municipality) -> dict[str, Any]:
     try:
         judged = judge_facts(municipality, facts)
     except FactsError as exc:
-        return {"judgment": None, "problems": problems + [p.en if _english() else p.ja for p in exc.problems]}
+        return {
+            "judgment": None,
+            "problems": problems + [p.en if reads_english() else p.ja for p in exc.problems],
+        }
     return {"judgment": judged.judgment, "problems": problems}
 
 

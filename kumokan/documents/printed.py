@@ -14,7 +14,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kumokan.applications.choices import Answer, Outcome, UserScope
@@ -25,6 +24,7 @@ from kumokan.core.answers import finding_key
 from kumokan.core.punctuation import bracketed, enumeration_separator, joined, paired, period_separator
 from kumokan.core.wareki import FIRST_DAY, to_seireki, to_wareki
 from kumokan.documents.choices import FormKind, Phase
+from kumokan.errors import reads_english
 from kumokan.ledger.models import LedgerEntry
 from kumokan.tenancy.access import department_name, own_title
 from kumokan.tenancy.vocabulary import vocabulary
@@ -53,7 +53,7 @@ def both_dates(day: datetime.date | None) -> str:
     date."""
     if day is None:
         return ""
-    if (get_language() or "ja").startswith("en"):
+    if reads_english():
         return date_format(day, "j F Y")
     if day < FIRST_DAY:
         return to_seireki(day)
@@ -317,7 +317,7 @@ class _Context:
         """The pack's title for the role (外部サービス管理者 in Kobe; in English the city's words, which are
         English there: tenancy.vocabulary) and, once designated, the person."""
         title = self.judgment["service_manager"]["title"]
-        if (get_language() or "ja").startswith("en"):
+        if reads_english():
             title = capfirst(self.words.service_manager)
         entry = LedgerEntry.objects.filter(application=self.application).first() if self.decision else None
         if entry is None:

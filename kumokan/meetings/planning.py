@@ -12,20 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kumokan.core.templatetags.kumokan import in_language
+from kumokan.errors import reads_english
 from kumokan.policy import meeting
 from kumokan.policy.facts import MeetingFacts, MeetingRole
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.yaml"
-
-
-def _english() -> bool:
-    return (get_language() or "ja").startswith("en")
 
 
 class NoMeetingRules(Exception):
@@ -59,7 +55,7 @@ class Example:
 
     @property
     def label(self) -> str:
-        return self.title_en if _english() and self.title_en else self.title
+        return self.title_en if reads_english() and self.title_en else self.title
 
 
 @cache

@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kumokan.errors import reads_english
 from kumokan.notifications.choices import Verb
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.vocabulary import vocabulary
@@ -55,6 +56,6 @@ class Notification(models.Model):
     @property
     def text_for_reader(self) -> str:
         """The text in the active language (Japanese where there is no English)."""
-        if (get_language() or "ja").startswith("en") and self.text_en:
+        if reads_english() and self.text_en:
             return self.text_en
         return self.text

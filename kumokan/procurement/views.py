@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -25,7 +24,7 @@ from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_deni
 from kumokan.documents.pdf import render_pdf
 from kumokan.documents.printed import PrintedForm
 from kumokan.documents.xlsx_forms import render_xlsx
-from kumokan.errors import WorkflowError
+from kumokan.errors import WorkflowError, reads_english
 from kumokan.ledger.access import entries_for
 from kumokan.lifecycle.models import Recheck
 from kumokan.lifecycle.schedule import settings_for
@@ -62,10 +61,6 @@ from kumokan.procurement.sla import SlaSheet, render_sla_pdf, render_sla_xlsx, s
 from kumokan.tenancy.models import Municipality
 from kumokan.tenancy.permissions import Capability, municipalities_granting, requires
 from kumokan.tenancy.vocabulary import in_sentence, vocabulary
-
-
-def _english() -> bool:
-    return (get_language() or "ja").startswith("en")
 
 
 def _municipality(request: SignedInRequest, capability: Capability) -> Municipality:
@@ -145,7 +140,7 @@ def new_procurement(request: SignedInRequest) -> HttpResponse:
                 facts=form.facts(),
             )
         except FactsError as exc:
-            form.add_problems(exc.problems, _english())
+            form.add_problems(exc.problems, reads_english())
         except WorkflowError as exc:
             show_on_form(form, exc)
         except PermissionDenied as exc:
@@ -173,7 +168,7 @@ def edit_procurement(request: SignedInRequest, pk: int) -> HttpResponse:
                 facts=form.facts(),
             )
         except FactsError as exc:
-            form.add_problems(exc.problems, _english())
+            form.add_problems(exc.problems, reads_english())
         except WorkflowError as exc:
             show_on_form(form, exc)
         except PermissionDenied as exc:

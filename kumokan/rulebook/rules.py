@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kumokan.applications.forms import FactsForm
 from kumokan.core.citations import anchor
 from kumokan.core.clauses import in_the_rules_order
 from kumokan.core.labels import PHASE_LABELS, SEVERITY_LABELS
+from kumokan.errors import reads_english
 from kumokan.meetings.forms import MeetingForm
 from kumokan.policy.conditions import AllOf, Combinator, Condition, NotOf, Test, TrackIs, fold, term
 from kumokan.policy.pack import Basis, Pack, Source
@@ -38,10 +38,6 @@ class Clause:
     clause: str
     anchor: str
     rules: list[Rule] = field(default_factory=list)
-
-
-def _english() -> bool:
-    return (get_language() or "ja").startswith("en")
 
 
 def _fields() -> dict[str, forms.Field]:
@@ -79,7 +75,7 @@ def _combined_words(combinator: Combinator, parts: Iterator[str]) -> str:
     if isinstance(combinator, NotOf):
         return _("not: %(condition)s") % {"condition": next(parts)}
     joined = (_(" and ") if isinstance(combinator, AllOf) else _(" or ")).join(parts)
-    return f"（{joined}）" if not _english() else f"({joined})"
+    return f"（{joined}）" if not reads_english() else f"({joined})"
 
 
 def _test_words(test: Test, pack: Pack) -> str:
@@ -93,7 +89,7 @@ def _test_words(test: Test, pack: Pack) -> str:
         return _("%(fact)s is %(value)s") % {"fact": label, "value": _value(name, values[0], pack)}
     if op == "ne":
         return _("%(fact)s is not %(value)s") % {"fact": label, "value": _value(name, values[0], pack)}
-    shown = (", " if _english() else "、").join(_value(name, v, pack) for v in values)
+    shown = (", " if reads_english() else "、").join(_value(name, v, pack) for v in values)
     if op == "in":
         return _("%(fact)s is one of %(values)s") % {"fact": label, "values": shown}
     if op == "has_any":
@@ -112,7 +108,7 @@ def _track_label(pack: Pack, track: TrackScope) -> str:
 
 
 def _text(text: str, text_en: str | None) -> str:
-    return text_en if _english() and text_en else text
+    return text_en if reads_english() and text_en else text
 
 
 def _organisation(pack: Pack) -> Iterable[tuple[Source, Rule]]:

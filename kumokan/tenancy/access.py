@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
-from kumokan.errors import words_in_both
+from kumokan.errors import reads_english, words_in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Designation, Pack
 from kumokan.tenancy.choices import Role
@@ -199,7 +199,7 @@ def role_title(municipality: Municipality, role: str) -> str:
 def role_label(municipality: Municipality, role: str) -> str:
     """A role as a person reads it where roles are listed: the city's own title in Japanese (Kobe's
     外部サービス管理者), kumokan's label in English (the packs give no English titles)."""
-    if not (get_language() or "ja").startswith("en"):
+    if not reads_english():
         try:
             return role_title(municipality, role)
         except PolicyError:  # its pack cannot be read: the label, as tenancy.vocabulary does

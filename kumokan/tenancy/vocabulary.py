@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from django.utils.functional import lazy
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from kumokan.audit.choices import Action
 from kumokan.core.labels import TRACK_LABELS
-from kumokan.errors import words_in_both
+from kumokan.errors import reads_english, words_in_both
 from kumokan.policy import PolicyError
 from kumokan.policy.pack import Level, Pack, Role
 from kumokan.policy.tracks import TRACKS
@@ -65,7 +65,7 @@ def _generic() -> Vocabulary:
 def vocabulary_of_pack(pack: Pack) -> Vocabulary:
     """The pack's words; in English the generic English ones (the packs give no English for them)."""
     generic = _generic()
-    if (get_language() or "ja").startswith("en"):
+    if reads_english():
         return generic
     manager = pack.title_of(Role.SERVICE_MANAGER)
     if manager is None and pack.tracks is not None:
@@ -137,7 +137,7 @@ def vocabulary(municipality: Municipality | None) -> Vocabulary:
 def level_label(level: Level) -> str:
     """A classification level as the reader reads it: the pack's English on an English page where the
     pack gives one (label_en, a translation), else the pack's own words."""
-    if level.label_en and (get_language() or "ja").startswith("en"):
+    if level.label_en and reads_english():
         return level.label_en
     return level.label
 

@@ -9,7 +9,6 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
 
 from kumokan.core import city_dates
 from kumokan.core.actors import display_name
@@ -23,7 +22,7 @@ from kumokan.core.punctuation import (
     label_separator,
     period_separator,
 )
-from kumokan.errors import as_sentence
+from kumokan.errors import as_sentence, reads_english
 from kumokan.policy import PolicyError
 
 register = template.Library()
@@ -124,7 +123,7 @@ def rules_of(packs: list[dict[str, str]] | None) -> str:
 @register.filter
 def in_language(rule: Mapping[str, Any], key: str = "text") -> str:
     """An item's text or a finding's message; the pack's English gloss when English is active."""
-    if (get_language() or "ja").startswith("en"):
+    if reads_english():
         english = rule.get(f"{key}_en")
         if english:
             return str(english)

@@ -10,10 +10,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.punctuation import bracketed
+from kumokan.errors import reads_english
 from kumokan.lifecycle.choices import (
     OrderScope,
     OrderStatus,
@@ -213,7 +214,7 @@ class Recheck(CopiesOfEntry, Versioned):
         if not self.rule_key or not self.basis:
             return self.get_trigger_display()
         rule = self.basis[0]
-        english = (get_language() or "ja").startswith("en")
+        english = reads_english()
         gloss = rule.get("text_en") if english else None
         # English is cut between words; Japanese, which has no spaces, after as many characters.
         text = (

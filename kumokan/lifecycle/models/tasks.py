@@ -8,13 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kumokan.core.answers import AnsweredItem, one_per_item
 from kumokan.core.constraints import one_of
 from kumokan.core.private_files import PrivateFileField
-from kumokan.errors import typed_then_given
+from kumokan.errors import reads_english, typed_then_given
 from kumokan.lifecycle.choices import (
     TaskPhase,
     TaskStatus,
@@ -100,7 +99,7 @@ class ChecklistTask(EntryFiles, CopiesOfEntry, Versioned, AnsweredItem):
     def text_in_language(self) -> str:
         """The item's text in the active language: the pack's English where it has one (the judgment's
         items read the same way: core.templatetags.kumokan.in_language)."""
-        if (get_language() or "ja").startswith("en") and self.text_en:
+        if reads_english() and self.text_en:
             return self.text_en
         return self.text
 
