@@ -54,7 +54,7 @@ from kumokan.core.refusals import refusal_as_message, refusal_on_form, show_deni
 from kumokan.errors import ConflictError, WorkflowError, reads_english
 from kumokan.policy import FactsError
 from kumokan.policy.pack import Designation, Phase
-from kumokan.tenancy.access import eligible_service_managers, has_role, role_titles
+from kumokan.tenancy.access import eligible_service_managers, has_role
 from kumokan.tenancy.choices import Role
 from kumokan.tenancy.models import Department, Municipality
 from kumokan.tenancy.permissions import Capability, granted_roles, municipalities_granting, requires
@@ -198,7 +198,6 @@ def _facts_page(
         "form": form,
         "application": application,
         "municipality": municipality,
-        "titles": role_titles(municipality),
         "preview_url": reverse("applications:edit_judgment", args=[application.pk])
         if application
         else reverse("applications:new_judgment"),
@@ -547,7 +546,6 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
             "explanations": explanations_by_finding(application, snapshot),
             "form": form,
             "open_for_decision": open_for_decision,
-            "titles": role_titles(application.municipality),
             **_record(application),
         },
     )
